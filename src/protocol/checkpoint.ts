@@ -1,0 +1,106 @@
+// The on-disk checkpoint format, read by the training process (to load weights) and by the
+// extension host (the tree view shows a run's accuracy without loading TensorFlow).
+// A checkpoint is a folder: checkpoint.json (this metadata) + weights.bin (float32, little
+// endian, the tensors of `weights` one after another).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DatasetInfo, DeviceInfo, EpochMetrics, TestResult } from './training';
+
+export const META_FILE = 'checkpoint.json';
+export const WEIGHTS_FILE = 'weights.bin';
+export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+}
+
+export interface ModelSpec {
+  timesteps: number;
+  inputSize: number;
+  units: number;
+  classes: number;
+  forgetBias: number;
+}
+
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  name: string;
+  /** ISO 8601 time the checkpoint was written. */
+  createdAt: string;
+  hyperparameters: {
+    batchSize: number;
+    epochs: number;
+    learningRate: number;
+    seed: number;
+    trainSize?: number;
+    testSize?: number;
+  };
+  model: ModelSpec;
+  weights: WeightSpec[];
+  epochs: EpochMetrics[];
+  test: TestResult;
+  device: DeviceInfo;
+  dataset: DatasetInfo;
+  /** Wall-clock seconds of the whole run. */
+  seconds: number;
+}
+
+export class CheckpointError extends Error {
+  constructor(readonly checkpoint: string, reason: string) {
+    super(`${checkpoint}: ${reason}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isPositiveInt(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) > 0;
+}
+
+/** Validates parsed JSON as checkpoint metadata; returns the reason it is not, or undefined. */
+export function checkpointMetaProblem(v: unknown): string | undefined {
+  if (!isRecord(v)) return `${META_FILE} is not a JSON object`;
+  if (v.format !== CHECKPOINT_FORMAT) return `${META_FILE} is not an LSTM MNIST checkpoint (format ${JSON.stringify(v.format)})`;
+  if (v.version !== CHECKPOINT_VERSION) return `unsupported checkpoint version ${JSON.stringify(v.version)} (expected ${CHECKPOINT_VERSION})`;
+  if (typeof v.name !== 'string' || typeof v.createdAt !== 'string') return `${META_FILE} lacks name or createdAt`;
+  const m = v.model;
+  if (!isRecord(m) || ![m.timesteps, m.inputSize, m.units, m.classes].every(isPositiveInt) || typeof m.forgetBias !== 'number') {
+    return `${META_FILE} has no valid model description`;
+  }
+  if (!isRecord(v.hyperparameters)) return `${META_FILE} lacks hyperparameters`;
+  if (!Array.isArray(v.weights) || v.weights.length === 0
+    || !v.weights.every((w) => isRecord(w) && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every(isPositiveInt))) {
+    return `${META_FILE} has no valid weight list`;
+  }
+  if (!Array.isArray(v.epochs)) return `${META_FILE} lacks the epoch metrics`;
+  if (!isRecord(v.test) || typeof v.test.accuracy !== 'number' || typeof v.test.loss !== 'number') return `${META_FILE} lacks the test result`;
+  if (!isRecord(v.device) || !isRecord(v.dataset)) return `${META_FILE} lacks device or dataset`;
+  return undefined;
+}
+
+/** Reads and validates `<dir>/checkpoint.json`; throws CheckpointError with a readable reason. */
+export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
+  const file = path.join(dir, META_FILE);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CheckpointError(dir, code === 'ENOENT' ? `missing ${META_FILE}` : `cannot read ${META_FILE} (${code})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(dir, `${META_FILE} is not valid JSON (${(e as Error).message})`);
+  }
+  const problem = checkpointMetaProblem(parsed);
+  if (problem) throw new CheckpointError(dir, problem);
+  return parsed as CheckpointMeta;
+}

