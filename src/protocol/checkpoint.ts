@@ -49,7 +49,7 @@ export interface CheckpointMeta {
 }
 
 export class CheckpointError extends Error {
-  constructor(readonly checkpoint: string, reason: string) {
+  constructor(readonly checkpoint: string, readonly reason: string) {
     super(`${checkpoint}: ${reason}`);
     this.name = 'CheckpointError';
   }

@@ -3,6 +3,8 @@
 // them from the forked worker, and the webview renders them: one definition for all three.
 
 export type DeviceChoice = 'auto' | 'cpu' | 'gpu';
+/** `fused`: TensorFlow's native LSTM kernels (tfjs-node only); `reference`: the plain tfjs stepwise loop. */
+export type KernelChoice = 'auto' | 'fused' | 'reference';
 
 /** Hyperparameters and run settings; the defaults are the seed notebook's. */
 export interface TrainConfig {
@@ -21,6 +23,7 @@ export interface TrainConfig {
   weightsDir: string;
   runName: string;
   device: DeviceChoice;
+  kernels?: KernelChoice;
 }
 
 export interface EvaluateRequest {

@@ -6,21 +6,54 @@ import { TrainingEvent, isTrainingEvent } from './training';
 /** Commands the panel's buttons can ask the extension host for. */
 export type PanelCommand = 'train' | 'cancel';
 
+export type JobKind = 'train' | 'evaluate';
+
+/**
+ * One run of the worker. Events are tagged with their job so the panel can tell a training
+ * error from an evaluation error, and a new run from the previous one (also after a reload).
+ */
+export interface PanelJob {
+  /** Unique across window reloads (time based), so a restored panel never confuses two runs. */
+  id: string;
+  kind: JobKind;
+  /** The run name (training) or the checkpoint folder (evaluation). */
+  label: string;
+}
+
+export interface LogEntry {
+  job: PanelJob;
+  event: TrainingEvent;
+}
+
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'request'; id: number; command: PanelCommand };
 
 export type HostToWebview =
-  /** Everything the panel should show, sent when it (re)loads: the log of the session so far. */
-  | { type: 'snapshot'; events: TrainingEvent[]; running: boolean }
+  /**
+   * Everything the panel should show, sent when it (re)loads: the events of the latest training
+   * run and of the latest evaluation, and the job running now.
+   */
+  | { type: 'snapshot'; log: LogEntry[]; running: PanelJob | null }
   /** One new event of the running job. */
-  | { type: 'event'; event: TrainingEvent; running: boolean }
+  | { type: 'event'; entry: LogEntry }
+  /** A job started (before its first event, which may take seconds) or ended (null). */
+  | { type: 'running'; job: PanelJob | null }
   | { type: 'reply'; id: number; error?: string };
 
 const PANEL_COMMANDS: ReadonlySet<string> = new Set<PanelCommand>(['train', 'cancel']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function isPanelJob(v: unknown): v is PanelJob {
+  return isRecord(v) && typeof v.id === 'string' && (v.kind === 'train' || v.kind === 'evaluate')
+    && typeof v.label === 'string';
+}
+
+export function isLogEntry(v: unknown): v is LogEntry {
+  return isRecord(v) && isPanelJob(v.job) && isTrainingEvent(v.event);
 }
 
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
@@ -34,9 +67,11 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
   if (!isRecord(v)) return false;
   switch (v.type) {
     case 'snapshot':
-      return Array.isArray(v.events) && v.events.every(isTrainingEvent) && typeof v.running === 'boolean';
+      return Array.isArray(v.log) && v.log.every(isLogEntry) && (v.running === null || isPanelJob(v.running));
     case 'event':
-      return isTrainingEvent(v.event) && typeof v.running === 'boolean';
+      return isLogEntry(v.entry);
+    case 'running':
+      return v.job === null || isPanelJob(v.job);
     case 'reply':
       return Number.isInteger(v.id) && (v.error === undefined || typeof v.error === 'string');
     default:

@@ -1,0 +1,65 @@
+// The two jobs of the training process, shared by the CLI and the forked worker: each loads the
+// backend and data, runs, and reports everything, failures included, as TrainingEvents.
+import type { EvaluateRequest, TrainConfig } from '../protocol/training';
+import { loadBackend } from './backend';
+import { loadCheckpoint } from './checkpointStore';
+import { configProblems } from './config';
+import { loadDataset } from './dataset';
+import { evaluate } from './evaluator';
+import { disposeParams } from './model';
+import { splitTensors, disposeSplit } from './tensors';
+import { chooseKernels, type JobHooks, train } from './trainer';
+
+export type JobStatus = 'done' | 'cancelled' | 'error';
+
+async function reportErrors(hooks: JobHooks, job: () => Promise<JobStatus>): Promise<JobStatus> {
+  try {
+    return await job();
+  } catch (e) {
+    hooks.emit({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    return 'error';
+  }
+}
+
+export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobStatus> {
+  return reportErrors(hooks, async () => {
+    const problems = configProblems(config);
+    if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
+    const backend = loadBackend(config.device);
+    if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
+    const data = await loadDataset(config);
+    return (await train(config, backend, data, hooks)).status;
+  });
+}
+
+export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promise<JobStatus> {
+  return reportErrors(hooks, async () => {
+    const backend = loadBackend(request.device);
+    if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
+    const { tf } = backend;
+    const { meta, params } = await loadCheckpoint(tf, request.checkpoint);
+    try {
+      const data = await loadDataset({ dataDir: request.dataDir, testSize: request.testSize, trainSize: 0 });
+      if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
+        throw new Error(`${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`);
+      }
+      const kernels = chooseKernels({ kernels: 'auto' }, backend);
+      const testSet = splitTensors(tf, data.test, data.rows, data.cols);
+      try {
+        const result = evaluate(tf, params, meta.model, kernels, testSet);
+        hooks.emit({
+          type: 'evaluation',
+          checkpoint: request.checkpoint,
+          device: { ...backend.info, fusedKernels: kernels === 'fused' },
+          dataset: data.info,
+          result,
+        });
+      } finally {
+        disposeSplit(testSet);
+      }
+      return 'done';
+    } finally {
+      disposeParams(params);
+    }
+  });
+}

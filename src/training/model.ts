@@ -1,0 +1,83 @@
+// The seed's model: one LSTM cell of `units` units stepped over the image's rows, (c, h)
+// carried from step to step, the last h into Dense(classes) (softmax is applied by the loss).
+// Weights use TensorFlow's LSTMCell layout: kernel [input + units, 4 * units] with the gates
+// in the order i, j, f, o, and forget_bias added to f; tf.basicLSTMCell uses the same layout.
+import type * as tfn from '@tensorflow/tfjs-node';
+import type { ModelSpec, WeightSpec } from '../protocol/checkpoint';
+import type { Tf } from './backend';
+import { fusedLastHidden } from './fusedLstm';
+
+export interface LstmParams {
+  kernel: tfn.Variable;
+  bias: tfn.Variable;
+  denseKernel: tfn.Variable;
+  denseBias: tfn.Variable;
+}
+
+export const PARAM_NAMES = ['kernel', 'bias', 'denseKernel', 'denseBias'] as const;
+
+/** Which implementation computes the recurrence; both compute the same function. */
+export type Kernels = 'reference' | 'fused';
+
+export function modelSpec(timesteps: number, inputSize: number, units: number): ModelSpec {
+  return { timesteps, inputSize, units, classes: 10, forgetBias: 1.0 };
+}
+
+export function weightSpecs(spec: ModelSpec): WeightSpec[] {
+  const { inputSize, units, classes } = spec;
+  return [
+    { name: 'lstm/kernel', shape: [inputSize + units, 4 * units] },
+    { name: 'lstm/bias', shape: [4 * units] },
+    { name: 'dense/kernel', shape: [units, classes] },
+    { name: 'dense/bias', shape: [classes] },
+  ];
+}
+
+/** Glorot-uniform kernels and zero biases, as TensorFlow's LSTMCell and Dense start. */
+export function initParams(tf: Tf, spec: ModelSpec, seed: number): LstmParams {
+  const glorot = (shape: [number, number], s: number) => {
+    const limit = Math.sqrt(6 / (shape[0] + shape[1]));
+    return tf.randomUniform(shape, -limit, limit, 'float32', s);
+  };
+  const [k, b, dk, db] = weightSpecs(spec);
+  return tf.tidy(() => ({
+    kernel: tf.variable(glorot(k.shape as [number, number], seed)),
+    bias: tf.variable(tf.zeros(b.shape)),
+    denseKernel: tf.variable(glorot(dk.shape as [number, number], seed + 1)),
+    denseBias: tf.variable(tf.zeros(db.shape)),
+  }));
+}
+
+export function paramList(p: LstmParams): tfn.Variable[] {
+  return PARAM_NAMES.map((n) => p[n]);
+}
+
+export function disposeParams(p: LstmParams): void {
+  for (const v of paramList(p)) v.dispose();
+}
+
+/** The stepwise loop in plain tfjs ops: the reference every backend can run. */
+export function referenceLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, bias: tfn.Tensor1D, forgetBias: number): tfn.Tensor2D {
+  const [, batch] = x.shape;
+  const units = bias.shape[0] / 4;
+  const fb = tf.scalar(forgetBias);
+  let c: tfn.Tensor2D = tf.zeros([batch, units]);
+  let h: tfn.Tensor2D = tf.zeros([batch, units]);
+  for (const xt of tf.unstack(x) as tfn.Tensor2D[]) {
+    [c, h] = tf.basicLSTMCell(fb, kernel, bias, xt, c, h);
+  }
+  return h;
+}
+
+/**
+ * Logits for a time-major batch x [timesteps, batch, inputSize]. Time-major because the data is
+ * laid out that way once per run, and the fused kernel wants it so: no transpose per batch.
+ */
+export function logits(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelSpec, kernels: Kernels): tfn.Tensor2D {
+  const kernel = params.kernel as tfn.Tensor2D;
+  const bias = params.bias as tfn.Tensor1D;
+  const h = kernels === 'fused'
+    ? fusedLastHidden(tf, x, kernel, bias, spec.forgetBias)
+    : referenceLastHidden(tf, x, kernel, bias, spec.forgetBias);
+  return tf.add(tf.matMul(h, params.denseKernel as tfn.Tensor2D), params.denseBias) as tfn.Tensor2D;
+}

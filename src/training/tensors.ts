@@ -1,0 +1,61 @@
+// Dataset splits as resident tensors, laid out once per run: time-major [rows, count, cols]
+// floats in [0, 1], so a batch is one gather along axis 1 and goes to the model without a
+// transpose or a copy from JavaScript.
+import type * as tfn from '@tensorflow/tfjs-node';
+import type { Tf } from './backend';
+import { CLASSES, type Split } from './dataset';
+
+export interface SplitTensors {
+  count: number;
+  /** [rows, count, cols]: time-major images scaled to [0, 1]. */
+  x: tfn.Tensor3D;
+  labels: tfn.Tensor1D;
+}
+
+export interface Batch {
+  x: tfn.Tensor3D;
+  /** One-hot [batch, 10]. */
+  y: tfn.Tensor2D;
+}
+
+export function splitTensors(tf: Tf, split: Split, rows: number, cols: number): SplitTensors {
+  const { count, pixels } = split;
+  const timeMajor = new Float32Array(count * rows * cols);
+  for (let n = 0; n < count; n++) {
+    for (let r = 0; r < rows; r++) {
+      const src = (n * rows + r) * cols;
+      const dst = (r * count + n) * cols;
+      for (let c = 0; c < cols; c++) timeMajor[dst + c] = pixels[src + c] / 255;
+    }
+  }
+  return {
+    count,
+    x: tf.tensor3d(timeMajor, [rows, count, cols]),
+    labels: tf.tensor1d(Int32Array.from(split.labels), 'int32'),
+  };
+}
+
+export function disposeSplit(s: SplitTensors): void {
+  s.x.dispose();
+  s.labels.dispose();
+}
+
+/** The examples at `indices` (a training batch); the caller disposes, or runs it in a tidy. */
+export function gatherBatch(tf: Tf, s: SplitTensors, indices: Int32Array): Batch {
+  const idx = tf.tensor1d(indices, 'int32');
+  return {
+    x: tf.gather(s.x, idx, 1),
+    y: tf.oneHot(tf.gather(s.labels, idx), CLASSES) as tfn.Tensor2D,
+  };
+}
+
+/** Examples start..start+size-1 (an evaluation chunk). */
+export function sliceBatch(tf: Tf, s: SplitTensors, start: number, size: number): Batch & { labels: tfn.Tensor1D } {
+  const [rows, , cols] = s.x.shape;
+  const labels = tf.slice(s.labels, [start], [size]);
+  return {
+    x: tf.slice(s.x, [0, start, 0], [rows, size, cols]),
+    y: tf.oneHot(labels, CLASSES) as tfn.Tensor2D,
+    labels,
+  };
+}

@@ -1,0 +1,133 @@
+// The training loop: shuffled batches, Adam, the test set after every epoch, a checkpoint at
+// the end. Reports through TrainingEvents and stops between batches when cancelled. Every batch
+// runs inside tf.tidy, so the tensor count stays flat however long the run.
+import type * as tfn from '@tensorflow/tfjs-node';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta } from '../protocol/checkpoint';
+import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/training';
+import { type Backend } from './backend';
+import { assertCheckpointFree, saveCheckpoint, type SaveHooks } from './checkpointStore';
+import type { Dataset } from './dataset';
+import { evaluate } from './evaluator';
+import { disposeParams, initParams, type Kernels, logits, modelSpec, paramList, weightSpecs } from './model';
+import { seededRandom, shuffledIndices } from './random';
+import { disposeSplit, gatherBatch, splitTensors } from './tensors';
+
+export interface JobHooks {
+  emit(event: TrainingEvent): void;
+  isCancelled(): boolean;
+}
+
+/** Lets IPC messages (a cancel) and timers run between batches. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Backend): Kernels {
+  if (config.kernels === 'fused' && !backend.info.fusedKernels) {
+    throw new Error(`--kernels fused needs the native tensorflow backend; this backend is ${backend.info.backend}`);
+  }
+  if (config.kernels === 'reference') return 'reference';
+  return backend.info.fusedKernels ? 'fused' : 'reference';
+}
+
+export interface TrainResult {
+  status: 'done' | 'cancelled';
+  checkpoint?: string;
+}
+
+export async function train(
+  config: TrainConfig, backend: Backend, data: Dataset, hooks: JobHooks, saveHooks?: SaveHooks,
+): Promise<TrainResult> {
+  const { tf } = backend;
+  const started = Date.now();
+  assertCheckpointFree(config.weightsDir, config.runName);
+  const kernels = chooseKernels(config, backend);
+  const spec = modelSpec(data.rows, data.cols, config.units);
+  const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
+  hooks.emit({ type: 'started', config, device: { ...backend.info, fusedKernels: kernels === 'fused' }, dataset: data.info, batchesPerEpoch });
+
+  const trainSet = splitTensors(tf, data.train, data.rows, data.cols);
+  const testSet = splitTensors(tf, data.test, data.rows, data.cols);
+  const params = initParams(tf, spec, config.seed);
+  const optimizer = tf.train.adam(config.learningRate);
+  const random = seededRandom(config.seed);
+  const epochs: EpochMetrics[] = [];
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const epochStart = Date.now();
+      const order = shuffledIndices(trainSet.count, random);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        if (hooks.isCancelled()) {
+          hooks.emit({ type: 'cancelled' });
+          return { status: 'cancelled' };
+        }
+        const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
+        const [loss, hits] = tf.tidy(() => {
+          const batch = gatherBatch(tf, trainSet, indices);
+          let batchHits: tfn.Scalar | undefined;
+          const batchLoss = optimizer.minimize(() => {
+            const out = logits(tf, params, batch.x, spec, kernels);
+            batchHits = tf.keep(tf.sum<tfn.Scalar>(tf.equal(tf.argMax(out, 1), tf.argMax(batch.y, 1))));
+            return tf.losses.softmaxCrossEntropy(batch.y, out) as tfn.Scalar;
+          }, true, paramList(params)) as tfn.Scalar;
+          return [batchLoss, batchHits as tfn.Scalar];
+        });
+        // Two scalars; the step has already run (tfjs-node executes eagerly), so this read is cheap.
+        lossSum += (await loss.data())[0] * indices.length;
+        correct += (await hits.data())[0];
+        seen += indices.length;
+        tf.dispose([loss, hits]);
+        hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
+        await yieldToEventLoop();
+      }
+      const val = evaluate(tf, params, spec, kernels, testSet);
+      const metrics: EpochMetrics = {
+        epoch,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+        seconds: (Date.now() - epochStart) / 1000,
+      };
+      epochs.push(metrics);
+      hooks.emit({ type: 'epoch', metrics });
+    }
+    if (hooks.isCancelled()) {
+      hooks.emit({ type: 'cancelled' });
+      return { status: 'cancelled' };
+    }
+    const last = epochs[epochs.length - 1];
+    const test = { loss: last.valLoss, accuracy: last.valAccuracy };
+    const seconds = (Date.now() - started) / 1000;
+    const meta: CheckpointMeta = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      name: config.runName,
+      createdAt: new Date().toISOString(),
+      hyperparameters: {
+        batchSize: config.batchSize,
+        epochs: config.epochs,
+        learningRate: config.learningRate,
+        seed: config.seed,
+        trainSize: config.trainSize,
+        testSize: config.testSize,
+      },
+      model: spec,
+      weights: weightSpecs(spec),
+      epochs,
+      test,
+      device: { ...backend.info, fusedKernels: kernels === 'fused' },
+      dataset: data.info,
+      seconds,
+    };
+    const checkpoint = await saveCheckpoint(config.weightsDir, meta, params, saveHooks);
+    hooks.emit({ type: 'done', test, checkpoint, seconds });
+    return { status: 'done', checkpoint };
+  } finally {
+    disposeParams(params);
+    optimizer.dispose();
+    disposeSplit(trainSet);
+    disposeSplit(testSet);
+  }
+}
