@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Runs every test suite in turn and ends with one line that counts them all:
+// `N passed, N failed`. Suites: unit and training (node's test runner), extension (mocha inside
+// a real VS Code through @vscode/test-electron), e2e (a user's clicks in Chromium).
+// `node scripts/run-tests.js unit training` runs only those.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const out = (p) => path.join(root, 'out', 'test', p);
+
+const SUITES = {
+  unit: [process.execPath, ['--test', out('unit')]],
+  training: [process.execPath, ['--test', out('training')]],
+  extension: [process.execPath, [out('runExtensionTests.js')]],
+  e2e: [process.execPath, ['--test', out('e2e')]],
+};
+
+/** Reads the counts from node's TAP summary (`# pass N`) or a plain `N passed, N failed` line. */
+function count(text) {
+  const tap = (k) => [...text.matchAll(new RegExp(`^# ${k} (\\d+)$`, 'gm'))].reduce((s, m) => s + Number(m[1]), 0);
+  const plain = [...text.matchAll(/^(\d+) passed, (\d+) failed$/gm)];
+  const passed = tap('pass') + plain.reduce((s, m) => s + Number(m[1]), 0);
+  const failed = tap('fail') + plain.reduce((s, m) => s + Number(m[2]), 0);
+  return { passed, failed };
+}
+
+function run(name) {
+  const [cmd, args] = SUITES[name];
+  console.log(`\n=== ${name} tests`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    const tee = (stream, sink) => stream.on('data', (d) => { text += d; sink.write(d); });
+    tee(child.stdout, process.stdout);
+    tee(child.stderr, process.stderr);
+    child.on('close', (code) => {
+      const c = count(text);
+      // A suite that dies before it reports still counts as a failure.
+      if (code !== 0 && c.failed === 0) c.failed = 1;
+      console.log(`=== ${name}: ${c.passed} passed, ${c.failed} failed (exit ${code})`);
+      resolve(c);
+    });
+  });
+}
+
+async function main() {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SUITES);
+  const unknown = names.filter((n) => !SUITES[n]);
+  if (unknown.length) {
+    console.error(`unknown suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+    process.exit(2);
+  }
+  let passed = 0;
+  let failed = 0;
+  for (const name of names) {
+    const c = await run(name);
+    passed += c.passed;
+    failed += c.failed;
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+}
+
+main();
