@@ -56,7 +56,10 @@ module.exports = [
         { test: /\.css$/, type: 'asset/resource', generator: { filename: 'webview/[name][ext]' } },
       ],
     },
-    output: { path: path.resolve(__dirname, 'dist') },
+    // The stylesheets (panel.css, uPlot's) are emitted as files that the host's HTML links under
+    // the webview CSP (style-src webview.cspSource); the script never needs their URLs, so no
+    // run-time public path detection either.
+    output: { path: path.resolve(__dirname, 'dist'), publicPath: '' },
     performance: { hints: false },
   },
 ];

@@ -18,6 +18,8 @@ export interface PanelJob {
   kind: JobKind;
   /** The run name (training) or the checkpoint folder (evaluation). */
   label: string;
+  /** When the job started (ms since 1970): the panel shows the newest job first. */
+  startedAt: number;
 }
 
 export interface LogEntry {
@@ -49,7 +51,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 export function isPanelJob(v: unknown): v is PanelJob {
   return isRecord(v) && typeof v.id === 'string' && (v.kind === 'train' || v.kind === 'evaluate')
-    && typeof v.label === 'string';
+    && typeof v.label === 'string' && typeof v.startedAt === 'number';
 }
 
 export function isLogEntry(v: unknown): v is LogEntry {

@@ -1,0 +1,42 @@
+// What the commands resolve to and what activate() returns: the extension's surface for tests
+// and other extensions (`vscode.commands.executeCommand` / `extension.exports`).
+// `lstmMnist.cancelTraining` resolves to true once the running job has stopped, false if none
+// was running; `lstmMnist.deleteCheckpoint(target, { confirm: false })` skips its dialog.
+import type { EvaluationResult, TestResult } from '../protocol/training';
+
+/** `lstmMnist.train`: settles when the run has ended (or at once when it could not start). */
+export type TrainResult =
+  | { status: 'done'; checkpoint: string; test: TestResult }
+  | { status: 'cancelled' }
+  | { status: 'error'; message: string }
+  /** Another training or evaluation is running; nothing was started. */
+  | { status: 'busy' };
+
+/** `lstmMnist.evaluateCheckpoint`; `cancelled` also when the quick pick was dismissed. */
+export type EvaluateResult =
+  | { status: 'done'; result: EvaluationResult }
+  | { status: 'cancelled' }
+  | { status: 'error'; message: string }
+  | { status: 'busy' };
+
+/** `lstmMnist.deleteCheckpoint`. */
+export type DeleteResult =
+  | { status: 'done' }
+  | { status: 'cancelled' }
+  | { status: 'error'; message: string };
+
+export interface CheckpointSummary {
+  name: string;
+  /** Absolute folder path. */
+  path: string;
+  valid: boolean;
+  /** Why the folder is not a usable checkpoint (invalid ones only). */
+  problem?: string;
+  /** Test accuracy, 0..1 (valid ones only). */
+  accuracy?: number;
+}
+
+export interface LstmMnistApi {
+  /** The checkpoints of the workspace's weights folder, as the tree shows them (read from disk now). */
+  listCheckpoints(): Promise<CheckpointSummary[]>;
+}

@@ -1,0 +1,138 @@
+// The Checkpoints view: one item per folder of the weights folder, valid or not (a broken
+// checkpoint is shown with its reason, so the user can see it and delete it). Refreshed by a
+// file watcher on the weights folder, by the refresh command, and when a job ends.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckpointMeta } from '../protocol/checkpoint';
+import { CheckpointEntry, listCheckpoints } from './checkpointList';
+import { loss, localDateTime, percent } from './format';
+import { SECTION, weightsDirOf, workspaceFolder } from './workspace';
+
+/** `contextValue`s used by the view/item/context menus in package.json. */
+const VALID_CHECKPOINT = 'checkpoint';
+const INVALID_CHECKPOINT = 'invalidCheckpoint';
+
+/** Several files change per checkpoint written or deleted: refresh once after they settle. */
+const WATCH_DEBOUNCE_MS = 300;
+
+export class CheckpointItem extends vscode.TreeItem {
+  constructor(readonly entry: CheckpointEntry) {
+    super(entry.name, vscode.TreeItemCollapsibleState.None);
+    this.id = entry.path;
+    if (entry.valid) {
+      const { meta } = entry;
+      this.description = `${percent(meta.test.accuracy)} · ${plural(meta.epochs.length, 'epoch')} · ${localDateTime(meta.createdAt)}`;
+      this.tooltip = describe(meta, entry.path);
+      this.iconPath = new vscode.ThemeIcon('package');
+      this.contextValue = VALID_CHECKPOINT;
+    } else {
+      this.description = entry.problem;
+      this.tooltip = new vscode.MarkdownString('$(error) **Not a usable checkpoint**\n\n', true)
+        .appendText(`${entry.path}\n\n${entry.problem}`);
+      this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      this.contextValue = INVALID_CHECKPOINT;
+    }
+  }
+}
+
+export class CheckpointTreeProvider implements vscode.TreeDataProvider<CheckpointItem>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private watcher: vscode.Disposable | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  constructor() {
+    this.watch();
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.weightsFolder`)) this.rewatch();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.rewatch()),
+    );
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire();
+  }
+
+  getTreeItem(item: CheckpointItem): CheckpointItem {
+    return item;
+  }
+
+  async getChildren(parent?: CheckpointItem): Promise<CheckpointItem[]> {
+    if (parent) return [];
+    const dir = weightsDirOf(workspaceFolder());
+    return dir ? (await listCheckpoints(dir)).map((e) => new CheckpointItem(e)) : [];
+  }
+
+  dispose(): void {
+    clearTimeout(this.debounce);
+    this.watcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private rewatch(): void {
+    this.watcher?.dispose();
+    this.watch();
+    this.refresh();
+  }
+
+  /**
+   * Watches the weights folder and everything in it from its parent, so that the folder's own
+   * creation and deletion are seen too (a watcher on a folder that does not exist yet sees nothing).
+   */
+  private watch(): void {
+    const dir = weightsDirOf(workspaceFolder());
+    if (!dir) {
+      this.watcher = undefined;
+      return;
+    }
+    const name = path.basename(dir);
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(dir)), `{${name},${name}/**}`);
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    const later = (): void => {
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => this.refresh(), WATCH_DEBOUNCE_MS);
+    };
+    watcher.onDidCreate(later);
+    watcher.onDidChange(later);
+    watcher.onDidDelete(later);
+    this.watcher = watcher;
+  }
+}
+
+/** The checkpoint's configuration and results, for the item's tooltip. */
+function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
+  // checkpoint.json is only checked for what every reader needs; a hand-edited one may lack
+  // some of these fields, which must then read as "undefined", not break the tree.
+  const hp = meta.hyperparameters;
+  const dev = meta.device;
+  const rows: Array<[string, string]> = [
+    ['Test accuracy', `${percent(meta.test.accuracy)} (loss ${loss(meta.test.loss)})`],
+    ['Units', String(meta.model.units)],
+    ['Batch size', String(hp.batchSize)],
+    ['Epochs', String(meta.epochs.length === hp.epochs ? hp.epochs : `${meta.epochs.length} of ${hp.epochs}`)],
+    ['Learning rate', String(hp.learningRate)],
+    ['Seed', String(hp.seed)],
+    ['Data', `${meta.dataset.name}: ${meta.dataset.trainCount} train, ${meta.dataset.testCount} test`],
+    ['Device', `${String(dev.device).toUpperCase()} · ${dev.backend} (${dev.package})${dev.fusedKernels ? ' · fused kernels' : ''}`],
+    ['Training time', `${Math.round(meta.seconds)} s`],
+    ['Saved', localDateTime(meta.createdAt)],
+  ];
+  const md = new vscode.MarkdownString(`**${escapeMarkdown(meta.name)}**\n\n| | |\n|---|---|\n`);
+  for (const [key, value] of rows) md.appendMarkdown(`| ${key} | ${escapeMarkdown(value)} |\n`);
+  md.appendMarkdown('\n');
+  md.appendText(dir);
+  return md;
+}
+
+/** Values come from files on disk; keep them from being read as Markdown or table syntax. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

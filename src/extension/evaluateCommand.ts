@@ -1,0 +1,96 @@
+// Evaluate Checkpoint: runs a checkpoint on the test set in the worker (loading weights needs
+// TensorFlow) and shows loss, accuracy, per-class accuracy and the confusion matrix in the panel.
+// The checkpoint comes from the tree, a path, or a quick pick of the valid ones.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EvaluateRequest } from '../protocol/training';
+import type { EvaluateResult } from './api';
+import { checkpointPathFrom } from './checkpointCommands';
+import { isValid, listCheckpoints } from './checkpointList';
+import { localDateTime, percent } from './format';
+import type { ActiveJob } from './jobRunner';
+import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
+import { readEvaluateRequest } from './settings';
+import type { FinalEvent } from './workerClient';
+import { settingsOf, weightsDirOf, workspaceFolder } from './workspace';
+
+export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promise<EvaluateResult> {
+  if (deps.runner.running) return busy(deps);
+  const folder = workspaceFolder();
+  const checkpoint = arg === undefined ? await pickCheckpoint() : checkpointPathFrom(arg);
+  if (checkpoint === undefined) return { status: 'error', message: `Not a checkpoint folder: ${String(arg)}` };
+  if (typeof checkpoint !== 'string') return checkpoint;
+  // Without a workspace (a path given by another extension), paths resolve beside the checkpoint.
+  const base = folder?.uri.fsPath ?? path.dirname(checkpoint);
+  const checked = await readEvaluateRequest(settingsOf(folder), base, checkpoint);
+  if (!checked.ok) return { status: 'error', message: showSettingsProblems(checked.problems) };
+
+  const active = deps.runner.start({ kind: 'evaluate', request: checked.value }, base);
+  if (!active) return busy(deps);
+  deps.showPanel();
+  return report(await followProgress(active, checked.value), deps);
+}
+
+function busy(deps: CommandDeps): EvaluateResult {
+  offerRunningJob(deps);
+  return { status: 'busy' };
+}
+
+/** A folder picked from the valid checkpoints of the workspace, newest first, or why there is none. */
+async function pickCheckpoint(): Promise<string | EvaluateResult> {
+  const dir = weightsDirOf(workspaceFolder());
+  const valid = dir ? (await listCheckpoints(dir)).filter(isValid) : [];
+  if (valid.length === 0) {
+    const message = 'There is no checkpoint to evaluate yet: train a model first.';
+    const train = 'Train';
+    void vscode.window.showInformationMessage(message, train)
+      .then((choice) => choice === train && vscode.commands.executeCommand('lstmMnist.train'));
+    return { status: 'error', message };
+  }
+  const picked = await vscode.window.showQuickPick(
+    valid.map((e) => ({
+      label: e.name,
+      description: `${percent(e.meta.test.accuracy)} · ${e.meta.epochs.length} epochs`,
+      detail: localDateTime(e.meta.createdAt),
+      path: e.path,
+    })),
+    { title: 'Evaluate Checkpoint', placeHolder: 'Checkpoint to evaluate on the test set' },
+  );
+  return picked?.path ?? { status: 'cancelled' };
+}
+
+function followProgress(active: ActiveJob, request: EvaluateRequest): Thenable<FinalEvent> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Evaluating ${path.basename(request.checkpoint)}`, cancellable: true },
+    async (progress, token) => {
+      progress.report({ message: 'loading TensorFlow, the weights and the test set…' });
+      const cancellation = token.onCancellationRequested(() => {
+        progress.report({ message: 'cancelling…' });
+        active.cancel();
+      });
+      try {
+        return await active.finished;
+      } finally {
+        cancellation.dispose();
+      }
+    },
+  );
+}
+
+function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
+  switch (final.type) {
+    case 'evaluation': {
+      const show = 'Show Panel';
+      void vscode.window.showInformationMessage(
+        `${path.basename(final.checkpoint)}: test accuracy ${percent(final.result.accuracy)} on ${final.result.count} images.`, show,
+      ).then((choice) => choice === show && deps.showPanel());
+      return { status: 'done', result: final.result };
+    }
+    case 'cancelled':
+      return { status: 'cancelled' };
+    case 'error':
+      return { status: 'error', message: showJobError('Evaluation failed', final.message, deps.output) };
+    case 'done':
+      return { status: 'error', message: showJobError('Evaluation failed', 'the training process answered with a training result', deps.output) };
+  }
+}

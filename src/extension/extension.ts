@@ -1,0 +1,67 @@
+// Wires the extension together. Nothing here loads TensorFlow: training and evaluation run in
+// the forked worker (dist/training/worker.js), so activation stays fast and a native crash
+// cannot take the extension host down.
+import * as vscode from 'vscode';
+import type { CheckpointSummary, LstmMnistApi } from './api';
+import { deleteCheckpoint, revealCheckpoint } from './checkpointCommands';
+import { listCheckpoints } from './checkpointList';
+import { CheckpointTreeProvider } from './checkpointTree';
+import { evaluateCheckpoint } from './evaluateCommand';
+import { JobRunner } from './jobRunner';
+import type { CommandDeps } from './messages';
+import { TrainingStatusBar } from './statusBar';
+import { startTraining } from './trainCommand';
+import { PanelHost, TrainingPanel } from './trainingPanel';
+import { weightsDirOf, workspaceFolder } from './workspace';
+
+export function activate(context: vscode.ExtensionContext): LstmMnistApi {
+  const output = vscode.window.createOutputChannel('LSTM MNIST');
+  const runner = new JobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'training', 'worker.js').fsPath, output);
+  const tree = new CheckpointTreeProvider();
+
+  const panelHost: PanelHost = {
+    extensionUri: context.extensionUri,
+    runner,
+    async handle(command) {
+      if (command === 'cancel') {
+        if (!runner.running) return 'Nothing is running.';
+        runner.running.cancel();
+        return undefined;
+      }
+      const start = await startTraining(deps);
+      if (start.started) return undefined;
+      return start.result.status === 'error' ? start.result.message : 'A job is already running.';
+    },
+  };
+  const deps: CommandDeps = { runner, output, showPanel: () => TrainingPanel.createOrShow(panelHost, true) };
+
+  context.subscriptions.push(
+    output,
+    runner,
+    tree,
+    new TrainingStatusBar(runner),
+    vscode.window.createTreeView('lstmMnist.checkpoints', { treeDataProvider: tree }),
+    vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => TrainingPanel.revive(panel, panelHost),
+    }),
+    // A finished run adds a checkpoint: show it without waiting for the file watcher.
+    runner.onDidChangeRunning((job) => job === null && tree.refresh()),
+    vscode.commands.registerCommand('lstmMnist.train', async () => (await startTraining(deps)).result),
+    vscode.commands.registerCommand('lstmMnist.cancelTraining', () => runner.cancel()),
+    vscode.commands.registerCommand('lstmMnist.showPanel', () => TrainingPanel.createOrShow(panelHost, false)),
+    vscode.commands.registerCommand('lstmMnist.evaluateCheckpoint', (arg: unknown) => evaluateCheckpoint(deps, arg)),
+    vscode.commands.registerCommand('lstmMnist.refreshCheckpoints', () => tree.refresh()),
+    vscode.commands.registerCommand('lstmMnist.revealCheckpoint', (arg: unknown) => revealCheckpoint(arg)),
+    vscode.commands.registerCommand('lstmMnist.deleteCheckpoint',
+      (arg: unknown, options: unknown) => deleteCheckpoint(arg, options, () => tree.refresh())),
+  );
+
+  return {
+    async listCheckpoints(): Promise<CheckpointSummary[]> {
+      const dir = weightsDirOf(workspaceFolder());
+      return (dir ? await listCheckpoints(dir) : []).map((e) => (e.valid
+        ? { name: e.name, path: e.path, valid: true, accuracy: e.meta.test.accuracy }
+        : { name: e.name, path: e.path, valid: false, problem: e.problem }));
+    },
+  };
+}

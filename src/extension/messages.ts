@@ -1,0 +1,44 @@
+// Notifications shared by the commands. None is awaited: a notification's promise settles only
+// when the user dismisses it, and a command must settle as soon as its job is decided (the
+// tests and the panel wait on it).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobRunner } from './jobRunner';
+
+export function showSettingsProblems(problems: string[]): string {
+  const message = `Invalid LSTM MNIST settings: ${problems.join(' ')}`;
+  const open = 'Open Settings';
+  void vscode.window.showErrorMessage(message, open)
+    .then((choice) => choice === open && vscode.commands.executeCommand('workbench.action.openSettings', 'lstmMnist.'));
+  return message;
+}
+
+/** Shows a job's error with a way to the full log; returns the message for the command's result. */
+export function showJobError(title: string, message: string, output: vscode.OutputChannel): string {
+  const show = 'Show Output';
+  void vscode.window.showErrorMessage(`${title}: ${message}`, show)
+    .then((choice) => choice === show && output.show(true));
+  return message;
+}
+
+/** What the Train and Evaluate commands work with. */
+export interface CommandDeps {
+  runner: JobRunner;
+  output: vscode.OutputChannel;
+  /** Shows the training panel without taking the focus. */
+  showPanel(): void;
+}
+
+/** A second Train or Evaluate while a job runs: offer to show or cancel the running one. */
+export function offerRunningJob({ runner, showPanel }: CommandDeps): void {
+  const job = runner.running?.job;
+  if (!job) return;
+  const what = job.kind === 'train' ? `training ${job.label}` : `evaluating ${path.basename(job.label)}`;
+  const show = 'Show';
+  const cancel = 'Cancel It';
+  void vscode.window.showInformationMessage(`LSTM MNIST is already ${what}; one job runs at a time.`, show, cancel)
+    .then((choice) => {
+      if (choice === show) showPanel();
+      else if (choice === cancel) void runner.cancel();
+    });
+}

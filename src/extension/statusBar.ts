@@ -1,0 +1,89 @@
+// The status bar item: the running job's progress, then how the last one ended, until the next.
+// Hidden until the first job of the session. Clicking it shows the training panel.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrainingEvent } from '../protocol/training';
+import type { PanelJob } from '../protocol/webview';
+import { loss, percent } from './format';
+import type { JobRunner } from './jobRunner';
+import { Throttle } from './throttle';
+
+const UPDATE_INTERVAL_MS = 250;
+
+export class TrainingStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('lstmMnist.status', vscode.StatusBarAlignment.Left, 0);
+  private readonly throttle = new Throttle(UPDATE_INTERVAL_MS, () => this.render());
+  private readonly disposables: vscode.Disposable[];
+  private job: PanelJob | undefined;
+  private epochs = 0;
+  /** The job's latest event that changes what the item says. */
+  private last: Exclude<TrainingEvent, { type: 'warning' }> | undefined;
+
+  constructor(runner: JobRunner) {
+    this.item.name = 'LSTM MNIST';
+    this.item.command = 'lstmMnist.showPanel';
+    this.disposables = [
+      this.item,
+      runner.onDidChangeRunning((job) => {
+        if (!job) return;
+        this.job = job;
+        this.last = undefined;
+        this.throttle.flush();
+        this.item.show();
+      }),
+      runner.onDidLog(({ job, event }) => {
+        if (job.id !== this.job?.id || event.type === 'warning') return;
+        if (event.type === 'started') this.epochs = event.config.epochs;
+        this.last = event;
+        if (event.type === 'batch') this.throttle.schedule();
+        else this.throttle.flush();
+      }),
+    ];
+  }
+
+  private render(): void {
+    if (!this.job) return;
+    const { text, tooltip, error } = this.describe(this.job);
+    this.item.text = text;
+    this.item.tooltip = `${tooltip}\nClick to show the training panel.`;
+    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+
+  private describe(job: PanelJob): { text: string; tooltip: string; error?: boolean } {
+    const e = this.last;
+    const name = job.kind === 'train' ? job.label : path.basename(job.label);
+    switch (e?.type) {
+      case undefined:
+      case 'started':
+        return job.kind === 'train'
+          ? { text: '$(loading~spin) LSTM MNIST: starting', tooltip: `Training ${name}` }
+          : { text: '$(loading~spin) LSTM MNIST: evaluating', tooltip: `Evaluating ${name}` };
+      case 'batch': {
+        const done = ((e.epoch - 1) * e.batchesPerEpoch + e.batch) / (this.epochs * e.batchesPerEpoch);
+        return {
+          text: `$(loading~spin) LSTM MNIST ${e.epoch}/${this.epochs} · ${percent(done, 0)}`,
+          tooltip: `Training ${name}: epoch ${e.epoch}/${this.epochs}, batch ${e.batch}/${e.batchesPerEpoch}, `
+            + `loss ${loss(e.loss)}, accuracy ${percent(e.accuracy)}`,
+        };
+      }
+      case 'epoch':
+        return {
+          text: `$(loading~spin) LSTM MNIST ${e.metrics.epoch}/${this.epochs} · val ${percent(e.metrics.valAccuracy)}`,
+          tooltip: `Training ${name}: epoch ${e.metrics.epoch} done, validation accuracy ${percent(e.metrics.valAccuracy)}`,
+        };
+      case 'done':
+        return { text: `$(check) LSTM MNIST ${percent(e.test.accuracy)}`, tooltip: `${name}: test accuracy ${percent(e.test.accuracy)}` };
+      case 'evaluation':
+        return { text: `$(check) LSTM MNIST ${percent(e.result.accuracy)}`, tooltip: `${name} evaluated: test accuracy ${percent(e.result.accuracy)}` };
+      case 'cancelled':
+        return { text: '$(circle-slash) LSTM MNIST: cancelled', tooltip: `${name} was cancelled` };
+      case 'error':
+        return { text: '$(error) LSTM MNIST: failed', tooltip: `${name} failed: ${e.message}`, error: true };
+    }
+  }
+
+  dispose(): void {
+    this.throttle.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

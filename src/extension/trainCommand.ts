@@ -1,0 +1,115 @@
+// Train LSTM MNIST: settings -> TrainConfig, a free run name, the job in the worker, its progress
+// in a cancellable notification, and its end as a message and as the command's result.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrainConfig } from '../protocol/training';
+import type { TrainResult } from './api';
+import { loss, percent } from './format';
+import type { ActiveJob, JobRunner } from './jobRunner';
+import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
+import { readTrainConfig, runNameFor } from './settings';
+import { Throttle } from './throttle';
+import type { FinalEvent } from './workerClient';
+import { requireWorkspaceFolder, settingsOf } from './workspace';
+
+/** A notification redraw per batch would flood the UI on fast runs. */
+const PROGRESS_INTERVAL_MS = 150;
+
+/** Whether a run began (the panel's Train button replies then) and what it ends with. */
+export type TrainStart =
+  | { started: true; result: Promise<TrainResult> }
+  | { started: false; result: TrainResult };
+
+export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
+  if (deps.runner.running) return busy(deps);
+  const folder = requireWorkspaceFolder('Training');
+  if (!folder) return { started: false, result: { status: 'error', message: 'No folder is open; training saves its checkpoints in one.' } };
+  const checked = await readTrainConfig(settingsOf(folder), folder.uri.fsPath, runNameFor(new Date()));
+  if (!checked.ok) return { started: false, result: { status: 'error', message: showSettingsProblems(checked.problems) } };
+  const config = { ...checked.value, runName: await freeRunName(checked.value.weightsDir, checked.value.runName) };
+
+  // Reading the settings took a moment in which another command may have started a job.
+  const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath);
+  if (!active) return busy(deps);
+  deps.showPanel();
+  const result = Promise.resolve(followProgress(active, config, deps.runner))
+    .then((final) => report(final, folder.uri.fsPath, deps));
+  return { started: true, result };
+}
+
+function busy(deps: CommandDeps): TrainStart {
+  offerRunningJob(deps);
+  return { started: false, result: { status: 'busy' } };
+}
+
+/** Two runs started in the same second would collide on the name: the second gets a suffix. */
+async function freeRunName(weightsDir: string, name: string): Promise<string> {
+  const taken = async (n: string): Promise<boolean> => fs.promises.access(path.join(weightsDir, n)).then(() => true, () => false);
+  let candidate = name;
+  for (let i = 2; await taken(candidate); i++) candidate = `${name}-${i}`;
+  return candidate;
+}
+
+function followProgress(active: ActiveJob, config: TrainConfig, runner: JobRunner): Thenable<FinalEvent> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Training ${config.runName}`, cancellable: true },
+    async (progress, token) => {
+      let shown = 0; // percent reported so far: `increment` is relative
+      let done = 0;
+      let message = 'loading TensorFlow and the data…';
+      const throttle = new Throttle(PROGRESS_INTERVAL_MS, () => {
+        progress.report({ increment: done - shown, message });
+        shown = done;
+      });
+      throttle.flush();
+      const events = runner.onDidLog(({ job, event }) => {
+        if (job.id !== active.job.id) return;
+        if (event.type === 'started') {
+          message = `on ${event.device.device.toUpperCase()} (${event.device.backend}), ${event.batchesPerEpoch} batches per epoch`;
+          throttle.flush();
+        } else if (event.type === 'batch') {
+          done = (100 * ((event.epoch - 1) * event.batchesPerEpoch + event.batch)) / (config.epochs * event.batchesPerEpoch);
+          message = `epoch ${event.epoch}/${config.epochs} · batch ${event.batch}/${event.batchesPerEpoch}`
+            + ` · loss ${loss(event.loss)} · acc ${percent(event.accuracy)}`;
+          throttle.schedule();
+        } else if (event.type === 'epoch') {
+          message = `epoch ${event.metrics.epoch}/${config.epochs} done · val_acc ${percent(event.metrics.valAccuracy)}`;
+          throttle.flush();
+        }
+      });
+      const cancellation = token.onCancellationRequested(() => {
+        message = 'cancelling…';
+        throttle.flush();
+        active.cancel();
+      });
+      try {
+        return await active.finished;
+      } finally {
+        events.dispose();
+        cancellation.dispose();
+        throttle.dispose();
+      }
+    },
+  );
+}
+
+function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResult {
+  switch (final.type) {
+    case 'done': {
+      const checkpoint = path.resolve(folder, final.checkpoint);
+      const show = 'Show Panel';
+      void vscode.window.showInformationMessage(
+        `Training finished: test accuracy ${percent(final.test.accuracy)}, saved to ${path.relative(folder, checkpoint) || checkpoint}.`, show,
+      ).then((choice) => choice === show && deps.showPanel());
+      return { status: 'done', checkpoint, test: final.test };
+    }
+    case 'cancelled':
+      void vscode.window.showInformationMessage('Training cancelled; no checkpoint was saved.');
+      return { status: 'cancelled' };
+    case 'error':
+      return { status: 'error', message: showJobError('Training failed', final.message, deps.output) };
+    case 'evaluation':
+      return { status: 'error', message: showJobError('Training failed', 'the training process answered with an evaluation', deps.output) };
+  }
+}

@@ -1,0 +1,123 @@
+// The training panel's host side (one panel, as in webview-sample): loads the webview bundle
+// under a nonce CSP, sends it the session log when it says `ready` (it reloads whenever it is
+// hidden and shown again, and after a window reload), streams new events, and answers the
+// requests of its Train and Cancel buttons.
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { PanelCommand } from '../protocol/webview';
+import { HostToWebview, isWebviewToHost } from '../protocol/webview';
+import type { JobRunner } from './jobRunner';
+
+export interface PanelHost {
+  extensionUri: vscode.Uri;
+  runner: JobRunner;
+  /** Carries out a button's command; resolves with why it was not done, or undefined. */
+  handle(command: PanelCommand): Promise<string | undefined>;
+}
+
+export class TrainingPanel {
+  static readonly viewType = 'lstmMnist.trainingPanel';
+  private static current: TrainingPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Events are sent only after the webview's `ready`; until then they are in the snapshot it gets. */
+  private ready = false;
+
+  static createOrShow(host: PanelHost, preserveFocus: boolean): void {
+    if (TrainingPanel.current) {
+      TrainingPanel.current.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      TrainingPanel.viewType,
+      'LSTM MNIST',
+      { viewColumn: vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus },
+      webviewOptions(host.extensionUri),
+    );
+    TrainingPanel.current = new TrainingPanel(panel, host);
+  }
+
+  /** A panel restored after a window reload (registerWebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, host: PanelHost): void {
+    TrainingPanel.current?.panel.dispose();
+    TrainingPanel.current = new TrainingPanel(panel, host);
+  }
+
+  private constructor(private readonly panel: vscode.WebviewPanel, private readonly host: PanelHost) {
+    // Set again for revived panels: their options are not restored.
+    panel.webview.options = webviewOptions(host.extensionUri);
+    panel.webview.html = html(panel.webview, host.extensionUri);
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
+    panel.onDidChangeViewState(() => {
+      // Hidden, the webview is unloaded; it says `ready` again when it is shown.
+      if (!panel.visible) this.ready = false;
+    }, undefined, this.disposables);
+    host.runner.onDidLog((entry) => this.post({ type: 'event', entry }), undefined, this.disposables);
+    host.runner.onDidChangeRunning((job) => this.post({ type: 'running', job }), undefined, this.disposables);
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isWebviewToHost(message)) return;
+    if (message.type === 'ready') {
+      this.ready = true;
+      this.post({ type: 'snapshot', ...this.host.runner.snapshot() });
+      return;
+    }
+    let error: string | undefined;
+    try {
+      error = await this.host.handle(message.command);
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    this.post({ type: 'reply', id: message.id, error });
+  }
+
+  private post(message: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private dispose(): void {
+    if (TrainingPanel.current === this) TrainingPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/**
+ * The page: scripts only with this load's nonce, styles and fonts only from the extension's
+ * files (uPlot's CSS and the panel's are emitted to dist/webview by webpack). Everything
+ * visible is built by dist/webview/main.js.
+ */
+function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const asset = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file));
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${asset('uPlot.min.css')}">
+  <link rel="stylesheet" href="${asset('panel.css')}">
+  <title>LSTM MNIST</title>
+</head>
+<body>
+  <main id="app"></main>
+  <script nonce="${nonce}" src="${asset('main.js')}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,157 @@
+// Runs one job in the forked training process and turns whatever happens to it into exactly
+// one final event: the worker's own (`done`, `evaluation`, `cancelled`, `error`), or an `error`
+// made up here when the process crashed or could not start. Free of `vscode` so it can be
+// tested with a fake worker under plain Node.
+import { ChildProcess, fork } from 'node:child_process';
+import * as fs from 'node:fs';
+import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
+
+export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'cancelled' | 'error' }>;
+
+const FINAL_TYPES: ReadonlySet<TrainingEvent['type']> = new Set(['done', 'evaluation', 'cancelled', 'error']);
+
+function isFinalEvent(e: TrainingEvent): e is FinalEvent {
+  return FINAL_TYPES.has(e.type);
+}
+
+/** How many stderr lines a crash report quotes. */
+const STDERR_TAIL = 15;
+
+export interface WorkerOptions {
+  workerPath: string;
+  /** The workspace folder: relative paths in the command resolve against it. */
+  cwd: string;
+  /** Every event, including the final one, in order. */
+  onEvent(event: TrainingEvent): void;
+  /** A line the process printed, or a note from this client. */
+  onLog(line: string, stream: 'stdout' | 'stderr' | 'client'): void;
+  /** How long the process gets to exit after `cancel` (or after its final event) before it is killed. */
+  graceMs?: number;
+}
+
+export interface WorkerJob {
+  /** Resolves once the process has exited, with the job's final event. Never rejects. */
+  readonly finished: Promise<FinalEvent>;
+  /** Asks the worker to stop; kills it if it has not exited within the grace period. */
+  cancel(): void;
+  /** Kills the process at once (the extension is shutting down). */
+  kill(): void;
+}
+
+export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>, options: WorkerOptions): WorkerJob {
+  const graceMs = options.graceMs ?? 10_000;
+  if (!fs.existsSync(options.workerPath)) {
+    const finalEvent: FinalEvent = {
+      type: 'error',
+      message: `The training process is missing (${options.workerPath}). Build the extension first (npm run build).`,
+    };
+    options.onEvent(finalEvent);
+    return { finished: Promise.resolve(finalEvent), cancel: () => undefined, kill: () => undefined };
+  }
+
+  const child = fork(options.workerPath, [], {
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // The extension host may run with --inspect and the like; the worker must not inherit them.
+    execArgv: [],
+  });
+  const stderrTail: string[] = [];
+  let finalEvent: FinalEvent | undefined;
+  let cancelRequested = false;
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const killLater = (why: string): void => {
+    if (killTimer) return;
+    killTimer = setTimeout(() => {
+      options.onLog(`${why}; killing the training process (pid ${child.pid}).`, 'client');
+      child.kill('SIGKILL');
+    }, graceMs);
+  };
+
+  pipeLines(child, 'stdout', (line) => options.onLog(line, 'stdout'));
+  pipeLines(child, 'stderr', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+    options.onLog(line, 'stderr');
+  });
+
+  child.on('message', (message: unknown) => {
+    if (finalEvent) return; // The contract ends with the final event; anything later is noise.
+    if (!isTrainingEvent(message)) {
+      options.onLog(`Ignored an invalid message from the training process: ${JSON.stringify(message)}`, 'client');
+      return;
+    }
+    if (isFinalEvent(message)) {
+      finalEvent = message;
+      killLater('The training process did not exit after its last event');
+    }
+    options.onEvent(message);
+  });
+
+  const finished = new Promise<FinalEvent>((resolve) => {
+    let spawnError: Error | undefined;
+    child.on('error', (err) => {
+      // 'error' means it could not be spawned, killed or messaged; 'close' still follows a spawned process.
+      spawnError = err;
+      options.onLog(`Training process error: ${err.message}`, 'client');
+      if (child.pid === undefined) settle(null, null);
+    });
+    child.on('close', (code, signal) => settle(code, signal));
+
+    function settle(code: number | null, signal: NodeJS.Signals | null): void {
+      clearTimeout(killTimer);
+      if (!finalEvent) {
+        finalEvent = cancelRequested
+          ? { type: 'cancelled' }
+          : { type: 'error', message: crashMessage(code, signal, spawnError, stderrTail) };
+        options.onEvent(finalEvent);
+      }
+      resolve(finalEvent);
+    }
+  });
+
+  child.send(command, (err) => {
+    if (err) options.onLog(`Could not send the job to the training process: ${err.message}`, 'client');
+  });
+
+  return {
+    finished,
+    cancel() {
+      if (cancelRequested || finalEvent || child.exitCode !== null || child.signalCode !== null) return;
+      cancelRequested = true;
+      if (child.connected) {
+        child.send({ type: 'cancel' } satisfies WorkerCommand, () => undefined);
+      }
+      killLater(`The training process did not stop within ${Math.round(graceMs / 1000)} s of being cancelled`);
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+function crashMessage(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined,
+  stderrTail: string[]): string {
+  const how = spawnError ? `could not run (${spawnError.message})`
+    : signal ? `was killed by ${signal}`
+      : `exited with code ${code}`;
+  const tail = stderrTail.length > 0 ? ` Last output:\n${stderrTail.join('\n')}` : '';
+  return `The training process ${how} before it finished.${tail}`;
+}
+
+/** Splits a child's output stream into lines (the last one flushed at the end). */
+function pipeLines(child: ChildProcess, name: 'stdout' | 'stderr', onLine: (line: string) => void): void {
+  const stream = child[name];
+  if (!stream) return;
+  stream.setEncoding('utf8');
+  let pending = '';
+  stream.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (pending) onLine(pending);
+    pending = '';
+  });
+}

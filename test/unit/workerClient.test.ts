@@ -1,0 +1,87 @@
+import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { TrainConfig, TrainingEvent } from '../../src/protocol/training';
+import { WorkerOptions, startWorker } from '../../src/extension/workerClient';
+
+const FAKE_WORKER = path.resolve(__dirname, '../../../test/fixtures/fake-worker.js');
+
+function config(runName: string): TrainConfig {
+  return { units: 2, batchSize: 10, epochs: 1, learningRate: 0.01, seed: 1, weightsDir: 'weights', runName, device: 'cpu' };
+}
+
+function harness(graceMs = 10_000): { events: TrainingEvent[]; logs: string[]; options: WorkerOptions } {
+  const events: TrainingEvent[] = [];
+  const logs: string[] = [];
+  return {
+    events,
+    logs,
+    options: { workerPath: FAKE_WORKER, cwd: os.tmpdir(), graceMs, onEvent: (e) => events.push(e), onLog: (l, s) => logs.push(`${s}: ${l}`) },
+  };
+}
+
+describe('worker client', () => {
+  it('streams a job\'s events and ends with its final one', async () => {
+    const h = harness();
+    const final = await startWorker({ type: 'train', config: config('ok') }, h.options).finished;
+    assert.equal(final.type, 'done');
+    assert.deepEqual(h.events.map((e) => e.type), ['started', 'batch', 'done']);
+    assert.ok(h.logs.includes('stdout: loading'));
+    assert.ok(h.logs.some((l) => l.startsWith('client: Ignored an invalid message')), 'an invalid message is logged, not passed on');
+  });
+
+  it('passes on the worker\'s own error', async () => {
+    const h = harness();
+    const final = await startWorker({ type: 'evaluate', request: { checkpoint: '/bad', device: 'cpu' } }, h.options).finished;
+    assert.deepEqual(final, { type: 'error', message: '/bad: missing weights.bin' });
+  });
+
+  it('turns an exit without a final event into an error with the exit code and the last stderr lines', async () => {
+    const h = harness();
+    const final = await startWorker({ type: 'train', config: config('crash') }, h.options).finished;
+    assert.equal(final.type, 'error');
+    assert.ok(final.type === 'error');
+    assert.match(final.message, /exited with code 3/);
+    assert.match(final.message, /about to fail\nSegmentation fault \(pretend\)/);
+    assert.equal(h.events.at(-1), final, 'the made-up error is also reported as the last event');
+  });
+
+  it('cancels a worker that obeys', async () => {
+    const h = harness();
+    const job = startWorker({ type: 'train', config: config('cancellable') }, h.options);
+    await waitFor(() => h.events.length > 0);
+    job.cancel();
+    assert.deepEqual(await job.finished, { type: 'cancelled' });
+  });
+
+  it('kills a worker that ignores cancel after the grace period, and reports it cancelled', async () => {
+    const h = harness(200);
+    const job = startWorker({ type: 'train', config: config('stubborn') }, h.options);
+    await waitFor(() => h.events.length > 0);
+    job.cancel();
+    assert.deepEqual(await job.finished, { type: 'cancelled' });
+    assert.ok(h.logs.some((l) => /killing the training process/.test(l)));
+  });
+
+  it('kills a worker that lingers after its final event, keeping that event', async () => {
+    const h = harness(200);
+    const final = await startWorker({ type: 'train', config: config('lingers') }, h.options).finished;
+    assert.equal(final.type, 'done');
+  });
+
+  it('reports a missing worker file as an error', async () => {
+    const h = harness();
+    h.options.workerPath = path.join(os.tmpdir(), 'no-such-worker.js');
+    const final = await startWorker({ type: 'train', config: config('ok') }, h.options).finished;
+    assert.ok(final.type === 'error' && /missing/.test(final.message));
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,190 @@
+// What the training panel shows, derived from the host's messages alone: no DOM, so it is
+// tested under plain Node (test/unit/panelState.test.ts) and saved with vscode.setState.
+//
+// The state is updated in place: a long run sends thousands of batch events and copying the
+// batch series for each would make a run quadratic. The view reads the state after each update.
+import type { DatasetInfo, DeviceInfo, EpochMetrics, EvaluationResult, TestResult, TrainConfig, TrainingEvent } from '../../src/protocol/training';
+import type { HostToWebview, LogEntry, PanelJob } from '../../src/protocol/webview';
+
+export const STATE_VERSION = 1;
+
+export interface BatchProgress {
+  epoch: number;
+  /** 1-based: the batch just finished. */
+  batch: number;
+  batchesPerEpoch: number;
+  /** Running mean over the epoch so far. */
+  loss: number;
+  accuracy: number;
+}
+
+/** One point per batch; x in epochs (1.5 = half-way through epoch 2), so it lines up with the epoch charts. */
+export interface BatchSeries {
+  x: number[];
+  loss: number[];
+  accuracy: number[];
+}
+
+export type JobOutcome =
+  | { kind: 'done'; test: TestResult; checkpoint: string; seconds: number }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; message: string }
+  /** The job had not ended when the extension host went away (window reload or close). */
+  | { kind: 'interrupted' };
+
+export interface TrainingView {
+  job: PanelJob;
+  config?: TrainConfig;
+  device?: DeviceInfo;
+  dataset?: DatasetInfo;
+  progress?: BatchProgress;
+  batches: BatchSeries;
+  epochs: EpochMetrics[];
+  outcome?: JobOutcome;
+  warnings: string[];
+}
+
+export interface EvaluationView {
+  job: PanelJob;
+  checkpoint?: string;
+  device?: DeviceInfo;
+  dataset?: DatasetInfo;
+  result?: EvaluationResult;
+  outcome?: Exclude<JobOutcome, { kind: 'done' }>;
+  warnings: string[];
+}
+
+export interface PanelState {
+  version: typeof STATE_VERSION;
+  running: PanelJob | null;
+  training?: TrainingView;
+  evaluation?: EvaluationView;
+}
+
+export function initialState(): PanelState {
+  return { version: STATE_VERSION, running: null };
+}
+
+/** The state saved by vscode.setState, if it is one this version wrote; else a fresh one. */
+export function restoreState(saved: unknown): PanelState {
+  const s = saved as Partial<PanelState> | undefined;
+  return s && typeof s === 'object' && s.version === STATE_VERSION ? (s as PanelState) : initialState();
+}
+
+/** Applies one host message (already checked with isHostToWebview); returns the same state object. */
+export function applyMessage(state: PanelState, message: HostToWebview): PanelState {
+  switch (message.type) {
+    case 'snapshot':
+      return applySnapshot(state, message.log, message.running);
+    case 'event':
+      return applyEntry(state, message.entry);
+    case 'running':
+      state.running = message.job;
+      if (message.job) viewFor(state, message.job);
+      return state;
+    case 'reply':
+      return state;
+  }
+}
+
+/**
+ * The host's log replaces what the panel had for each kind of job it holds events for. A kind
+ * it holds nothing for keeps the restored view: after a window reload the new host knows
+ * nothing, and the panel still shows the last run (marked interrupted if it had not ended).
+ */
+function applySnapshot(state: PanelState, log: LogEntry[], running: PanelJob | null): PanelState {
+  if (log.some((e) => e.job.kind === 'train')) delete state.training;
+  if (log.some((e) => e.job.kind === 'evaluate')) delete state.evaluation;
+  state.running = running;
+  if (running) viewFor(state, running);
+  for (const entry of log) applyEntry(state, entry);
+  for (const view of [state.training, state.evaluation]) {
+    if (view && !view.outcome && view.job.id !== running?.id) view.outcome = { kind: 'interrupted' };
+  }
+  return state;
+}
+
+function applyEntry(state: PanelState, { job, event }: LogEntry): PanelState {
+  const view = viewFor(state, job);
+  if (event.type === 'warning') {
+    if (!view.warnings.includes(event.message)) view.warnings.push(event.message);
+  } else if (event.type === 'cancelled') {
+    view.outcome = { kind: 'cancelled' };
+  } else if (event.type === 'error') {
+    view.outcome = { kind: 'error', message: event.message };
+  } else if ('batches' in view) {
+    applyTrainingEvent(view, event);
+  } else if (event.type === 'evaluation') {
+    view.checkpoint = event.checkpoint;
+    view.device = event.device;
+    view.dataset = event.dataset;
+    view.result = event.result;
+  }
+  return state;
+}
+
+function applyTrainingEvent(view: TrainingView, event: TrainingEvent): void {
+  switch (event.type) {
+    case 'started':
+      view.config = event.config;
+      view.device = event.device;
+      view.dataset = event.dataset;
+      return;
+    case 'batch': {
+      const x = event.epoch - 1 + event.batch / event.batchesPerEpoch;
+      const xs = view.batches.x;
+      if (xs.length > 0 && x <= xs[xs.length - 1]) return; // a repeat: the series only moves forward
+      xs.push(x);
+      view.batches.loss.push(event.loss);
+      view.batches.accuracy.push(event.accuracy);
+      view.progress = {
+        epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, loss: event.loss, accuracy: event.accuracy,
+      };
+      return;
+    }
+    case 'epoch':
+      view.epochs = [...view.epochs.filter((m) => m.epoch !== event.metrics.epoch), event.metrics].sort((a, b) => a.epoch - b.epoch);
+      return;
+    case 'done':
+      view.outcome = { kind: 'done', test: event.test, checkpoint: event.checkpoint, seconds: event.seconds };
+      return;
+    default:
+      return; // An evaluation's event cannot belong to a training job.
+  }
+}
+
+/** The view of the job's kind, started afresh when the job is a new one. */
+function viewFor(state: PanelState, job: PanelJob): TrainingView | EvaluationView {
+  if (job.kind === 'train') {
+    if (state.training?.job.id !== job.id) {
+      state.training = { job, batches: { x: [], loss: [], accuracy: [] }, epochs: [], warnings: [] };
+    }
+    return state.training;
+  }
+  if (state.evaluation?.job.id !== job.id) state.evaluation = { job, warnings: [] };
+  return state.evaluation;
+}
+
+/** The epoch with the best validation accuracy (the lower validation loss on a tie). */
+export function bestEpoch(epochs: EpochMetrics[]): number | undefined {
+  let best: EpochMetrics | undefined;
+  for (const m of epochs) {
+    if (!Number.isFinite(m.valAccuracy)) continue;
+    if (!best || m.valAccuracy > best.valAccuracy || (m.valAccuracy === best.valAccuracy && m.valLoss < best.valLoss)) best = m;
+  }
+  return best?.epoch;
+}
+
+/** How much of the run is done, 0..1 (batches done over all batches of all epochs). */
+export function trainingFraction(view: TrainingView): number {
+  if (view.outcome?.kind === 'done') return 1;
+  const p = view.progress;
+  const epochs = view.config?.epochs;
+  if (!p || !epochs) return 0;
+  return Math.min(1, ((p.epoch - 1) * p.batchesPerEpoch + p.batch) / (epochs * p.batchesPerEpoch));
+}
+
+/** Whether this view's job is the one running now. */
+export function isRunning(state: PanelState, view: { job: PanelJob } | undefined): boolean {
+  return view !== undefined && state.running?.id === view.job.id;
+}
