@@ -20,12 +20,11 @@ interface PathResult {
   evalRatio: number;
   tensorsBefore: number;
   tensorsAfter: number;
-  peakRssMiB: number;
 }
 
 /** Something that trains one batch and evaluates a chunk, returning nothing it leaves behind. */
 interface Runner {
-  step(x: tfn.Tensor3D, y: tfn.Tensor2D): void;
+  step(x: tfn.Tensor3D, y: tfn.Tensor2D): Promise<void> | void;
   evaluate(x: tfn.Tensor3D): void;
   dispose(): void;
 }
@@ -47,14 +46,13 @@ function layersRunner(tf: Tf): Runner {
   // tf.layers wants batch-major input; the transpose is part of what this path costs.
   const batchMajor = (x: tfn.Tensor3D) => tf.transpose(x, [1, 0, 2]);
   return {
-    step: (x, y) => {
+    step: async (x, y) => {
       const xb = batchMajor(x);
-      // trainOnBatch is async only to read the loss back; the work is done when it resolves.
-      void model.trainOnBatch(xb, y);
+      await model.trainOnBatch(xb, y);
       xb.dispose();
     },
     evaluate: (x) => tf.tidy(() => { (model.predict(batchMajor(x)) as tfn.Tensor).dataSync(); }),
-    dispose: () => model.dispose(),
+    dispose: () => { model.optimizer.dispose(); model.dispose(); },
   };
 }
 
@@ -72,42 +70,62 @@ function modelRunner(tf: Tf, kernels: Kernels): Runner {
   };
 }
 
-async function measure(tf: Tf, name: string, description: string, make: () => Runner, data: SplitTensors, test: SplitTensors,
-  opts: { warmup: number; reps: number; steps: number }): Promise<Omit<PathResult, 'trainStepRatio' | 'evalRatio'>> {
-  const tensorsBefore = tf.memory().numTensors;
-  const runner = make();
-  let peak = process.memoryUsage().rss;
+interface Measured {
+  name: string;
+  description: string;
+  runner: Runner;
+  stepTimes: number[];
+  evalTimes: number[];
+  tensorsBefore: number;
+}
+
+/**
+ * Runs the paths round-robin: every repetition times each path once, so a burst of load on this
+ * shared machine slows all of them alike and the ratios stay meaningful.
+ */
+async function measureInterleaved(tf: Tf, paths: Array<[string, string, () => Runner]>, data: SplitTensors, test: SplitTensors,
+  opts: { warmup: number; reps: number; steps: number }): Promise<{ results: Array<Omit<PathResult, 'trainStepRatio' | 'evalRatio'>>; peakRssMiB: number }> {
   const batches = Array.from({ length: opts.steps }, (_, i) => {
     const idx = Int32Array.from({ length: BATCH }, (_, k) => (i * BATCH + k) % data.count);
     return gatherBatch(tf, data, idx);
   });
-  for (let i = 0; i < opts.warmup; i++) runner.step(batches[i % batches.length].x, batches[i % batches.length].y);
-  await new Promise((r) => setTimeout(r, 50));
-  const stepTimes: number[] = [];
-  for (let r = 0; r < opts.reps; r++) {
-    const t0 = process.hrtime.bigint();
-    for (const b of batches) runner.step(b.x, b.y);
-    stepTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / batches.length);
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }
   const chunk = sliceBatch(tf, test, 0, EVAL_EXAMPLES);
-  runner.evaluate(chunk.x);
-  const evalTimes: number[] = [];
-  for (let r = 0; r < opts.reps; r++) {
-    const t0 = process.hrtime.bigint();
+  const measured: Measured[] = [];
+  for (const [name, description, make] of paths) {
+    const tensorsBefore = tf.memory().numTensors;
+    const runner = make();
+    for (let i = 0; i < opts.warmup; i++) await runner.step(batches[i % batches.length].x, batches[i % batches.length].y);
     runner.evaluate(chunk.x);
-    evalTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / (EVAL_EXAMPLES / 1000));
+    measured.push({ name, description, runner, stepTimes: [], evalTimes: [], tensorsBefore });
+  }
+  let peak = process.memoryUsage().rss;
+  for (let r = 0; r < opts.reps; r++) {
+    for (const m of measured) {
+      let t0 = process.hrtime.bigint();
+      for (const b of batches) await m.runner.step(b.x, b.y);
+      m.stepTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / batches.length);
+      t0 = process.hrtime.bigint();
+      m.runner.evaluate(chunk.x);
+      m.evalTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / (EVAL_EXAMPLES / 1000));
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+  }
+  const results = measured.map((m) => ({
+    name: m.name,
+    description: m.description,
+    trainStepMs: median(m.stepTimes),
+    evalMsPer1000: median(m.evalTimes),
+    tensorsBefore: m.tensorsBefore,
+    tensorsAfter: 0,
+  }));
+  // Each path's tensors are counted before it was built and after it is disposed, in reverse
+  // order of creation, so a leak shows as after > before.
+  for (let i = measured.length - 1; i >= 0; i--) {
+    measured[i].runner.dispose();
+    results[i].tensorsAfter = tf.memory().numTensors;
   }
   tf.dispose([chunk.x, chunk.y, chunk.labels, ...batches.flatMap((b) => [b.x, b.y])]);
-  runner.dispose();
-  return {
-    name, description,
-    trainStepMs: median(stepTimes),
-    evalMsPer1000: median(evalTimes),
-    tensorsBefore,
-    tensorsAfter: tf.memory().numTensors,
-    peakRssMiB: peak / 2 ** 20,
-  };
+  return { results, peakRssMiB: peak / 2 ** 20 };
 }
 
 async function main() {
@@ -125,11 +143,8 @@ async function main() {
     ['stepwise-basicLSTMCell', 'explicit loop of tf.basicLSTMCell over 28 steps (reference path)', () => modelRunner(tf, 'reference')],
     ['fused-BlockLSTM', 'the same loop as one native BlockLSTM op, BlockLSTMGrad as its gradient', () => modelRunner(tf, 'fused')],
   ];
-  const raw = [];
-  for (const [name, description, make] of paths) {
-    if (!values.json) process.stderr.write(`measuring ${name}...\n`);
-    raw.push(await measure(tf, name, description, make, train, test, opts));
-  }
+  if (!values.json) process.stderr.write(`measuring ${paths.map((p) => p[0]).join(', ')} (interleaved)...\n`);
+  const { results: raw, peakRssMiB } = await measureInterleaved(tf, paths, train, test, opts);
   const base = raw[0];
   const results: PathResult[] = raw.map((r) => ({
     ...r,
@@ -142,21 +157,21 @@ async function main() {
     batchSize: BATCH,
     settings: opts,
     paths: results,
-    memory: { rssMiB: process.memoryUsage().rss / 2 ** 20, tensorsAtEnd: tf.memory().numTensors, bytesAtEnd: tf.memory().numBytes },
+    memory: { peakRssMiB, tensorsAtEnd: tf.memory().numTensors, bytesAtEnd: tf.memory().numBytes },
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  const rows = [['path', 'train step (ms)', 'speed-up', 'eval (ms/1000)', 'speed-up', 'tensors before/after', 'peak RSS (MiB)']];
+  const rows = [['path', 'train step (ms)', 'speed-up', 'eval (ms/1000 examples)', 'speed-up', 'tensors before/after']];
   for (const r of results) {
     rows.push([r.name, r.trainStepMs.toFixed(1), `${r.trainStepRatio.toFixed(2)}x`, r.evalMsPer1000.toFixed(1), `${r.evalRatio.toFixed(2)}x`,
-      `${r.tensorsBefore}/${r.tensorsAfter}`, r.peakRssMiB.toFixed(0)]);
+      `${r.tensorsBefore}/${r.tensorsAfter}`]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
   console.log([line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n'));
-  console.log(`\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps; speed-up relative to ${base.name}; backend ${info.backend} (${info.package})`);
+  console.log(`\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps; speed-up relative to ${base.name}; backend ${info.backend} (${info.package}); peak RSS ${peakRssMiB.toFixed(0)} MiB`);
 }
 
 main().catch((e) => { console.error(e); process.exitCode = 1; });

@@ -40,13 +40,15 @@ export function disposeSplit(s: SplitTensors): void {
   s.labels.dispose();
 }
 
-/** The examples at `indices` (a training batch); the caller disposes, or runs it in a tidy. */
+/** The examples at `indices` (a training batch); the caller disposes x and y. */
 export function gatherBatch(tf: Tf, s: SplitTensors, indices: Int32Array): Batch {
-  const idx = tf.tensor1d(indices, 'int32');
-  return {
-    x: tf.gather(s.x, idx, 1),
-    y: tf.oneHot(tf.gather(s.labels, idx), CLASSES) as tfn.Tensor2D,
-  };
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(indices, 'int32');
+    return {
+      x: tf.gather(s.x, idx, 1),
+      y: tf.oneHot(tf.gather(s.labels, idx), CLASSES) as tfn.Tensor2D,
+    };
+  });
 }
 
 /** Examples start..start+size-1 (an evaluation chunk). */
