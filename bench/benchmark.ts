@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/backend';
 import { loadDataset } from '../src/training/dataset';
-import { initParams, type Kernels, logits, modelSpec, paramList } from '../src/training/model';
-import { gatherBatch, sliceBatch, splitTensors, type SplitTensors } from '../src/training/tensors';
+import { disposeParams, initParams, type Kernels, logits, modelSpec } from '../src/training/model';
+import { type Batch, gatherBatch, sliceBatch, splitTensors, type SplitTensors } from '../src/training/tensors';
+import { trainStep } from '../src/training/trainer';
 
 const BATCH = 100;
 const EVAL_EXAMPLES = 2000;
@@ -24,7 +25,7 @@ interface PathResult {
 
 /** Something that trains one batch and evaluates a chunk, returning nothing it leaves behind. */
 interface Runner {
-  step(x: tfn.Tensor3D, y: tfn.Tensor2D): Promise<void> | void;
+  step(batch: Batch): Promise<void> | void;
   evaluate(x: tfn.Tensor3D): void;
   dispose(): void;
 }
@@ -46,10 +47,11 @@ function layersRunner(tf: Tf): Runner {
   // tf.layers wants batch-major input; the transpose is part of what this path costs.
   const batchMajor = (x: tfn.Tensor3D) => tf.transpose(x, [1, 0, 2]);
   return {
-    step: async (x, y) => {
+    step: async ({ x, labels }) => {
       const xb = batchMajor(x);
+      const y = tf.oneHot(labels, 10);
       await model.trainOnBatch(xb, y);
-      xb.dispose();
+      tf.dispose([xb, y]);
     },
     evaluate: (x) => tf.tidy(() => { (model.predict(batchMajor(x)) as tfn.Tensor).dataSync(); }),
     dispose: () => { model.optimizer.dispose(); model.dispose(); },
@@ -59,14 +61,18 @@ function layersRunner(tf: Tf): Runner {
 function modelRunner(tf: Tf, kernels: Kernels): Runner {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
+  const model = { params, spec, kernels };
   const optimizer = tf.train.adam(0.01);
   return {
-    step: (x, y) => tf.tidy(() => {
-      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, logits(tf, params, x, spec, kernels)) as tfn.Scalar, true, paramList(params));
-      loss?.dataSync();
-    }),
+    // Exactly the trainer's step, loss and accuracy read back included.
+    step: (batch) => {
+      const [loss, hits] = trainStep(tf, model, optimizer, batch);
+      loss.dataSync();
+      hits.dataSync();
+      tf.dispose([loss, hits]);
+    },
     evaluate: (x) => tf.tidy(() => { tf.argMax(logits(tf, params, x, spec, kernels), 1).dataSync(); }),
-    dispose: () => { paramList(params).forEach((v) => v.dispose()); optimizer.dispose(); },
+    dispose: () => { disposeParams(params); optimizer.dispose(); },
   };
 }
 
@@ -94,7 +100,7 @@ async function measureInterleaved(tf: Tf, paths: Array<[string, string, () => Ru
   for (const [name, description, make] of paths) {
     const tensorsBefore = tf.memory().numTensors;
     const runner = make();
-    for (let i = 0; i < opts.warmup; i++) await runner.step(batches[i % batches.length].x, batches[i % batches.length].y);
+    for (let i = 0; i < opts.warmup; i++) await runner.step(batches[i % batches.length]);
     runner.evaluate(chunk.x);
     measured.push({ name, description, runner, stepTimes: [], evalTimes: [], tensorsBefore });
   }
@@ -102,7 +108,7 @@ async function measureInterleaved(tf: Tf, paths: Array<[string, string, () => Ru
   for (let r = 0; r < opts.reps; r++) {
     for (const m of measured) {
       let t0 = process.hrtime.bigint();
-      for (const b of batches) await m.runner.step(b.x, b.y);
+      for (const b of batches) await m.runner.step(b);
       m.stepTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / batches.length);
       t0 = process.hrtime.bigint();
       m.runner.evaluate(chunk.x);
@@ -124,7 +130,7 @@ async function measureInterleaved(tf: Tf, paths: Array<[string, string, () => Ru
     measured[i].runner.dispose();
     results[i].tensorsAfter = tf.memory().numTensors;
   }
-  tf.dispose([chunk.x, chunk.y, chunk.labels, ...batches.flatMap((b) => [b.x, b.y])]);
+  tf.dispose([chunk.x, chunk.labels, ...batches.flatMap((b) => [b.x, b.labels])]);
   return { results, peakRssMiB: peak / 2 ** 20 };
 }
 

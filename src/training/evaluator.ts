@@ -3,7 +3,7 @@
 import type { EvaluationResult } from '../protocol/training';
 import type { Tf } from './backend';
 import { CLASSES } from './dataset';
-import { type Kernels, type LstmParams, logits } from './model';
+import { crossEntropy, type Kernels, type LstmParams, logits } from './model';
 import type { ModelSpec } from '../protocol/checkpoint';
 import { sliceBatch, type SplitTensors } from './tensors';
 
@@ -18,11 +18,7 @@ export function evaluate(tf: Tf, params: LstmParams, spec: ModelSpec, kernels: K
     const [loss, predicted, truth] = tf.tidy(() => {
       const b = sliceBatch(tf, data, start, size);
       const out = logits(tf, params, b.x, spec, kernels);
-      return [
-        tf.losses.softmaxCrossEntropy(b.y, out, undefined, undefined, tf.Reduction.SUM),
-        tf.argMax(out, 1),
-        b.labels,
-      ];
+      return [tf.mul(crossEntropy(tf, out, b.labels, kernels), size), tf.argMax(out, 1), b.labels];
     });
     lossSum += loss.dataSync()[0];
     const p = predicted.dataSync();

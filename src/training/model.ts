@@ -6,6 +6,7 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import type { ModelSpec, WeightSpec } from '../protocol/checkpoint';
 import type { Tf } from './backend';
 import { fusedLastHidden } from './fusedLstm';
+import { nativeSparseCrossEntropy } from './nativeLoss';
 
 export interface LstmParams {
   kernel: tfn.Variable;
@@ -80,4 +81,15 @@ export function logits(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelS
     ? fusedLastHidden(tf, x, kernel, bias, spec.forgetBias)
     : referenceLastHidden(tf, x, kernel, bias, spec.forgetBias);
   return tf.add(tf.matMul(h, params.denseKernel as tfn.Tensor2D), params.denseBias) as tfn.Tensor2D;
+}
+
+/** Mean softmax cross-entropy against int32 labels; the fused path uses TensorFlow's own op. */
+export function crossEntropy(tf: Tf, out: tfn.Tensor2D, labels: tfn.Tensor1D, kernels: Kernels): tfn.Scalar {
+  if (kernels === 'fused') return nativeSparseCrossEntropy(tf, out, labels);
+  return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, out.shape[1]), out) as tfn.Scalar;
+}
+
+/** How many predictions (argmax of the logits) equal the labels: an int32 scalar. */
+export function correctCount(tf: Tf, out: tfn.Tensor2D, labels: tfn.Tensor1D): tfn.Scalar {
+  return tf.sum(tf.equal(tf.argMax(out, 1), labels)) as tfn.Scalar;
 }

@@ -3,7 +3,7 @@
 // transpose or a copy from JavaScript.
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { Tf } from './backend';
-import { CLASSES, type Split } from './dataset';
+import type { Split } from './dataset';
 
 export interface SplitTensors {
   count: number;
@@ -14,8 +14,8 @@ export interface SplitTensors {
 
 export interface Batch {
   x: tfn.Tensor3D;
-  /** One-hot [batch, 10]. */
-  y: tfn.Tensor2D;
+  /** int32 class of each example [batch]. */
+  labels: tfn.Tensor1D;
 }
 
 export function splitTensors(tf: Tf, split: Split, rows: number, cols: number): SplitTensors {
@@ -40,24 +40,16 @@ export function disposeSplit(s: SplitTensors): void {
   s.labels.dispose();
 }
 
-/** The examples at `indices` (a training batch); the caller disposes x and y. */
+/** The examples at `indices` (a training batch); the caller disposes both tensors. */
 export function gatherBatch(tf: Tf, s: SplitTensors, indices: Int32Array): Batch {
   return tf.tidy(() => {
     const idx = tf.tensor1d(indices, 'int32');
-    return {
-      x: tf.gather(s.x, idx, 1),
-      y: tf.oneHot(tf.gather(s.labels, idx), CLASSES) as tfn.Tensor2D,
-    };
+    return { x: tf.gather(s.x, idx, 1), labels: tf.gather(s.labels, idx) };
   });
 }
 
 /** Examples start..start+size-1 (an evaluation chunk). */
-export function sliceBatch(tf: Tf, s: SplitTensors, start: number, size: number): Batch & { labels: tfn.Tensor1D } {
+export function sliceBatch(tf: Tf, s: SplitTensors, start: number, size: number): Batch {
   const [rows, , cols] = s.x.shape;
-  const labels = tf.slice(s.labels, [start], [size]);
-  return {
-    x: tf.slice(s.x, [0, start, 0], [rows, size, cols]),
-    y: tf.oneHot(labels, CLASSES) as tfn.Tensor2D,
-    labels,
-  };
+  return { x: tf.slice(s.x, [0, start, 0], [rows, size, cols]), labels: tf.slice(s.labels, [start], [size]) };
 }

@@ -2,15 +2,15 @@
 // the end. Reports through TrainingEvents and stops between batches when cancelled. Every batch
 // runs inside tf.tidy, so the tensor count stays flat however long the run.
 import type * as tfn from '@tensorflow/tfjs-node';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta } from '../protocol/checkpoint';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta, type ModelSpec } from '../protocol/checkpoint';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/training';
-import { type Backend } from './backend';
+import type { Backend, Tf } from './backend';
 import { assertCheckpointFree, saveCheckpoint, type SaveHooks } from './checkpointStore';
 import type { Dataset } from './dataset';
 import { evaluate } from './evaluator';
-import { disposeParams, initParams, type Kernels, logits, modelSpec, paramList, weightSpecs } from './model';
+import { correctCount, crossEntropy, disposeParams, initParams, type Kernels, logits, type LstmParams, modelSpec, paramList, weightSpecs } from './model';
 import { seededRandom, shuffledIndices } from './random';
-import { disposeSplit, gatherBatch, splitTensors } from './tensors';
+import { type Batch, disposeSplit, gatherBatch, splitTensors } from './tensors';
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;
@@ -26,6 +26,29 @@ export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Bac
   }
   if (config.kernels === 'reference') return 'reference';
   return backend.info.fusedKernels ? 'fused' : 'reference';
+}
+
+/** What one training step needs besides the batch. */
+export interface StepModel {
+  params: LstmParams;
+  spec: ModelSpec;
+  kernels: Kernels;
+}
+
+/**
+ * One step of Adam on a batch. Returns the batch's mean loss and number of correct predictions
+ * as scalars for the caller to read and dispose; every other tensor it makes is freed.
+ */
+export function trainStep(tf: Tf, model: StepModel, optimizer: tfn.Optimizer, batch: Batch): [tfn.Scalar, tfn.Scalar] {
+  return tf.tidy(() => {
+    let hits: tfn.Scalar | undefined;
+    const loss = optimizer.minimize(() => {
+      const out = logits(tf, model.params, batch.x, model.spec, model.kernels);
+      hits = tf.keep(correctCount(tf, out, batch.labels));
+      return crossEntropy(tf, out, batch.labels, model.kernels);
+    }, true, paramList(model.params)) as tfn.Scalar;
+    return [loss, hits as tfn.Scalar];
+  });
 }
 
 export interface TrainResult {
@@ -47,6 +70,7 @@ export async function train(
   const trainSet = splitTensors(tf, data.train, data.rows, data.cols);
   const testSet = splitTensors(tf, data.test, data.rows, data.cols);
   const params = initParams(tf, spec, config.seed);
+  const model: StepModel = { params, spec, kernels };
   const optimizer = tf.train.adam(config.learningRate);
   const random = seededRandom(config.seed);
   const epochs: EpochMetrics[] = [];
@@ -63,16 +87,9 @@ export async function train(
           return { status: 'cancelled' };
         }
         const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
-        const [loss, hits] = tf.tidy(() => {
-          const batch = gatherBatch(tf, trainSet, indices);
-          let batchHits: tfn.Scalar | undefined;
-          const batchLoss = optimizer.minimize(() => {
-            const out = logits(tf, params, batch.x, spec, kernels);
-            batchHits = tf.keep(tf.sum<tfn.Scalar>(tf.equal(tf.argMax(out, 1), tf.argMax(batch.y, 1))));
-            return tf.losses.softmaxCrossEntropy(batch.y, out) as tfn.Scalar;
-          }, true, paramList(params)) as tfn.Scalar;
-          return [batchLoss, batchHits as tfn.Scalar];
-        });
+        const batch = gatherBatch(tf, trainSet, indices);
+        const [loss, hits] = trainStep(tf, model, optimizer, batch);
+        tf.dispose([batch.x, batch.labels]);
         // Two scalars; the step has already run (tfjs-node executes eagerly), so this read is cheap.
         lossSum += (await loss.data())[0] * indices.length;
         correct += (await hits.data())[0];

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { fusedLastHidden } from '../../src/training/fusedLstm';
-import { type Kernels, initParams, logits, modelSpec, paramList, referenceLastHidden } from '../../src/training/model';
+import { crossEntropy, type Kernels, initParams, logits, modelSpec, paramList, referenceLastHidden } from '../../src/training/model';
 import { cpuBackend } from './helpers';
 
 const { tf } = cpuBackend();
@@ -110,5 +110,20 @@ describe('fused path against the reference path (seed model size, random inputs)
     const fused = gradsOf('fused');
     const reference = gradsOf('reference');
     for (const v of paramList(params)) assertClose(fused[v.name].dataSync(), reference[v.name].dataSync(), 1e-4, `grad ${v.name}`);
+  });
+});
+
+describe('cross-entropy', () => {
+  it('the native fused op and the tfjs composition agree in value and gradient', () => {
+    const out = tf.randomNormal([16, 10], 0, 3, 'float32', 41) as tfn.Tensor2D;
+    const labels = tf.randomUniform([16], 0, 10, 'int32', 42) as tfn.Tensor1D;
+    const valueAndGrad = (kernels: Kernels) => {
+      const { value, grad } = tf.valueAndGrad((o: tfn.Tensor) => crossEntropy(tf, o as tfn.Tensor2D, labels, kernels))(out);
+      return [value.dataSync()[0], grad.dataSync()] as const;
+    };
+    const [fv, fg] = valueAndGrad('fused');
+    const [rv, rg] = valueAndGrad('reference');
+    assert.ok(Math.abs(fv - rv) < 1e-5, `loss ${fv} vs ${rv}`);
+    assertClose(fg, rg, 1e-6, 'gradient');
   });
 });
