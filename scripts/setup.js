@@ -29,7 +29,8 @@ function log(msg) {
 }
 
 function run(cmd, args, opts = {}) {
-  log(`$ ${cmd} ${args.join(' ')}`);
+  // An inline script would flood the log.
+  log(`$ ${cmd} ${args.map((a) => (a.includes('\n') ? '<inline script>' : a)).join(' ')}`);
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
   return res.status === 0;
 }
