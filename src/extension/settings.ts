@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeviceChoice, EvaluateRequest, TrainConfig } from '../protocol/training';
+import { DEVICE_CHOICES } from '../training/config';
 
 /** Reads one setting below `lstmMnist.` (e.g. `cfg.get`). */
 export type SettingGetter = (key: string) => unknown;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-const DEVICES: readonly DeviceChoice[] = ['auto', 'cpu', 'gpu'];
 
 /** Collects problems while reading, so the user sees all bad settings at once. */
 class Reader {
@@ -41,8 +41,8 @@ class Reader {
 
   device(): DeviceChoice {
     const v = this.get('device');
-    if (DEVICES.includes(v as DeviceChoice)) return v as DeviceChoice;
-    this.problems.push(`lstmMnist.device must be one of ${DEVICES.join(', ')} (it is ${JSON.stringify(v)}).`);
+    if (DEVICE_CHOICES.includes(v as DeviceChoice)) return v as DeviceChoice;
+    this.problems.push(`lstmMnist.device must be one of ${DEVICE_CHOICES.join(', ')} (it is ${JSON.stringify(v)}).`);
     return 'auto';
   }
 
