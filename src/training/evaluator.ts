@@ -5,12 +5,16 @@ import type { Tf } from './backend';
 import { CLASSES } from './dataset';
 import { crossEntropy, type Kernels, type LstmParams, logits } from './model';
 import type { ModelSpec } from '../protocol/checkpoint';
+import { stopIfCancelled } from './cancellation';
 import { sliceBatch, type SplitTensors } from './tensors';
 
 /** Big enough to amortise per-op overhead, small enough to keep memory modest. */
 export const EVAL_BATCH = 2000;
 
-export function evaluate(tf: Tf, params: LstmParams, spec: ModelSpec, kernels: Kernels, data: SplitTensors): EvaluationResult {
+/** Throws Cancelled (between chunks) once `isCancelled` says so. */
+export async function evaluate(
+  tf: Tf, params: LstmParams, spec: ModelSpec, kernels: Kernels, data: SplitTensors, isCancelled: () => boolean = () => false,
+): Promise<EvaluationResult> {
   const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
   let lossSum = 0;
   for (let start = 0; start < data.count; start += EVAL_BATCH) {
@@ -25,6 +29,7 @@ export function evaluate(tf: Tf, params: LstmParams, spec: ModelSpec, kernels: K
     const t = truth.dataSync();
     for (let i = 0; i < size; i++) confusion[t[i]][p[i]]++;
     tf.dispose([loss, predicted, truth]);
+    await stopIfCancelled(isCancelled);
   }
   const correct = confusion.reduce((s, row, i) => s + row[i], 0);
   return {

@@ -2,6 +2,7 @@
 // backend and data, runs, and reports everything, failures included, as TrainingEvents.
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
 import { loadBackend } from './backend';
+import { Cancelled } from './cancellation';
 import { loadCheckpoint } from './checkpointStore';
 import { configProblems } from './config';
 import { loadDataset } from './dataset';
@@ -16,6 +17,10 @@ async function reportErrors(hooks: JobHooks, job: () => Promise<JobStatus>): Pro
   try {
     return await job();
   } catch (e) {
+    if (e instanceof Cancelled) {
+      hooks.emit({ type: 'cancelled' });
+      return 'cancelled';
+    }
     hooks.emit({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     return 'error';
   }
@@ -46,7 +51,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
       const kernels = chooseKernels({ kernels: 'auto' }, backend);
       const testSet = splitTensors(tf, data.test, data.rows, data.cols);
       try {
-        const result = evaluate(tf, params, meta.model, kernels, testSet);
+        const result = await evaluate(tf, params, meta.model, kernels, testSet, hooks.isCancelled);
         hooks.emit({
           type: 'evaluation',
           checkpoint: request.checkpoint,

@@ -7,6 +7,7 @@ import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/train
 import type { Backend, Tf } from './backend';
 import { assertCheckpointFree, saveCheckpoint, type SaveHooks } from './checkpointStore';
 import type { Dataset } from './dataset';
+import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
 import { correctCount, crossEntropy, disposeParams, initParams, type Kernels, logits, type LstmParams, modelSpec, paramList, weightSpecs } from './model';
 import { seededRandom, shuffledIndices } from './random';
@@ -16,9 +17,6 @@ export interface JobHooks {
   emit(event: TrainingEvent): void;
   isCancelled(): boolean;
 }
-
-/** Lets IPC messages (a cancel) and timers run between batches. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Backend): Kernels {
   if (config.kernels === 'fused' && !backend.info.fusedKernels) {
@@ -82,10 +80,7 @@ export async function train(
       let correct = 0;
       let seen = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
-        if (hooks.isCancelled()) {
-          hooks.emit({ type: 'cancelled' });
-          return { status: 'cancelled' };
-        }
+        await stopIfCancelled(hooks.isCancelled);
         const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
         const batch = gatherBatch(tf, trainSet, indices);
         const [loss, hits] = trainStep(tf, model, optimizer, batch);
@@ -96,9 +91,8 @@ export async function train(
         seen += indices.length;
         tf.dispose([loss, hits]);
         hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
-        await yieldToEventLoop();
       }
-      const val = evaluate(tf, params, spec, kernels, testSet);
+      const val = await evaluate(tf, params, spec, kernels, testSet, hooks.isCancelled);
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / seen,
@@ -110,10 +104,7 @@ export async function train(
       epochs.push(metrics);
       hooks.emit({ type: 'epoch', metrics });
     }
-    if (hooks.isCancelled()) {
-      hooks.emit({ type: 'cancelled' });
-      return { status: 'cancelled' };
-    }
+    await stopIfCancelled(hooks.isCancelled);
     const last = epochs[epochs.length - 1];
     const test = { loss: last.valLoss, accuracy: last.valAccuracy };
     const seconds = (Date.now() - started) / 1000;
@@ -141,6 +132,10 @@ export async function train(
     const checkpoint = await saveCheckpoint(config.weightsDir, meta, params, saveHooks);
     hooks.emit({ type: 'done', test, checkpoint, seconds });
     return { status: 'done', checkpoint };
+  } catch (e) {
+    if (!(e instanceof Cancelled)) throw e;
+    hooks.emit({ type: 'cancelled' });
+    return { status: 'cancelled' };
   } finally {
     disposeParams(params);
     optimizer.dispose();

@@ -73,6 +73,12 @@ describe('trainer', () => {
     assert.ok(!fs.readdirSync(dir).some((n) => n.startsWith('.tmp-')));
   });
 
+  it('cancelling an evaluation stops it between chunks', async () => {
+    const rec = { events: [] as TrainingEvent[], emit(e: TrainingEvent) { this.events.push(e); }, isCancelled: () => true };
+    assert.equal(await runEvaluation({ checkpoint: path.join(dir, 'learns'), device: 'cpu', testSize: 4000 }, rec), 'cancelled');
+    assert.deepEqual(rec.events.map((e) => e.type), ['cancelled']);
+  });
+
   for (const kernels of ['fused', 'reference'] as const) {
     it(`${kernels}: the tensor count does not grow over many batches, and returns to where it started`, async () => {
       const data = await loadDataset({ trainSize: 600, testSize: 200 });
