@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/backend';
 import { loadDataset } from '../src/training/dataset';
-import { disposeParams, initParams, type Kernels, logits, modelSpec } from '../src/training/model';
+import { FlatAdam } from '../src/training/flatAdam';
+import { disposeParams, initParams, type Kernels, logits, modelSpec, paramList } from '../src/training/model';
 import { type Batch, gatherBatch, sliceBatch, splitTensors, type SplitTensors } from '../src/training/tensors';
 import { trainStep } from '../src/training/trainer';
 
@@ -62,7 +63,7 @@ function modelRunner(tf: Tf, kernels: Kernels): Runner {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
   const model = { params, spec, kernels };
-  const optimizer = tf.train.adam(0.01);
+  const optimizer = new FlatAdam(tf, paramList(params), 0.01);
   return {
     // Exactly the trainer's step, loss and accuracy read back included.
     step: (batch) => {

@@ -9,6 +9,7 @@ import { assertCheckpointFree, saveCheckpoint, type SaveHooks } from './checkpoi
 import type { Dataset } from './dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
+import { FlatAdam } from './flatAdam';
 import { correctCount, crossEntropy, disposeParams, initParams, type Kernels, logits, type LstmParams, modelSpec, paramList, weightSpecs } from './model';
 import { seededRandom, shuffledIndices } from './random';
 import { type Batch, disposeSplit, gatherBatch, splitTensors } from './tensors';
@@ -37,14 +38,14 @@ export interface StepModel {
  * One step of Adam on a batch. Returns the batch's mean loss and number of correct predictions
  * as scalars for the caller to read and dispose; every other tensor it makes is freed.
  */
-export function trainStep(tf: Tf, model: StepModel, optimizer: tfn.Optimizer, batch: Batch): [tfn.Scalar, tfn.Scalar] {
+export function trainStep(tf: Tf, model: StepModel, optimizer: FlatAdam, batch: Batch): [tfn.Scalar, tfn.Scalar] {
   return tf.tidy(() => {
     let hits: tfn.Scalar | undefined;
     const loss = optimizer.minimize(() => {
       const out = logits(tf, model.params, batch.x, model.spec, model.kernels);
       hits = tf.keep(correctCount(tf, out, batch.labels));
       return crossEntropy(tf, out, batch.labels, model.kernels);
-    }, true, paramList(model.params)) as tfn.Scalar;
+    });
     return [loss, hits as tfn.Scalar];
   });
 }
@@ -69,7 +70,7 @@ export async function train(
   const testSet = splitTensors(tf, data.test, data.rows, data.cols);
   const params = initParams(tf, spec, config.seed);
   const model: StepModel = { params, spec, kernels };
-  const optimizer = tf.train.adam(config.learningRate);
+  const optimizer = new FlatAdam(tf, paramList(params), config.learningRate);
   const random = seededRandom(config.seed);
   const epochs: EpochMetrics[] = [];
   try {

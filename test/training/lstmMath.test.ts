@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
+import { FlatAdam } from '../../src/training/flatAdam';
 import { fusedLastHidden } from '../../src/training/fusedLstm';
 import { crossEntropy, type Kernels, initParams, logits, modelSpec, paramList, referenceLastHidden } from '../../src/training/model';
 import { cpuBackend } from './helpers';
@@ -125,5 +126,27 @@ describe('cross-entropy', () => {
     const [rv, rg] = valueAndGrad('reference');
     assert.ok(Math.abs(fv - rv) < 1e-5, `loss ${fv} vs ${rv}`);
     assertClose(fg, rg, 1e-6, 'gradient');
+  });
+});
+
+describe('FlatAdam', () => {
+  it('updates the weights exactly as tf.train.adam does', () => {
+    const shapes = [[12, 8], [8], [4, 3], [3]];
+    const make = () => shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 0.5, 'float32', 50 + i)));
+    const [a, b, start] = [make(), make(), make()];
+    const target = tf.randomNormal([8], 0, 1, 'float32', 60);
+    const lossOf = (w: tfn.Variable[]) => () => tf.addN([
+      tf.sum(tf.square(tf.sub(tf.sum(w[0], 0), target))), tf.sum(tf.square(w[1])), tf.sum(tf.cos(w[2])), tf.sum(tf.sin(w[3])),
+    ]) as tfn.Scalar;
+    const reference = tf.train.adam(0.01);
+    const flat = new FlatAdam(tf, b, 0.01);
+    for (let k = 0; k < 20; k++) {
+      reference.minimize(lossOf(a), false, a);
+      flat.minimize(lossOf(b)).dispose();
+    }
+    a.forEach((w, i) => {
+      assertClose(b[i].dataSync(), w.dataSync(), 1e-5, `weight ${i}`);
+      assert.ok(tf.max(tf.abs(tf.sub(w, start[i]))).dataSync()[0] > 0.05, `weight ${i} moved`);
+    });
   });
 });
