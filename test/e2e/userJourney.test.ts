@@ -1,8 +1,10 @@
 // A user's journey in a real VS Code (code-server 4.100.3 in headless Chromium), with the
 // extension loaded as a development extension and nothing mocked: Train from the Command
 // Palette, watch the panel fill, find the checkpoint in the Checkpoints view, evaluate it from
-// its context menu and read the results. Screenshots of each stage go to out/screenshots/, or to
-// $LSTM_MNIST_SCREENSHOTS (`docs/screenshots` refreshes the README's pictures).
+// its context menu and read the results; then hide the panel behind another editor and show it
+// again, and reload the window: the panel must keep showing the run and the evaluation.
+// Screenshots of each stage go to out/screenshots/, or to $LSTM_MNIST_SCREENSHOTS
+// (`docs/screenshots` refreshes the README's pictures).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -36,6 +38,25 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, name) });
 }
 
+/**
+ * Types `text` into the Quick Open box (F1; `>` for a command, a file name for a file) and picks
+ * the highlighted entry once it is the one that contains `entry`.
+ */
+async function quickPick(page: Page, text: string, entry: string | RegExp): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    if (opened) break;
+    if (attempt === 3) throw new Error('F1 did not open the Command Palette');
+  }
+  await input.fill(text);
+  // Enter picks the highlighted entry: make sure it is ours.
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: entry }).waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
 /** The training panel's document (the webview's inner frame). */
 function panel(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -46,7 +67,7 @@ function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(2)}%`;
 }
 
-test('a user trains from the Command Palette, sees the checkpoint and evaluates it from the Checkpoints view',
+test('a user trains from the Command Palette, evaluates the checkpoint from the Checkpoints view, and the panel survives hiding and a window reload',
   { timeout: 420_000 }, async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-e2e-'));
     const workspace = path.join(tmp, 'workspace');
@@ -77,18 +98,7 @@ test('a user trains from the Command Palette, sees the checkpoint and evaluates 
       await container.waitFor({ state: 'visible' });
 
       // 1. Train from the Command Palette.
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
-      for (let attempt = 1; ; attempt++) {
-        await page.keyboard.press('F1');
-        const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-        if (opened) break;
-        if (attempt === 3) throw new Error('F1 did not open the Command Palette');
-      }
-      await input.fill('>Train LSTM MNIST');
-      // Enter runs the highlighted entry: make sure it is ours.
-      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'Train LSTM MNIST' }).waitFor({ state: 'visible' });
-      await page.keyboard.press('Enter');
+      await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');
 
       // The panel opens and fills while the run goes on: the first epoch's row.
       const doc = panel(page);
@@ -137,7 +147,15 @@ test('a user trains from the Command Palette, sees the checkpoint and evaluates 
       await item.click({ button: 'right' });
       const evaluate = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Evaluate Checkpoint' });
       await evaluate.waitFor({ state: 'visible' });
-      await evaluate.click();
+      // A menu item listens for the mouse-up only from 100 ms after it is drawn (so that the
+      // right-click's own release does not pick it): a click sooner, on an idle machine, is lost
+      // and the menu stays open. Click again until the menu closes.
+      for (let attempt = 1; ; attempt++) {
+        await evaluate.click();
+        const closed = await evaluate.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+        if (closed) break;
+        if (attempt === 3) throw new Error('the context menu did not run Evaluate Checkpoint');
+      }
 
       // The panel shows the evaluation: accuracy, per-digit accuracy, and a confusion matrix of
       // every test image.
@@ -154,6 +172,38 @@ test('a user trains from the Command Palette, sees the checkpoint and evaluates 
       assert.equal(cells.reduce((sum, c) => sum + Number(c), 0), TEST_SIZE, 'the matrix counts every test image once');
       await doc.locator('#confusion-table').scrollIntoViewIfNeeded();
       await screenshot(page, '4-evaluation.png');
+
+      /** What the panel must still show after it was hidden, or the window reloaded. */
+      const assertPanelKeptItsState = async (when: string): Promise<void> => {
+        await testAccuracy.waitFor({ state: 'visible' });
+        await evaluationAccuracy.waitFor({ state: 'visible' });
+        assert.equal(((await testAccuracy.textContent()) ?? '').trim(), accuracyText, `${when}: the run's test accuracy`);
+        assert.equal(await epochRows.count(), EPOCHS, `${when}: one row per epoch`);
+        assert.equal(((await evaluationAccuracy.textContent()) ?? '').trim(), accuracyText, `${when}: the evaluation's accuracy`);
+        const kept = await doc.locator('#confusion-table tbody td').allTextContents();
+        assert.equal(kept.reduce((sum, c) => sum + Number(c), 0), TEST_SIZE, `${when}: the confusion matrix`);
+        assert.equal(((await doc.locator('#status').textContent()) ?? '').trim(), 'Idle', `${when}: the status`);
+        assert.deepEqual(await doc.locator('#outcome').allTextContents(), [], `${when}: no job is shown cancelled, failed or interrupted`);
+      };
+      const panelTab = page.locator('.tabs-container .tab', { hasText: 'LSTM MNIST' });
+
+      // 4. Hidden and shown again: another editor over the panel unloads its webview (no
+      // retainContextWhenHidden); back on its tab, the panel shows the same run and evaluation.
+      await quickPick(page, 'README.md', 'README.md');
+      await page.locator('.tabs-container .tab.active', { hasText: 'README.md' }).waitFor({ state: 'visible' });
+      await page.locator('iframe.webview').waitFor({ state: 'detached' });
+      await panelTab.click();
+      await assertPanelKeptItsState('shown again');
+
+      // 5. Developer: Reload Window: a new workbench and extension host; the serializer revives
+      // the panel, which shows the last run and evaluation from its saved state.
+      const reloaded = page.waitForEvent('load', { timeout: UI_TIMEOUT_MS });
+      await quickPick(page, '>Developer: Reload Window', /Developer: Reload Window(?! With)/);
+      await reloaded;
+      await container.waitFor({ state: 'visible' });
+      await assertPanelKeptItsState('after a window reload');
+      assert.match((await doc.locator('#evaluation h2').textContent()) ?? '', new RegExp(`Evaluation of ${runName}`));
+      await screenshot(page, '5-after-reload.png');
     } catch (err) {
       const shot = path.join(os.tmpdir(), 'lstm-mnist-e2e-failure.png');
       if (page && await page.screenshot({ path: shot }).then(() => true, () => false)) console.error(`the page when it failed: ${shot}`);

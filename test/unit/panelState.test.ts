@@ -133,6 +133,7 @@ describe('panel state', () => {
     assert.deepEqual(s.training!.batches.x, [0.25]);
     assert.equal(s.training!.outcome, undefined, 'the running job is not interrupted');
     assert.equal(s.evaluation!.result?.accuracy, 0.98, 'the evaluation was not in the log: kept');
+    assert.equal(s.evaluation!.outcome, undefined, 'the kept evaluation had ended: not interrupted');
   });
 
   it('applies the same snapshot twice without duplicating points', () => {
@@ -147,6 +148,22 @@ describe('panel state', () => {
     assert.equal(s.running, null);
     assert.deepEqual(s.training!.outcome, { kind: 'interrupted' });
     assert.deepEqual(s.training!.batches.x, [0.25]);
+  });
+
+  it('keeps a finished evaluation finished after a snapshot: with its events (panel shown again) or none (window reload)', () => {
+    const log: LogEntry[] = [{ job: EVAL, event: { type: 'evaluation', checkpoint: EVAL.label, device: STARTED.device, dataset: STARTED.dataset, result: RESULT } }];
+    const shown = apply(initialState(), { type: 'snapshot', log, running: null });
+    assert.equal(shown.evaluation!.result?.accuracy, 0.98);
+    assert.equal(shown.evaluation!.outcome, undefined, 'an evaluation with its result is not interrupted');
+    const reloaded = apply(restoreState(JSON.parse(JSON.stringify(shown))), { type: 'snapshot', log: [], running: null });
+    assert.equal(reloaded.evaluation!.result?.accuracy, 0.98);
+    assert.equal(reloaded.evaluation!.outcome, undefined, 'an evaluation with its result is not interrupted');
+  });
+
+  it('marks a restored evaluation without its result as interrupted after an empty snapshot (window reload)', () => {
+    const saved = JSON.parse(JSON.stringify(apply(initialState(), { type: 'running', job: EVAL }, ev(EVAL, { type: 'warning', message: 'no GPU' }))));
+    const s = apply(restoreState(saved), { type: 'snapshot', log: [], running: null });
+    assert.deepEqual(s.evaluation!.outcome, { kind: 'interrupted' });
   });
 
   it('shows a job that started before its first event', () => {

@@ -99,9 +99,14 @@ function applySnapshot(state: PanelState, log: LogEntry[], running: PanelJob | n
   if (running) viewFor(state, running);
   for (const entry of log) applyEntry(state, entry);
   for (const view of [state.training, state.evaluation]) {
-    if (view && !view.outcome && view.job.id !== running?.id) view.outcome = { kind: 'interrupted' };
+    if (view && !hasEnded(view) && view.job.id !== running?.id) view.outcome = { kind: 'interrupted' };
   }
   return state;
+}
+
+/** Whether the job of this view has ended: it has an outcome, or (an evaluation's only end that has none) its result. */
+function hasEnded(view: TrainingView | EvaluationView): boolean {
+  return view.outcome !== undefined || (!('batches' in view) && view.result !== undefined);
 }
 
 function applyEntry(state: PanelState, { job, event }: LogEntry): PanelState {
