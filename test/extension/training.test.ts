@@ -186,6 +186,29 @@ suite('training and checkpoints', () => {
     assert.equal(await vscode.commands.executeCommand('lstmMnist.cancelTraining'), false, 'nothing is running any more');
   });
 
+  test('The Checkpoints view follows the weights folder on disk (file watcher)', async () => {
+    const { checkpoint } = requireTrained();
+    const copy = path.join(weightsDir, 'copied-on-disk');
+    // The view reads the folder whenever it is asked, so what proves the watcher is the change event.
+    const nextChange = (what: string) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { listener?.dispose(); reject(new Error(`no refresh of the view after ${what} within 20 s`)); }, 20_000);
+      const listener = checkpointTree().onDidChangeTreeData?.(() => { clearTimeout(timer); listener?.dispose(); resolve(); });
+    });
+    try {
+      // No command is involved: only the file watcher can tell the view.
+      let change = nextChange('a checkpoint was copied in');
+      fs.cpSync(checkpoint, copy, { recursive: true });
+      await change;
+      assert.deepEqual((await checkpointItems()).map((i) => String(i.label)).sort(), ['copied-on-disk', path.basename(checkpoint)].sort());
+      change = nextChange('a checkpoint was removed');
+      fs.rmSync(copy, { recursive: true, force: true });
+      await change;
+      assert.deepEqual((await checkpointItems()).map((i) => i.label), [path.basename(checkpoint)]);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   test('A damaged checkpoint is an error with its reason, the view marks it invalid, and the extension keeps working', async () => {
     const { checkpoint, test: trainedTest } = requireTrained();
     const badJson = path.join(weightsDir, 'damaged-json');
