@@ -6,6 +6,11 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
+  return runMochaIn(__dirname);
+}
+
+/** Runs every `*.test.js` below `dir` with mocha; rejects when any fails. */
+export function runMochaIn(dir: string): Promise<void> {
   const mocha = new Mocha({
     ui: 'tdd',
     reporter: 'spec',
@@ -14,10 +19,10 @@ export function run(): Promise<void> {
     // The output is forwarded into log lines, where colour codes would be noise.
     color: false,
   });
-  const files = (fs.readdirSync(__dirname, { recursive: true }) as string[])
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.test.js'))
     .sort();
-  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  for (const f of files) mocha.addFile(path.join(dir, f));
 
   return new Promise((resolve, reject) => {
     // CI counts the tests from this line, printed alone.
