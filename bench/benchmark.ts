@@ -7,7 +7,7 @@ import { loadBackend, type Tf } from '../src/training/backend';
 import { loadDataset } from '../src/training/dataset';
 import { FlatAdam } from '../src/training/flatAdam';
 import { disposeParams, initParams, type Kernels, logits, modelSpec, paramList } from '../src/training/model';
-import { type Batch, gatherBatch, sliceBatch, splitTensors, type SplitTensors } from '../src/training/tensors';
+import { type Batch, disposeSplit, gatherBatch, sliceBatch, splitTensors, type SplitTensors } from '../src/training/tensors';
 import { trainStep } from '../src/training/trainer';
 
 const BATCH = 100;
@@ -152,6 +152,8 @@ async function main() {
   ];
   if (!values.json) process.stderr.write(`measuring ${paths.map((p) => p[0]).join(', ')} (interleaved)...\n`);
   const { results: raw, peakRssMiB } = await measureInterleaved(tf, paths, train, test, opts);
+  disposeSplit(train);
+  disposeSplit(test);
   const base = raw[0];
   const results: PathResult[] = raw.map((r) => ({
     ...r,
