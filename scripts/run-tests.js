@@ -5,7 +5,7 @@
 // `node scripts/run-tests.js unit training` runs only those.
 'use strict';
 
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -27,9 +27,20 @@ function count(text) {
   return { passed, failed };
 }
 
+/** The suites that need a real VS Code (code-server) and Chromium, installed on first use. */
+const NEEDS_VSCODE = new Set(['extension', 'e2e']);
+let vscodeReady;
+
 function run(name) {
   const [cmd, args] = SUITES[name];
   console.log(`\n=== ${name} tests`);
+  if (NEEDS_VSCODE.has(name)) {
+    vscodeReady ??= spawnSync(process.execPath, [path.join(root, 'test', 'vscode-host', 'install.js')], { stdio: 'inherit' }).status === 0;
+    if (!vscodeReady) {
+      console.log(`=== ${name}: 0 passed, 1 failed (code-server could not be installed)`);
+      return Promise.resolve({ passed: 0, failed: 1 });
+    }
+  }
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';

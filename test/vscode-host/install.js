@@ -36,9 +36,21 @@ function lockHash() {
   return crypto.createHash('sha256').update(fs.readFileSync(path.join(here, 'package-lock.json'))).digest('hex');
 }
 
-/** Fails unless each [file, Debian package] is there. */
+/**
+ * Makes sure each [file, Debian package] is there: as root with apt (CI, a fresh machine) it
+ * installs the missing packages, elsewhere it fails with the command to run.
+ */
 function requireFiles(needs) {
-  const missing = needs.filter(([file]) => !fs.existsSync(file));
+  let missing = needs.filter(([file]) => !fs.existsSync(file));
+  if (missing.length === 0) return;
+  const packages = missing.map(([, pkg]) => pkg);
+  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
+    console.log(`[vscode-host] apt-get install ${packages.join(' ')}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+    missing = missing.filter(([file]) => !fs.existsSync(file));
+  }
   if (missing.length > 0) {
     fail(`missing ${missing.map(([file, pkg]) => `${file} (Debian package ${pkg})`).join(', ')}: ` +
       `apt-get install -y ${missing.map(([, pkg]) => pkg).join(' ')}`);
