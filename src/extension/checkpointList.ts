@@ -3,7 +3,7 @@
 // extension host stays light, and a broken folder becomes an entry with a reason, not a throw.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, CheckpointMeta, WEIGHTS_FILE, readCheckpointMeta } from '../protocol/checkpoint';
+import { CheckpointError, CheckpointMeta, WEIGHTS_FILE, readCheckpointMeta, weightsSizeProblem } from '../protocol/checkpoint';
 
 export type CheckpointEntry =
   | { name: string; path: string; valid: true; meta: CheckpointMeta }
@@ -48,11 +48,9 @@ async function readEntry(dir: string): Promise<CheckpointEntry | undefined> {
 
 /** weights.bin must hold exactly the float32 tensors listed in checkpoint.json. */
 async function weightsProblem(dir: string, meta: CheckpointMeta): Promise<string | undefined> {
-  const expected = 4 * meta.weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
   const stat = await fs.promises.stat(path.join(dir, WEIGHTS_FILE)).catch(() => undefined);
   if (!stat?.isFile()) return `missing ${WEIGHTS_FILE}`;
-  if (stat.size !== expected) return `${WEIGHTS_FILE} has ${stat.size} bytes, the weights need ${expected}`;
-  return undefined;
+  return weightsSizeProblem(stat.size, meta.weights);
 }
 
 function compareEntries(a: CheckpointEntry, b: CheckpointEntry): number {

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetInfo, DeviceInfo, EpochMetrics, TestResult } from './training';
+import { isPositiveInt, isRecord } from './guards';
 
 export const META_FILE = 'checkpoint.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -55,12 +56,17 @@ export class CheckpointError extends Error {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+
+
+/** The number of float32 values of each weight, in file order. */
+export function weightSizes(weights: WeightSpec[]): number[] {
+  return weights.map((w) => w.shape.reduce((a, b) => a * b, 1));
 }
 
-function isPositiveInt(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) > 0;
+/** Why a weights.bin of `bytes` bytes cannot hold `weights`, or undefined when it can. */
+export function weightsSizeProblem(bytes: number, weights: WeightSpec[]): string | undefined {
+  const expected = 4 * weightSizes(weights).reduce((a, b) => a + b, 0);
+  return bytes === expected ? undefined : `${WEIGHTS_FILE} has ${bytes} bytes, the weights need ${expected}`;
 }
 
 /** Validates parsed JSON as checkpoint metadata; returns the reason it is not, or undefined. */

@@ -1,6 +1,7 @@
 // The messages of the training process: what it is asked to do (WorkerCommand) and what it
 // reports (TrainingEvent). The CLI prints the same events (`--json`), the extension host reads
 // them from the forked worker, and the webview renders them: one definition for all three.
+import { isFiniteNumber, isRecord } from './guards';
 
 export type DeviceChoice = 'auto' | 'cpu' | 'gpu';
 /** `fused`: TensorFlow's native LSTM kernels (tfjs-node only); `reference`: the plain tfjs stepwise loop. */
@@ -96,13 +97,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
   'started', 'batch', 'epoch', 'done', 'evaluation', 'cancelled', 'warning', 'error',
 ]);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
 
 /**
  * Checks a message that crossed a process or webview boundary before it is used: the type tag

@@ -2,6 +2,7 @@
 // webview carry an id and get exactly one reply with the same id (as in
 // vscode-pull-request-github), so the UI can tell when its action was taken or why not.
 import { TrainingEvent, isTrainingEvent } from './training';
+import { isRecord } from './guards';
 
 /** Commands the panel's buttons can ask the extension host for. */
 export type PanelCommand = 'train' | 'cancel';
@@ -45,9 +46,6 @@ export type HostToWebview =
 
 const PANEL_COMMANDS: ReadonlySet<string> = new Set<PanelCommand>(['train', 'cancel']);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function isPanelJob(v: unknown): v is PanelJob {
   return isRecord(v) && typeof v.id === 'string' && (v.kind === 'train' || v.kind === 'evaluate')

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CheckpointError, type CheckpointMeta, META_FILE, WEIGHTS_FILE, readCheckpointMeta,
+  CheckpointError, type CheckpointMeta, META_FILE, WEIGHTS_FILE, readCheckpointMeta, weightSizes, weightsSizeProblem,
 } from '../protocol/checkpoint';
 import type { Tf } from './backend';
 import { type LstmParams, PARAM_NAMES, weightSpecs } from './model';
@@ -101,9 +101,9 @@ export async function loadCheckpoint(tf: Tf, dir: string): Promise<LoadedCheckpo
     const code = (e as NodeJS.ErrnoException).code;
     throw new CheckpointError(dir, code === 'ENOENT' ? `missing ${WEIGHTS_FILE}` : `cannot read ${WEIGHTS_FILE} (${code})`);
   }
-  const sizes = expected.map((s) => s.shape.reduce((a, b) => a * b, 1));
-  const total = sizes.reduce((a, b) => a + b, 0) * 4;
-  if (bytes.length !== total) throw new CheckpointError(dir, `${WEIGHTS_FILE} has ${bytes.length} bytes, the weights need ${total}`);
+  const sizeProblem = weightsSizeProblem(bytes.length, expected);
+  if (sizeProblem) throw new CheckpointError(dir, sizeProblem);
+  const sizes = weightSizes(expected);
   // Copy into an aligned buffer: a Buffer from readFile may sit at any offset of a shared pool.
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   if (floats.some((v) => !Number.isFinite(v))) throw new CheckpointError(dir, `${WEIGHTS_FILE} contains NaN or infinite values`);
