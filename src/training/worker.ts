@@ -2,7 +2,7 @@
 // IPC (train or evaluate), streams TrainingEvents back, obeys a later cancel, and exits when the
 // job ends: 0 after done/cancelled, 1 after an error.
 import { isWorkerCommand, type TrainingEvent, type WorkerCommand } from '../protocol/training';
-import { type JobStatus, runEvaluation, runTraining } from './jobs';
+import { type JobStatus, runEvaluation, runProbe, runTraining } from './jobs';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 
@@ -26,7 +26,11 @@ function send(event: TrainingEvent): void {
 
 function run(command: Exclude<WorkerCommand, { type: 'cancel' }>): Promise<JobStatus> {
   const hooks = { emit: send, isCancelled: () => cancelled };
-  return command.type === 'train' ? runTraining(command.config, hooks) : runEvaluation(command.request, hooks);
+  switch (command.type) {
+    case 'train': return runTraining(command.config, hooks);
+    case 'evaluate': return runEvaluation(command.request, hooks);
+    case 'probe': return runProbe(hooks);
+  }
 }
 
 process.on('message', (message: unknown) => {

@@ -166,6 +166,7 @@ function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo | undef
   const badge = h('vscode-badge', { id: 'device' }, device.device.toUpperCase());
   return h('p', { className: 'device' }, badge,
     ` ${device.backend} backend (${device.package})${device.fusedKernels ? ' · fused LSTM kernels' : ''}`,
+    device.runtime && h('span', { id: 'runtime' }, ` · TensorFlow from ${device.runtime}`),
     dataset && ` · ${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount} train, ` : ''}${dataset.testCount} test images`);
 }
 
