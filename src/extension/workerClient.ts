@@ -6,9 +6,9 @@ import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
 
-export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'cancelled' | 'error' }>;
+export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'probed' | 'cancelled' | 'error' }>;
 
-const FINAL_TYPES: ReadonlySet<TrainingEvent['type']> = new Set(['done', 'evaluation', 'cancelled', 'error']);
+const FINAL_TYPES: ReadonlySet<TrainingEvent['type']> = new Set(['done', 'evaluation', 'probed', 'cancelled', 'error']);
 
 function isFinalEvent(e: TrainingEvent): e is FinalEvent {
   return FINAL_TYPES.has(e.type);
@@ -21,6 +21,8 @@ export interface WorkerOptions {
   workerPath: string;
   /** The workspace folder: relative paths in the command resolve against it. */
   cwd: string;
+  /** Variables added to the process's environment (the TensorFlow runtime to load). */
+  env?: Record<string, string>;
   /** Every event, including the final one, in order. */
   onEvent(event: TrainingEvent): void;
   /** A line the process printed, or a note from this client. */
@@ -51,6 +53,7 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
 
   const child = fork(options.workerPath, [], {
     cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // The extension host may run with --inspect and the like; the worker must not inherit them.
     execArgv: [],
