@@ -12,10 +12,12 @@ import type { ActiveJob } from './jobRunner';
 import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
 import { readEvaluateRequest } from './settings';
 import type { FinalEvent } from './workerClient';
-import { settingsOf, weightsDirOf, workspaceFolder } from './workspace';
+import { settingsOf, untrustedMessage, weightsDirOf, workspaceFolder } from './workspace';
 
 export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promise<EvaluateResult> {
   if (deps.runner.running) return busy(deps);
+  const untrusted = untrustedMessage('Evaluation');
+  if (untrusted) return { status: 'error', message: untrusted };
   const folder = workspaceFolder();
   const checkpoint = arg === undefined ? await pickCheckpoint() : checkpointPathFrom(arg);
   if (checkpoint === undefined) return { status: 'error', message: `Not a checkpoint folder: ${String(arg)}` };
@@ -25,7 +27,9 @@ export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promi
   const checked = await readEvaluateRequest(settingsOf(folder), base, checkpoint);
   if (!checked.ok) return { status: 'error', message: showSettingsProblems(checked.problems) };
 
-  const active = deps.runner.start({ kind: 'evaluate', request: checked.value }, base);
+  const runtime = await deps.runtime.forJob(checked.value.device);
+  if (!runtime.ok) return runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message };
+  const active = deps.runner.start({ kind: 'evaluate', request: checked.value }, base, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
   return report(await followProgress(active, checked.value), deps);
@@ -91,6 +95,7 @@ function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
     case 'error':
       return { status: 'error', message: showJobError('Evaluation failed', final.message, deps.output) };
     case 'done':
-      return { status: 'error', message: showJobError('Evaluation failed', 'the training process answered with a training result', deps.output) };
+    case 'probed':
+      return { status: 'error', message: showJobError('Evaluation failed', `the training process answered with an unexpected ${final.type} event`, deps.output) };
   }
 }

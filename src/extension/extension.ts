@@ -10,13 +10,17 @@ import { evaluateCheckpoint } from './evaluateCommand';
 import { JobRunner } from './jobRunner';
 import type { CommandDeps } from './messages';
 import { TrainingStatusBar } from './statusBar';
+import { setUpTensorflow } from './setupCommand';
+import { TensorflowRuntime } from './tensorflowRuntime';
 import { startTraining } from './trainCommand';
 import { PanelHost, TrainingPanel } from './trainingPanel';
 import { weightsDirOf, workspaceFolder } from './workspace';
 
 export function activate(context: vscode.ExtensionContext): LstmMnistApi {
   const output = vscode.window.createOutputChannel('LSTM MNIST');
-  const runner = new JobRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'training', 'worker.js').fsPath, output);
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'training', 'worker.js').fsPath;
+  const runner = new JobRunner(workerPath, output);
+  const runtime = new TensorflowRuntime(context, output, workerPath);
   const tree = new CheckpointTreeProvider();
 
   const panelHost: PanelHost = {
@@ -33,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
       return start.result.status === 'error' ? start.result.message : 'A job is already running.';
     },
   };
-  const deps: CommandDeps = { runner, output, showPanel: () => TrainingPanel.createOrShow(panelHost, true) };
+  const deps: CommandDeps = { runner, runtime, output, showPanel: () => TrainingPanel.createOrShow(panelHost, true) };
 
   context.subscriptions.push(
     output,
@@ -51,6 +55,9 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.commands.registerCommand('lstmMnist.showPanel', () => TrainingPanel.createOrShow(panelHost, false)),
     vscode.commands.registerCommand('lstmMnist.evaluateCheckpoint', (arg: unknown) => evaluateCheckpoint(deps, arg)),
     vscode.commands.registerCommand('lstmMnist.refreshCheckpoints', () => tree.refresh()),
+    vscode.commands.registerCommand('lstmMnist.setUpTensorFlow', () => setUpTensorflow(deps)),
+    // Trust makes the folder's own weightsFolder setting count.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     vscode.commands.registerCommand('lstmMnist.revealCheckpoint', (arg: unknown) => revealCheckpoint(arg)),
     vscode.commands.registerCommand('lstmMnist.deleteCheckpoint',
       (arg: unknown, options: unknown) => deleteCheckpoint(arg, options, () => tree.refresh())),

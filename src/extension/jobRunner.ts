@@ -1,7 +1,7 @@
 // Runs at most one worker job at a time (training and evaluation compete for the same cores),
 // keeps the session log for the panel, and tells the panel and status bar what happens.
 import * as vscode from 'vscode';
-import type { EvaluateRequest, TrainConfig } from '../protocol/training';
+import type { EvaluateRequest, TrainConfig, TrainingEvent } from '../protocol/training';
 import type { LogEntry, PanelJob } from '../protocol/webview';
 import { SessionLog } from './sessionLog';
 import { FinalEvent, startWorker } from './workerClient';
@@ -43,8 +43,11 @@ export class JobRunner implements vscode.Disposable {
     return { log: this.log.entries(), running: this.active?.job ?? null };
   }
 
-  /** Starts a job in the given folder; undefined when one is already running. */
-  start(request: JobRequest, cwd: string): ActiveJob | undefined {
+  /**
+   * Starts a job in the given folder, its process given `env` (which names the TensorFlow
+   * runtime) and the panel `warning` (e.g. why the GPU is not used); undefined when one is already running.
+   */
+  start(request: JobRequest, cwd: string, runtime: { env: Record<string, string>; warning?: string }): ActiveJob | undefined {
     if (this.active) return undefined;
     const startedAt = Date.now();
     const job: PanelJob = {
@@ -58,18 +61,21 @@ export class JobRunner implements vscode.Disposable {
       ? `=== Training ${job.label}: ${JSON.stringify(request.config)}`
       : `=== Evaluating ${job.label}: ${JSON.stringify(request.request)}`);
 
+    const record = (event: TrainingEvent): void => {
+      // Errors and warnings also go to the log, next to the process output that explains them.
+      if (event.type === 'error' || event.type === 'warning') this.output.appendLine(`[extension] ${event.type}: ${event.message}`);
+      const entry = { job, event };
+      this.log.add(entry);
+      this.entryEmitter.fire(entry);
+    };
+    if (runtime.warning) record({ type: 'warning', message: runtime.warning });
     const worker = startWorker(
       request.kind === 'train' ? { type: 'train', config: request.config } : { type: 'evaluate', request: request.request },
       {
         workerPath: this.workerPath,
         cwd,
-        onEvent: (event) => {
-          // Errors and warnings also go to the log, next to the process output that explains them.
-          if (event.type === 'error' || event.type === 'warning') this.output.appendLine(`[extension] ${event.type}: ${event.message}`);
-          const entry = { job, event };
-          this.log.add(entry);
-          this.entryEmitter.fire(entry);
-        },
+        env: runtime.env,
+        onEvent: record,
         onLog: (line, stream) => this.output.appendLine(stream === 'client' ? `[extension] ${line}` : line),
       },
     );

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRunner } from './jobRunner';
+import type { TensorflowRuntime } from './tensorflowRuntime';
 
 export function showSettingsProblems(problems: string[]): string {
   const message = `Invalid LSTM MNIST settings: ${problems.join(' ')}`;
@@ -24,6 +25,7 @@ export function showJobError(title: string, message: string, output: vscode.Outp
 /** What the Train and Evaluate commands work with. */
 export interface CommandDeps {
   runner: JobRunner;
+  runtime: TensorflowRuntime;
   output: vscode.OutputChannel;
   /** Shows the training panel without taking the focus. */
   showPanel(): void;

@@ -65,6 +65,12 @@ class Reader {
   }
 }
 
+/** `lstmMnist.device`, `auto` when it is not a valid choice (Train and Evaluate report that). */
+export function readDevice(get: SettingGetter): DeviceChoice {
+  const v = get('device');
+  return DEVICE_CHOICES.includes(v as DeviceChoice) ? v as DeviceChoice : 'auto';
+}
+
 /** Where checkpoints live: `lstmMnist.weightsFolder`, relative to the workspace folder. */
 export function readWeightsDir(get: SettingGetter, folder: string): Checked<string> {
   const v = get('weightsFolder');

@@ -55,6 +55,7 @@ export class TrainingStatusBar implements vscode.Disposable {
     switch (e?.type) {
       case undefined:
       case 'started':
+      case 'probed': // the set-up's check, never part of a job
         return job.kind === 'train'
           ? { text: '$(loading~spin) LSTM MNIST: starting', tooltip: `Training ${name}` }
           : { text: '$(loading~spin) LSTM MNIST: evaluating', tooltip: `Evaluating ${name}` };

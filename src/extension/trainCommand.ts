@@ -11,7 +11,7 @@ import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from
 import { readTrainConfig, runNameFor } from './settings';
 import { Throttle } from './throttle';
 import type { FinalEvent } from './workerClient';
-import { requireWorkspaceFolder, settingsOf } from './workspace';
+import { requireWorkspaceFolder, settingsOf, untrustedMessage } from './workspace';
 
 /** A notification redraw per batch would flood the UI on fast runs. */
 const PROGRESS_INTERVAL_MS = 150;
@@ -23,14 +23,18 @@ export type TrainStart =
 
 export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
   if (deps.runner.running) return busy(deps);
+  const untrusted = untrustedMessage('Training');
+  if (untrusted) return { started: false, result: { status: 'error', message: untrusted } };
   const folder = requireWorkspaceFolder('Training');
   if (!folder) return { started: false, result: { status: 'error', message: 'No folder is open; training saves its checkpoints in one.' } };
   const checked = await readTrainConfig(settingsOf(folder), folder.uri.fsPath, runNameFor(new Date()));
   if (!checked.ok) return { started: false, result: { status: 'error', message: showSettingsProblems(checked.problems) } };
+  const runtime = await deps.runtime.forJob(checked.value.device);
+  if (!runtime.ok) return { started: false, result: runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message } };
   const config = { ...checked.value, runName: await freeRunName(checked.value.weightsDir, checked.value.runName) };
 
-  // Reading the settings took a moment in which another command may have started a job.
-  const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath);
+  // Reading the settings (or setting TensorFlow up) took a while in which another command may have started a job.
+  const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
   const result = Promise.resolve(followProgress(active, config, deps.runner))
@@ -110,6 +114,7 @@ function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResu
     case 'error':
       return { status: 'error', message: showJobError('Training failed', final.message, deps.output) };
     case 'evaluation':
-      return { status: 'error', message: showJobError('Training failed', 'the training process answered with an evaluation', deps.output) };
+    case 'probed':
+      return { status: 'error', message: showJobError('Training failed', `the training process answered with an unexpected ${final.type} event`, deps.output) };
   }
 }

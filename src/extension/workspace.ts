@@ -37,3 +37,19 @@ export function weightsDirOf(folder: vscode.WorkspaceFolder | undefined): string
   const dir = readWeightsDir(settingsOf(folder), folder.uri.fsPath);
   return dir.ok ? dir.value : undefined;
 }
+
+/**
+ * In Restricted Mode (a folder the user has not trusted), why `what` cannot run, after telling
+ * the user with a way to trust the folder; undefined in a trusted one. Training runs a native
+ * process with the folder's settings, so it waits for trust; the Checkpoints view and the panel
+ * only read and work without it.
+ */
+export function untrustedMessage(what: string): string | undefined {
+  if (vscode.workspace.isTrusted) return undefined;
+  const message = `${what} needs a trusted folder: it runs TensorFlow on this machine with the folder's settings. `
+    + 'In Restricted Mode the Checkpoints view and the training panel only show what is there.';
+  const trust = 'Manage Workspace Trust';
+  void vscode.window.showWarningMessage(message, trust)
+    .then((choice) => choice === trust && vscode.commands.executeCommand('workbench.trust.manage'));
+  return message;
+}

@@ -16,6 +16,13 @@ const ENTRY = path.join(__dirname, '..', '..', '..', 'test', 'vscode-host', 'nod
 const HEALTH_TIMEOUT_MS = 60_000;
 const OUTPUT_LINES_KEPT = 200;
 
+/**
+ * Set (to anything) in the launcher's environment: Workspace Trust stays on, so a folder opens
+ * untrusted, in Restricted Mode. runTests passes --disable-workspace-trust on every run, so the
+ * command line cannot say it.
+ */
+export const WORKSPACE_TRUST_ENV = 'LSTM_MNIST_WORKSPACE_TRUST';
+
 export interface CodeServerOptions {
   /** Folder the workbench opens by default; none gives an empty window. */
   workspace?: string;
@@ -23,6 +30,10 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Defaults to a fresh folder inside the server's temporary folder. */
   userDataDir?: string;
+  /** The server's environment (and so its extension hosts'); default: this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** False: Workspace Trust on, as in a fresh VS Code (Restricted Mode tests). Default true. */
+  disableWorkspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -58,12 +69,13 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const child = spawn(process.execPath, [
     ENTRY, '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check',
+    ...(opts.disableWorkspaceTrust === false ? [] : ['--disable-workspace-trust']),
     ...(opts.workspace ? [opts.workspace] : []),
   ], {
     // XDG_*: code-server otherwise writes its config and logs into the home folder.
     env: {
-      ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), TMPDIR: tmpdir,
+      ...(opts.env ?? process.env), XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), TMPDIR: tmpdir,
       // No marketplace: offline its look-ups only fail (getaddrinfo), and tests must not depend on it.
       EXTENSIONS_GALLERY: '{}',
     },
@@ -114,6 +126,27 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     recentOutput: () => output.join('\n'),
     stop,
   };
+}
+
+/**
+ * Installs a packaged extension as a user would (`code-server --install-extension X.vsix`) into
+ * `extensionsDir`, offline; `env` as for the server that will run it.
+ */
+export function installExtension(vsix: string, opts: { extensionsDir: string; userDataDir: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+  if (!fs.existsSync(ENTRY)) {
+    return Promise.reject(new Error(`code-server is not installed (${ENTRY}); run \`node test/vscode-host/install.js\``));
+  }
+  fs.mkdirSync(opts.extensionsDir, { recursive: true });
+  fs.mkdirSync(opts.userDataDir, { recursive: true });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ENTRY, '--install-extension', vsix, '--extensions-dir', opts.extensionsDir,
+      '--user-data-dir', opts.userDataDir], { env: { ...(opts.env ?? process.env), EXTENSIONS_GALLERY: '{}' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`--install-extension exited with ${code}:\n${output}`))));
+  });
 }
 
 /**

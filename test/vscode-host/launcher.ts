@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { Browser } from 'playwright-core';
-import { CodeServer, launchChromium, startCodeServer } from './codeServer';
+import { CodeServer, launchChromium, startCodeServer, WORKSPACE_TRUST_ENV } from './codeServer';
 
 // Training inside a test takes about a minute; a workbench that never reports is a failure.
 const TIMEOUT_S = Number(process.env.LSTM_MNIST_TEST_TIMEOUT_S) > 0 ? Number(process.env.LSTM_MNIST_TEST_TIMEOUT_S) : 600;
@@ -96,7 +96,10 @@ async function main(): Promise<number> {
   });
   const started = Date.now();
   // Started together (they do not depend on each other); cleanup waits for a start still under way.
-  const serverP = startCodeServer({ workspace: args.workspace, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir });
+  const serverP = startCodeServer({
+    workspace: args.workspace, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir,
+    disableWorkspaceTrust: !process.env[WORKSPACE_TRUST_ENV],
+  });
   // Playwright's own SIGINT handler would close the browser and exit before code-server is stopped.
   const browserP = launchChromium({ handleSIGINT: false });
   const run = async (): Promise<number> => {

@@ -1,0 +1,83 @@
+// Restricted Mode: a folder the user has not trusted. The extension is active in it (it declares
+// limited support): the Checkpoints view lists what is there and the panel opens, while Train,
+// Evaluate and Set Up TensorFlow, which run native code with the folder's settings, say that
+// they need a trusted folder (with a way to trust it) and start nothing. The folder's own
+// `lstmMnist.weightsFolder` is not applied until it is trusted.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EvaluateResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import type { SetupResult } from '../../src/extension/tensorflowRuntime';
+import { notifications, waitFor } from '../extension/observe';
+
+const TRUST_MESSAGE = /needs a trusted folder: it runs TensorFlow on this machine/;
+
+/** A checkpoint the view can list: valid metadata and a weights file of the right size. */
+function writeCheckpoint(dir: string, accuracy: number): void {
+  const units = 4;
+  const weights = [
+    { name: 'lstm/kernel', shape: [28 + units, 4 * units] },
+    { name: 'lstm/bias', shape: [4 * units] },
+    { name: 'dense/kernel', shape: [units, 10] },
+    { name: 'dense/bias', shape: [10] },
+  ];
+  const floats = weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.alloc(4 * floats));
+  fs.writeFileSync(path.join(dir, 'checkpoint.json'), JSON.stringify({
+    format: 'lstm-mnist-checkpoint', version: 1, name: path.basename(dir), createdAt: new Date().toISOString(),
+    hyperparameters: { batchSize: 100, epochs: 1, learningRate: 0.01, seed: 1 },
+    model: { timesteps: 28, inputSize: 28, units, classes: 10, forgetBias: 1 },
+    weights, epochs: [], test: { loss: 1, accuracy },
+    device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
+    dataset: { name: 'MNIST', source: 'test', trainCount: 100, testCount: 100 }, seconds: 1,
+  }));
+}
+
+suite('Restricted Mode (an untrusted folder)', () => {
+  let api: LstmMnistApi;
+  let workspaceDir: string;
+
+  suiteSetup(async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'this run must open the folder untrusted');
+    const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
+    assert.ok(ext);
+    api = await ext.activate();
+    workspaceDir = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const folderSettings = JSON.parse(fs.readFileSync(path.join(workspaceDir, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(folderSettings['lstmMnist.weightsFolder'], 'elsewhere', 'the fixture for this run sets lstmMnist.weightsFolder in the folder');
+    writeCheckpoint(path.join(workspaceDir, 'weights', 'in-weights'), 0.5);
+    writeCheckpoint(path.join(workspaceDir, 'elsewhere', 'in-elsewhere'), 0.25);
+  });
+
+  test('the Checkpoints view lists the default weights folder: the folder\'s own weightsFolder setting is not applied', async () => {
+    assert.equal(vscode.workspace.getConfiguration('lstmMnist').get('weightsFolder'), 'weights', 'a restricted setting is read from the user only');
+    const listed = await api.listCheckpoints();
+    assert.deepEqual(listed.map((c) => [c.name, c.valid, c.accuracy]), [['in-weights', true, 0.5]]);
+  });
+
+  test('Train, Evaluate and Set Up TensorFlow say they need a trusted folder, offer to trust it, and start nothing', async () => {
+    const mark = notifications.length;
+    const train = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
+    assert.equal(train.status, 'error');
+    assert.match((train as { message: string }).message, TRUST_MESSAGE);
+    const evaluation = await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint',
+      path.join(workspaceDir, 'weights', 'in-weights'));
+    assert.equal(evaluation.status, 'error');
+    assert.match((evaluation as { message: string }).message, TRUST_MESSAGE);
+    const setup = await vscode.commands.executeCommand<SetupResult>('lstmMnist.setUpTensorFlow');
+    assert.equal(setup.status, 'error');
+    assert.match((setup as { message: string }).message, TRUST_MESSAGE);
+
+    const warnings = notifications.slice(mark).filter((n) => n.kind === 'warning').map((n) => n.message);
+    assert.deepEqual(warnings.map((w) => w.split(' needs')[0]), ['Training', 'Evaluation', 'Setting up TensorFlow']);
+    assert.deepEqual(fs.readdirSync(path.join(workspaceDir, 'weights')), ['in-weights'], 'no run was started');
+  });
+
+  test('the training panel opens', async () => {
+    await vscode.commands.executeCommand('lstmMnist.showPanel');
+    const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    await waitFor(`the panel's tab (tabs: ${tabs().join(', ')})`, () => tabs().includes('LSTM MNIST'), 10_000);
+  });
+});
