@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test suite in turn and ends with one line that counts them all:
 // `N passed, N failed`. Suites: unit and training (node's test runner), extension (mocha inside
-// a real VS Code through @vscode/test-electron), e2e (a user's clicks in Chromium).
+// a real VS Code through @vscode/test-electron), e2e (a user's clicks in Chromium), package (the
+// .vsix, and the installed extension).
 // `node scripts/run-tests.js unit training` runs only those.
 'use strict';
 
@@ -16,6 +17,8 @@ const SUITES = {
   training: [process.execPath, ['--test', out('training')]],
   extension: [process.execPath, [out('runExtensionTests.js')]],
   e2e: [process.execPath, ['--test', out('e2e')]],
+  // The .vsix (contents, size), then installed into code-server as a user would.
+  package: [process.execPath, ['--test', out('package')]],
 };
 
 /** Reads the counts from node's TAP summary (`# pass N`) or a plain `N passed, N failed` line. */
@@ -28,7 +31,7 @@ function count(text) {
 }
 
 /** The suites that need a real VS Code (code-server) and Chromium, installed on first use. */
-const NEEDS_VSCODE = new Set(['extension', 'e2e']);
+const NEEDS_VSCODE = new Set(['extension', 'e2e', 'package']);
 let vscodeReady;
 
 function run(name) {

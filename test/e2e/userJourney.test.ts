@@ -10,62 +10,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { CodeServer, launchChromium, startCodeServer } from '../vscode-host/codeServer';
+import type { Browser, Page } from 'playwright-core';
+import type { CodeServer } from '../vscode-host/codeServer';
+import { activityBarEntry, FIXTURE, openWindow, panel, percent, quickPick, root, screenshot, startWorkbench, writeUserSettings } from './workbench';
 
-const root = path.resolve(__dirname, '..', '..', '..'); // this file runs as out/test/e2e/userJourney.test.js
-const FIXTURE = path.join(root, 'test', 'fixtures', 'workspace');
-const SCREENSHOTS = path.resolve(root, process.env.LSTM_MNIST_SCREENSHOTS ?? path.join('out', 'screenshots'));
 /** Two epochs of 6,000 images (about 12 s on two cores): long enough to watch the panel fill. */
 const SETTINGS = {
   'lstmMnist.trainSize': 6000,
   'lstmMnist.testSize': 1000,
   'lstmMnist.epochs': 2,
 };
-const USER_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.tips.enabled': false,
-};
 const TEST_SIZE = SETTINGS['lstmMnist.testSize'];
 const EPOCHS = SETTINGS['lstmMnist.epochs'];
 /** Starting the workbench, TensorFlow and a run on a busy two-core machine can each take a while. */
 const UI_TIMEOUT_MS = 60_000;
 const RUN_TIMEOUT_MS = 180_000;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
-}
-
-/**
- * Types `text` into the Quick Open box (F1; `>` for a command, a file name for a file) and picks
- * the highlighted entry once it is the one that contains `entry`.
- */
-async function quickPick(page: Page, text: string, entry: string | RegExp): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-    if (opened) break;
-    if (attempt === 3) throw new Error('F1 did not open the Command Palette');
-  }
-  await input.fill(text);
-  // Enter picks the highlighted entry: make sure it is ours.
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: entry }).waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-}
-
-/** The training panel's document (the webview's inner frame). */
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-/** "0.879" -> "87.90%", as the tree and the panel print accuracies. */
-function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(2)}%`;
-}
 
 test('a user trains from the Command Palette, evaluates the checkpoint from the Checkpoints view, and the panel survives hiding and a window reload',
   { timeout: 420_000 }, async () => {
@@ -81,21 +40,11 @@ test('a user trains from the Command Palette, evaluates the checkpoint from the 
     try {
       // A user profile without the first-run walkthrough, which would take the editor's place.
       const userDataDir = path.join(tmp, 'user-data');
-      fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-      fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-      // Started together; each is kept as soon as it is up, so that finally stops whichever started.
-      const [s, b] = await Promise.allSettled([startCodeServer({ workspace, userDataDir }), launchChromium()]);
-      if (s.status === 'fulfilled') server = s.value;
-      if (b.status === 'fulfilled') browser = b.value;
-      if (s.status === 'rejected') throw s.reason;
-      if (b.status === 'rejected') throw b.reason;
-      page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
-      page.setDefaultTimeout(UI_TIMEOUT_MS);
-      await page.goto(server!.url(workspace, [['extensionDevelopmentPath', server!.remoteUri(root)]]));
-
-      // The workbench is up and has read the extension's contributions (its activity bar entry).
-      const container = page.locator('.activitybar .action-item a.action-label[aria-label^="LSTM MNIST"]');
-      await container.waitFor({ state: 'visible' });
+      writeUserSettings(userDataDir);
+      ({ server, browser } = await startWorkbench({ workspace, userDataDir }));
+      // The workbench is up once it has read the extension's contributions (its activity bar entry).
+      page = await openWindow(browser, server.url(workspace, [['extensionDevelopmentPath', server.remoteUri(root)]]), UI_TIMEOUT_MS);
+      const container = activityBarEntry(page);
 
       // 1. Train from the Command Palette.
       await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');

@@ -1,0 +1,85 @@
+// What the browser tests do in code-server's workbench, shared by them: the Command Palette,
+// the training panel's document, notifications, screenshots, and a fresh user profile.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { type CodeServer, type CodeServerOptions, launchChromium, startCodeServer } from '../vscode-host/codeServer';
+
+export const root = path.resolve(__dirname, '..', '..', '..'); // these files run from out/test/e2e/
+export const FIXTURE = path.join(root, 'test', 'fixtures', 'workspace');
+export const SCREENSHOTS = path.resolve(root, process.env.LSTM_MNIST_SCREENSHOTS ?? path.join('out', 'screenshots'));
+
+/** A user profile without the first-run walkthrough, which would take the editor's place. */
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+};
+
+/** Creates `userDataDir` with the quiet user settings (plus `extra`). */
+export function writeUserSettings(userDataDir: string, extra: Record<string, unknown> = {}): void {
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...extra }, null, 2));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+}
+
+/**
+ * Types `text` into the Quick Open box (F1; `>` for a command, a file name for a file) and picks
+ * the highlighted entry once it is the one that contains `entry`.
+ */
+export async function quickPick(page: Page, text: string, entry: string | RegExp): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    if (opened) break;
+    if (attempt === 3) throw new Error('F1 did not open the Command Palette');
+  }
+  await input.fill(text);
+  // Enter picks the highlighted entry: make sure it is ours.
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: entry }).waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+/** The training panel's document (the webview's inner frame). */
+export function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** The extension's activity bar entry: visible once the workbench has read its contributions. */
+export function activityBarEntry(page: Page): Locator {
+  return page.locator('.activitybar .action-item a.action-label[aria-label^="LSTM MNIST"]');
+}
+
+/** Notification toasts that contain `text`. */
+export function toast(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+/** "0.879" -> "87.90%", as the tree and the panel print accuracies. */
+export function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}
+
+/** code-server and Chromium, started together; when one fails to start, the other is stopped. */
+export async function startWorkbench(opts: CodeServerOptions): Promise<{ server: CodeServer; browser: Browser }> {
+  const [s, b] = await Promise.allSettled([startCodeServer(opts), launchChromium()]);
+  if (s.status === 'fulfilled' && b.status === 'fulfilled') return { server: s.value, browser: b.value };
+  if (s.status === 'fulfilled') await s.value.stop();
+  if (b.status === 'fulfilled') await b.value.close().catch(() => undefined);
+  throw s.status === 'rejected' ? s.reason : (b as PromiseRejectedResult).reason;
+}
+
+/** A workbench window at `url`, once the extension's contributions are on screen. */
+export async function openWindow(browser: Browser, url: string, timeoutMs: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(timeoutMs);
+  await page.goto(url);
+  await activityBarEntry(page).waitFor({ state: 'visible' });
+  return page;
+}

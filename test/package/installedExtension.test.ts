@@ -1,0 +1,164 @@
+// The packaged extension as a user gets it: the Linux x64 .vsix installed with code-server's
+// --install-extension into a fresh extensions folder, with a fresh HOME (no npm, pip or
+// TensorFlow cache from the developer set-up: only pip's configuration, which names this machine's
+// package index), then used in Chromium. The first Train sets TensorFlow up with visible progress:
+// tfjs-node's official download fails here (no internet), no Python TensorFlow is installed, and
+// pip's tensorflow-cpu wheel works, and the log says so. Cancelling that set-up leaves nothing
+// behind; the next Train sets it up and trains; Evaluate works; a second window reuses the
+// runtime without a second set-up.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { type CodeServer, installExtension } from '../vscode-host/codeServer';
+import { activityBarEntry, FIXTURE, openWindow, panel, quickPick, screenshot, startWorkbench, toast, writeUserSettings } from '../e2e/workbench';
+import { packageFor } from './vsix';
+
+const EXTENSION_ID = 'lstm-mnist.lstm-mnist';
+const SETTINGS = { 'lstmMnist.trainSize': 2000, 'lstmMnist.testSize': 500, 'lstmMnist.epochs': 1 };
+const UI_TIMEOUT_MS = 60_000;
+/** pip's look-up (it retries the unreachable public index first), a 274 MB copy and an 850 MB unpack. */
+const SETUP_TIMEOUT_MS = 240_000;
+const RUN_TIMEOUT_MS = 180_000;
+
+const started = Date.now();
+/** Where the test is, for a failure's context: the stages take minutes. */
+function stage(what: string): void {
+  console.log(`[${Math.round((Date.now() - started) / 1000)} s] ${what}`);
+}
+
+/** The real user's pip configuration (this machine's package index), kept under a fresh HOME. */
+function pipConfig(): Record<string, string> {
+  const candidates = [process.env.PIP_CONFIG_FILE, path.join(os.homedir(), '.config', 'pip', 'pip.conf'), path.join(os.homedir(), '.pip', 'pip.conf')];
+  const file = candidates.find((f): f is string => Boolean(f && fs.existsSync(f)));
+  return file ? { PIP_CONFIG_FILE: file } : {};
+}
+
+/** Folders and files in the runtime root (the extension's global storage), but the set-up log. */
+function runtimeRootContents(root: string): string[] {
+  return fs.existsSync(root) ? fs.readdirSync(root).filter((n) => !n.startsWith('setup.log')).sort() : [];
+}
+
+/** Clicks Cancel on the set-up's notification while it unpacks; retries if the notification changed under the click. */
+async function cancelSetupWhileUnpacking(page: Page): Promise<void> {
+  const cancelled = toast(page, 'set-up was cancelled');
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const unpacking = toast(page, 'Unpacking');
+    await unpacking.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS });
+    await unpacking.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 5_000 }).catch(() => undefined);
+    if (await cancelled.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error('Cancel on the set-up notification did not cancel it');
+}
+
+test('the installed .vsix sets TensorFlow up on first use (cancellable, falling through failing sources), trains, evaluates, and a second window reuses it',
+  { timeout: 900_000 }, async () => {
+    const vsix = packageFor('linux-x64');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-installed-'));
+    const home = path.join(tmp, 'home');
+    fs.mkdirSync(home);
+    // What the extension may find of the developer's machine: PATH (python3, pip) and pip's configuration.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH, HOME: home, LANG: process.env.LANG ?? 'C.UTF-8', ...pipConfig(),
+      ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+    };
+    const extensionsDir = path.join(tmp, 'extensions');
+    const userDataDir = path.join(tmp, 'user-data');
+    writeUserSettings(userDataDir);
+    const workspace = path.join(tmp, 'workspace');
+    fs.cpSync(FIXTURE, workspace, { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    const runtimeRoot = path.join(userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'runtime');
+    const setupLog = path.join(runtimeRoot, 'setup.log');
+
+    let server: CodeServer | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    try {
+      await installExtension(vsix, { extensionsDir, userDataDir, env });
+      const installed = fs.readdirSync(extensionsDir).filter((n) => n.startsWith(`${EXTENSION_ID}-`));
+      assert.equal(installed.length, 1, `installed: ${fs.readdirSync(extensionsDir).join(', ')}`);
+      assert.ok(!fs.existsSync(path.join(extensionsDir, installed[0], 'node_modules')), 'the installed extension has no node_modules');
+
+      ({ server, browser } = await startWorkbench({ workspace, userDataDir, extensionsDir, env }));
+      page = await openWindow(browser, server.url(workspace), UI_TIMEOUT_MS);
+
+      stage('installed; the first Train, cancelled during its set-up');
+      // 1. The first Train sets TensorFlow up; cancelled while it unpacks, it leaves nothing behind.
+      await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');
+      await toast(page, 'Setting up TensorFlow').first().waitFor({ state: 'visible' });
+      await cancelSetupWhileUnpacking(page);
+      assert.deepEqual(runtimeRootContents(runtimeRoot), [], 'a cancelled set-up leaves no runtime and no staging folder');
+      assert.match(fs.readFileSync(setupLog, 'utf8'), /cancelled; nothing was installed/);
+      assert.ok(!fs.existsSync(path.join(workspace, 'weights')), 'no run started');
+
+      stage('the second Train: set-up and run');
+      // 2. Train again: the set-up runs to its end (screenshot of a step's bar), then the run.
+      const logBefore = fs.readFileSync(setupLog, 'utf8').length;
+      await quickPick(page, '>Notifications: Clear All Notifications', 'Clear All Notifications');
+      await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');
+      // The screenshot for the README: a step's own bar, well under way.
+      await toast(page, /Unpacking .*: [3-9]\d%/).waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS });
+      await screenshot(page, '0-setting-up-tensorflow.png');
+      const doc = panel(page);
+      const testAccuracy = doc.locator('#test-accuracy');
+      await testAccuracy.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS + RUN_TIMEOUT_MS });
+      await doc.locator('#status', { hasText: 'Idle' }).waitFor({ state: 'visible' });
+      assert.match((await doc.locator('#runtime').textContent()) ?? '', /TensorFlow from pip's tensorflow-cpu [\d.]+ wheel, TensorFlow [\d.]+/,
+        'the panel says where TensorFlow came from');
+
+      // The set-up's log: each source tried in order, the failing ones with their reason.
+      const log = fs.readFileSync(setupLog, 'utf8').slice(logBefore);
+      const order = ["trying tfjs-node's official binaries", "tfjs-node's official binaries: https://storage.googleapis.com/",
+        'trying a TensorFlow installed in Python', 'a TensorFlow installed in Python: ', "trying pip's tensorflow-cpu wheel",
+        'checked: size, sha256', 'is set up in'];
+      let at = 0;
+      for (const line of order) {
+        const found = log.indexOf(line, at);
+        assert.ok(found >= 0, `the set-up log lacks ${JSON.stringify(line)} (after position ${at}):\n${log}`);
+        at = found;
+      }
+      const runtimes = runtimeRootContents(runtimeRoot);
+      assert.deepEqual(runtimes, ['tfjs-node-4.22.0-cpu-linux-x64']);
+      const manifest = JSON.parse(fs.readFileSync(path.join(runtimeRoot, runtimes[0], 'runtime.json'), 'utf8')) as { source: string };
+      assert.equal(manifest.source, 'pip');
+
+      stage('trained; evaluating');
+      // 3. The checkpoint is listed, and Evaluate gives the same accuracy.
+      const weights = fs.readdirSync(path.join(workspace, 'weights'));
+      assert.equal(weights.length, 1, `checkpoints: ${weights.join(', ')}`);
+      await activityBarEntry(page).click();
+      await page.locator('.monaco-list[aria-label="Checkpoints"] .monaco-list-row', { hasText: weights[0] }).waitFor({ state: 'visible' });
+      await quickPick(page, '>LSTM MNIST: Evaluate Checkpoint', 'Evaluate Checkpoint');
+      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: weights[0] }).waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+      const evaluation = doc.locator('#evaluation-accuracy');
+      await evaluation.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+      assert.equal(((await evaluation.textContent()) ?? '').trim(), ((await testAccuracy.textContent()) ?? '').trim());
+
+      stage('evaluated; a second window');
+      // 4. A second window: its own extension host finds the runtime and sets nothing up.
+      const runtimeStat = fs.statSync(path.join(runtimeRoot, runtimes[0]));
+      const logLength = fs.readFileSync(setupLog, 'utf8').length;
+      const second = await openWindow(browser, server.url(workspace), UI_TIMEOUT_MS);
+      await quickPick(second, '>Train LSTM MNIST', 'Train LSTM MNIST');
+      await panel(second).locator('#status', { hasText: 'Training' }).waitFor({ state: 'visible' });
+      await panel(second).locator('#test-accuracy').waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+      assert.equal(fs.readFileSync(setupLog, 'utf8').length, logLength, 'the second window did not set TensorFlow up again');
+      assert.equal(fs.statSync(path.join(runtimeRoot, runtimes[0])).ino, runtimeStat.ino, 'the same runtime folder');
+      assert.equal(await toast(second, 'Setting up TensorFlow').count(), 0);
+      assert.equal(fs.readdirSync(path.join(workspace, 'weights')).length, 2, 'the second run saved its checkpoint');
+    } catch (err) {
+      const shot = path.join(os.tmpdir(), 'lstm-mnist-installed-failure.png');
+      if (page && await page.screenshot({ path: shot }).then(() => true, () => false)) console.error(`the page when it failed: ${shot}`);
+      if (fs.existsSync(setupLog)) console.error(`--- setup.log ---\n${fs.readFileSync(setupLog, 'utf8')}`);
+      if (server) console.error(`--- code-server output ---\n${server.recentOutput()}`);
+      throw err;
+    } finally {
+      await browser?.close().catch(() => undefined);
+      await server?.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
