@@ -26,6 +26,11 @@ export type SetupResult =
   | { status: 'cancelled'; message: string }
   | { status: 'error'; message: string };
 
+/** "TensorFlow 2.21.0 (CPU) from pip's tensorflow-cpu 2.21.0 wheel". */
+function describe({ manifest }: InstalledRuntime): string {
+  return `TensorFlow ${manifest.tensorflow} (${manifest.flavor.toUpperCase()}) from ${manifest.description}`;
+}
+
 /** globalState key: why the GPU build could not be set up, so `auto` does not retry every run. */
 const GPU_FAILED_KEY = 'lstmMnist.gpuSetupFailed';
 
@@ -84,7 +89,7 @@ export class TensorflowRuntime {
     }
     const runtime = decision.device === 'gpu' ? { status: 'done' as const, runtime: gpu! } : await this.ensure('cpu');
     if (runtime.status !== 'done') return { ok: false, status: runtime.status, message: runtime.message };
-    this.output.appendLine(`[runtime] ${runtime.runtime.manifest.description}, TensorFlow ${runtime.runtime.manifest.tensorflow}: ${runtime.runtime.dir}`);
+    this.output.appendLine(`[runtime] ${describe(runtime.runtime)}: ${runtime.runtime.dir}`);
     if (decision.warning && !this.warned) {
       // Once per window: the panel repeats it on every run.
       this.warned = true;
@@ -121,24 +126,31 @@ export class TensorflowRuntime {
     return running;
   }
 
-  /** "LSTM MNIST: Set Up TensorFlow": sets up the runtime the device setting needs, or repairs it. */
+  /**
+   * "LSTM MNIST: Set Up TensorFlow": sets up the runtime the device setting needs; when it is
+   * there, says so and offers to set it up again (a repair), without waiting for the answer.
+   */
   async setUpCommand(device: DeviceChoice): Promise<SetupResult> {
     const flavor: RuntimeFlavor = device === 'gpu' || (device === 'auto' && !unsupportedReason('gpu') && cudaGpuPresent()) ? 'gpu' : 'cpu';
     const installed = this.installed(flavor);
     if (installed) {
       const again = 'Set Up Again';
-      const choice = await vscode.window.showInformationMessage(
-        `TensorFlow ${installed.manifest.tensorflow} (${flavor.toUpperCase()}) is set up, from ${installed.manifest.description}.`,
-        { detail: installed.dir }, again, 'Show Log');
-      if (choice === 'Show Log') await this.showLog();
-      if (choice !== again) return { status: 'done', runtime: installed };
-      await removeRuntime(this.root, flavor);
+      const log = 'Show Log';
+      void vscode.window.showInformationMessage(`${describe(installed)} is set up in ${installed.dir}.`, again, log).then((choice) => {
+        if (choice === log) void this.showLog();
+        else if (choice === again) void removeRuntime(this.root, flavor).then(() => this.setUpAndSay(flavor));
+      });
+      return { status: 'done', runtime: installed };
     }
+    return this.setUpAndSay(flavor);
+  }
+
+  /** A set-up asked for by the user, who is told when it is done. */
+  private async setUpAndSay(flavor: RuntimeFlavor): Promise<SetupResult> {
     if (flavor === 'gpu') await this.context.globalState.update(GPU_FAILED_KEY, undefined);
     const result = await this.ensure(flavor);
-    if (result.status === 'done') {
-      void vscode.window.showInformationMessage(`TensorFlow ${result.runtime.manifest.tensorflow} (${flavor.toUpperCase()}) is set up, from ${result.runtime.manifest.description}.`);
-    }
+    if (result.status === 'done') void vscode.window.showInformationMessage(`${describe(result.runtime)} is set up.`);
+    else if (result.status === 'error' && flavor === 'gpu') this.showFailure(result.message);
     return result;
   }
 

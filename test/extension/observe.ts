@@ -12,6 +12,8 @@ export type NotificationKind = 'error' | 'warning' | 'info';
 export interface Notification {
   kind: NotificationKind;
   message: string;
+  /** The buttons it offered. */
+  actions: string[];
 }
 
 export interface ProgressReport {
@@ -69,7 +71,9 @@ function install(): void {
     win[name] = make((original as AnyFn).bind(vscode.window));
   };
   const note = (kind: NotificationKind) => (original: AnyFn): AnyFn => (message: unknown, ...rest: unknown[]) => {
-    notifications.push({ kind, message: String(message) });
+    // The buttons are strings (or MessageItems) after an optional options object.
+    const actions = rest.map((a) => (typeof a === 'string' ? a : (a as { title?: unknown })?.title)).filter((a): a is string => typeof a === 'string');
+    notifications.push({ kind, message: String(message), actions });
     return original(message, ...rest);
   };
   wrap('showErrorMessage', note('error'));

@@ -31,7 +31,7 @@ export function runPython(python: string, args: string[], signal: AbortSignal, o
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
       if (signal.aborted) reject(signal.reason);
-      else resolve({ code: null, stdout, stderr: e.code === 'ENOENT' ? `${python}: not found` : e.message });
+      else resolve({ code: null, stdout, stderr: e.code === 'ENOENT' ? 'not found' : e.message });
     });
     child.on('close', (code) => {
       if (signal.aborted) reject(signal.reason);
