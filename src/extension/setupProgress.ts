@@ -11,7 +11,7 @@ import { Throttle } from './throttle';
 
 /** A progress bar redraw per received chunk would flood the UI. */
 const REDRAW_MS = 200;
-export const SETUP_TITLE = 'Setting up TensorFlow';
+const SETUP_TITLE = 'Setting up TensorFlow';
 
 interface Notification {
   /** Whether it has a bar (a download or an unpack). */

@@ -41,14 +41,6 @@ export interface RuntimeSource {
   install(dir: string, ctx: SourceContext): Promise<string>;
 }
 
-/** Thrown by a source that does not apply here (nothing to try): the message says why. */
-export class SourceUnavailable extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SourceUnavailable';
-  }
-}
-
 /**
  * The TensorFlow C library of TensorFlow 2.x's Python packages is `libtensorflow_cc.so.2`;
  * tfjs-node's official addon was linked against libtensorflow 2.9.1's `libtensorflow.so.2`.
@@ -67,7 +59,7 @@ export function linkLibraryAliases(dir: string): void {
 /** Copies the package's addon into the runtime folder (Python and pip sources). */
 export async function installBundledAddon(dir: string, ctx: SourceContext): Promise<void> {
   if (!ctx.bundledAddon || !fs.existsSync(ctx.bundledAddon)) {
-    throw new SourceUnavailable(`this package has no tfjs-node addon for ${ctx.platform}-${ctx.arch} to pair with a Python TensorFlow`);
+    throw new Error(`this package has no tfjs-node addon for ${ctx.platform}-${ctx.arch} to pair with a Python TensorFlow`);
   }
   const dest = bindingFile(dir);
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LIBTENSORFLOW_VERSION, officialOs, officialUrls } from '../platforms';
-import { linkLibraryAliases, type RuntimeSource, type SourceContext, SourceUnavailable } from '../source';
+import { linkLibraryAliases, type RuntimeSource, type SourceContext } from '../source';
 import { downloadStep, unpackStep } from '../steps';
 import { NAPI_FOLDER } from '../../protocol/runtime';
 
@@ -29,7 +29,7 @@ export const officialSource: RuntimeSource = {
   neededBytes: 1.5e9,
   async install(dir: string, ctx: SourceContext): Promise<string> {
     const urls = officialUrls(ctx.flavor, ctx.platform, ctx.arch);
-    if (!urls) throw new SourceUnavailable(`there are no official ${ctx.flavor} binaries for ${ctx.platform}-${ctx.arch}`);
+    if (!urls) throw new Error(`there are no official ${ctx.flavor} binaries for ${ctx.platform}-${ctx.arch}`);
     const downloads = path.join(dir, '.downloads');
     await fs.promises.mkdir(downloads, { recursive: true });
     const library = path.join(downloads, path.basename(urls.library));

@@ -2,9 +2,8 @@
 // then `python`, on the PATH the editor was started with) and running a command in it with
 // cancellation and its output kept for the log.
 import { spawn } from 'node:child_process';
-import { SourceUnavailable } from '../source';
 
-export const PYTHON_CANDIDATES = ['python3', 'python'];
+const PYTHON_CANDIDATES = ['python3', 'python'];
 
 export interface PythonResult {
   code: number | null;
@@ -40,7 +39,7 @@ export function runPython(python: string, args: string[], signal: AbortSignal, o
   });
 }
 
-/** The first interpreter that runs (with pip, when `withPip`), or SourceUnavailable saying what was tried. */
+/** The first interpreter that runs (with pip, when `withPip`), or an Error saying what was tried. */
 export async function findPython(signal: AbortSignal, withPip: boolean): Promise<string> {
   const tried: string[] = [];
   for (const python of PYTHON_CANDIDATES) {
@@ -48,7 +47,7 @@ export async function findPython(signal: AbortSignal, withPip: boolean): Promise
     if (res.code === 0) return python;
     tried.push(`${python}: ${lastLine(res.stderr) || `exit code ${res.code}`}`);
   }
-  throw new SourceUnavailable(`no Python${withPip ? ' with pip' : ''} was found (${tried.join('; ')})`);
+  throw new Error(`no Python${withPip ? ' with pip' : ''} was found (${tried.join('; ')})`);
 }
 
 export function lastLine(text: string): string {

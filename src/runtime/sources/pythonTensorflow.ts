@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { libraryFolder } from '../../protocol/runtime';
-import { installBundledAddon, linkLibraryAliases, megabytes, type RuntimeSource, type SourceContext, SourceUnavailable } from '../source';
+import { installBundledAddon, linkLibraryAliases, megabytes, type RuntimeSource, type SourceContext } from '../source';
 import { findPython, lastLine, runPython } from './python';
 
 export const PYTHON_LIBRARIES = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'];
@@ -43,11 +43,11 @@ interface Found {
 async function findTensorflow(ctx: SourceContext): Promise<Found> {
   const python = await findPython(ctx.signal, false);
   const res = await runPython(python, ['-c', FIND_TENSORFLOW], ctx.signal);
-  if (res.code !== 0) throw new SourceUnavailable(`${python} could not look for TensorFlow: ${lastLine(res.stderr)}`);
+  if (res.code !== 0) throw new Error(`${python} could not look for TensorFlow: ${lastLine(res.stderr)}`);
   try {
     return JSON.parse(lastLine(res.stdout)) as Found;
   } catch {
-    throw new SourceUnavailable(`${python} answered something unexpected: ${lastLine(res.stdout)}`);
+    throw new Error(`${python} answered something unexpected: ${lastLine(res.stdout)}`);
   }
 }
 
@@ -86,10 +86,10 @@ export const pythonTensorflowSource: RuntimeSource = {
   neededBytes: 1e9,
   async install(dir: string, ctx: SourceContext): Promise<string> {
     const found = await findTensorflow(ctx);
-    if (!found.folder) throw new SourceUnavailable(`${found.python} has no TensorFlow installed`);
+    if (!found.folder) throw new Error(`${found.python} has no TensorFlow installed`);
     const missing = PYTHON_LIBRARIES.filter((lib) => !fs.existsSync(path.join(found.folder!, lib)));
     if (missing.length > 0) {
-      throw new SourceUnavailable(`the TensorFlow ${found.version ?? ''} of ${found.python} (${found.folder}) has no ${missing.join(' or ')}`);
+      throw new Error(`the TensorFlow ${found.version ?? ''} of ${found.python} (${found.folder}) has no ${missing.join(' or ')}`);
     }
     ctx.reporter.log(`found TensorFlow ${found.version ?? '(version unknown)'} in ${found.folder} (${found.python})`);
     const lib = libraryFolder(dir);
