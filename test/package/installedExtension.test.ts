@@ -29,11 +29,16 @@ function stage(what: string): void {
   console.log(`[${Math.round((Date.now() - started) / 1000)} s] ${what}`);
 }
 
-/** The real user's pip configuration (this machine's package index), kept under a fresh HOME. */
+/**
+ * The real user's pip configuration (this machine's package index), kept under a fresh HOME: the
+ * user's config file and PIP_* variables, but not pip's cache.
+ */
 function pipConfig(): Record<string, string> {
   const candidates = [process.env.PIP_CONFIG_FILE, path.join(os.homedir(), '.config', 'pip', 'pip.conf'), path.join(os.homedir(), '.pip', 'pip.conf')];
   const file = candidates.find((f): f is string => Boolean(f && fs.existsSync(f)));
-  return file ? { PIP_CONFIG_FILE: file } : {};
+  const variables = Object.entries(process.env)
+    .filter((e): e is [string, string] => e[0].startsWith('PIP_') && e[0] !== 'PIP_CACHE_DIR' && e[1] !== undefined);
+  return { ...Object.fromEntries(variables), ...(file ? { PIP_CONFIG_FILE: file } : {}) };
 }
 
 /** Folders and files in the runtime root (the extension's global storage), but the set-up log. */
