@@ -4,13 +4,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRunner } from './jobRunner';
+import type { SettingProblem } from './settings';
 import type { TensorflowRuntime } from './tensorflowRuntime';
 
-export function showSettingsProblems(problems: string[]): string {
-  const message = `Invalid LSTM MNIST settings: ${problems.join(' ')}`;
+/** Shows every bad setting; "Open Settings" opens the settings editor on the first of them. */
+export function showSettingsProblems(problems: SettingProblem[]): string {
+  const message = `Invalid LSTM MNIST settings: ${problems.map((p) => p.message).join(' ')}`;
   const open = 'Open Settings';
   void vscode.window.showErrorMessage(message, open)
-    .then((choice) => choice === open && vscode.commands.executeCommand('workbench.action.openSettings', 'lstmMnist.'));
+    .then((choice) => choice === open && vscode.commands.executeCommand('workbench.action.openSettings', problems[0]?.setting ?? 'lstmMnist.'));
   return message;
 }
 

@@ -8,7 +8,8 @@ import type { TrainResult } from './api';
 import { loss, percent } from './format';
 import type { ActiveJob, JobRunner } from './jobRunner';
 import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
-import { readTrainConfig, runNameFor } from './settings';
+import { defaultRunName } from '../protocol/runOptions';
+import { readTrainConfig } from './settings';
 import { Throttle } from './throttle';
 import type { FinalEvent } from './workerClient';
 import { requireWorkspaceFolder, settingsOf, untrustedMessage } from './workspace';
@@ -27,7 +28,7 @@ export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
   if (untrusted) return { started: false, result: { status: 'error', message: untrusted } };
   const folder = requireWorkspaceFolder('Training');
   if (!folder) return { started: false, result: { status: 'error', message: 'No folder is open; training saves its checkpoints in one.' } };
-  const checked = await readTrainConfig(settingsOf(folder), folder.uri.fsPath, runNameFor(new Date()));
+  const checked = await readTrainConfig(settingsOf(folder), folder.uri.fsPath, defaultRunName());
   if (!checked.ok) return { started: false, result: { status: 'error', message: showSettingsProblems(checked.problems) } };
   const runtime = await deps.runtime.forJob(checked.value.device);
   if (!runtime.ok) return { started: false, result: runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message } };

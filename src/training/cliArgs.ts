@@ -1,31 +1,31 @@
 // Command-line parsing for `train` and `evaluate` (node's util.parseArgs: no dependency, and
-// commander 15 needs a newer Node). Bad input throws UsageError, which the CLI turns into the
-// usage text and exit code 2.
+// commander 15 needs a newer Node). The options, their rules and defaults are the run options'
+// (src/protocol/runOptions.ts), named `--<option>` here. Bad input throws UsageError, which the
+// CLI turns into the usage text and exit code 2.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  choiceProblem, CLI_NAME, configProblems, configValue, DEFAULT_DEVICE, DEFAULT_KERNELS, DEFAULT_WEIGHTS_FOLDER, defaultRunName,
+  DEVICE_CHOICES, KERNEL_CHOICES, NUMBER_RULES, numberProblem, numberRule, type NumberRule,
+} from '../protocol/runOptions';
 import type { DeviceChoice, EvaluateRequest, KernelChoice, TrainConfig } from '../protocol/training';
-import { configProblems, DEFAULT_CONFIG, defaultRunName, DEVICE_CHOICES, KERNEL_CHOICES } from './config';
 
 export class UsageError extends Error {}
+
+const pad = (s: string): string => s.padEnd(21);
 
 export const USAGE = `Usage:
   npm run train -- [options]                 train the seed's LSTM and save a checkpoint
   npm run evaluate -- <checkpoint> [options] evaluate a saved checkpoint on the test set
 
 Training options (defaults are the seed notebook's):
-  --units N            LSTM units (${DEFAULT_CONFIG.units})
-  --batch-size N       batch size (${DEFAULT_CONFIG.batchSize})
-  --epochs N           epochs (${DEFAULT_CONFIG.epochs})
-  --learning-rate X    Adam learning rate (${DEFAULT_CONFIG.learningRate})
-  --seed N             random seed (${DEFAULT_CONFIG.seed})
-  --train-size N       use the first N training examples (all)
-  --test-size N        use the first N test examples (all)
-  --data-dir DIR       folder of IDX files, plain or .gz (the embedded MNIST)
-  --weights-dir DIR    where checkpoints go (./${DEFAULT_CONFIG.weightsDir})
-  --run-name NAME      checkpoint folder name (lstm-<date>-<time>)
-  --device D           ${DEVICE_CHOICES.join('|')} (${DEFAULT_CONFIG.device})
-  --kernels K          ${KERNEL_CHOICES.join('|')}: fused native LSTM ops or the plain tfjs loop (auto)
-  --json               print events as JSON lines instead of text
+${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r.summary} (${r.zeroMeansAll ? 'all' : r.default})`).join('\n')}
+  ${pad('--data-dir DIR')}folder of IDX files, plain or .gz (the embedded MNIST)
+  ${pad('--weights-dir DIR')}where checkpoints go (./${DEFAULT_WEIGHTS_FOLDER})
+  ${pad('--run-name NAME')}checkpoint folder name (lstm-<date>-<time>)
+  ${pad('--device D')}${DEVICE_CHOICES.join('|')} (${DEFAULT_DEVICE})
+  ${pad('--kernels K')}${KERNEL_CHOICES.join('|')}: fused native LSTM ops or the plain tfjs loop (${DEFAULT_KERNELS})
+  ${pad('--json')}print events as JSON lines instead of text
 Evaluation options: --data-dir, --test-size, --device, --json
   -h, --help           show this help`;
 
@@ -35,18 +35,29 @@ export type Command =
   | { kind: 'evaluate'; request: EvaluateRequest; json: boolean };
 
 const OPTIONS = {
-  units: { type: 'string' }, 'batch-size': { type: 'string' }, epochs: { type: 'string' },
-  'learning-rate': { type: 'string' }, seed: { type: 'string' }, 'train-size': { type: 'string' },
-  'test-size': { type: 'string' }, 'data-dir': { type: 'string' }, 'weights-dir': { type: 'string' },
-  'run-name': { type: 'string' }, device: { type: 'string' }, kernels: { type: 'string' },
+  ...Object.fromEntries(NUMBER_RULES.map((r) => [r.option, { type: 'string' }])),
+  'data-dir': { type: 'string' }, 'weights-dir': { type: 'string' }, 'run-name': { type: 'string' },
+  device: { type: 'string' }, kernels: { type: 'string' },
   json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got "${v}")`);
-  return n;
+type Values = Record<string, string | boolean | undefined>;
+
+/** An option's number checked against its rule; its default when absent. */
+function num(rule: NumberRule, values: Values): number | undefined {
+  const text = values[rule.option];
+  if (text === undefined) return configValue(rule, rule.default);
+  const value = typeof text === 'string' && text.trim() !== '' ? Number(text) : Number.NaN;
+  const problem = numberProblem(rule, value);
+  if (problem) throw new UsageError(`--${rule.option} ${problem.replace(/\(it is .*\)$/, `(got "${text}")`)}`);
+  return configValue(rule, value);
+}
+
+function choice<T extends string>(option: string, choices: readonly T[], fallback: T, values: Values): T {
+  const value = values[option] ?? fallback;
+  const problem = choiceProblem(choices, value);
+  if (problem) throw new UsageError(`--${option} ${problem}`);
+  return value as T;
 }
 
 export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date()): Command {
@@ -56,37 +67,31 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const { values: v, positionals } = parsed;
+  const { positionals } = parsed;
+  const v = parsed.values as Values;
   if (v.help) return { kind: 'help' };
   const [command, ...rest] = positionals;
-  const device = (v.device ?? DEFAULT_CONFIG.device) as DeviceChoice;
-  if (!DEVICE_CHOICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICE_CHOICES.join(', ')} (got "${device}")`);
+  const device = choice<DeviceChoice>('device', DEVICE_CHOICES, DEFAULT_DEVICE, v);
   const json = Boolean(v.json);
-  const dataDir = v['data-dir'] ? path.resolve(cwd, v['data-dir']) : undefined;
+  const dataDir = typeof v['data-dir'] === 'string' ? path.resolve(cwd, v['data-dir']) : undefined;
   if (command === 'train') {
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    const numbers = Object.fromEntries(NUMBER_RULES.map((r) => [r.field, num(r, v)])) as Pick<TrainConfig, NumberRule['field']>;
     const config: TrainConfig = {
-      units: num('units', v.units) ?? DEFAULT_CONFIG.units,
-      batchSize: num('batch-size', v['batch-size']) ?? DEFAULT_CONFIG.batchSize,
-      epochs: num('epochs', v.epochs) ?? DEFAULT_CONFIG.epochs,
-      learningRate: num('learning-rate', v['learning-rate']) ?? DEFAULT_CONFIG.learningRate,
-      seed: num('seed', v.seed) ?? DEFAULT_CONFIG.seed,
-      trainSize: num('train-size', v['train-size']),
-      testSize: num('test-size', v['test-size']),
+      ...numbers,
       dataDir,
-      weightsDir: path.resolve(cwd, v['weights-dir'] ?? DEFAULT_CONFIG.weightsDir),
-      runName: v['run-name'] ?? defaultRunName(now),
+      weightsDir: path.resolve(cwd, typeof v['weights-dir'] === 'string' ? v['weights-dir'] : DEFAULT_WEIGHTS_FOLDER),
+      runName: typeof v['run-name'] === 'string' ? v['run-name'] : defaultRunName(now),
       device,
-      kernels: (v.kernels ?? 'auto') as KernelChoice,
+      kernels: choice<KernelChoice>('kernels', KERNEL_CHOICES, DEFAULT_KERNELS, v),
     };
-    const problems = configProblems(config);
+    const problems = configProblems(config, CLI_NAME);
     if (problems.length) throw new UsageError(problems.join('\n'));
     return { kind: 'train', config, json };
   }
   if (command === 'evaluate') {
     if (rest.length !== 1) throw new UsageError('evaluate needs exactly one checkpoint folder');
-    const testSize = num('test-size', v['test-size']);
-    if (testSize !== undefined && !(Number.isInteger(testSize) && testSize > 0)) throw new UsageError(`--test-size must be a positive integer (got ${testSize})`);
+    const testSize = num(numberRule('testSize'), v);
     return { kind: 'evaluate', request: { checkpoint: path.resolve(cwd, rest[0]), dataDir, testSize, device }, json };
   }
   throw new UsageError(command === undefined ? 'missing command: train or evaluate' : `unknown command "${command}"`);

@@ -1,10 +1,10 @@
 // The two jobs of the training process, shared by the CLI and the forked worker: each loads the
 // backend and data, runs, and reports everything, failures included, as TrainingEvents.
+import { configProblems } from '../protocol/runOptions';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
 import { loadBackend } from './backend';
 import { Cancelled } from './cancellation';
 import { loadCheckpoint } from './checkpointStore';
-import { configProblems } from './config';
 import { loadDataset } from './dataset';
 import { evaluate } from './evaluator';
 import { probeBackend } from './probe';
@@ -29,7 +29,8 @@ async function reportErrors(hooks: JobHooks, job: () => Promise<JobStatus>): Pro
 
 export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobStatus> {
   return reportErrors(hooks, async () => {
-    const problems = configProblems(config);
+    // The CLI and the extension check with the same rules; this is for any other sender.
+    const problems = configProblems(config, (r) => r.setting);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
     const backend = loadBackend(config.device);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseCommand, UsageError } from '../../src/training/cliArgs';
+import { NUMBER_RULES } from '../../src/protocol/runOptions';
+import { parseCommand, UsageError, USAGE } from '../../src/training/cliArgs';
 
 const CLI = path.resolve(__dirname, '../../src/training/cli.js');
 
@@ -37,12 +38,16 @@ describe('command line', () => {
   for (const [args, message] of [
     [[], /missing command/],
     [['fly'], /unknown command "fly"/],
-    [['train', '--epochs', 'two'], /--epochs must be a number/],
-    [['train', '--epochs', '0'], /epochs must be a positive integer/],
-    [['train', '--batch-size', '2.5'], /batch size must be a positive integer/],
-    [['train', '--learning-rate=-1'], /learning rate/],
-    [['train', '--device', 'tpu'], /--device must be one of auto, cpu, gpu/],
-    [['train', '--run-name', '../escape'], /run name/],
+    [['train', '--epochs', 'two'], /^--epochs must be a whole number from 1 to 1000 \(got "two"\)$/],
+    [['train', '--epochs', '0'], /^--epochs must be a whole number from 1 to 1000 \(got "0"\)$/],
+    [['train', '--batch-size', '2.5'], /^--batch-size must be a whole number from 1 to 60000 \(got "2\.5"\)$/],
+    [['train', '--learning-rate=-1'], /^--learning-rate must be a number above 0 and at most 10 \(got "-1"\)$/],
+    [['train', '--learning-rate', '10.5'], /^--learning-rate must be a number above 0 and at most 10/],
+    [['train', '--units', '1000000'], /^--units must be a whole number from 1 to 4096 \(got "1000000"\)$/],
+    [['train', '--train-size=-5'], /^--train-size must be a whole number of at least 0 \(0 = all\)/],
+    [['train', '--device', 'tpu'], /^--device must be one of auto, cpu, gpu \(it is "tpu"\)$/],
+    [['train', '--kernels', 'fast'], /^--kernels must be one of auto, fused, reference/],
+    [['train', '--run-name', '../escape'], /^--run-name must be up to 100 letters/],
     [['train', '--bogus'], /Unknown option '--bogus'/],
     [['evaluate'], /exactly one checkpoint/],
   ] as const) {
@@ -51,10 +56,23 @@ describe('command line', () => {
     });
   }
 
+  it('--train-size 0 means all, as the setting does', () => {
+    const cmd = parseCommand(['train', '--train-size', '0', '--test-size', '300']);
+    assert.ok(cmd.kind === 'train');
+    assert.equal(cmd.config.trainSize, undefined);
+    assert.equal(cmd.config.testSize, 300);
+  });
+
+  it('the usage lists every option of the run options with its default', () => {
+    for (const rule of NUMBER_RULES) {
+      assert.match(USAGE, new RegExp(`--${rule.option} [NX] +${rule.summary.replace(/[()]/g, '\\$&')} \\(${rule.zeroMeansAll ? 'all' : rule.default}\\)`));
+    }
+  });
+
   it('prints the usage and exits with 2 on bad arguments, 0 on --help', () => {
     const bad = spawnSync(process.execPath, [CLI, 'train', '--epochs', 'x'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /error: --epochs must be a number/);
+    assert.match(bad.stderr, /error: --epochs must be a whole number from 1 to 1000 \(got "x"\)/);
     assert.match(bad.stderr, /Usage:/);
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);

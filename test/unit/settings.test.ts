@@ -3,13 +3,25 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readEvaluateRequest, readTrainConfig, readWeightsDir, runNameFor } from '../../src/extension/settings';
+import { readEvaluateRequest, readTrainConfig, readWeightsDir } from '../../src/extension/settings';
+import { DEFAULT_DEVICE, DEFAULT_WEIGHTS_FOLDER, defaultRunName, DEVICE_CHOICES, NUMBER_RULES } from '../../src/protocol/runOptions';
 
-/** The defaults of package.json's configuration. */
-const DEFAULTS: Record<string, unknown> = {
-  units: 128, batchSize: 100, epochs: 2, learningRate: 0.01, seed: 42, trainSize: 0, testSize: 0,
-  device: 'auto', weightsFolder: 'weights', dataFolder: '',
-};
+interface SchemaProperty {
+  type: string;
+  default: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  enum?: string[];
+}
+
+/** package.json's settings schema: what VS Code shows and checks in its settings editor. */
+const SCHEMA = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, SchemaProperty> } };
+}).contributes.configuration.properties;
+
+/** The defaults of package.json's configuration, as VS Code hands them to the extension. */
+const DEFAULTS: Record<string, unknown> = Object.fromEntries(Object.entries(SCHEMA).map(([key, p]) => [key.replace(/^lstmMnist\./, ''), p.default]));
 
 function settings(overrides: Record<string, unknown> = {}): (key: string) => unknown {
   const all = { ...DEFAULTS, ...overrides };
@@ -30,7 +42,7 @@ describe('settings', () => {
       ok: true,
       value: {
         units: 128, batchSize: 100, epochs: 2, learningRate: 0.01, seed: 42, trainSize: undefined, testSize: undefined,
-        dataDir: undefined, weightsDir: path.join(ws, 'weights'), runName: 'lstm-x', device: 'auto',
+        dataDir: undefined, weightsDir: path.join(ws, 'weights'), runName: 'lstm-x', device: 'auto', kernels: 'auto',
       },
     });
   });
@@ -50,7 +62,7 @@ describe('settings', () => {
       units: 0, batchSize: 2.5, epochs: '3', learningRate: -1, seed: -4, trainSize: -1, device: 'tpu', dataFolder: 'nope',
     }), ws, 'r');
     assert.ok(!r.ok);
-    const text = r.problems.join('\n');
+    const text = r.problems.map((p) => p.message).join('\n');
     for (const key of ['units', 'batchSize', 'epochs', 'learningRate', 'seed', 'trainSize', 'device', 'dataFolder']) {
       assert.match(text, new RegExp(`lstmMnist\\.${key}`), `${key} is reported`);
     }
@@ -69,7 +81,34 @@ describe('settings', () => {
     assert.deepEqual(r, { ok: true, value: { checkpoint: '/ckpt', dataDir: undefined, testSize: 50, device: 'auto' } });
   });
 
+  it('package.json\'s schema carries the run options\' defaults and limits, so the settings editor and the checks agree', () => {
+    for (const rule of NUMBER_RULES) {
+      const p = SCHEMA[`lstmMnist.${rule.setting}`];
+      assert.ok(p, `package.json has no lstmMnist.${rule.setting}`);
+      assert.equal(p.type, rule.integer ? 'integer' : 'number', rule.setting);
+      assert.equal(p.default, rule.default, `${rule.setting}: default`);
+      assert.equal(rule.exclusiveMin ? p.exclusiveMinimum : p.minimum, rule.min, `${rule.setting}: minimum`);
+      assert.equal(rule.exclusiveMin ? p.minimum : p.exclusiveMinimum, undefined, `${rule.setting}: one kind of minimum`);
+      assert.equal(p.maximum, rule.max, `${rule.setting}: maximum`);
+    }
+    assert.deepEqual(SCHEMA['lstmMnist.device'].enum, DEVICE_CHOICES);
+    assert.equal(SCHEMA['lstmMnist.device'].default, DEFAULT_DEVICE);
+    assert.equal(SCHEMA['lstmMnist.weightsFolder'].default, DEFAULT_WEIGHTS_FOLDER);
+  });
+
+  it('a value at a limit passes and one past it is named, whatever the setting', async () => {
+    for (const rule of NUMBER_RULES) {
+      const atMax = rule.max ?? 1_000_000;
+      const ok = await readTrainConfig(settings({ [rule.setting]: atMax }), ws, 'r');
+      assert.ok(ok.ok, `${rule.setting} = ${atMax}: ${JSON.stringify(ok)}`);
+      if (rule.max === undefined) continue;
+      const over = await readTrainConfig(settings({ [rule.setting]: rule.max * 2 }), ws, 'r');
+      assert.ok(!over.ok);
+      assert.deepEqual(over.problems.map((p) => p.setting), [`lstmMnist.${rule.setting}`]);
+    }
+  });
+
   it('names runs lstm-yyyyMMdd-HHmmss in local time', () => {
-    assert.equal(runNameFor(new Date(2025, 0, 2, 3, 4, 5)), 'lstm-20250102-030405');
+    assert.equal(defaultRunName(new Date(2025, 0, 2, 3, 4, 5)), 'lstm-20250102-030405');
   });
 });

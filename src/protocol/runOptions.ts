@@ -1,0 +1,128 @@
+// What a run can be given, once for every place that reads it: each option's rule, its default
+// (the seed notebook's), and its name in each place, `lstmMnist.<setting>` in VS Code and
+// `--<option>` on the command line. The CLI parses with these rules, the extension reads its
+// settings with them, the training process checks what it is sent with them, and package.json's
+// settings schema carries the same limits (a test compares them). Messages name the option the
+// way the place that shows them does.
+import type { DeviceChoice, KernelChoice, TrainConfig } from './training';
+
+/** The numeric fields of a TrainConfig. */
+export type NumberField = 'units' | 'batchSize' | 'epochs' | 'learningRate' | 'seed' | 'trainSize' | 'testSize';
+
+export interface NumberRule {
+  field: NumberField;
+  /** `lstmMnist.<setting>` in VS Code. */
+  setting: string;
+  /** `--<option>` on the command line. */
+  option: string;
+  integer: boolean;
+  min: number;
+  /** The minimum itself is not allowed (a learning rate above 0). */
+  exclusiveMin?: boolean;
+  max?: number;
+  default: number;
+  /** 0 stands for "all" (TrainConfig holds undefined then). */
+  zeroMeansAll?: boolean;
+  /** For the usage text and the settings' descriptions. */
+  summary: string;
+}
+
+export const NUMBER_RULES: readonly NumberRule[] = [
+  { field: 'units', setting: 'units', option: 'units', integer: true, min: 1, max: 4096, default: 128, summary: 'units of the LSTM cell' },
+  { field: 'batchSize', setting: 'batchSize', option: 'batch-size', integer: true, min: 1, max: 60000, default: 100, summary: 'examples per training batch' },
+  { field: 'epochs', setting: 'epochs', option: 'epochs', integer: true, min: 1, max: 1000, default: 2, summary: 'passes over the training set' },
+  {
+    field: 'learningRate', setting: 'learningRate', option: 'learning-rate', integer: false, min: 0, exclusiveMin: true, max: 10, default: 0.01,
+    summary: 'Adam learning rate',
+  },
+  { field: 'seed', setting: 'seed', option: 'seed', integer: true, min: 0, max: 2 ** 31 - 1, default: 42, summary: 'random seed of the weights and the shuffling' },
+  { field: 'trainSize', setting: 'trainSize', option: 'train-size', integer: true, min: 0, default: 0, zeroMeansAll: true, summary: 'training images used (0 = all)' },
+  { field: 'testSize', setting: 'testSize', option: 'test-size', integer: true, min: 0, default: 0, zeroMeansAll: true, summary: 'test images used (0 = all)' },
+];
+
+export function numberRule(field: NumberField): NumberRule {
+  return NUMBER_RULES.find((r) => r.field === field)!;
+}
+
+export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'gpu'];
+export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'fused', 'reference'];
+export const DEFAULT_DEVICE: DeviceChoice = 'auto';
+export const DEFAULT_KERNELS: KernelChoice = 'auto';
+/** Relative to the workspace folder (VS Code) or the current folder (CLI). */
+export const DEFAULT_WEIGHTS_FOLDER = 'weights';
+
+/** The seed notebook's run: every default, for a given run name and weights folder. */
+export function defaultConfig(runName: string, weightsDir: string): TrainConfig {
+  const numbers = Object.fromEntries(NUMBER_RULES.map((r) => [r.field, configValue(r, r.default)])) as Pick<TrainConfig, NumberField>;
+  return { ...numbers, weightsDir, runName, device: DEFAULT_DEVICE, kernels: DEFAULT_KERNELS };
+}
+
+/** What a value must be, in words: "a whole number from 1 to 4096". */
+export function ruleText(rule: NumberRule): string {
+  const kind = rule.integer ? 'a whole number' : 'a number';
+  let range: string;
+  if (rule.max === undefined) range = rule.exclusiveMin ? `above ${rule.min}` : `of at least ${rule.min}`;
+  else range = rule.exclusiveMin ? `above ${rule.min} and at most ${rule.max}` : `from ${rule.min} to ${rule.max}`;
+  return `${kind} ${range}${rule.zeroMeansAll ? ' (0 = all)' : ''}`;
+}
+
+/** Why `value` breaks `rule` ("must be a whole number from 1 to 4096 (it is 0)"), or undefined. */
+export function numberProblem(rule: NumberRule, value: unknown): string | undefined {
+  const ok = typeof value === 'number' && Number.isFinite(value)
+    && (!rule.integer || Number.isSafeInteger(value))
+    && (rule.exclusiveMin ? value > rule.min : value >= rule.min)
+    && (rule.max === undefined || value <= rule.max);
+  return ok ? undefined : `must be ${ruleText(rule)} (it is ${JSON.stringify(value)})`;
+}
+
+/** The value a TrainConfig holds for a checked setting or option: 0 = all becomes undefined. */
+export function configValue(rule: NumberRule, value: number): number | undefined {
+  return rule.zeroMeansAll && value === 0 ? undefined : value;
+}
+
+export function choiceProblem<T extends string>(choices: readonly T[], value: unknown): string | undefined {
+  return choices.includes(value as T) ? undefined : `must be one of ${choices.join(', ')} (it is ${JSON.stringify(value)})`;
+}
+
+/** Folder names a run may take: safe on every file system, never hidden. */
+const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export function runNameProblem(name: unknown): string | undefined {
+  return typeof name === 'string' && RUN_NAME.test(name)
+    ? undefined
+    : `must be up to 100 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-' (it is ${JSON.stringify(name)})`;
+}
+
+/** `lstm-yyyyMMdd-HHmmss` in local time: sorts by date, reads as one, and is a valid run name. */
+export function defaultRunName(now: Date = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `lstm-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+}
+
+/** A name for a problem's option, in the language of the place showing it. */
+export type OptionNamer = (rule: { setting: string; option: string }) => string;
+
+export const SETTING_NAME: OptionNamer = (r) => `lstmMnist.${r.setting}`;
+export const CLI_NAME: OptionNamer = (r) => `--${r.option}`;
+
+/**
+ * Every reason a TrainConfig cannot run (what the training process checks before it starts, in
+ * case its sender did not), named with `name`; empty when it can.
+ */
+export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
+  const problems: string[] = [];
+  for (const rule of NUMBER_RULES) {
+    const value = c[rule.field];
+    if (value === undefined && rule.zeroMeansAll) continue;
+    const problem = numberProblem(rule, value);
+    if (problem) problems.push(`${name(rule)} ${problem}`);
+  }
+  const device = choiceProblem(DEVICE_CHOICES, c.device);
+  if (device) problems.push(`${name({ setting: 'device', option: 'device' })} ${device}`);
+  const kernels = c.kernels === undefined ? undefined : choiceProblem(KERNEL_CHOICES, c.kernels);
+  if (kernels) problems.push(`${name({ setting: 'kernels', option: 'kernels' })} ${kernels}`);
+  const runName = runNameProblem(c.runName);
+  if (runName) problems.push(`${name({ setting: 'runName', option: 'run-name' })} ${runName}`);
+  if (!c.weightsDir) problems.push(`${name({ setting: 'weightsFolder', option: 'weights-dir' })} must not be empty`);
+  return problems;
+}
