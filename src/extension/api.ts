@@ -3,12 +3,16 @@
 // `lstmMnist.cancelTraining` resolves to true once the running job has stopped, false if none
 // was running; `lstmMnist.deleteCheckpoint(target, { confirm: false })` skips its dialog.
 import type { EvaluationResult, TestResult } from '../protocol/training';
+import type { HostToWebview } from '../protocol/webview';
 
 /** `lstmMnist.train`: settles when the run has ended (or at once when it could not start). */
 export type TrainResult =
   | { status: 'done'; checkpoint: string; test: TestResult }
   | { status: 'cancelled' }
-  | { status: 'error'; message: string }
+  /** The loss became NaN or infinite; nothing was saved. */
+  | { status: 'diverged'; message: string }
+  /** `rescued`: where the weights went when the run finished but could not be saved where asked. */
+  | { status: 'error'; message: string; rescued?: string }
   /** Another training or evaluation is running; nothing was started. */
   | { status: 'busy' };
 
@@ -21,7 +25,8 @@ export type EvaluateResult =
 
 /** `lstmMnist.deleteCheckpoint`. */
 export type DeleteResult =
-  | { status: 'done' }
+  /** `trashed`: moved to the trash (false: deleted for good, where the file system has no trash). */
+  | { status: 'done'; trashed: boolean }
   | { status: 'cancelled' }
   | { status: 'error'; message: string };
 
@@ -39,4 +44,6 @@ export interface CheckpointSummary {
 export interface LstmMnistApi {
   /** The checkpoints of the workspace's weights folder, as the tree shows them (read from disk now). */
   listCheckpoints(): Promise<CheckpointSummary[]>;
+  /** What the training panel is sent when it opens: the session's latest run and evaluation, and the running job. */
+  panelSnapshot(): Extract<HostToWebview, { type: 'snapshot' }>;
 }

@@ -23,23 +23,38 @@ export async function revealCheckpoint(arg: unknown): Promise<void> {
 }
 
 /**
- * Deletes a checkpoint folder after a modal confirmation. `{ confirm: false }` as the second
- * argument skips the dialog, for automation and tests (a modal blocks them).
+ * Moves a checkpoint folder to the trash after a modal confirmation; where the file system has
+ * no trash (some remote ones), deletes it for good after saying so. `{ confirm: false }` as the
+ * second argument skips the dialogs, for automation and tests (a modal blocks them).
  */
 export async function deleteCheckpoint(arg: unknown, options: unknown, onDeleted: () => void): Promise<DeleteResult> {
   const dir = checkpointPathFrom(arg);
   if (!dir) return { status: 'error', message: 'No checkpoint was given to delete.' };
-  const skipConfirmation = typeof options === 'object' && options !== null && (options as { confirm?: unknown }).confirm === false;
-  if (!skipConfirmation) {
-    const choice = await vscode.window.showWarningMessage(
-      `Delete the checkpoint "${path.basename(dir)}"?`,
-      { modal: true, detail: `The folder ${dir} and its weights will be deleted permanently.` },
-      'Delete',
-    );
-    if (choice !== 'Delete') return { status: 'cancelled' };
+  const confirm = !(typeof options === 'object' && options !== null && (options as { confirm?: unknown }).confirm === false);
+  const name = path.basename(dir);
+  if (confirm) {
+    const choice = await vscode.window.showWarningMessage(`Move the checkpoint "${name}" to the trash?`,
+      { modal: true, detail: `The folder ${dir} and its weights go to the trash, where they can be restored from.` }, 'Move to Trash');
+    if (choice !== 'Move to Trash') return { status: 'cancelled' };
   }
+  const uri = vscode.Uri.file(dir);
   try {
-    await vscode.workspace.fs.delete(vscode.Uri.file(dir), { recursive: true, useTrash: false });
+    try {
+      await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
+      void vscode.window.showInformationMessage(`Moved the checkpoint "${name}" to the trash.`);
+      return { status: 'done', trashed: true };
+    } catch (e) {
+      // VS Code: "Unable to delete file ... via trash because provider does not support it."
+      if (!/trash/i.test((e as Error).message)) throw e;
+    }
+    if (confirm) {
+      const choice = await vscode.window.showWarningMessage(`There is no trash for "${name}" here. Delete it permanently?`,
+        { modal: true, detail: `The folder ${dir} and its weights will be deleted and cannot be restored.` }, 'Delete Permanently');
+      if (choice !== 'Delete Permanently') return { status: 'cancelled' };
+    }
+    await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
+    void vscode.window.showInformationMessage(`Deleted the checkpoint "${name}" permanently: this file system has no trash.`);
+    return { status: 'done', trashed: false };
   } catch (e) {
     const message = `Could not delete ${dir}: ${(e as Error).message}`;
     void vscode.window.showErrorMessage(message);
@@ -47,5 +62,4 @@ export async function deleteCheckpoint(arg: unknown, options: unknown, onDeleted
   } finally {
     onDeleted();
   }
-  return { status: 'done' };
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpoint';
 import { CheckpointEntry, listCheckpoints } from './checkpointList';
-import { loss, localDateTime, percent } from './format';
+import { fixed, localDateTime, percent } from '../protocol/format';
 import { SECTION, weightsDirOf, workspaceFolder } from './workspace';
 
 /** `contextValue`s used by the view/item/context menus in package.json. */
@@ -23,7 +23,10 @@ export class CheckpointItem extends vscode.TreeItem {
       const { meta } = entry;
       this.description = `${percent(meta.test.accuracy)} · ${plural(meta.epochs.length, 'epoch')} · ${localDateTime(meta.createdAt)}`;
       this.tooltip = describe(meta, entry.path);
-      this.iconPath = new vscode.ThemeIcon('package');
+      // A run that warned (e.g. stuck at chance level) is kept, and looks it.
+      this.iconPath = Array.isArray(meta.warnings) && meta.warnings.length > 0
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : new vscode.ThemeIcon('package');
       this.contextValue = VALID_CHECKPOINT;
     } else {
       this.description = entry.problem;
@@ -110,7 +113,7 @@ function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
   const hp = meta.hyperparameters;
   const dev = meta.device;
   const rows: Array<[string, string]> = [
-    ['Test accuracy', `${percent(meta.test.accuracy)} (loss ${loss(meta.test.loss)})`],
+    ['Test accuracy', `${percent(meta.test.accuracy)} (loss ${fixed(meta.test.loss)})`],
     ['Units', String(meta.model.units)],
     ['Batch size', String(hp.batchSize)],
     ['Epochs', String(meta.epochs.length === hp.epochs ? hp.epochs : `${meta.epochs.length} of ${hp.epochs}`)],
@@ -121,8 +124,9 @@ function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
     ['Training time', `${Math.round(meta.seconds)} s`],
     ['Saved', localDateTime(meta.createdAt)],
   ];
-  const md = new vscode.MarkdownString(`**${escapeMarkdown(meta.name)}**\n\n| | |\n|---|---|\n`);
+  const md = new vscode.MarkdownString(`**${escapeMarkdown(meta.name)}**\n\n| | |\n|---|---|\n`, true);
   for (const [key, value] of rows) md.appendMarkdown(`| ${key} | ${escapeMarkdown(value)} |\n`);
+  for (const warning of Array.isArray(meta.warnings) ? meta.warnings : []) md.appendMarkdown(`\n$(warning) ${escapeMarkdown(String(warning))}\n`);
   md.appendMarkdown('\n');
   md.appendText(dir);
   return md;

@@ -7,7 +7,7 @@ import type { EvaluateRequest } from '../protocol/training';
 import type { EvaluateResult } from './api';
 import { checkpointPathFrom } from './checkpointCommands';
 import { isValid, listCheckpoints } from './checkpointList';
-import { localDateTime, percent } from './format';
+import { localDateTime, percent } from '../protocol/format';
 import type { ActiveJob } from './jobRunner';
 import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
 import { readEvaluateRequest } from './settings';
@@ -95,6 +95,7 @@ function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
     case 'error':
       return { status: 'error', message: showJobError('Evaluation failed', final.message, deps.output) };
     case 'done':
+    case 'diverged':
     case 'probed':
       return { status: 'error', message: showJobError('Evaluation failed', `the training process answered with an unexpected ${final.type} event`, deps.output) };
   }

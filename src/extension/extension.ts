@@ -70,5 +70,6 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
         ? { name: e.name, path: e.path, valid: true, accuracy: e.meta.test.accuracy }
         : { name: e.name, path: e.path, valid: false, problem: e.problem }));
     },
+    panelSnapshot: () => ({ type: 'snapshot', ...runner.snapshot() }),
   };
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainingEvent } from '../protocol/training';
 import type { PanelJob } from '../protocol/webview';
-import { loss, percent } from './format';
+import { fixed, percent } from '../protocol/format';
 import type { JobRunner } from './jobRunner';
 import { Throttle } from './throttle';
 
@@ -17,7 +17,9 @@ export class TrainingStatusBar implements vscode.Disposable {
   private job: PanelJob | undefined;
   private epochs = 0;
   /** The job's latest event that changes what the item says. */
-  private last: Exclude<TrainingEvent, { type: 'warning' }> | undefined;
+  private last: Exclude<TrainingEvent, { type: 'warning' | 'chanceLevel' }> | undefined;
+  /** Set when the running job is at chance level: said until the job ends. */
+  private chance: string | undefined;
 
   constructor(runner: JobRunner) {
     this.item.name = 'LSTM MNIST';
@@ -28,11 +30,17 @@ export class TrainingStatusBar implements vscode.Disposable {
         if (!job) return;
         this.job = job;
         this.last = undefined;
+        this.chance = undefined;
         this.throttle.flush();
         this.item.show();
       }),
       runner.onDidLog(({ job, event }) => {
         if (job.id !== this.job?.id || event.type === 'warning') return;
+        if (event.type === 'chanceLevel') {
+          this.chance = event.message;
+          this.throttle.flush();
+          return;
+        }
         if (event.type === 'started') this.epochs = event.config.epochs;
         this.last = event;
         if (event.type === 'batch') this.throttle.schedule();
@@ -44,9 +52,11 @@ export class TrainingStatusBar implements vscode.Disposable {
   private render(): void {
     if (!this.job) return;
     const { text, tooltip, error } = this.describe(this.job);
-    this.item.text = text;
-    this.item.tooltip = `${tooltip}\nClick to show the training panel.`;
-    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const atChance = this.chance !== undefined && this.last?.type !== 'diverged';
+    this.item.text = atChance ? `$(warning) ${text}` : text;
+    this.item.tooltip = `${tooltip}${atChance ? `\nWarning: ${this.chance}` : ''}\nClick to show the training panel.`;
+    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : atChance ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   private describe(job: PanelJob): { text: string; tooltip: string; error?: boolean } {
@@ -64,7 +74,7 @@ export class TrainingStatusBar implements vscode.Disposable {
         return {
           text: `$(loading~spin) LSTM MNIST ${e.epoch}/${this.epochs} · ${percent(done, 0)}`,
           tooltip: `Training ${name}: epoch ${e.epoch}/${this.epochs}, batch ${e.batch}/${e.batchesPerEpoch}, `
-            + `loss ${loss(e.loss)}, accuracy ${percent(e.accuracy)}`,
+            + `loss ${fixed(e.loss)}, accuracy ${percent(e.accuracy)}`,
         };
       }
       case 'epoch':
@@ -76,6 +86,8 @@ export class TrainingStatusBar implements vscode.Disposable {
         return { text: `$(check) LSTM MNIST ${percent(e.test.accuracy)}`, tooltip: `${name}: test accuracy ${percent(e.test.accuracy)}` };
       case 'evaluation':
         return { text: `$(check) LSTM MNIST ${percent(e.result.accuracy)}`, tooltip: `${name} evaluated: test accuracy ${percent(e.result.accuracy)}` };
+      case 'diverged':
+        return { text: '$(error) LSTM MNIST: diverged', tooltip: `${name} diverged: ${e.message}`, error: true };
       case 'cancelled':
         return { text: '$(circle-slash) LSTM MNIST: cancelled', tooltip: `${name} was cancelled` };
       case 'error':

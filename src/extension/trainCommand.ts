@@ -1,11 +1,11 @@
 // Train LSTM MNIST: settings -> TrainConfig, a free run name, the job in the worker, its progress
 // in a cancellable notification, and its end as a message and as the command's result.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runNameTaken } from '../protocol/checkpoint';
 import type { TrainConfig } from '../protocol/training';
 import type { TrainResult } from './api';
-import { loss, percent } from './format';
+import { fixed, percent } from '../protocol/format';
 import type { ActiveJob, JobRunner } from './jobRunner';
 import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
 import { defaultRunName } from '../protocol/runOptions';
@@ -32,7 +32,7 @@ export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
   if (!checked.ok) return { started: false, result: { status: 'error', message: showSettingsProblems(checked.problems) } };
   const runtime = await deps.runtime.forJob(checked.value.device);
   if (!runtime.ok) return { started: false, result: runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message } };
-  const config = { ...checked.value, runName: await freeRunName(checked.value.weightsDir, checked.value.runName) };
+  const config = { ...checked.value, runName: freeRunName(checked.value.weightsDir, checked.value.runName) };
 
   // Reading the settings (or setting TensorFlow up) took a while in which another command may have started a job.
   const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath, runtime);
@@ -48,11 +48,13 @@ function busy(deps: CommandDeps): TrainStart {
   return { started: false, result: { status: 'busy' } };
 }
 
-/** Two runs started in the same second would collide on the name: the second gets a suffix. */
-async function freeRunName(weightsDir: string, name: string): Promise<string> {
-  const taken = async (n: string): Promise<boolean> => fs.promises.access(path.join(weightsDir, n)).then(() => true, () => false);
+/**
+ * Two runs started in the same second would collide on the name: the second gets a suffix. The
+ * training process reserves the name it is given, and refuses it if another took it meanwhile.
+ */
+function freeRunName(weightsDir: string, name: string): string {
   let candidate = name;
-  for (let i = 2; await taken(candidate); i++) candidate = `${name}-${i}`;
+  for (let i = 2; runNameTaken(weightsDir, candidate); i++) candidate = `${name}-${i}`;
   return candidate;
 }
 
@@ -76,8 +78,10 @@ function followProgress(active: ActiveJob, config: TrainConfig, runner: JobRunne
         } else if (event.type === 'batch') {
           done = (100 * ((event.epoch - 1) * event.batchesPerEpoch + event.batch)) / (config.epochs * event.batchesPerEpoch);
           message = `epoch ${event.epoch}/${config.epochs} · batch ${event.batch}/${event.batchesPerEpoch}`
-            + ` · loss ${loss(event.loss)} · acc ${percent(event.accuracy)}`;
+            + ` · loss ${fixed(event.loss)} · acc ${percent(event.accuracy)}`;
           throttle.schedule();
+        } else if (event.type === 'chanceLevel') {
+          void vscode.window.showWarningMessage(`LSTM MNIST: ${event.message}.`);
         } else if (event.type === 'epoch') {
           message = `epoch ${event.metrics.epoch}/${config.epochs} done · val_acc ${percent(event.metrics.valAccuracy)}`;
           throttle.flush();
@@ -109,11 +113,13 @@ function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResu
       ).then((choice) => choice === show && deps.showPanel());
       return { status: 'done', checkpoint, test: final.test };
     }
+    case 'diverged':
+      return { status: 'diverged', message: showJobError('Training diverged', final.message, deps.output) };
     case 'cancelled':
       void vscode.window.showInformationMessage('Training cancelled; no checkpoint was saved.');
       return { status: 'cancelled' };
     case 'error':
-      return { status: 'error', message: showJobError('Training failed', final.message, deps.output) };
+      return { status: 'error', message: showJobError('Training failed', final.message, deps.output), rescued: final.rescued };
     case 'evaluation':
     case 'probed':
       return { status: 'error', message: showJobError('Training failed', `the training process answered with an unexpected ${final.type} event`, deps.output) };

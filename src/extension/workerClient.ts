@@ -6,9 +6,9 @@ import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
 
-export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'probed' | 'cancelled' | 'error' }>;
+export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'probed' | 'diverged' | 'cancelled' | 'error' }>;
 
-const FINAL_TYPES: ReadonlySet<TrainingEvent['type']> = new Set(['done', 'evaluation', 'probed', 'cancelled', 'error']);
+const FINAL_TYPES: ReadonlySet<TrainingEvent['type']> = new Set(['done', 'evaluation', 'probed', 'diverged', 'cancelled', 'error']);
 
 function isFinalEvent(e: TrainingEvent): e is FinalEvent {
   return FINAL_TYPES.has(e.type);

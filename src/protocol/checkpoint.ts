@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetInfo, DeviceInfo, EpochMetrics, TestResult } from './training';
 import { isPositiveInt, isRecord } from './guards';
+import { processAlive } from './liveness';
 
 export const META_FILE = 'checkpoint.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -47,6 +48,37 @@ export interface CheckpointMeta {
   dataset: DatasetInfo;
   /** Wall-clock seconds of the whole run. */
   seconds: number;
+  /** What the run warned about (e.g. accuracy at chance level), so the list can say it too. */
+  warnings?: string[];
+}
+
+/**
+ * A run name is held while its run trains: `<weights folder>/.reserved-<run name>` holds the
+ * training process's id, so two processes never both take it; the file goes when the checkpoint
+ * is saved or the run ends, and is stale once its process is gone.
+ */
+export const RESERVATION_PREFIX = '.reserved-';
+
+export function reservationFile(weightsDir: string, runName: string): string {
+  return path.join(weightsDir, `${RESERVATION_PREFIX}${runName}`);
+}
+
+/** The id of the live process that holds `runName`, if any. */
+export function reservationHolder(weightsDir: string, runName: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number.parseInt(fs.readFileSync(reservationFile(weightsDir, runName), 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return Number.isSafeInteger(pid) && processAlive(pid) ? pid : undefined;
+}
+
+/** Why a new run cannot take `runName` (a checkpoint has it, or a running training holds it), or undefined. */
+export function runNameTaken(weightsDir: string, runName: string): string | undefined {
+  if (fs.existsSync(path.join(weightsDir, runName))) return `${path.join(weightsDir, runName)} already exists`;
+  const holder = reservationHolder(weightsDir, runName);
+  return holder === undefined ? undefined : `another training process (pid ${holder}) is running under that name`;
 }
 
 export class CheckpointError extends Error {

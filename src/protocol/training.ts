@@ -85,9 +85,17 @@ export type TrainingEvent =
   | { type: 'evaluation'; checkpoint: string; device: DeviceInfo; dataset: DatasetInfo; result: EvaluationResult }
   /** The answer to `probe`: the runtime loaded and ran a training step. */
   | { type: 'probed'; tensorflow: string; gpu: boolean; loaded?: string[] }
+  /**
+   * The loss became NaN or infinite: the run stopped at that batch and saved nothing (as Keras'
+   * TerminateOnNaN does). Ends a training job.
+   */
+  | { type: 'diverged'; epoch: number; batch: number; loss: number; message: string }
+  /** After the first epoch the model is no better than guessing; the run goes on. */
+  | { type: 'chanceLevel'; epoch: number; accuracy: number; chance: number; message: string }
   | { type: 'cancelled' }
   | { type: 'warning'; message: string }
-  | { type: 'error'; message: string };
+  /** `rescued`: the run finished but its checkpoint could not be saved where asked; the weights are there instead. */
+  | { type: 'error'; message: string; rescued?: string };
 
 export type TrainingEventType = TrainingEvent['type'];
 
@@ -100,7 +108,7 @@ export type WorkerCommand =
   | { type: 'cancel' };
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
-  'started', 'batch', 'epoch', 'done', 'evaluation', 'probed', 'cancelled', 'warning', 'error',
+  'started', 'batch', 'epoch', 'done', 'evaluation', 'probed', 'diverged', 'chanceLevel', 'cancelled', 'warning', 'error',
 ]);
 
 
@@ -127,6 +135,12 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
         && Array.isArray(v.result.perClassAccuracy) && typeof v.result.accuracy === 'number';
     case 'probed':
       return typeof v.tensorflow === 'string' && typeof v.gpu === 'boolean';
+    case 'diverged':
+      return isFiniteNumber(v.epoch) && isFiniteNumber(v.batch) && typeof v.loss === 'number' && typeof v.message === 'string';
+    case 'chanceLevel':
+      return isFiniteNumber(v.epoch) && isFiniteNumber(v.accuracy) && isFiniteNumber(v.chance) && typeof v.message === 'string';
+    case 'error':
+      return typeof v.message === 'string' && (v.rescued === undefined || typeof v.rescued === 'string');
     case 'cancelled':
       return true;
     default:

@@ -14,9 +14,10 @@ import {
 import {
   type Attempt, findRuntime, type InstalledRuntime, LOG_FILE, removeRuntime, runtimeDir, SetupCancelled, SetupFailed, STAGING_PREFIX, TRASH_PREFIX,
 } from './runtimeStore';
+import { processAlive } from '../protocol/liveness';
 import { setupPlan, unsupportedReason } from './platforms';
 import type { RuntimeSource, SetupReporter, SourceContext } from './source';
-import { megabytes } from './source';
+import { megabytes } from '../protocol/format';
 import { officialSource } from './sources/official';
 import { pipWheelSource } from './sources/pipWheel';
 import { pythonTensorflowSource } from './sources/pythonTensorflow';
@@ -57,15 +58,6 @@ export interface SetupOptions {
   arch?: string;
   /** The sources to try, in order; default: the platform's plan. */
   sources?: readonly RuntimeSource[];
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Staging and trash folders whose process is gone (killed mid-way) or that are a day old. */

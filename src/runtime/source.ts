@@ -65,8 +65,3 @@ export async function installBundledAddon(dir: string, ctx: SourceContext): Prom
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
   await fs.promises.copyFile(ctx.bundledAddon, dest);
 }
-
-/** Bytes as people read them: "274 MB". */
-export function megabytes(bytes: number): string {
-  return `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`;
-}

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extract, type PickEntry } from './archive';
 import { download } from './download';
-import { megabytes, type SourceContext, type StepProgress } from './source';
+import { megabytes } from '../protocol/format';
+import type { SourceContext, StepProgress } from './source';
 
 export async function downloadStep(url: string, dest: string, what: string, ctx: SourceContext, sha256?: string): Promise<void> {
   ctx.reporter.log(`downloading ${url}`);

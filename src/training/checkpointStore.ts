@@ -3,9 +3,12 @@
 // leaves half of one; loading checks every file against the metadata before building tensors.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import {
-  CheckpointError, type CheckpointMeta, META_FILE, WEIGHTS_FILE, readCheckpointMeta, weightSizes, weightsSizeProblem,
+  CheckpointError, type CheckpointMeta, META_FILE, type ModelSpec, readCheckpointMeta, RESERVATION_PREFIX, reservationFile, reservationHolder,
+  WEIGHTS_FILE, weightSizes, weightsSizeProblem,
 } from '../protocol/checkpoint';
+import { processAlive } from '../protocol/liveness';
 import type { Tf } from './backend';
 import { type LstmParams, PARAM_NAMES, weightSpecs } from './model';
 
@@ -16,15 +19,14 @@ export interface SaveHooks {
   afterWeights?: () => void;
 }
 
-/** Removes temporary folders left by saves whose process died (e.g. killed mid-save). */
-function removeStaleTemps(weightsDir: string): void {
+/** Removes temporary folders and run-name reservations left by processes that died (e.g. killed mid-save). */
+function removeLeftovers(weightsDir: string): void {
   for (const entry of fs.readdirSync(weightsDir)) {
-    const m = entry.startsWith(TMP_PREFIX) ? /^\.tmp-(\d+)-/.exec(entry) : null;
-    if (!m) continue;
-    try {
-      process.kill(Number(m[1]), 0);
-    } catch {
-      fs.rmSync(path.join(weightsDir, entry), { recursive: true, force: true });
+    const tmp = /^\.tmp-(\d+)-/.exec(entry);
+    if (tmp && !processAlive(Number(tmp[1]))) fs.rmSync(path.join(weightsDir, entry), { recursive: true, force: true });
+    if (entry.startsWith(RESERVATION_PREFIX)) {
+      const name = entry.slice(RESERVATION_PREFIX.length);
+      if (reservationHolder(weightsDir, name) === undefined) fs.rmSync(reservationFile(weightsDir, name), { force: true });
     }
   }
 }
@@ -33,19 +35,35 @@ export function checkpointPath(weightsDir: string, runName: string): string {
   return path.resolve(weightsDir, runName);
 }
 
-/** Fails early (before a long run) when the destination is already taken. */
-export function assertCheckpointFree(weightsDir: string, runName: string): void {
-  const dest = checkpointPath(weightsDir, runName);
-  if (fs.existsSync(dest)) throw new CheckpointError(dest, 'a checkpoint with this run name already exists; choose another run name');
+/** The bytes a checkpoint of `spec` takes on disk: its weights and a generous allowance for checkpoint.json. */
+export function checkpointBytes(spec: ModelSpec): number {
+  return 4 * weightSizes(weightSpecs(spec)).reduce((a, b) => a + b, 0) + 64 * 1024;
+}
+
+/**
+ * Where a finished run's weights go when they cannot be saved where asked: never dropped.
+ * `~/lstm-mnist-rescued`, or $LSTM_MNIST_RESCUE_DIR.
+ */
+export function rescueFolder(): string {
+  return process.env.LSTM_MNIST_RESCUE_DIR || path.join(os.homedir(), 'lstm-mnist-rescued');
+}
+
+/** Saves under the first free name `<run name>`, `<run name>-2`, ... of the rescue folder; returns the folder. */
+export async function rescueCheckpoint(meta: CheckpointMeta, params: LstmParams): Promise<string> {
+  const dir = rescueFolder();
+  await fs.promises.mkdir(dir, { recursive: true });
+  let name = meta.name;
+  for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `${meta.name}-${i}`;
+  return saveCheckpoint(dir, { ...meta, name }, params);
 }
 
 export async function saveCheckpoint(
   weightsDir: string, meta: CheckpointMeta, params: LstmParams, hooks: SaveHooks = {},
 ): Promise<string> {
   await fs.promises.mkdir(weightsDir, { recursive: true });
-  removeStaleTemps(weightsDir);
-  assertCheckpointFree(weightsDir, meta.name);
+  removeLeftovers(weightsDir);
   const dest = checkpointPath(weightsDir, meta.name);
+  if (fs.existsSync(dest)) throw new CheckpointError(dest, 'a checkpoint with this run name already exists');
   const tmp = path.join(weightsDir, `${TMP_PREFIX}${process.pid}-${meta.name}`);
   await fs.promises.rm(tmp, { recursive: true, force: true });
   await fs.promises.mkdir(tmp);

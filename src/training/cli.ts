@@ -6,7 +6,7 @@ import { parseCommand, UsageError, USAGE } from './cliArgs';
 import { TextReporter } from './cliReport';
 import { type JobStatus, runEvaluation, runTraining } from './jobs';
 
-const EXIT: Record<JobStatus, number> = { done: 0, error: 1, cancelled: 130 };
+const EXIT: Record<JobStatus, number> = { done: 0, error: 1, diverged: 1, cancelled: 130 };
 
 async function main(argv: string[]): Promise<number> {
   let command;

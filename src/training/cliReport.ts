@@ -1,9 +1,8 @@
 // Text rendering of TrainingEvents for a terminal: a progress bar per epoch, a table of epochs,
-// the evaluation's per-class accuracy and confusion matrix. Pure string functions plus one
-// printer, so the CLI and its tests share them.
+// the evaluation's per-class accuracy and confusion matrix: pure string functions and one
+// printer.
+import { fixed as f4 } from '../protocol/format';
 import type { EpochMetrics, EvaluationResult, TrainingEvent } from '../protocol/training';
-
-const f4 = (n: number) => n.toFixed(4);
 
 export function progressBar(done: number, total: number, width = 30): string {
   const filled = Math.round((done / total) * width);
@@ -75,7 +74,11 @@ export class TextReporter {
         this.out.write('\ncancelled: no checkpoint was written\n');
         break;
       case 'warning':
-        this.err.write(`warning: ${e.message}\n`);
+      case 'chanceLevel':
+        this.err.write(`${this.out.isTTY ? '\n' : ''}warning: ${e.message}\n`);
+        break;
+      case 'diverged':
+        this.err.write(`${this.out.isTTY ? '\n' : ''}diverged: ${e.message}\n`);
         break;
       case 'error':
         this.err.write(`error: ${e.message}\n`);

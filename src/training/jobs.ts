@@ -10,9 +10,9 @@ import { evaluate } from './evaluator';
 import { probeBackend } from './probe';
 import { disposeParams } from './model';
 import { splitTensors, disposeSplit } from './tensors';
-import { chooseKernels, type JobHooks, train } from './trainer';
+import { chooseKernels, type JobHooks, SaveFailed, train } from './trainer';
 
-export type JobStatus = 'done' | 'cancelled' | 'error';
+export type JobStatus = 'done' | 'cancelled' | 'diverged' | 'error';
 
 async function reportErrors(hooks: JobHooks, job: () => Promise<JobStatus>): Promise<JobStatus> {
   try {
@@ -22,7 +22,7 @@ async function reportErrors(hooks: JobHooks, job: () => Promise<JobStatus>): Pro
       hooks.emit({ type: 'cancelled' });
       return 'cancelled';
     }
-    hooks.emit({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    hooks.emit({ type: 'error', message: e instanceof Error ? e.message : String(e), rescued: e instanceof SaveFailed ? e.rescued : undefined });
     return 'error';
   }
 }

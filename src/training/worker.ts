@@ -1,6 +1,6 @@
 // Entry of the training process forked by the extension host. It takes one WorkerCommand over
-// IPC (train or evaluate), streams TrainingEvents back, obeys a later cancel, and exits when the
-// job ends: 0 after done/cancelled, 1 after an error.
+// IPC (train, evaluate or probe), streams TrainingEvents back, obeys a later cancel, and exits when
+// the job ends: 0 after done/cancelled, 1 after an error or a diverged run.
 import { isWorkerCommand, type TrainingEvent, type WorkerCommand } from '../protocol/training';
 import { type JobStatus, runEvaluation, runProbe, runTraining } from './jobs';
 
@@ -49,7 +49,7 @@ process.on('message', (message: unknown) => {
   started = true;
   void run(message).then(async (status) => {
     await flushed;
-    process.exitCode = status === 'error' ? 1 : 0;
+    process.exitCode = status === 'error' || status === 'diverged' ? 1 : 0;
     if (process.connected) process.disconnect();
   });
 });

@@ -9,31 +9,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvaluateResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
 import type { SetupResult } from '../../src/extension/tensorflowRuntime';
+import { writeCheckpoint } from '../extension/fixtures';
 import { notifications, waitFor } from '../extension/observe';
 
 const TRUST_MESSAGE = /needs a trusted folder: it runs TensorFlow on this machine/;
-
-/** A checkpoint the view can list: valid metadata and a weights file of the right size. */
-function writeCheckpoint(dir: string, accuracy: number): void {
-  const units = 4;
-  const weights = [
-    { name: 'lstm/kernel', shape: [28 + units, 4 * units] },
-    { name: 'lstm/bias', shape: [4 * units] },
-    { name: 'dense/kernel', shape: [units, 10] },
-    { name: 'dense/bias', shape: [10] },
-  ];
-  const floats = weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.alloc(4 * floats));
-  fs.writeFileSync(path.join(dir, 'checkpoint.json'), JSON.stringify({
-    format: 'lstm-mnist-checkpoint', version: 1, name: path.basename(dir), createdAt: new Date().toISOString(),
-    hyperparameters: { batchSize: 100, epochs: 1, learningRate: 0.01, seed: 1 },
-    model: { timesteps: 28, inputSize: 28, units, classes: 10, forgetBias: 1 },
-    weights, epochs: [], test: { loss: 1, accuracy },
-    device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
-    dataset: { name: 'MNIST', source: 'test', trainCount: 100, testCount: 100 }, seconds: 1,
-  }));
-}
 
 suite('Restricted Mode (an untrusted folder)', () => {
   let api: LstmMnistApi;

@@ -28,6 +28,8 @@ export interface BatchSeries {
 export type JobOutcome =
   | { kind: 'done'; test: TestResult; checkpoint: string; seconds: number }
   | { kind: 'cancelled' }
+  /** The loss became NaN or infinite and the run stopped. */
+  | { kind: 'diverged'; message: string }
   | { kind: 'error'; message: string }
   /** The job had not ended when the extension host went away (window reload or close). */
   | { kind: 'interrupted' };
@@ -111,8 +113,10 @@ function hasEnded(view: TrainingView | EvaluationView): boolean {
 
 function applyEntry(state: PanelState, { job, event }: LogEntry): PanelState {
   const view = viewFor(state, job);
-  if (event.type === 'warning') {
+  if (event.type === 'warning' || event.type === 'chanceLevel') {
     if (!view.warnings.includes(event.message)) view.warnings.push(event.message);
+  } else if (event.type === 'diverged') {
+    view.outcome = { kind: 'diverged', message: event.message };
   } else if (event.type === 'cancelled') {
     view.outcome = { kind: 'cancelled' };
   } else if (event.type === 'error') {

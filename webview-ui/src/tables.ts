@@ -3,7 +3,7 @@
 // vscode-table: they are small, static, and need per-cell colours and exact markup for tests.
 import type { EpochMetrics, EvaluationResult } from '../../src/protocol/training';
 import { h, tint } from './dom';
-import { fixed, percent, seconds } from './format';
+import { fixed, percent, seconds } from '../../src/protocol/format';
 
 export function epochTable(epochs: EpochMetrics[], best: number | undefined): HTMLTableElement {
   const head = h('tr', {}, ...['Epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds'].map((t) => h('th', {}, t)));

@@ -8,7 +8,7 @@ import type { DatasetInfo, DeviceInfo } from '../../src/protocol/training';
 import type { PanelCommand } from '../../src/protocol/webview';
 import { LineChart } from './charts';
 import { fill, h } from './dom';
-import { baseName, fixed, percent, seconds } from './format';
+import { baseName, fixed, percent, seconds } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
 import { confusionTable, epochTable, perClassTable } from './tables';
 
@@ -184,6 +184,8 @@ function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement | undefi
       return h('p', { className: 'notice', id: 'outcome' }, 'Cancelled. No checkpoint was saved.');
     case 'interrupted':
       return h('p', { className: 'notice', id: 'outcome' }, 'Interrupted: the window was reloaded or closed before the job ended.');
+    case 'diverged':
+      return h('pre', { className: 'error', id: 'outcome' }, `Diverged: ${o.message}`);
     case 'error':
       return h('pre', { className: 'error', id: 'outcome' }, o.message);
   }

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { libraryFolder } from '../../protocol/runtime';
-import { installBundledAddon, linkLibraryAliases, megabytes, type RuntimeSource, type SourceContext } from '../source';
+import { megabytes } from '../../protocol/format';
+import { installBundledAddon, linkLibraryAliases, type RuntimeSource, type SourceContext } from '../source';
 import { findPython, lastLine, runPython } from './python';
 
 export const PYTHON_LIBRARIES = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'];

@@ -1,0 +1,40 @@
+// How every part writes numbers for people (the panel, the tree, the status bar, notifications,
+// the set-up and the CLI), so a run's accuracy reads the same everywhere. No Node or DOM
+// imports: the webview bundles it too.
+
+/** 0.97904 -> "97.90%"; a diverged (NaN) metric stays visible as "NaN". */
+export function percent(fraction: number, digits = 2): string {
+  return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(digits)}%` : String(fraction);
+}
+
+/** A loss with four decimals (or NaN/Infinity as such, never a misleading number). */
+export function fixed(value: number, digits = 4): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : String(value);
+}
+
+/** "12.3 s", "2 min 5 s". */
+export function seconds(s: number): string {
+  if (!Number.isFinite(s)) return String(s);
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - 60 * m)} s`;
+}
+
+/** Bytes as people read them: "274 MB", "0.3 MB". */
+export function megabytes(bytes: number): string {
+  const mb = bytes / 1e6;
+  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb).toLocaleString('en-US')} MB`;
+}
+
+/** An ISO time as local `yyyy-MM-dd HH:mm`; the raw text if it is not a date. */
+export function localDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** The last part of a path (the checkpoint's run name), for either separator. */
+export function baseName(p: string): string {
+  return p.split(/[\\/]/).filter(Boolean).pop() ?? p;
+}
