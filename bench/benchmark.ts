@@ -7,7 +7,7 @@ import { loadBackend, type Tf } from '../src/training/backend';
 import { loadDataset } from '../src/training/dataset';
 import { FlatAdam } from '../src/training/flatAdam';
 import { disposeParams, initParams, type Kernels, logits, modelSpec, paramList } from '../src/training/model';
-import { type Batch, disposeSplit, gatherBatch, sliceBatch, splitTensors, type SplitTensors } from '../src/training/tensors';
+import { type Batch, disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/tensors';
 import { trainStep } from '../src/training/trainer';
 
 const BATCH = 100;
@@ -143,8 +143,8 @@ async function main() {
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   const { tf, info } = loadBackend('cpu');
   const data = await loadDataset({ trainSize: BATCH * opts.steps, testSize: EVAL_EXAMPLES });
-  const train = splitTensors(tf, data.train, data.rows, data.cols);
-  const test = splitTensors(tf, data.test, data.rows, data.cols);
+  const train = tensorsFromSplit(tf, data.train, data.rows, data.cols);
+  const test = tensorsFromSplit(tf, data.test, data.rows, data.cols);
   const paths: Array<[string, string, () => Runner]> = [
     ['layers-lstm', 'tf.layers.lstm + dense, model.trainOnBatch (baseline)', () => layersRunner(tf)],
     ['stepwise-basicLSTMCell', 'explicit loop of tf.basicLSTMCell over 28 steps (reference path)', () => modelRunner(tf, 'reference')],

@@ -3,13 +3,13 @@
 // The checkpoint comes from the tree, a path, or a quick pick of the valid ones.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EvaluateRequest } from '../protocol/training';
 import type { EvaluateResult } from './api';
 import { checkpointPathFrom } from './checkpointCommands';
 import { isValid, listCheckpoints } from './checkpointList';
 import { localDateTime, percent } from '../protocol/format';
-import type { ActiveJob } from './jobRunner';
-import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
+import { followJob } from './jobProgress';
+import type { CommandDeps } from './commandDeps';
+import { offerRunningJob, showJobError, showSettingsProblems } from './notifications';
 import { readEvaluateRequest } from './settings';
 import type { FinalEvent } from './workerClient';
 import { settingsOf, untrustedMessage, weightsDirOf, workspaceFolder } from './workspace';
@@ -32,7 +32,8 @@ export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promi
   const active = deps.runner.start({ kind: 'evaluate', request: checked.value }, base, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
-  return report(await followProgress(active, checked.value), deps);
+  return report(await followJob(active, deps.runner, `Evaluating ${path.basename(checked.value.checkpoint)}`,
+    'loading TensorFlow, the weights and the test set…'), deps);
 }
 
 function busy(deps: CommandDeps): EvaluateResult {
@@ -61,24 +62,6 @@ async function pickCheckpoint(): Promise<string | EvaluateResult> {
     { title: 'Evaluate Checkpoint', placeHolder: 'Checkpoint to evaluate on the test set' },
   );
   return picked?.path ?? { status: 'cancelled' };
-}
-
-function followProgress(active: ActiveJob, request: EvaluateRequest): Thenable<FinalEvent> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Evaluating ${path.basename(request.checkpoint)}`, cancellable: true },
-    async (progress, token) => {
-      progress.report({ message: 'loading TensorFlow, the weights and the test set…' });
-      const cancellation = token.onCancellationRequested(() => {
-        progress.report({ message: 'cancelling…' });
-        active.cancel();
-      });
-      try {
-        return await active.finished;
-      } finally {
-        cancellation.dispose();
-      }
-    },
-  );
 }
 
 function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {

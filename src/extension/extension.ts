@@ -8,7 +8,7 @@ import { listCheckpoints } from './checkpointList';
 import { CheckpointTreeProvider } from './checkpointTree';
 import { evaluateCheckpoint } from './evaluateCommand';
 import { JobRunner } from './jobRunner';
-import type { CommandDeps } from './messages';
+import type { CommandDeps } from './commandDeps';
 import { TrainingStatusBar } from './statusBar';
 import { setUpTensorflow } from './setupCommand';
 import { TensorflowRuntime } from './tensorflowRuntime';

@@ -1,7 +1,7 @@
 // "LSTM MNIST: Set Up TensorFlow": sets up (or, when it is there, offers to set up again) the
 // native runtime the `lstmMnist.device` setting needs. Train and Evaluate do the same on first use.
 import type { SetupResult } from './tensorflowRuntime';
-import type { CommandDeps } from './messages';
+import type { CommandDeps } from './commandDeps';
 import { readDevice } from './settings';
 import { settingsOf, untrustedMessage, workspaceFolder } from './workspace';
 

@@ -2,7 +2,7 @@
 // Hidden until the first job of the session. Clicking it shows the training panel.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainingEvent } from '../protocol/training';
+import { runFraction, type TrainingEvent } from '../protocol/training';
 import type { PanelJob } from '../protocol/webview';
 import { fixed, percent } from '../protocol/format';
 import type { JobRunner } from './jobRunner';
@@ -70,7 +70,7 @@ export class TrainingStatusBar implements vscode.Disposable {
           ? { text: '$(loading~spin) LSTM MNIST: starting', tooltip: `Training ${name}` }
           : { text: '$(loading~spin) LSTM MNIST: evaluating', tooltip: `Evaluating ${name}` };
       case 'batch': {
-        const done = ((e.epoch - 1) * e.batchesPerEpoch + e.batch) / (this.epochs * e.batchesPerEpoch);
+        const done = runFraction(e, this.epochs);
         return {
           text: `$(loading~spin) LSTM MNIST ${e.epoch}/${this.epochs} · ${percent(done, 0)}`,
           tooltip: `Training ${name}: epoch ${e.epoch}/${this.epochs}, batch ${e.batch}/${e.batchesPerEpoch}, `
@@ -79,8 +79,8 @@ export class TrainingStatusBar implements vscode.Disposable {
       }
       case 'epoch':
         return {
-          text: `$(loading~spin) LSTM MNIST ${e.metrics.epoch}/${this.epochs} · val ${percent(e.metrics.valAccuracy)}`,
-          tooltip: `Training ${name}: epoch ${e.metrics.epoch} done, validation accuracy ${percent(e.metrics.valAccuracy)}`,
+          text: `$(loading~spin) LSTM MNIST ${e.metrics.epoch}/${this.epochs} · test ${percent(e.metrics.valAccuracy)}`,
+          tooltip: `Training ${name}: epoch ${e.metrics.epoch} done, test accuracy ${percent(e.metrics.valAccuracy)}`,
         };
       case 'done':
         return { text: `$(check) LSTM MNIST ${percent(e.test.accuracy)}`, tooltip: `${name}: test accuracy ${percent(e.test.accuracy)}` };

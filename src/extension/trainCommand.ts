@@ -3,19 +3,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runNameTaken } from '../protocol/checkpoint';
-import type { TrainConfig } from '../protocol/training';
+import { runFraction, type TrainConfig } from '../protocol/training';
 import type { TrainResult } from './api';
 import { fixed, percent } from '../protocol/format';
-import type { ActiveJob, JobRunner } from './jobRunner';
-import { CommandDeps, offerRunningJob, showJobError, showSettingsProblems } from './messages';
+import { type DescribeEvent, followJob } from './jobProgress';
+import type { CommandDeps } from './commandDeps';
+import { offerRunningJob, showJobError, showSettingsProblems } from './notifications';
 import { defaultRunName } from '../protocol/runOptions';
 import { readTrainConfig } from './settings';
-import { Throttle } from './throttle';
 import type { FinalEvent } from './workerClient';
 import { requireWorkspaceFolder, settingsOf, untrustedMessage } from './workspace';
-
-/** A notification redraw per batch would flood the UI on fast runs. */
-const PROGRESS_INTERVAL_MS = 150;
 
 /** Whether a run began (the panel's Train button replies then) and what it ends with. */
 export type TrainStart =
@@ -38,7 +35,7 @@ export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
   const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
-  const result = Promise.resolve(followProgress(active, config, deps.runner))
+  const result = Promise.resolve(followJob(active, deps.runner, `Training ${config.runName}`, 'loading TensorFlow and the data…', describeRun(config)))
     .then((final) => report(final, folder.uri.fsPath, deps));
   return { started: true, result };
 }
@@ -58,49 +55,26 @@ function freeRunName(weightsDir: string, name: string): string {
   return candidate;
 }
 
-function followProgress(active: ActiveJob, config: TrainConfig, runner: JobRunner): Thenable<FinalEvent> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Training ${config.runName}`, cancellable: true },
-    async (progress, token) => {
-      let shown = 0; // percent reported so far: `increment` is relative
-      let done = 0;
-      let message = 'loading TensorFlow and the data…';
-      const throttle = new Throttle(PROGRESS_INTERVAL_MS, () => {
-        progress.report({ increment: done - shown, message });
-        shown = done;
-      });
-      throttle.flush();
-      const events = runner.onDidLog(({ job, event }) => {
-        if (job.id !== active.job.id) return;
-        if (event.type === 'started') {
-          message = `on ${event.device.device.toUpperCase()} (${event.device.backend}), ${event.batchesPerEpoch} batches per epoch`;
-          throttle.flush();
-        } else if (event.type === 'batch') {
-          done = (100 * ((event.epoch - 1) * event.batchesPerEpoch + event.batch)) / (config.epochs * event.batchesPerEpoch);
-          message = `epoch ${event.epoch}/${config.epochs} · batch ${event.batch}/${event.batchesPerEpoch}`
-            + ` · loss ${fixed(event.loss)} · acc ${percent(event.accuracy)}`;
-          throttle.schedule();
-        } else if (event.type === 'chanceLevel') {
-          void vscode.window.showWarningMessage(`LSTM MNIST: ${event.message}.`);
-        } else if (event.type === 'epoch') {
-          message = `epoch ${event.metrics.epoch}/${config.epochs} done · val_acc ${percent(event.metrics.valAccuracy)}`;
-          throttle.flush();
-        }
-      });
-      const cancellation = token.onCancellationRequested(() => {
-        message = 'cancelling…';
-        throttle.flush();
-        active.cancel();
-      });
-      try {
-        return await active.finished;
-      } finally {
-        events.dispose();
-        cancellation.dispose();
-        throttle.dispose();
-      }
-    },
-  );
+/** The run's events in its notification: its start, each batch (with the bar), each epoch's end. */
+function describeRun(config: TrainConfig): DescribeEvent {
+  return (event) => {
+    switch (event.type) {
+      case 'started':
+        return { message: `on ${event.device.device.toUpperCase()} (${event.device.backend}), ${event.batchesPerEpoch} batches per epoch`, now: true };
+      case 'batch':
+        return {
+          message: `epoch ${event.epoch}/${config.epochs} · batch ${event.batch}/${event.batchesPerEpoch} · loss ${fixed(event.loss)} · acc ${percent(event.accuracy)}`,
+          fraction: runFraction(event, config.epochs),
+        };
+      case 'epoch':
+        return { message: `epoch ${event.metrics.epoch}/${config.epochs} done · test accuracy ${percent(event.metrics.valAccuracy)}`, now: true };
+      case 'chanceLevel':
+        void vscode.window.showWarningMessage(`LSTM MNIST: ${event.message}.`);
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
 }
 
 function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResult {

@@ -4,6 +4,7 @@
 // tested with a fake worker under plain Node.
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
+import { seconds } from '../protocol/format';
 import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
 
 export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'probed' | 'diverged' | 'cancelled' | 'error' }>;
@@ -125,7 +126,7 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
       if (child.connected) {
         child.send({ type: 'cancel' } satisfies WorkerCommand, () => undefined);
       }
-      killLater(`The training process did not stop within ${Math.round(graceMs / 1000)} s of being cancelled`);
+      killLater(`The training process did not stop within ${seconds(graceMs / 1000)} of being cancelled`);
     },
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

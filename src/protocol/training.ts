@@ -57,8 +57,10 @@ export interface DatasetInfo {
 
 export interface EpochMetrics {
   epoch: number;
+  /** Training loss and accuracy: means over the epoch's batches. */
   loss: number;
   accuracy: number;
+  /** Measured on the test set after the epoch, as the seed notebook validates (shown as "test"). */
   valLoss: number;
   valAccuracy: number;
   seconds: number;
@@ -98,6 +100,11 @@ export type TrainingEvent =
   | { type: 'error'; message: string; rescued?: string };
 
 export type TrainingEventType = TrainingEvent['type'];
+
+/** How much of a run is done after a batch, 0..1: batches done over all batches of all epochs. */
+export function runFraction(at: { epoch: number; batch: number; batchesPerEpoch: number }, epochs: number): number {
+  return Math.min(1, ((at.epoch - 1) * at.batchesPerEpoch + at.batch) / (epochs * at.batchesPerEpoch));
+}
 
 /** Commands the extension host sends to the forked worker. */
 export type WorkerCommand =

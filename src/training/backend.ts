@@ -2,8 +2,9 @@
 // is nativeRuntime's business: the runtime the extension set up (which already fixes the device),
 // or the packages in a developer's node_modules (tfjs-node-gpu when it is installed and a CUDA
 // GPU is present, else tfjs-node). The device rule itself is src/runtime/device.ts.
-import type { DeviceChoice, DeviceInfo } from '../protocol/training';
+import type { DeviceChoice, DeviceInfo, TrainConfig } from '../protocol/training';
 import { chooseDevice, cudaGpuPresent, DeviceError } from '../runtime/device';
+import type { Kernels } from './model';
 import { CPU_PACKAGE, developmentRuntime, GPU_PACKAGE, installedRuntime, type NativeRuntime, RuntimeMissingError, useRuntime } from './nativeRuntime';
 
 export type Tf = typeof import('@tensorflow/tfjs-node');
@@ -64,4 +65,13 @@ export function loadBackend(requested: DeviceChoice): Backend {
     },
     warning,
   };
+}
+
+/** The kernels a run uses: the fused native ops on tfjs-node unless the reference loop is asked for. */
+export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Backend): Kernels {
+  if (config.kernels === 'fused' && !backend.info.fusedKernels) {
+    throw new Error(`kernels "fused" need the native tensorflow backend; this backend is ${backend.info.backend}`);
+  }
+  if (config.kernels === 'reference') return 'reference';
+  return backend.info.fusedKernels ? 'fused' : 'reference';
 }

@@ -11,7 +11,8 @@ export function progressBar(done: number, total: number, width = 30): string {
 
 export function epochTable(epochs: EpochMetrics[]): string {
   const best = epochs.reduce((b, e) => (e.valAccuracy > b.valAccuracy ? e : b), epochs[0]);
-  const rows = [['epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds']];
+  // The seed notebook validates on the test set after each epoch: the columns say so.
+  const rows = [['epoch', 'loss', 'accuracy', 'test_loss', 'test_acc', 'seconds']];
   for (const e of epochs) {
     rows.push([`${e.epoch}${e === best ? '*' : ''}`, f4(e.loss), f4(e.accuracy), f4(e.valLoss), f4(e.valAccuracy), e.seconds.toFixed(1)]);
   }
@@ -61,7 +62,7 @@ export class TextReporter {
         const m = e.metrics;
         this.epochs.push(m);
         this.lastDecile = -1;
-        this.out.write(`${this.out.isTTY ? '\n' : ''}epoch ${m.epoch}: loss ${f4(m.loss)} acc ${f4(m.accuracy)} val_loss ${f4(m.valLoss)} val_acc ${f4(m.valAccuracy)} (${m.seconds.toFixed(1)}s)\n`);
+        this.out.write(`${this.out.isTTY ? '\n' : ''}epoch ${m.epoch}: loss ${f4(m.loss)} acc ${f4(m.accuracy)} test_loss ${f4(m.valLoss)} test_acc ${f4(m.valAccuracy)} (${m.seconds.toFixed(1)}s)\n`);
         break;
       }
       case 'done':

@@ -27,8 +27,11 @@ export interface Dataset {
 
 export interface DatasetOptions {
   dataDir?: string;
+  /** The first N examples of each split; undefined = all. */
   trainSize?: number;
   testSize?: number;
+  /** Only the test split (an evaluation): the training files are not read, nor needed. */
+  testOnly?: boolean;
 }
 
 /**
@@ -79,8 +82,8 @@ export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset
   const dir = options.dataDir ? path.resolve(options.dataDir) : embeddedMnistDir();
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new DatasetError(`Dataset folder not found: ${dir}`);
   const test = await readSplit(dir, 'test', options.testSize);
-  // trainSize 0 (evaluation) skips the training files: they need not even be there.
-  const train = options.trainSize === 0
+  // An evaluation reads only the test files: the training files need not even be there.
+  const train = options.testOnly
     ? { rows: test.rows, cols: test.cols, split: { count: 0, pixels: new Uint8Array(0), labels: new Uint8Array(0) } }
     : await readSplit(dir, 'train', options.trainSize);
   if (train.rows !== test.rows || train.cols !== test.cols) {

@@ -2,15 +2,15 @@
 // backend and data, runs, and reports everything, failures included, as TrainingEvents.
 import { configProblems } from '../protocol/runOptions';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
-import { loadBackend } from './backend';
+import { chooseKernels, loadBackend } from './backend';
 import { Cancelled } from './cancellation';
 import { loadCheckpoint } from './checkpointStore';
 import { loadDataset } from './dataset';
 import { evaluate } from './evaluator';
 import { probeBackend } from './probe';
 import { disposeParams } from './model';
-import { splitTensors, disposeSplit } from './tensors';
-import { chooseKernels, type JobHooks, SaveFailed, train } from './trainer';
+import { tensorsFromSplit, disposeSplit } from './tensors';
+import { type JobHooks, SaveFailed, train } from './trainer';
 
 export type JobStatus = 'done' | 'cancelled' | 'diverged' | 'error';
 
@@ -46,12 +46,12 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
     const { tf } = backend;
     const { meta, params } = await loadCheckpoint(tf, request.checkpoint);
     try {
-      const data = await loadDataset({ dataDir: request.dataDir, testSize: request.testSize, trainSize: 0 });
+      const data = await loadDataset({ dataDir: request.dataDir, testSize: request.testSize, testOnly: true });
       if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
         throw new Error(`${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`);
       }
       const kernels = chooseKernels({ kernels: 'auto' }, backend);
-      const testSet = splitTensors(tf, data.test, data.rows, data.cols);
+      const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
       try {
         const result = await evaluate(tf, params, meta.model, kernels, testSet, hooks.isCancelled);
         hooks.emit({

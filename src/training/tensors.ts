@@ -18,7 +18,7 @@ export interface Batch {
   labels: tfn.Tensor1D;
 }
 
-export function splitTensors(tf: Tf, split: Split, rows: number, cols: number): SplitTensors {
+export function tensorsFromSplit(tf: Tf, split: Split, rows: number, cols: number): SplitTensors {
   const { count, pixels } = split;
   const timeMajor = new Float32Array(count * rows * cols);
   for (let n = 0; n < count; n++) {

@@ -5,7 +5,7 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, type CheckpointMeta, type ModelSpec } from '../protocol/checkpoint';
 import { percent } from '../protocol/format';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/training';
-import type { Backend, Tf } from './backend';
+import { type Backend, chooseKernels, type Tf } from './backend';
 import { checkpointBytes, rescueCheckpoint, rescueFolder, saveCheckpoint, type SaveHooks } from './checkpointStore';
 import type { Dataset } from './dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
@@ -14,19 +14,11 @@ import { FlatAdam } from './flatAdam';
 import { correctCount, crossEntropy, disposeParams, initParams, type Kernels, logits, type LstmParams, modelSpec, paramList, weightSpecs } from './model';
 import { seededRandom, shuffledIndices } from './random';
 import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from './runPreparation';
-import { type Batch, disposeSplit, gatherBatch, splitTensors } from './tensors';
+import { type Batch, disposeSplit, gatherBatch, tensorsFromSplit } from './tensors';
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;
   isCancelled(): boolean;
-}
-
-export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Backend): Kernels {
-  if (config.kernels === 'fused' && !backend.info.fusedKernels) {
-    throw new Error(`--kernels fused needs the native tensorflow backend; this backend is ${backend.info.backend}`);
-  }
-  if (config.kernels === 'reference') return 'reference';
-  return backend.info.fusedKernels ? 'fused' : 'reference';
 }
 
 /** What one training step needs besides the batch. */
@@ -52,7 +44,7 @@ export function trainStep(tf: Tf, model: StepModel, optimizer: FlatAdam, batch: 
   });
 }
 
-export interface TrainResult {
+export interface TrainOutcome {
   status: 'done' | 'cancelled' | 'diverged';
   checkpoint?: string;
 }
@@ -77,7 +69,7 @@ const CHANCE_FACTOR = 1.5;
 
 export async function train(
   config: TrainConfig, backend: Backend, data: Dataset, hooks: JobHooks, saveHooks?: SaveHooks,
-): Promise<TrainResult> {
+): Promise<TrainOutcome> {
   const started = Date.now();
   const kernels = chooseKernels(config, backend);
   const spec = modelSpec(data.rows, data.cols, config.units);
@@ -94,13 +86,13 @@ export async function train(
 async function trainReserved(
   config: TrainConfig, backend: Backend, data: Dataset, hooks: JobHooks,
   { started, kernels, spec }: { started: number; kernels: Kernels; spec: ModelSpec }, saveHooks?: SaveHooks,
-): Promise<TrainResult> {
+): Promise<TrainOutcome> {
   const { tf } = backend;
   const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
   hooks.emit({ type: 'started', config, device: { ...backend.info, fusedKernels: kernels === 'fused' }, dataset: data.info, batchesPerEpoch });
 
-  const trainSet = splitTensors(tf, data.train, data.rows, data.cols);
-  const testSet = splitTensors(tf, data.test, data.rows, data.cols);
+  const trainSet = tensorsFromSplit(tf, data.train, data.rows, data.cols);
+  const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
   const params = initParams(tf, spec, config.seed);
   const model: StepModel = { params, spec, kernels };
   const optimizer = new FlatAdam(tf, paramList(params), config.learningRate);

@@ -31,7 +31,7 @@ describe('IDX reader on the real MNIST files', () => {
   });
 
   it('takes subsets and can skip the training files', async () => {
-    const data = await loadDataset({ trainSize: 0, testSize: 123 });
+    const data = await loadDataset({ testOnly: true, testSize: 123 });
     assert.equal(data.train.count, 0);
     assert.equal(data.test.count, 123);
     assert.equal(data.test.labels.length, 123);
@@ -105,6 +105,6 @@ describe('IDX reader on damaged files', () => {
     const head = Buffer.from(labels.subarray(0, 8));
     head.writeUInt32BE(9999, 4);
     fs.writeFileSync(path.join(mismatch, 't10k-labels-idx1-ubyte'), Buffer.concat([head, labels.subarray(8, 8 + 9999)]));
-    await assert.rejects(loadDataset({ dataDir: mismatch, trainSize: 0 }), /holds 10000 images but .* holds 9999 labels/);
+    await assert.rejects(loadDataset({ dataDir: mismatch, testOnly: true }), /holds 10000 images but .* holds 9999 labels/);
   });
 });

@@ -166,6 +166,14 @@ describe('panel state', () => {
     assert.deepEqual(s.evaluation!.outcome, { kind: 'interrupted' });
   });
 
+  it('shows a diverged run as diverged, and a chance-level warning with the other warnings', () => {
+    const s = apply(initialState(), { type: 'running', job: TRAIN },
+      ev(TRAIN, { type: 'chanceLevel', epoch: 1, accuracy: 0.11, chance: 0.1, message: 'at chance level' }),
+      ev(TRAIN, { type: 'diverged', epoch: 2, batch: 3, loss: Number.NaN, message: 'the loss became NaN' }));
+    assert.deepEqual(s.training!.warnings, ['at chance level']);
+    assert.deepEqual(s.training!.outcome, { kind: 'diverged', message: 'the loss became NaN' });
+  });
+
   it('shows a job that started before its first event', () => {
     const s = apply(initialState(), { type: 'snapshot', log: [], running: EVAL });
     assert.equal(s.evaluation!.job.id, EVAL.id);
@@ -173,8 +181,10 @@ describe('panel state', () => {
   });
 
   it('ignores replies and restores only states of its own version', () => {
-    const s = initialState();
-    assert.equal(apply(s, { type: 'reply', id: 1, error: 'busy' }), s);
+    const s = apply(initialState(), { type: 'running', job: EVAL }, ev(EVAL, { type: 'warning', message: 'no GPU' }));
+    const before = structuredClone(s);
+    apply(s, { type: 'reply', id: 1, error: 'busy' });
+    assert.deepEqual(s, before, 'a reply changes nothing the panel shows');
     assert.deepEqual(restoreState(undefined), initialState());
     assert.deepEqual(restoreState({ version: 999, running: null }), initialState());
     assert.deepEqual(restoreState('junk'), initialState());

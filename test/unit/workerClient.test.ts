@@ -21,8 +21,11 @@ function harness(graceMs = 10_000): { events: TrainingEvent[]; logs: string[]; o
   };
 }
 
+/** Every test waits on a child process: one that hangs fails here instead of hanging the suite. */
+const TIMEOUT_MS = 15_000;
+
 describe('worker client', () => {
-  it('streams a job\'s events and ends with its final one', async () => {
+  it('streams a job\'s events and ends with its final one', { timeout: TIMEOUT_MS }, async () => {
     const h = harness();
     const final = await startWorker({ type: 'train', config: config('ok') }, h.options).finished;
     assert.equal(final.type, 'done');
@@ -31,13 +34,13 @@ describe('worker client', () => {
     assert.ok(h.logs.some((l) => l.startsWith('client: Ignored an invalid message')), 'an invalid message is logged, not passed on');
   });
 
-  it('passes on the worker\'s own error', async () => {
+  it('passes on the worker\'s own error', { timeout: TIMEOUT_MS }, async () => {
     const h = harness();
     const final = await startWorker({ type: 'evaluate', request: { checkpoint: '/bad', device: 'cpu' } }, h.options).finished;
     assert.deepEqual(final, { type: 'error', message: '/bad: missing weights.bin' });
   });
 
-  it('turns an exit without a final event into an error with the exit code and the last stderr lines', async () => {
+  it('turns an exit without a final event into an error with the exit code and the last stderr lines', { timeout: TIMEOUT_MS }, async () => {
     const h = harness();
     const final = await startWorker({ type: 'train', config: config('crash') }, h.options).finished;
     assert.equal(final.type, 'error');
@@ -47,30 +50,35 @@ describe('worker client', () => {
     assert.equal(h.events.at(-1), final, 'the made-up error is also reported as the last event');
   });
 
-  it('cancels a worker that obeys', async () => {
-    const h = harness();
+  it('cancels a worker that obeys: it stops by itself, long before the grace period', { timeout: TIMEOUT_MS }, async () => {
+    // A grace period longer than the test's timeout: only the worker's own exit can end this job in time.
+    const h = harness(60_000);
     const job = startWorker({ type: 'train', config: config('cancellable') }, h.options);
     await waitFor(() => h.events.length > 0);
     job.cancel();
     assert.deepEqual(await job.finished, { type: 'cancelled' });
+    assert.deepEqual(h.events.map((e) => e.type), ['started', 'cancelled'], 'the worker\'s own cancelled event');
+    assert.ok(!h.logs.some((l) => /killing the training process/.test(l)), 'it was not killed');
   });
 
-  it('kills a worker that ignores cancel after the grace period, and reports it cancelled', async () => {
+  it('kills a worker that ignores cancel after the grace period, and reports it cancelled', { timeout: TIMEOUT_MS }, async () => {
     const h = harness(200);
     const job = startWorker({ type: 'train', config: config('stubborn') }, h.options);
     await waitFor(() => h.events.length > 0);
     job.cancel();
     assert.deepEqual(await job.finished, { type: 'cancelled' });
-    assert.ok(h.logs.some((l) => /killing the training process/.test(l)));
+    assert.deepEqual(h.events.map((e) => e.type), ['started', 'cancelled'], 'the client made up the cancelled event');
+    assert.ok(h.logs.some((l) => /did not stop within 0\.2 s of being cancelled; killing the training process/.test(l)));
   });
 
-  it('kills a worker that lingers after its final event, keeping that event', async () => {
+  it('kills a worker that lingers after its final event, keeping that event', { timeout: TIMEOUT_MS }, async () => {
     const h = harness(200);
     const final = await startWorker({ type: 'train', config: config('lingers') }, h.options).finished;
     assert.equal(final.type, 'done');
+    assert.ok(h.logs.some((l) => /did not exit after its last event; killing/.test(l)));
   });
 
-  it('reports a missing worker file as an error', async () => {
+  it('reports a missing worker file as an error', { timeout: TIMEOUT_MS }, async () => {
     const h = harness();
     h.options.workerPath = path.join(os.tmpdir(), 'no-such-worker.js');
     const final = await startWorker({ type: 'train', config: config('ok') }, h.options).finished;

@@ -3,7 +3,7 @@
 //
 // The state is updated in place: a long run sends thousands of batch events and copying the
 // batch series for each would make a run quadratic. The view reads the state after each update.
-import type { DatasetInfo, DeviceInfo, EpochMetrics, EvaluationResult, TestResult, TrainConfig, TrainingEvent } from '../../src/protocol/training';
+import { type DatasetInfo, type DeviceInfo, type EpochMetrics, type EvaluationResult, runFraction, type TestResult, type TrainConfig, type TrainingEvent } from '../../src/protocol/training';
 import type { HostToWebview, LogEntry, PanelJob } from '../../src/protocol/webview';
 
 export const STATE_VERSION = 1;
@@ -174,7 +174,7 @@ function viewFor(state: PanelState, job: PanelJob): TrainingView | EvaluationVie
   return state.evaluation;
 }
 
-/** The epoch with the best validation accuracy (the lower validation loss on a tie). */
+/** The epoch with the best test accuracy after it (the lower test loss on a tie). */
 export function bestEpoch(epochs: EpochMetrics[]): number | undefined {
   let best: EpochMetrics | undefined;
   for (const m of epochs) {
@@ -190,7 +190,7 @@ export function trainingFraction(view: TrainingView): number {
   const p = view.progress;
   const epochs = view.config?.epochs;
   if (!p || !epochs) return 0;
-  return Math.min(1, ((p.epoch - 1) * p.batchesPerEpoch + p.batch) / (epochs * p.batchesPerEpoch));
+  return runFraction(p, epochs);
 }
 
 /** Whether this view's job is the one running now. */

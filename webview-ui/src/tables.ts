@@ -6,10 +6,10 @@ import { h, tint } from './dom';
 import { fixed, percent, seconds } from '../../src/protocol/format';
 
 export function epochTable(epochs: EpochMetrics[], best: number | undefined): HTMLTableElement {
-  const head = h('tr', {}, ...['Epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds'].map((t) => h('th', {}, t)));
+  const head = h('tr', {}, ...['Epoch', 'train loss', 'train accuracy', 'test loss', 'test accuracy', 'seconds'].map((t) => h('th', {}, t)));
   const rows = epochs.map((m) => {
     const isBest = m.epoch === best;
-    return h('tr', { className: isBest ? 'best' : undefined, title: isBest ? 'Best validation accuracy' : undefined },
+    return h('tr', { className: isBest ? 'best' : undefined, title: isBest ? 'Best test accuracy' : undefined },
       h('td', {}, isBest ? `★ ${m.epoch}` : String(m.epoch)),
       h('td', {}, fixed(m.loss)),
       h('td', {}, percent(m.accuracy)),

@@ -41,9 +41,9 @@ export class PanelView {
     const pct = (v: number): string => percent(v, 1);
     const loss = (v: number): string => fixed(v, 3);
     this.charts = [
-      { chart: new LineChart(chartBoxes[0], { title: 'Loss per epoch', perEpoch: true, format: loss, series: [{ label: 'loss', color: 'blue' }, { label: 'val_loss', color: 'orange', dashed: true }] }),
+      { chart: new LineChart(chartBoxes[0], { title: 'Loss per epoch', perEpoch: true, format: loss, series: [{ label: 'train loss', color: 'blue' }, { label: 'test loss', color: 'orange', dashed: true }] }),
         data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.loss), v.epochs.map((m) => m.valLoss)]] },
-      { chart: new LineChart(chartBoxes[1], { title: 'Accuracy per epoch', perEpoch: true, format: pct, series: [{ label: 'accuracy', color: 'green' }, { label: 'val_accuracy', color: 'purple', dashed: true }] }),
+      { chart: new LineChart(chartBoxes[1], { title: 'Accuracy per epoch', perEpoch: true, format: pct, series: [{ label: 'train accuracy', color: 'green' }, { label: 'test accuracy', color: 'purple', dashed: true }] }),
         data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.accuracy), v.epochs.map((m) => m.valAccuracy)]] },
       { chart: new LineChart(chartBoxes[2], { title: 'Loss per batch (running mean of the epoch)', format: loss, series: [{ label: 'loss', color: 'blue' }] }),
         data: (v) => [v.batches.x, [v.batches.loss]] },

@@ -3,9 +3,8 @@
 // tests and the panel wait on it).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JobRunner } from './jobRunner';
 import type { SettingProblem } from './settings';
-import type { TensorflowRuntime } from './tensorflowRuntime';
+import type { CommandDeps } from './commandDeps';
 
 /** Shows every bad setting; "Open Settings" opens the settings editor on the first of them. */
 export function showSettingsProblems(problems: SettingProblem[]): string {
@@ -24,14 +23,6 @@ export function showJobError(title: string, message: string, output: vscode.Outp
   return message;
 }
 
-/** What the Train and Evaluate commands work with. */
-export interface CommandDeps {
-  runner: JobRunner;
-  runtime: TensorflowRuntime;
-  output: vscode.OutputChannel;
-  /** Shows the training panel without taking the focus. */
-  showPanel(): void;
-}
 
 /** A second Train or Evaluate while a job runs: offer to show or cancel the running one. */
 export function offerRunningJob({ runner, showPanel }: CommandDeps): void {

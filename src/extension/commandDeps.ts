@@ -1,0 +1,13 @@
+// What the commands work with: the job runner, the TensorFlow runtime, the output channel and a
+// way to show the panel. One object, made in activate(), so each command takes one argument.
+import type * as vscode from 'vscode';
+import type { JobRunner } from './jobRunner';
+import type { TensorflowRuntime } from './tensorflowRuntime';
+
+export interface CommandDeps {
+  runner: JobRunner;
+  runtime: TensorflowRuntime;
+  output: vscode.OutputChannel;
+  /** Shows the training panel without taking the focus. */
+  showPanel(): void;
+}
