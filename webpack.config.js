@@ -55,7 +55,10 @@ module.exports = [
       ...nodeBase.module,
       rules: [
         ...nodeBase.module.rules,
-        { test: /[\\/]@tensorflow[\\/]tfjs-node[\\/]dist[\\/]index\.js$/, use: [path.resolve(__dirname, 'scripts', 'tfjs-binding-loader.js')] },
+        {
+          test: /[\\/]@tensorflow[\\/]tfjs-node[\\/]dist[\\/]index\.js$/,
+          use: [path.resolve(__dirname, 'scripts', 'tfjs-binding-loader.js')],
+        },
       ],
     },
     // In a developer's checkout --device gpu may load an installed tfjs-node-gpu's addon; its

@@ -39,10 +39,7 @@ function median(values: number[]): number {
 
 function layersRunner(tf: Tf): Runner {
   const model = tf.sequential({
-    layers: [
-      tf.layers.lstm({ units: 128, inputShape: [28, 28] }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
+    layers: [tf.layers.lstm({ units: 128, inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'softmax' })],
   });
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
   // tf.layers wants batch-major input; the transpose is part of what this path costs.
@@ -54,8 +51,14 @@ function layersRunner(tf: Tf): Runner {
       await model.trainOnBatch(xb, y);
       tf.dispose([xb, y]);
     },
-    evaluate: (x) => tf.tidy(() => { (model.predict(batchMajor(x)) as tfn.Tensor).dataSync(); }),
-    dispose: () => { model.optimizer.dispose(); model.dispose(); },
+    evaluate: (x) =>
+      tf.tidy(() => {
+        (model.predict(batchMajor(x)) as tfn.Tensor).dataSync();
+      }),
+    dispose: () => {
+      model.optimizer.dispose();
+      model.dispose();
+    },
   };
 }
 
@@ -72,8 +75,14 @@ function modelRunner(tf: Tf, kernels: Kernels): Runner {
       hits.dataSync();
       tf.dispose([loss, hits]);
     },
-    evaluate: (x) => tf.tidy(() => { tf.argMax(logits(tf, params, x, spec, kernels), 1).dataSync(); }),
-    dispose: () => { disposeParams(params); optimizer.dispose(); },
+    evaluate: (x) =>
+      tf.tidy(() => {
+        tf.argMax(logits(tf, params, x, spec, kernels), 1).dataSync();
+      }),
+    dispose: () => {
+      disposeParams(params);
+      optimizer.dispose();
+    },
   };
 }
 
@@ -90,8 +99,13 @@ interface Measured {
  * Runs the paths round-robin: every repetition times each path once, so a burst of load on this
  * shared machine slows all of them alike and the ratios stay meaningful.
  */
-async function measureInterleaved(tf: Tf, paths: Array<[string, string, () => Runner]>, data: SplitTensors, test: SplitTensors,
-  opts: { warmup: number; reps: number; steps: number }): Promise<{ results: Array<Omit<PathResult, 'trainStepRatio' | 'evalRatio'>>; peakRssMiB: number }> {
+async function measureInterleaved(
+  tf: Tf,
+  paths: Array<[string, string, () => Runner]>,
+  data: SplitTensors,
+  test: SplitTensors,
+  opts: { warmup: number; reps: number; steps: number },
+): Promise<{ results: Array<Omit<PathResult, 'trainStepRatio' | 'evalRatio'>>; peakRssMiB: number }> {
   const batches = Array.from({ length: opts.steps }, (_, i) => {
     const idx = Int32Array.from({ length: BATCH }, (_, k) => (i * BATCH + k) % data.count);
     return gatherBatch(tf, data, idx);
@@ -174,13 +188,24 @@ async function main() {
   }
   const rows = [['path', 'train step (ms)', 'speed-up', 'eval (ms/1000 examples)', 'speed-up', 'tensors before/after']];
   for (const r of results) {
-    rows.push([r.name, r.trainStepMs.toFixed(1), `${r.trainStepRatio.toFixed(2)}x`, r.evalMsPer1000.toFixed(1), `${r.evalRatio.toFixed(2)}x`,
-      `${r.tensorsBefore}/${r.tensorsAfter}`]);
+    rows.push([
+      r.name,
+      r.trainStepMs.toFixed(1),
+      `${r.trainStepRatio.toFixed(2)}x`,
+      r.evalMsPer1000.toFixed(1),
+      `${r.evalRatio.toFixed(2)}x`,
+      `${r.tensorsBefore}/${r.tensorsAfter}`,
+    ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
   console.log([line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n'));
-  console.log(`\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps; speed-up relative to ${base.name}; backend ${info.backend} (${info.package}); peak RSS ${peakRssMiB.toFixed(0)} MiB`);
+  console.log(
+    `\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps; speed-up relative to ${base.name}; backend ${info.backend} (${info.package}); peak RSS ${peakRssMiB.toFixed(0)} MiB`,
+  );
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

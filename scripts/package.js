@@ -50,10 +50,27 @@ function main() {
     // vsce 3.9's --ignore-other-target-folders does nothing: the other platforms' addons are left
     // out through the ignore file instead.
     const ignoreFile = path.join(outDir, `.vscodeignore-${target}`);
-    fs.writeFileSync(ignoreFile, `${fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8')}\n`
-      + supported.filter((t) => t !== target).map((t) => `dist/native/${t}/**\n`).join(''));
-    run('npx', ['vsce', 'package', '--target', target, '--no-dependencies', '--ignoreFile', ignoreFile,
-      '--no-rewrite-relative-links', '--allow-missing-repository', '--out', file]);
+    fs.writeFileSync(
+      ignoreFile,
+      `${fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8')}\n` +
+        supported
+          .filter((t) => t !== target)
+          .map((t) => `dist/native/${t}/**\n`)
+          .join(''),
+    );
+    run('npx', [
+      'vsce',
+      'package',
+      '--target',
+      target,
+      '--no-dependencies',
+      '--ignoreFile',
+      ignoreFile,
+      '--no-rewrite-relative-links',
+      '--allow-missing-repository',
+      '--out',
+      file,
+    ]);
     made.push(file);
   }
   console.log('');

@@ -47,7 +47,11 @@ function run(name) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
-    const tee = (stream, sink) => stream.on('data', (d) => { text += d; sink.write(d); });
+    const tee = (stream, sink) =>
+      stream.on('data', (d) => {
+        text += d;
+        sink.write(d);
+      });
     tee(child.stdout, process.stdout);
     tee(child.stderr, process.stderr);
     child.on('close', (code) => {

@@ -43,9 +43,10 @@ function must(ok, what, help) {
 }
 
 function tfjsLoads() {
-  const res = spawnSync(process.execPath,
-    ['-e', "const tf=require('@tensorflow/tfjs-node');process.stdout.write(tf.getBackend())"],
-    { cwd: root, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['-e', "const tf=require('@tensorflow/tfjs-node');process.stdout.write(tf.getBackend())"], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return res.status === 0 && res.stdout.trim() === 'tensorflow';
 }
 
@@ -76,12 +77,17 @@ function libtensorflowFromWheel() {
   let wheel = fs.readdirSync(wheelDir).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f));
   if (!wheel) {
     const python = findPython();
-    must(python, 'no python3 with pip was found to fetch the tensorflow-cpu wheel',
-      'Install python3 and pip, or let tfjs-node download libtensorflow (needs internet).');
-    must(run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', wheelDir, WHEEL]),
+    must(
+      python,
+      'no python3 with pip was found to fetch the tensorflow-cpu wheel',
+      'Install python3 and pip, or let tfjs-node download libtensorflow (needs internet).',
+    );
+    must(
+      run(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', wheelDir, WHEEL]),
       `pip could not download ${WHEEL}`,
       'Neither the libtensorflow download nor pip worked. Provide a tensorflow-cpu wheel in ' +
-      `${wheelDir}, or set TFJS_NODE_BASE_URI to a mirror of libtensorflow ${LIB_VERSION}.`);
+        `${wheelDir}, or set TFJS_NODE_BASE_URI to a mirror of libtensorflow ${LIB_VERSION}.`,
+    );
     wheel = fs.readdirSync(wheelDir).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f));
   }
   log(`unpacking ${wheel}`);
@@ -104,10 +110,8 @@ with zipfile.ZipFile(whl) as z:
         with z.open(info) as src, open(dest, 'wb') as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
 `;
-  must(run(findPython(), ['-c', py, path.join(wheelDir, wheel), extracted]),
-    `could not unpack ${wheel}`);
-  must(fs.existsSync(path.join(extracted, 'lib', 'libtensorflow_cc.so.2')),
-    `${wheel} has no tensorflow/libtensorflow_cc.so.2`);
+  must(run(findPython(), ['-c', py, path.join(wheelDir, wheel), extracted]), `could not unpack ${wheel}`);
+  must(fs.existsSync(path.join(extracted, 'lib', 'libtensorflow_cc.so.2')), `${wheel} has no tensorflow/libtensorflow_cc.so.2`);
   fs.writeFileSync(done, wheel);
   return extracted;
 }
@@ -157,16 +161,18 @@ function ensureNativeTensorflow() {
     return;
   }
   if (!fs.existsSync(markerLib) && !process.env.LSTM_MNIST_FROM_WHEEL) {
-    log('trying tfjs-node\'s own libtensorflow download');
+    log("trying tfjs-node's own libtensorflow download");
     if (rebuildTfjs() && tfjsLoads()) return;
     log('the libtensorflow download did not work; using the tensorflow-cpu wheel instead');
   }
   if (!fs.existsSync(markerLib)) layOutDeps(libtensorflowFromWheel());
-  must(rebuildTfjs(), 'could not build the tfjs-node addon against libtensorflow',
-    'It needs python3, make and a C++ compiler (node-gyp).');
-  must(tfjsLoads(), '@tensorflow/tfjs-node does not load after the build',
+  must(rebuildTfjs(), 'could not build the tfjs-node addon against libtensorflow', 'It needs python3, make and a C++ compiler (node-gyp).');
+  must(
+    tfjsLoads(),
+    '@tensorflow/tfjs-node does not load after the build',
     `Tried: the official download, then the ${WHEEL} wheel in ${cacheDir}. ` +
-    `Delete ${cacheDir} and ${depsDir} and run the set-up again.`);
+      `Delete ${cacheDir} and ${depsDir} and run the set-up again.`,
+  );
 }
 
 function main() {

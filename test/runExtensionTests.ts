@@ -33,15 +33,21 @@ async function runSuite(tests: string, { withFolder, restricted }: SuiteOptions)
     fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, ...restricted }, null, 2));
     // No "Do you trust the authors?" dialog: the folder simply stays in Restricted Mode.
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'),
-      JSON.stringify({ 'security.workspace.trust.startupPrompt': 'never', 'workbench.startupEditor': 'none' }));
+    fs.writeFileSync(
+      path.join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ 'security.workspace.trust.startupPrompt': 'never', 'workbench.startupEditor': 'none' }),
+    );
   }
   try {
     return await runTests({
       vscodeExecutablePath: path.join(root, 'test', 'vscode-host', 'launcher.sh'),
       extensionDevelopmentPath: root,
       extensionTestsPath: path.join(__dirname, tests, 'index.js'),
-      launchArgs: [...(withFolder ? [workspace] : []), `--user-data-dir=${userDataDir}`, `--extensions-dir=${path.join(tmp, 'extensions')}`],
+      launchArgs: [
+        ...(withFolder ? [workspace] : []),
+        `--user-data-dir=${userDataDir}`,
+        `--extensions-dir=${path.join(tmp, 'extensions')}`,
+      ],
       // runTests always asks for --disable-workspace-trust; the launcher reads this instead (see launcher.ts).
       extensionTestsEnv: restricted ? { [WORKSPACE_TRUST_ENV]: '1' } : undefined,
     });

@@ -18,17 +18,12 @@ export type TrainResult =
 
 /** `lstmMnist.evaluateCheckpoint`; `cancelled` also when the quick pick was dismissed. */
 export type EvaluateResult =
-  | { status: 'done'; result: EvaluationResult }
-  | { status: 'cancelled' }
-  | { status: 'error'; message: string }
-  | { status: 'busy' };
+  { status: 'done'; result: EvaluationResult } | { status: 'cancelled' } | { status: 'error'; message: string } | { status: 'busy' };
 
 /** `lstmMnist.deleteCheckpoint`. */
 export type DeleteResult =
   /** `trashed`: moved to the trash (false: deleted for good, where the file system has no trash). */
-  | { status: 'done'; trashed: boolean }
-  | { status: 'cancelled' }
-  | { status: 'error'; message: string };
+  { status: 'done'; trashed: boolean } | { status: 'cancelled' } | { status: 'error'; message: string };
 
 export interface CheckpointSummary {
   name: string;

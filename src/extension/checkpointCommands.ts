@@ -33,8 +33,11 @@ export async function deleteCheckpoint(arg: unknown, options: unknown, onDeleted
   const confirm = !(typeof options === 'object' && options !== null && (options as { confirm?: unknown }).confirm === false);
   const name = path.basename(dir);
   if (confirm) {
-    const choice = await vscode.window.showWarningMessage(`Move the checkpoint "${name}" to the trash?`,
-      { modal: true, detail: `The folder ${dir} and its weights go to the trash, where they can be restored from.` }, 'Move to Trash');
+    const choice = await vscode.window.showWarningMessage(
+      `Move the checkpoint "${name}" to the trash?`,
+      { modal: true, detail: `The folder ${dir} and its weights go to the trash, where they can be restored from.` },
+      'Move to Trash',
+    );
     if (choice !== 'Move to Trash') return { status: 'cancelled' };
   }
   const uri = vscode.Uri.file(dir);
@@ -48,8 +51,11 @@ export async function deleteCheckpoint(arg: unknown, options: unknown, onDeleted
       if (!/trash/i.test((e as Error).message)) throw e;
     }
     if (confirm) {
-      const choice = await vscode.window.showWarningMessage(`There is no trash for "${name}" here. Delete it permanently?`,
-        { modal: true, detail: `The folder ${dir} and its weights will be deleted and cannot be restored.` }, 'Delete Permanently');
+      const choice = await vscode.window.showWarningMessage(
+        `There is no trash for "${name}" here. Delete it permanently?`,
+        { modal: true, detail: `The folder ${dir} and its weights will be deleted and cannot be restored.` },
+        'Delete Permanently',
+      );
       if (choice !== 'Delete Permanently') return { status: 'cancelled' };
     }
     await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });

@@ -6,8 +6,7 @@ import * as path from 'node:path';
 import { CheckpointError, CheckpointMeta, WEIGHTS_FILE, readCheckpointMeta, weightsSizeProblem } from '../protocol/checkpoint';
 
 export type CheckpointEntry =
-  | { name: string; path: string; valid: true; meta: CheckpointMeta }
-  | { name: string; path: string; valid: false; problem: string };
+  { name: string; path: string; valid: true; meta: CheckpointMeta } | { name: string; path: string; valid: false; problem: string };
 
 export type ValidCheckpoint = Extract<CheckpointEntry, { valid: true }>;
 

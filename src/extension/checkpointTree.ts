@@ -24,14 +24,16 @@ export class CheckpointItem extends vscode.TreeItem {
       this.description = `${percent(meta.test.accuracy)} · ${plural(meta.epochs.length, 'epoch')} · ${localDateTime(meta.createdAt)}`;
       this.tooltip = describe(meta, entry.path);
       // A run that warned (e.g. stuck at chance level) is kept, and looks it.
-      this.iconPath = Array.isArray(meta.warnings) && meta.warnings.length > 0
-        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-        : new vscode.ThemeIcon('package');
+      this.iconPath =
+        Array.isArray(meta.warnings) && meta.warnings.length > 0
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+          : new vscode.ThemeIcon('package');
       this.contextValue = VALID_CHECKPOINT;
     } else {
       this.description = entry.problem;
-      this.tooltip = new vscode.MarkdownString('$(error) **Not a usable checkpoint**\n\n', true)
-        .appendText(`${entry.path}\n\n${entry.problem}`);
+      this.tooltip = new vscode.MarkdownString('$(error) **Not a usable checkpoint**\n\n', true).appendText(
+        `${entry.path}\n\n${entry.problem}`,
+      );
       this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
       this.contextValue = INVALID_CHECKPOINT;
     }
@@ -126,7 +128,8 @@ function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
   ];
   const md = new vscode.MarkdownString(`**${escapeMarkdown(meta.name)}**\n\n| | |\n|---|---|\n`, true);
   for (const [key, value] of rows) md.appendMarkdown(`| ${key} | ${escapeMarkdown(value)} |\n`);
-  for (const warning of Array.isArray(meta.warnings) ? meta.warnings : []) md.appendMarkdown(`\n$(warning) ${escapeMarkdown(String(warning))}\n`);
+  for (const warning of Array.isArray(meta.warnings) ? meta.warnings : [])
+    md.appendMarkdown(`\n$(warning) ${escapeMarkdown(String(warning))}\n`);
   md.appendMarkdown('\n');
   md.appendText(dir);
   return md;

@@ -32,8 +32,15 @@ export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promi
   const active = deps.runner.start({ kind: 'evaluate', request: checked.value }, base, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
-  return report(await followJob(active, deps.runner, `Evaluating ${path.basename(checked.value.checkpoint)}`,
-    'loading TensorFlow, the weights and the test set…'), deps);
+  return report(
+    await followJob(
+      active,
+      deps.runner,
+      `Evaluating ${path.basename(checked.value.checkpoint)}`,
+      'loading TensorFlow, the weights and the test set…',
+    ),
+    deps,
+  );
 }
 
 function busy(deps: CommandDeps): EvaluateResult {
@@ -48,7 +55,8 @@ async function pickCheckpoint(): Promise<string | EvaluateResult> {
   if (valid.length === 0) {
     const message = 'There is no checkpoint to evaluate yet: train a model first.';
     const train = 'Train';
-    void vscode.window.showInformationMessage(message, train)
+    void vscode.window
+      .showInformationMessage(message, train)
       .then((choice) => choice === train && vscode.commands.executeCommand('lstmMnist.train'));
     return { status: 'error', message };
   }
@@ -68,9 +76,12 @@ function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
   switch (final.type) {
     case 'evaluation': {
       const show = 'Show Panel';
-      void vscode.window.showInformationMessage(
-        `${path.basename(final.checkpoint)}: test accuracy ${percent(final.result.accuracy)} on ${final.result.count} images.`, show,
-      ).then((choice) => choice === show && deps.showPanel());
+      void vscode.window
+        .showInformationMessage(
+          `${path.basename(final.checkpoint)}: test accuracy ${percent(final.result.accuracy)} on ${final.result.count} images.`,
+          show,
+        )
+        .then((choice) => choice === show && deps.showPanel());
       return { status: 'done', result: final.result };
     }
     case 'cancelled':
@@ -80,6 +91,9 @@ function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
     case 'done':
     case 'diverged':
     case 'probed':
-      return { status: 'error', message: showJobError('Evaluation failed', `the training process answered with an unexpected ${final.type} event`, deps.output) };
+      return {
+        status: 'error',
+        message: showJobError('Evaluation failed', `the training process answered with an unexpected ${final.type} event`, deps.output),
+      };
   }
 }

@@ -59,16 +59,19 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     // Trust makes the folder's own weightsFolder setting count.
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     vscode.commands.registerCommand('lstmMnist.revealCheckpoint', (arg: unknown) => revealCheckpoint(arg)),
-    vscode.commands.registerCommand('lstmMnist.deleteCheckpoint',
-      (arg: unknown, options: unknown) => deleteCheckpoint(arg, options, () => tree.refresh())),
+    vscode.commands.registerCommand('lstmMnist.deleteCheckpoint', (arg: unknown, options: unknown) =>
+      deleteCheckpoint(arg, options, () => tree.refresh()),
+    ),
   );
 
   return {
     async listCheckpoints(): Promise<CheckpointSummary[]> {
       const dir = weightsDirOf(workspaceFolder());
-      return (dir ? await listCheckpoints(dir) : []).map((e) => (e.valid
-        ? { name: e.name, path: e.path, valid: true, accuracy: e.meta.test.accuracy }
-        : { name: e.name, path: e.path, valid: false, problem: e.problem }));
+      return (dir ? await listCheckpoints(dir) : []).map((e) =>
+        e.valid
+          ? { name: e.name, path: e.path, valid: true, accuracy: e.meta.test.accuracy }
+          : { name: e.name, path: e.path, valid: false, problem: e.problem },
+      );
     },
     panelSnapshot: () => ({ type: 'snapshot', ...runner.snapshot() }),
   };

@@ -13,8 +13,13 @@ const PROGRESS_INTERVAL_MS = 150;
 export type DescribeEvent = (event: TrainingEvent) => { message: string; fraction?: number; now?: boolean } | undefined;
 
 /** Shows `active` until it ends; resolves with its final event. */
-export function followJob(active: ActiveJob, runner: JobRunner, title: string, firstMessage: string,
-  describe: DescribeEvent = () => undefined): Thenable<FinalEvent> {
+export function followJob(
+  active: ActiveJob,
+  runner: JobRunner,
+  title: string,
+  firstMessage: string,
+  describe: DescribeEvent = () => undefined,
+): Thenable<FinalEvent> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {

@@ -6,9 +6,7 @@ import type { LogEntry, PanelJob } from '../protocol/webview';
 import { SessionLog } from './sessionLog';
 import { FinalEvent, startWorker } from './workerClient';
 
-export type JobRequest =
-  | { kind: 'train'; config: TrainConfig }
-  | { kind: 'evaluate'; request: EvaluateRequest };
+export type JobRequest = { kind: 'train'; config: TrainConfig } | { kind: 'evaluate'; request: EvaluateRequest };
 
 export interface ActiveJob {
   readonly job: PanelJob;
@@ -33,7 +31,10 @@ export class JobRunner implements vscode.Disposable {
   /** A job started, or the running one ended (null). */
   readonly onDidChangeRunning = this.runningEmitter.event;
 
-  constructor(private readonly workerPath: string, private readonly output: vscode.OutputChannel) {}
+  constructor(
+    private readonly workerPath: string,
+    private readonly output: vscode.OutputChannel,
+  ) {}
 
   get running(): ActiveJob | undefined {
     return this.active;
@@ -57,9 +58,11 @@ export class JobRunner implements vscode.Disposable {
       startedAt,
     };
     this.log.begin(job);
-    this.output.appendLine(request.kind === 'train'
-      ? `=== Training ${job.label}: ${JSON.stringify(request.config)}`
-      : `=== Evaluating ${job.label}: ${JSON.stringify(request.request)}`);
+    this.output.appendLine(
+      request.kind === 'train'
+        ? `=== Training ${job.label}: ${JSON.stringify(request.config)}`
+        : `=== Evaluating ${job.label}: ${JSON.stringify(request.request)}`,
+    );
 
     const record = (event: TrainingEvent): void => {
       // Errors and warnings also go to the log, next to the process output that explains them.

@@ -10,19 +10,20 @@ import type { CommandDeps } from './commandDeps';
 export function showSettingsProblems(problems: SettingProblem[]): string {
   const message = `Invalid LSTM MNIST settings: ${problems.map((p) => p.message).join(' ')}`;
   const open = 'Open Settings';
-  void vscode.window.showErrorMessage(message, open)
-    .then((choice) => choice === open && vscode.commands.executeCommand('workbench.action.openSettings', problems[0]?.setting ?? 'lstmMnist.'));
+  void vscode.window
+    .showErrorMessage(message, open)
+    .then(
+      (choice) => choice === open && vscode.commands.executeCommand('workbench.action.openSettings', problems[0]?.setting ?? 'lstmMnist.'),
+    );
   return message;
 }
 
 /** Shows a job's error with a way to the full log; returns the message for the command's result. */
 export function showJobError(title: string, message: string, output: vscode.OutputChannel): string {
   const show = 'Show Output';
-  void vscode.window.showErrorMessage(`${title}: ${message}`, show)
-    .then((choice) => choice === show && output.show(true));
+  void vscode.window.showErrorMessage(`${title}: ${message}`, show).then((choice) => choice === show && output.show(true));
   return message;
 }
-
 
 /** A second Train or Evaluate while a job runs: offer to show or cancel the running one. */
 export function offerRunningJob({ runner, showPanel }: CommandDeps): void {
@@ -31,9 +32,8 @@ export function offerRunningJob({ runner, showPanel }: CommandDeps): void {
   const what = job.kind === 'train' ? `training ${job.label}` : `evaluating ${path.basename(job.label)}`;
   const show = 'Show';
   const cancel = 'Cancel It';
-  void vscode.window.showInformationMessage(`LSTM MNIST is already ${what}; one job runs at a time.`, show, cancel)
-    .then((choice) => {
-      if (choice === show) showPanel();
-      else if (choice === cancel) void runner.cancel();
-    });
+  void vscode.window.showInformationMessage(`LSTM MNIST is already ${what}; one job runs at a time.`, show, cancel).then((choice) => {
+    if (choice === show) showPanel();
+    else if (choice === cancel) void runner.cancel();
+  });
 }

@@ -6,7 +6,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  choiceProblem, configValue, DEFAULT_DEVICE, DEFAULT_KERNELS, DEVICE_CHOICES, NUMBER_RULES, numberProblem, numberRule, type NumberRule,
+  choiceProblem,
+  configValue,
+  DEFAULT_DEVICE,
+  DEFAULT_KERNELS,
+  DEVICE_CHOICES,
+  NUMBER_RULES,
+  numberProblem,
+  numberRule,
+  type NumberRule,
 } from '../protocol/runOptions';
 import type { DeviceChoice, EvaluateRequest, TrainConfig } from '../protocol/training';
 
@@ -37,14 +45,14 @@ class Reader {
     const v = this.get(rule.setting);
     const problem = numberProblem(rule, v);
     if (problem) this.fail(rule.setting, problem);
-    return configValue(rule, problem ? rule.default : v as number);
+    return configValue(rule, problem ? rule.default : (v as number));
   }
 
   device(): DeviceChoice {
     const v = this.get('device');
     const problem = choiceProblem(DEVICE_CHOICES, v);
     if (problem) this.fail('device', problem);
-    return problem ? DEFAULT_DEVICE : v as DeviceChoice;
+    return problem ? DEFAULT_DEVICE : (v as DeviceChoice);
   }
 
   /** The data folder as an absolute path, or undefined for the MNIST bundled with the extension. */
@@ -69,13 +77,16 @@ class Reader {
 /** `lstmMnist.device`, the default when it is not a valid choice (Train and Evaluate report that). */
 export function readDevice(get: SettingGetter): DeviceChoice {
   const v = get('device');
-  return choiceProblem(DEVICE_CHOICES, v) ? DEFAULT_DEVICE : v as DeviceChoice;
+  return choiceProblem(DEVICE_CHOICES, v) ? DEFAULT_DEVICE : (v as DeviceChoice);
 }
 
 /** Where checkpoints live: `lstmMnist.weightsFolder`, relative to the workspace folder. */
 export function readWeightsDir(get: SettingGetter, folder: string): Checked<string> {
   const v = get('weightsFolder');
-  const bad = (why: string): Checked<string> => ({ ok: false, problems: [{ setting: id('weightsFolder'), message: `${id('weightsFolder')} ${why}.` }] });
+  const bad = (why: string): Checked<string> => ({
+    ok: false,
+    problems: [{ setting: id('weightsFolder'), message: `${id('weightsFolder')} ${why}.` }],
+  });
   if (typeof v !== 'string' || v.trim() === '') return bad(`must be a folder path (it is ${JSON.stringify(v)})`);
   const dir = path.resolve(folder, v.trim());
   // Every subfolder of the weights folder is taken for a checkpoint, so it cannot hold the workspace.

@@ -23,7 +23,10 @@ interface Notification {
 export class SetupProgress implements SetupReporter, vscode.Disposable {
   private current: Notification;
 
-  constructor(private readonly output: vscode.OutputChannel, private readonly cancel: () => void) {
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly cancel: () => void,
+  ) {
     this.current = this.open('preparing…', false);
   }
 
@@ -67,7 +70,9 @@ export class SetupProgress implements SetupReporter, vscode.Disposable {
 
   private open(message: string, determinate: boolean): Notification {
     let close!: () => void;
-    const closed = new Promise<void>((resolve) => { close = resolve; });
+    const closed = new Promise<void>((resolve) => {
+      close = resolve;
+    });
     let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
     let shownPercent = 0;
     let pending: { message: string; fraction?: number } | undefined = { message };

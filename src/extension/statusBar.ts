@@ -55,8 +55,11 @@ export class TrainingStatusBar implements vscode.Disposable {
     const atChance = this.chance !== undefined && this.last?.type !== 'diverged';
     this.item.text = atChance ? `$(warning) ${text}` : text;
     this.item.tooltip = `${tooltip}${atChance ? `\nWarning: ${this.chance}` : ''}\nClick to show the training panel.`;
-    this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : atChance ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor = error
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : atChance
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
   }
 
   private describe(job: PanelJob): { text: string; tooltip: string; error?: boolean } {
@@ -73,8 +76,9 @@ export class TrainingStatusBar implements vscode.Disposable {
         const done = runFraction(e, this.epochs);
         return {
           text: `$(loading~spin) LSTM MNIST ${e.epoch}/${this.epochs} · ${percent(done, 0)}`,
-          tooltip: `Training ${name}: epoch ${e.epoch}/${this.epochs}, batch ${e.batch}/${e.batchesPerEpoch}, `
-            + `loss ${fixed(e.loss)}, accuracy ${percent(e.accuracy)}`,
+          tooltip:
+            `Training ${name}: epoch ${e.epoch}/${this.epochs}, batch ${e.batch}/${e.batchesPerEpoch}, ` +
+            `loss ${fixed(e.loss)}, accuracy ${percent(e.accuracy)}`,
         };
       }
       case 'epoch':
@@ -85,7 +89,10 @@ export class TrainingStatusBar implements vscode.Disposable {
       case 'done':
         return { text: `$(check) LSTM MNIST ${percent(e.test.accuracy)}`, tooltip: `${name}: test accuracy ${percent(e.test.accuracy)}` };
       case 'evaluation':
-        return { text: `$(check) LSTM MNIST ${percent(e.result.accuracy)}`, tooltip: `${name} evaluated: test accuracy ${percent(e.result.accuracy)}` };
+        return {
+          text: `$(check) LSTM MNIST ${percent(e.result.accuracy)}`,
+          tooltip: `${name} evaluated: test accuracy ${percent(e.result.accuracy)}`,
+        };
       case 'diverged':
         return { text: '$(error) LSTM MNIST: diverged', tooltip: `${name} diverged: ${e.message}`, error: true };
       case 'cancelled':

@@ -18,13 +18,10 @@ import { SetupProgress } from './setupProgress';
 
 /** What a job needs to start: the environment that names its runtime, and a warning to show. */
 export type RuntimeForJob =
-  | { ok: true; env: Record<string, string>; warning?: string }
-  | { ok: false; status: 'cancelled' | 'error'; message: string };
+  { ok: true; env: Record<string, string>; warning?: string } | { ok: false; status: 'cancelled' | 'error'; message: string };
 
 export type SetupResult =
-  | { status: 'done'; runtime: InstalledRuntime }
-  | { status: 'cancelled'; message: string }
-  | { status: 'error'; message: string };
+  { status: 'done'; runtime: InstalledRuntime } | { status: 'cancelled'; message: string } | { status: 'error'; message: string };
 
 /** "TensorFlow 2.21.0 (CPU) from pip's tensorflow-cpu 2.21.0 wheel". */
 function describe({ manifest }: InstalledRuntime): string {
@@ -66,7 +63,7 @@ export class TensorflowRuntime {
   /** The runtime for a run on `device`, set up first if needed. */
   async forJob(device: DeviceChoice): Promise<RuntimeForJob> {
     if (this.developmentRuntime()) {
-      this.output.appendLine('[runtime] using @tensorflow/tfjs-node from the extension\'s node_modules (a development checkout)');
+      this.output.appendLine("[runtime] using @tensorflow/tfjs-node from the extension's node_modules (a development checkout)");
       return { ok: true, env: {} };
     }
     // The GPU build is only worth setting up (hundreds of MB) where there is a GPU to run it on.
@@ -164,7 +161,10 @@ export class TensorflowRuntime {
 
   private async setUp(flavor: RuntimeFlavor): Promise<SetupResult> {
     if (this.context.globalStorageUri.scheme !== 'file') {
-      return { status: 'error', message: `The extension's storage (${this.context.globalStorageUri.toString()}) is not on disk; TensorFlow cannot be set up there.` };
+      return {
+        status: 'error',
+        message: `The extension's storage (${this.context.globalStorageUri.toString()}) is not on disk; TensorFlow cannot be set up there.`,
+      };
     }
     const aborter = new AbortController();
     const progress = new SetupProgress(this.output, () => aborter.abort(new SetupCancelled()));
@@ -178,7 +178,9 @@ export class TensorflowRuntime {
         reporter: progress,
         signal: aborter.signal,
         probe,
-        bundledAddon: shipsAddon() ? path.join(this.context.extensionUri.fsPath, 'dist', 'native', platformId(), 'tfjs_binding.node') : undefined,
+        bundledAddon: shipsAddon()
+          ? path.join(this.context.extensionUri.fsPath, 'dist', 'native', platformId(), 'tfjs_binding.node')
+          : undefined,
       });
       return { status: 'done', runtime };
     } catch (e) {
@@ -211,7 +213,9 @@ export class TensorflowRuntime {
     void vscode.window.showErrorMessage(message, log, next).then((choice) => {
       if (choice === log) void this.showLog();
       else if (choice === next) {
-        void (setting ? vscode.commands.executeCommand('workbench.action.openSettings', setting) : vscode.commands.executeCommand('lstmMnist.setUpTensorFlow'));
+        void (setting
+          ? vscode.commands.executeCommand('workbench.action.openSettings', setting)
+          : vscode.commands.executeCommand('lstmMnist.setUpTensorFlow'));
       }
     });
   }

@@ -4,7 +4,10 @@ export class Throttle {
   private timer: NodeJS.Timeout | undefined;
   private last = 0;
 
-  constructor(private readonly intervalMs: number, private readonly update: () => void) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly update: () => void,
+  ) {}
 
   /** Runs the update soon: now if the interval has passed, else at its end. */
   schedule(): void {

@@ -15,9 +15,7 @@ import type { FinalEvent } from './workerClient';
 import { requireWorkspaceFolder, settingsOf, untrustedMessage } from './workspace';
 
 /** Whether a run began (the panel's Train button replies then) and what it ends with. */
-export type TrainStart =
-  | { started: true; result: Promise<TrainResult> }
-  | { started: false; result: TrainResult };
+export type TrainStart = { started: true; result: Promise<TrainResult> } | { started: false; result: TrainResult };
 
 export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
   if (deps.runner.running) return busy(deps);
@@ -28,15 +26,20 @@ export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
   const checked = await readTrainConfig(settingsOf(folder), folder.uri.fsPath, defaultRunName());
   if (!checked.ok) return { started: false, result: { status: 'error', message: showSettingsProblems(checked.problems) } };
   const runtime = await deps.runtime.forJob(checked.value.device);
-  if (!runtime.ok) return { started: false, result: runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message } };
+  if (!runtime.ok)
+    return {
+      started: false,
+      result: runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message },
+    };
   const config = { ...checked.value, runName: freeRunName(checked.value.weightsDir, checked.value.runName) };
 
   // Reading the settings (or setting TensorFlow up) took a while in which another command may have started a job.
   const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
-  const result = Promise.resolve(followJob(active, deps.runner, `Training ${config.runName}`, 'loading TensorFlow and the data…', describeRun(config)))
-    .then((final) => report(final, folder.uri.fsPath, deps));
+  const result = Promise.resolve(
+    followJob(active, deps.runner, `Training ${config.runName}`, 'loading TensorFlow and the data…', describeRun(config)),
+  ).then((final) => report(final, folder.uri.fsPath, deps));
   return { started: true, result };
 }
 
@@ -60,14 +63,20 @@ function describeRun(config: TrainConfig): DescribeEvent {
   return (event) => {
     switch (event.type) {
       case 'started':
-        return { message: `on ${event.device.device.toUpperCase()} (${event.device.backend}), ${event.batchesPerEpoch} batches per epoch`, now: true };
+        return {
+          message: `on ${event.device.device.toUpperCase()} (${event.device.backend}), ${event.batchesPerEpoch} batches per epoch`,
+          now: true,
+        };
       case 'batch':
         return {
           message: `epoch ${event.epoch}/${config.epochs} · batch ${event.batch}/${event.batchesPerEpoch} · loss ${fixed(event.loss)} · acc ${percent(event.accuracy)}`,
           fraction: runFraction(event, config.epochs),
         };
       case 'epoch':
-        return { message: `epoch ${event.metrics.epoch}/${config.epochs} done · test accuracy ${percent(event.metrics.valAccuracy)}`, now: true };
+        return {
+          message: `epoch ${event.metrics.epoch}/${config.epochs} done · test accuracy ${percent(event.metrics.valAccuracy)}`,
+          now: true,
+        };
       case 'chanceLevel':
         void vscode.window.showWarningMessage(`LSTM MNIST: ${event.message}.`);
         return undefined;
@@ -82,9 +91,12 @@ function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResu
     case 'done': {
       const checkpoint = path.resolve(folder, final.checkpoint);
       const show = 'Show Panel';
-      void vscode.window.showInformationMessage(
-        `Training finished: test accuracy ${percent(final.test.accuracy)}, saved to ${path.relative(folder, checkpoint) || checkpoint}.`, show,
-      ).then((choice) => choice === show && deps.showPanel());
+      void vscode.window
+        .showInformationMessage(
+          `Training finished: test accuracy ${percent(final.test.accuracy)}, saved to ${path.relative(folder, checkpoint) || checkpoint}.`,
+          show,
+        )
+        .then((choice) => choice === show && deps.showPanel());
       return { status: 'done', checkpoint, test: final.test };
     }
     case 'diverged':
@@ -96,6 +108,9 @@ function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResu
       return { status: 'error', message: showJobError('Training failed', final.message, deps.output), rescued: final.rescued };
     case 'evaluation':
     case 'probed':
-      return { status: 'error', message: showJobError('Training failed', `the training process answered with an unexpected ${final.type} event`, deps.output) };
+      return {
+        status: 'error',
+        message: showJobError('Training failed', `the training process answered with an unexpected ${final.type} event`, deps.output),
+      };
   }
 }

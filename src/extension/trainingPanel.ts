@@ -43,16 +43,23 @@ export class TrainingPanel {
     TrainingPanel.current = new TrainingPanel(panel, host);
   }
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly host: PanelHost) {
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly host: PanelHost,
+  ) {
     // Set again for revived panels: their options are not restored.
     panel.webview.options = webviewOptions(host.extensionUri);
     panel.webview.html = html(panel.webview, host.extensionUri);
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
-    panel.onDidChangeViewState(() => {
-      // Hidden, the webview is unloaded; it says `ready` again when it is shown.
-      if (!panel.visible) this.ready = false;
-    }, undefined, this.disposables);
+    panel.onDidChangeViewState(
+      () => {
+        // Hidden, the webview is unloaded; it says `ready` again when it is shown.
+        if (!panel.visible) this.ready = false;
+      },
+      undefined,
+      this.disposables,
+    );
     host.runner.onDidLog((entry) => this.post({ type: 'event', entry }), undefined, this.disposables);
     host.runner.onDidChangeRunning((job) => this.post({ type: 'running', job }), undefined, this.disposables);
   }

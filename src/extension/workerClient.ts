@@ -134,11 +134,8 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
   };
 }
 
-function crashMessage(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined,
-  stderrTail: string[]): string {
-  const how = spawnError ? `could not run (${spawnError.message})`
-    : signal ? `was killed by ${signal}`
-      : `exited with code ${code}`;
+function crashMessage(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined, stderrTail: string[]): string {
+  const how = spawnError ? `could not run (${spawnError.message})` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
   const tail = stderrTail.length > 0 ? ` Last output:\n${stderrTail.join('\n')}` : '';
   return `The training process ${how} before it finished.${tail}`;
 }

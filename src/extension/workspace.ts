@@ -19,7 +19,8 @@ export function requireWorkspaceFolder(what: string): vscode.WorkspaceFolder | u
   const folder = workspaceFolder();
   if (!folder) {
     const open = 'Open Folder';
-    void vscode.window.showErrorMessage(`${what} needs a folder: checkpoints are saved in it. Open a folder first.`, open)
+    void vscode.window
+      .showErrorMessage(`${what} needs a folder: checkpoints are saved in it. Open a folder first.`, open)
       .then((choice) => choice === open && vscode.commands.executeCommand('workbench.action.files.openFolder'));
   }
   return folder;
@@ -46,10 +47,12 @@ export function weightsDirOf(folder: vscode.WorkspaceFolder | undefined): string
  */
 export function untrustedMessage(what: string): string | undefined {
   if (vscode.workspace.isTrusted) return undefined;
-  const message = `${what} needs a trusted folder: it runs TensorFlow on this machine with the folder's settings. `
-    + 'In Restricted Mode the Checkpoints view and the training panel only show what is there.';
+  const message =
+    `${what} needs a trusted folder: it runs TensorFlow on this machine with the folder's settings. ` +
+    'In Restricted Mode the Checkpoints view and the training panel only show what is there.';
   const trust = 'Manage Workspace Trust';
-  void vscode.window.showWarningMessage(message, trust)
+  void vscode.window
+    .showWarningMessage(message, trust)
     .then((choice) => choice === trust && vscode.commands.executeCommand('workbench.trust.manage'));
   return message;
 }

@@ -82,13 +82,14 @@ export function runNameTaken(weightsDir: string, runName: string): string | unde
 }
 
 export class CheckpointError extends Error {
-  constructor(readonly checkpoint: string, readonly reason: string) {
+  constructor(
+    readonly checkpoint: string,
+    readonly reason: string,
+  ) {
     super(`${checkpoint}: ${reason}`);
     this.name = 'CheckpointError';
   }
 }
-
-
 
 /** The number of float32 values of each weight, in file order. */
 export function weightSizes(weights: WeightSpec[]): number[] {
@@ -105,19 +106,24 @@ export function weightsSizeProblem(bytes: number, weights: WeightSpec[]): string
 export function checkpointMetaProblem(v: unknown): string | undefined {
   if (!isRecord(v)) return `${META_FILE} is not a JSON object`;
   if (v.format !== CHECKPOINT_FORMAT) return `${META_FILE} is not an LSTM MNIST checkpoint (format ${JSON.stringify(v.format)})`;
-  if (v.version !== CHECKPOINT_VERSION) return `unsupported checkpoint version ${JSON.stringify(v.version)} (expected ${CHECKPOINT_VERSION})`;
+  if (v.version !== CHECKPOINT_VERSION)
+    return `unsupported checkpoint version ${JSON.stringify(v.version)} (expected ${CHECKPOINT_VERSION})`;
   if (typeof v.name !== 'string' || typeof v.createdAt !== 'string') return `${META_FILE} lacks name or createdAt`;
   const m = v.model;
   if (!isRecord(m) || ![m.timesteps, m.inputSize, m.units, m.classes].every(isPositiveInt) || typeof m.forgetBias !== 'number') {
     return `${META_FILE} has no valid model description`;
   }
   if (!isRecord(v.hyperparameters)) return `${META_FILE} lacks hyperparameters`;
-  if (!Array.isArray(v.weights) || v.weights.length === 0
-    || !v.weights.every((w) => isRecord(w) && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every(isPositiveInt))) {
+  if (
+    !Array.isArray(v.weights) ||
+    v.weights.length === 0 ||
+    !v.weights.every((w) => isRecord(w) && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every(isPositiveInt))
+  ) {
     return `${META_FILE} has no valid weight list`;
   }
   if (!Array.isArray(v.epochs)) return `${META_FILE} lacks the epoch metrics`;
-  if (!isRecord(v.test) || typeof v.test.accuracy !== 'number' || typeof v.test.loss !== 'number') return `${META_FILE} lacks the test result`;
+  if (!isRecord(v.test) || typeof v.test.accuracy !== 'number' || typeof v.test.loss !== 'number')
+    return `${META_FILE} lacks the test result`;
   if (!isRecord(v.device) || !isRecord(v.dataset)) return `${META_FILE} lacks device or dataset`;
   return undefined;
 }

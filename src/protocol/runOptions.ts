@@ -29,15 +29,67 @@ export interface NumberRule {
 
 export const NUMBER_RULES: readonly NumberRule[] = [
   { field: 'units', setting: 'units', option: 'units', integer: true, min: 1, max: 4096, default: 128, summary: 'units of the LSTM cell' },
-  { field: 'batchSize', setting: 'batchSize', option: 'batch-size', integer: true, min: 1, max: 60000, default: 100, summary: 'examples per training batch' },
-  { field: 'epochs', setting: 'epochs', option: 'epochs', integer: true, min: 1, max: 1000, default: 2, summary: 'passes over the training set' },
   {
-    field: 'learningRate', setting: 'learningRate', option: 'learning-rate', integer: false, min: 0, exclusiveMin: true, max: 10, default: 0.01,
+    field: 'batchSize',
+    setting: 'batchSize',
+    option: 'batch-size',
+    integer: true,
+    min: 1,
+    max: 60000,
+    default: 100,
+    summary: 'examples per training batch',
+  },
+  {
+    field: 'epochs',
+    setting: 'epochs',
+    option: 'epochs',
+    integer: true,
+    min: 1,
+    max: 1000,
+    default: 2,
+    summary: 'passes over the training set',
+  },
+  {
+    field: 'learningRate',
+    setting: 'learningRate',
+    option: 'learning-rate',
+    integer: false,
+    min: 0,
+    exclusiveMin: true,
+    max: 10,
+    default: 0.01,
     summary: 'Adam learning rate',
   },
-  { field: 'seed', setting: 'seed', option: 'seed', integer: true, min: 0, max: 2 ** 31 - 1, default: 42, summary: 'random seed of the weights and the shuffling' },
-  { field: 'trainSize', setting: 'trainSize', option: 'train-size', integer: true, min: 0, default: 0, zeroMeansAll: true, summary: 'training images used (0 = all)' },
-  { field: 'testSize', setting: 'testSize', option: 'test-size', integer: true, min: 0, default: 0, zeroMeansAll: true, summary: 'test images used (0 = all)' },
+  {
+    field: 'seed',
+    setting: 'seed',
+    option: 'seed',
+    integer: true,
+    min: 0,
+    max: 2 ** 31 - 1,
+    default: 42,
+    summary: 'random seed of the weights and the shuffling',
+  },
+  {
+    field: 'trainSize',
+    setting: 'trainSize',
+    option: 'train-size',
+    integer: true,
+    min: 0,
+    default: 0,
+    zeroMeansAll: true,
+    summary: 'training images used (0 = all)',
+  },
+  {
+    field: 'testSize',
+    setting: 'testSize',
+    option: 'test-size',
+    integer: true,
+    min: 0,
+    default: 0,
+    zeroMeansAll: true,
+    summary: 'test images used (0 = all)',
+  },
 ];
 
 export function numberRule(field: NumberField): NumberRule {
@@ -68,10 +120,12 @@ export function ruleText(rule: NumberRule): string {
 
 /** Why `value` breaks `rule` ("must be a whole number from 1 to 4096 (it is 0)"), or undefined. */
 export function numberProblem(rule: NumberRule, value: unknown): string | undefined {
-  const ok = typeof value === 'number' && Number.isFinite(value)
-    && (!rule.integer || Number.isSafeInteger(value))
-    && (rule.exclusiveMin ? value > rule.min : value >= rule.min)
-    && (rule.max === undefined || value <= rule.max);
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isSafeInteger(value)) &&
+    (rule.exclusiveMin ? value > rule.min : value >= rule.min) &&
+    (rule.max === undefined || value <= rule.max);
   return ok ? undefined : `must be ${ruleText(rule)} (it is ${JSON.stringify(value)})`;
 }
 

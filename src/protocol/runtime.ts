@@ -58,9 +58,16 @@ export function libraryFolder(runtimeDir: string): string {
 }
 
 export function isRuntimeManifest(v: unknown): v is RuntimeManifest {
-  return isRecord(v) && v.format === RUNTIME_FORMAT && v.version === RUNTIME_VERSION
-    && typeof v.key === 'string' && (v.flavor === 'cpu' || v.flavor === 'gpu')
-    && typeof v.description === 'string' && typeof v.tensorflow === 'string' && typeof v.tfjsNode === 'string';
+  return (
+    isRecord(v) &&
+    v.format === RUNTIME_FORMAT &&
+    v.version === RUNTIME_VERSION &&
+    typeof v.key === 'string' &&
+    (v.flavor === 'cpu' || v.flavor === 'gpu') &&
+    typeof v.description === 'string' &&
+    typeof v.tensorflow === 'string' &&
+    typeof v.tfjsNode === 'string'
+  );
 }
 
 /**

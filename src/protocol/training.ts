@@ -115,10 +115,18 @@ export type WorkerCommand =
   | { type: 'cancel' };
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
-  'started', 'batch', 'epoch', 'done', 'evaluation', 'probed', 'diverged', 'chanceLevel', 'cancelled', 'warning', 'error',
+  'started',
+  'batch',
+  'epoch',
+  'done',
+  'evaluation',
+  'probed',
+  'diverged',
+  'chanceLevel',
+  'cancelled',
+  'warning',
+  'error',
 ]);
-
-
 
 /**
  * Checks a message that crossed a process or webview boundary before it is used: the type tag
@@ -130,16 +138,30 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
     case 'started':
       return isRecord(v.config) && isRecord(v.device) && isRecord(v.dataset) && isFiniteNumber(v.batchesPerEpoch);
     case 'batch':
-      return isFiniteNumber(v.epoch) && isFiniteNumber(v.batch) && isFiniteNumber(v.batchesPerEpoch)
-        && typeof v.loss === 'number' && typeof v.accuracy === 'number';
+      return (
+        isFiniteNumber(v.epoch) &&
+        isFiniteNumber(v.batch) &&
+        isFiniteNumber(v.batchesPerEpoch) &&
+        typeof v.loss === 'number' &&
+        typeof v.accuracy === 'number'
+      );
     case 'epoch':
-      return isRecord(v.metrics) && isFiniteNumber(v.metrics.epoch) && typeof v.metrics.loss === 'number'
-        && typeof v.metrics.valAccuracy === 'number';
+      return (
+        isRecord(v.metrics) &&
+        isFiniteNumber(v.metrics.epoch) &&
+        typeof v.metrics.loss === 'number' &&
+        typeof v.metrics.valAccuracy === 'number'
+      );
     case 'done':
       return isRecord(v.test) && typeof v.test.accuracy === 'number' && typeof v.checkpoint === 'string';
     case 'evaluation':
-      return typeof v.checkpoint === 'string' && isRecord(v.result) && Array.isArray(v.result.confusion)
-        && Array.isArray(v.result.perClassAccuracy) && typeof v.result.accuracy === 'number';
+      return (
+        typeof v.checkpoint === 'string' &&
+        isRecord(v.result) &&
+        Array.isArray(v.result.confusion) &&
+        Array.isArray(v.result.perClassAccuracy) &&
+        typeof v.result.accuracy === 'number'
+      );
     case 'probed':
       return typeof v.tensorflow === 'string' && typeof v.gpu === 'boolean';
     case 'diverged':
@@ -158,10 +180,14 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
 export function isWorkerCommand(v: unknown): v is WorkerCommand {
   if (!isRecord(v)) return false;
   switch (v.type) {
-    case 'train': return isRecord(v.config);
-    case 'evaluate': return isRecord(v.request) && typeof v.request.checkpoint === 'string';
+    case 'train':
+      return isRecord(v.config);
+    case 'evaluate':
+      return isRecord(v.request) && typeof v.request.checkpoint === 'string';
     case 'probe':
-    case 'cancel': return true;
-    default: return false;
+    case 'cancel':
+      return true;
+    default:
+      return false;
   }
 }

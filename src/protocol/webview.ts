@@ -28,9 +28,7 @@ export interface LogEntry {
   event: TrainingEvent;
 }
 
-export type WebviewToHost =
-  | { type: 'ready' }
-  | { type: 'request'; id: number; command: PanelCommand };
+export type WebviewToHost = { type: 'ready' } | { type: 'request'; id: number; command: PanelCommand };
 
 export type HostToWebview =
   /**
@@ -46,10 +44,14 @@ export type HostToWebview =
 
 const PANEL_COMMANDS: ReadonlySet<string> = new Set<PanelCommand>(['train', 'cancel']);
 
-
 export function isPanelJob(v: unknown): v is PanelJob {
-  return isRecord(v) && typeof v.id === 'string' && (v.kind === 'train' || v.kind === 'evaluate')
-    && typeof v.label === 'string' && typeof v.startedAt === 'number';
+  return (
+    isRecord(v) &&
+    typeof v.id === 'string' &&
+    (v.kind === 'train' || v.kind === 'evaluate') &&
+    typeof v.label === 'string' &&
+    typeof v.startedAt === 'number'
+  );
 }
 
 export function isLogEntry(v: unknown): v is LogEntry {
@@ -59,8 +61,7 @@ export function isLogEntry(v: unknown): v is LogEntry {
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isRecord(v)) return false;
   if (v.type === 'ready') return true;
-  return v.type === 'request' && Number.isInteger(v.id) && typeof v.command === 'string'
-    && PANEL_COMMANDS.has(v.command);
+  return v.type === 'request' && Number.isInteger(v.id) && typeof v.command === 'string' && PANEL_COMMANDS.has(v.command);
 }
 
 export function isHostToWebview(v: unknown): v is HostToWebview {

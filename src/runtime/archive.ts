@@ -142,7 +142,8 @@ async function extractZip(archive: string, destDir: string, pick: PickEntry, opt
             callback(null, chunk);
           },
         });
-        fs.promises.mkdir(path.dirname(dest), { recursive: true })
+        fs.promises
+          .mkdir(path.dirname(dest), { recursive: true })
           .then(() => entryStream(zip, entry))
           .then((stream) => pipeline(stream, meter, fs.createWriteStream(dest), { signal: options.signal }))
           .then(() => {

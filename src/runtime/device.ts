@@ -30,12 +30,16 @@ export function chooseDevice(requested: DeviceChoice, probe: DeviceProbe): Devic
   const { gpuBuild, cudaGpuPresent } = probe;
   if (gpuBuild.ready && cudaGpuPresent) return { device: 'gpu' };
   if (requested === 'gpu') {
-    throw new DeviceError(!cudaGpuPresent
-      ? 'device "gpu": no CUDA GPU was found (nvidia-smi lists none); use device "cpu" or "auto"'
-      : `device "gpu": ${(gpuBuild as { why: string }).why}; use device "cpu" or "auto"`);
+    throw new DeviceError(
+      !cudaGpuPresent
+        ? 'device "gpu": no CUDA GPU was found (nvidia-smi lists none); use device "cpu" or "auto"'
+        : `device "gpu": ${(gpuBuild as { why: string }).why}; use device "cpu" or "auto"`,
+    );
   }
   if (!cudaGpuPresent) {
-    return gpuBuild.ready ? { device: 'cpu', warning: 'the GPU build of TensorFlow is there but no CUDA GPU was found: running on the CPU' } : { device: 'cpu' };
+    return gpuBuild.ready
+      ? { device: 'cpu', warning: 'the GPU build of TensorFlow is there but no CUDA GPU was found: running on the CPU' }
+      : { device: 'cpu' };
   }
   return { device: 'cpu', warning: `a CUDA GPU is present but ${(gpuBuild as { why: string }).why}: running on the CPU` };
 }

@@ -84,12 +84,14 @@ export async function download(url: string, dest: string, options: DownloadOptio
     }
     if (md5) {
       const got = md5.digest('base64');
-      if (got !== response.md5) throw new DownloadError(`${url}: the download is damaged (MD5 ${got}, the server published ${response.md5})`);
+      if (got !== response.md5)
+        throw new DownloadError(`${url}: the download is damaged (MD5 ${got}, the server published ${response.md5})`);
       checked.push('md5');
     }
     if (sha256 && options.sha256) {
       const got = sha256.digest('hex');
-      if (got !== options.sha256.toLowerCase()) throw new DownloadError(`${url}: the download is damaged (SHA-256 ${got}, the index published ${options.sha256})`);
+      if (got !== options.sha256.toLowerCase())
+        throw new DownloadError(`${url}: the download is damaged (SHA-256 ${got}, the index published ${options.sha256})`);
       checked.push('sha256');
     }
     return { bytes, checked };
@@ -143,7 +145,9 @@ function request(url: string, options: DownloadOptions, redirectsLeft: number): 
       const length = Number(res.headers['content-length']);
       resolve({ stream: res, total: Number.isSafeInteger(length) ? length : undefined, md5: publishedMd5(res.headers['x-goog-hash']) });
     });
-    req.on('timeout', () => req.destroy(new DownloadError(`${url}: no answer for ${Math.round((options.idleTimeoutMs ?? IDLE_TIMEOUT_MS) / 1000)} s`)));
+    req.on('timeout', () =>
+      req.destroy(new DownloadError(`${url}: no answer for ${Math.round((options.idleTimeoutMs ?? IDLE_TIMEOUT_MS) / 1000)} s`)),
+    );
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (options.signal?.aborted) reject(options.signal.reason);
       else if (e instanceof DownloadError) reject(e);

@@ -49,13 +49,20 @@ export function setupPlan(flavor: RuntimeFlavor, platform: string = process.plat
 }
 
 /** Why `flavor` cannot be set up here, for a message; undefined when it can. */
-export function unsupportedReason(flavor: RuntimeFlavor, platform: string = process.platform, arch: string = process.arch): string | undefined {
+export function unsupportedReason(
+  flavor: RuntimeFlavor,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): string | undefined {
   if (setupPlan(flavor, platform, arch).length > 0) return undefined;
   const here = platformId(platform, arch);
   if (!SUPPORT[here]) {
     return `TensorFlow for Node.js (tfjs-node ${TFJS_NODE_VERSION}) has no prebuilt binaries for ${here}; supported: ${SUPPORTED_PLATFORMS.join(', ')}`;
   }
-  return `the GPU build of tfjs-node ${TFJS_NODE_VERSION} exists only for ${Object.entries(SUPPORT).filter(([, s]) => s.official.includes('gpu')).map(([p]) => p).join(' and ')}`;
+  return `the GPU build of tfjs-node ${TFJS_NODE_VERSION} exists only for ${Object.entries(SUPPORT)
+    .filter(([, s]) => s.official.includes('gpu'))
+    .map(([p]) => p)
+    .join(' and ')}`;
 }
 
 export interface OfficialUrls {
@@ -67,8 +74,12 @@ export interface OfficialUrls {
  * tfjs-node's own download addresses (scripts/install.js and the package's `binary` field).
  * TFJS_NODE_CDN_STORAGE, tfjs-node's own variable, points them at a mirror.
  */
-export function officialUrls(flavor: RuntimeFlavor, platform: string = process.platform, arch: string = process.arch,
-  base: string = process.env.TFJS_NODE_CDN_STORAGE || 'https://storage.googleapis.com/'): OfficialUrls | undefined {
+export function officialUrls(
+  flavor: RuntimeFlavor,
+  platform: string = process.platform,
+  arch: string = process.arch,
+  base: string = process.env.TFJS_NODE_CDN_STORAGE || 'https://storage.googleapis.com/',
+): OfficialUrls | undefined {
   const support = SUPPORT[platformId(platform, arch)];
   if (!support?.official.includes(flavor)) return undefined;
   const host = base.endsWith('/') ? base : `${base}/`;

@@ -45,8 +45,15 @@ export interface Attempt {
 }
 
 export class SetupFailed extends Error {
-  constructor(readonly flavor: RuntimeFlavor, readonly attempts: readonly Attempt[], why?: string) {
-    super(why ?? `TensorFlow (${flavor.toUpperCase()}) could not be set up. Tried: ${attempts.map((a) => `${a.source}: ${a.message}`).join('; ')}`);
+  constructor(
+    readonly flavor: RuntimeFlavor,
+    readonly attempts: readonly Attempt[],
+    why?: string,
+  ) {
+    super(
+      why ??
+        `TensorFlow (${flavor.toUpperCase()}) could not be set up. Tried: ${attempts.map((a) => `${a.source}: ${a.message}`).join('; ')}`,
+    );
     this.name = 'SetupFailed';
   }
 }

@@ -8,11 +8,27 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  MANIFEST_FILE, readManifest, RUNTIME_FORMAT, RUNTIME_VERSION, type RuntimeFlavor, type RuntimeManifest, type RuntimeSourceKind,
-  runtimeKey, TFJS_NODE_VERSION,
+  MANIFEST_FILE,
+  readManifest,
+  RUNTIME_FORMAT,
+  RUNTIME_VERSION,
+  type RuntimeFlavor,
+  type RuntimeManifest,
+  type RuntimeSourceKind,
+  runtimeKey,
+  TFJS_NODE_VERSION,
 } from '../protocol/runtime';
 import {
-  type Attempt, findRuntime, type InstalledRuntime, LOG_FILE, removeRuntime, runtimeDir, SetupCancelled, SetupFailed, STAGING_PREFIX, TRASH_PREFIX,
+  type Attempt,
+  findRuntime,
+  type InstalledRuntime,
+  LOG_FILE,
+  removeRuntime,
+  runtimeDir,
+  SetupCancelled,
+  SetupFailed,
+  STAGING_PREFIX,
+  TRASH_PREFIX,
 } from './runtimeStore';
 import { processAlive } from '../protocol/liveness';
 import { setupPlan, unsupportedReason } from './platforms';
@@ -147,8 +163,17 @@ export async function setUpRuntime(opts: SetupOptions): Promise<InstalledRuntime
     try {
       const description = await source.install(staging, ctx);
       const manifest: RuntimeManifest = {
-        format: RUNTIME_FORMAT, version: RUNTIME_VERSION, key, flavor: opts.flavor, platform, arch, tfjsNode: TFJS_NODE_VERSION,
-        source: source.kind, description, tensorflow: 'unknown', installedAt: new Date().toISOString(),
+        format: RUNTIME_FORMAT,
+        version: RUNTIME_VERSION,
+        key,
+        flavor: opts.flavor,
+        platform,
+        arch,
+        tfjsNode: TFJS_NODE_VERSION,
+        source: source.kind,
+        description,
+        tensorflow: 'unknown',
+        installedAt: new Date().toISOString(),
       };
       // The check loads the staging folder as a runtime, which needs its manifest.
       await writeManifest(staging, manifest);
@@ -204,7 +229,13 @@ function loadedElsewhere(dir: string, loaded: string[] | undefined): string[] {
 }
 
 /** Renames the staging folder into place; if another window got there first, keeps theirs. */
-async function moveIntoPlace(staging: string, root: string, flavor: RuntimeFlavor, platform: string, arch: string): Promise<InstalledRuntime> {
+async function moveIntoPlace(
+  staging: string,
+  root: string,
+  flavor: RuntimeFlavor,
+  platform: string,
+  arch: string,
+): Promise<InstalledRuntime> {
   const dir = runtimeDir(root, flavor, platform, arch);
   try {
     await fs.promises.rename(staging, dir);

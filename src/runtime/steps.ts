@@ -14,10 +14,14 @@ export async function downloadStep(url: string, dest: string, what: string, ctx:
     const result = await download(url, dest, {
       signal: ctx.signal,
       sha256,
-      onStart: (total) => { step = ctx.reporter.step(`Downloading ${what}${total ? ` (${megabytes(total)})` : ''}`, total); },
+      onStart: (total) => {
+        step = ctx.reporter.step(`Downloading ${what}${total ? ` (${megabytes(total)})` : ''}`, total);
+      },
       onProgress: (bytes) => step?.report(bytes),
     });
-    ctx.reporter.log(`downloaded ${megabytes(result.bytes)}${result.checked.length ? `; checked: ${result.checked.join(', ')}` : '; the source publishes no size or hash to check'}`);
+    ctx.reporter.log(
+      `downloaded ${megabytes(result.bytes)}${result.checked.length ? `; checked: ${result.checked.join(', ')}` : '; the source publishes no size or hash to check'}`,
+    );
   } finally {
     step?.end();
   }

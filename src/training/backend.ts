@@ -5,7 +5,15 @@
 import type { DeviceChoice, DeviceInfo, TrainConfig } from '../protocol/training';
 import { chooseDevice, cudaGpuPresent, DeviceError } from '../runtime/device';
 import type { Kernels } from './model';
-import { CPU_PACKAGE, developmentRuntime, GPU_PACKAGE, installedRuntime, type NativeRuntime, RuntimeMissingError, useRuntime } from './nativeRuntime';
+import {
+  CPU_PACKAGE,
+  developmentRuntime,
+  GPU_PACKAGE,
+  installedRuntime,
+  type NativeRuntime,
+  RuntimeMissingError,
+  useRuntime,
+} from './nativeRuntime';
 
 export type Tf = typeof import('@tensorflow/tfjs-node');
 
@@ -34,12 +42,15 @@ function chooseRuntime(requested: DeviceChoice): Choice {
   const installed = installedRuntime();
   if (installed) {
     // The extension chose the flavour for this run when it set the runtime up.
-    if (requested === 'gpu' && installed.flavor !== 'gpu') throw new DeviceError('device "gpu": the TensorFlow runtime given to this process is the CPU build');
+    if (requested === 'gpu' && installed.flavor !== 'gpu')
+      throw new DeviceError('device "gpu": the TensorFlow runtime given to this process is the CPU build');
     return { runtime: installed };
   }
   const gpu = requested === 'cpu' ? undefined : developmentRuntime('gpu');
   const decision = chooseDevice(requested, {
-    gpuBuild: gpu ? { ready: true } : { ready: false, why: `${GPU_PACKAGE} is not installed (it needs CUDA 11.2 + cuDNN 8.1: \`npm install ${GPU_PACKAGE}\`)` },
+    gpuBuild: gpu
+      ? { ready: true }
+      : { ready: false, why: `${GPU_PACKAGE} is not installed (it needs CUDA 11.2 + cuDNN 8.1: \`npm install ${GPU_PACKAGE}\`)` },
     cudaGpuPresent: requested !== 'cpu' && cudaGpuPresent(),
   });
   const runtime = decision.device === 'gpu' ? gpu : developmentRuntime('cpu');

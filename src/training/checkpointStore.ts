@@ -5,8 +5,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import {
-  CheckpointError, type CheckpointMeta, META_FILE, type ModelSpec, readCheckpointMeta, RESERVATION_PREFIX, reservationFile, reservationHolder,
-  WEIGHTS_FILE, weightSizes, weightsSizeProblem,
+  CheckpointError,
+  type CheckpointMeta,
+  META_FILE,
+  type ModelSpec,
+  readCheckpointMeta,
+  RESERVATION_PREFIX,
+  reservationFile,
+  reservationHolder,
+  WEIGHTS_FILE,
+  weightSizes,
+  weightsSizeProblem,
 } from '../protocol/checkpoint';
 import { processAlive } from '../protocol/liveness';
 import type { Tf } from './backend';
@@ -57,9 +66,7 @@ export async function rescueCheckpoint(meta: CheckpointMeta, params: LstmParams)
   return saveCheckpoint(dir, { ...meta, name }, params);
 }
 
-export async function saveCheckpoint(
-  weightsDir: string, meta: CheckpointMeta, params: LstmParams, hooks: SaveHooks = {},
-): Promise<string> {
+export async function saveCheckpoint(weightsDir: string, meta: CheckpointMeta, params: LstmParams, hooks: SaveHooks = {}): Promise<string> {
   await fs.promises.mkdir(weightsDir, { recursive: true });
   removeLeftovers(weightsDir);
   const dest = checkpointPath(weightsDir, meta.name);
@@ -109,7 +116,10 @@ export async function loadCheckpoint(tf: Tf, dir: string): Promise<LoadedCheckpo
   expected.forEach((spec, i) => {
     const got = meta.weights[i];
     if (got.name !== spec.name || shapeText(got.shape) !== shapeText(spec.shape)) {
-      throw new CheckpointError(dir, `weight ${i} is ${got.name} ${shapeText(got.shape)}, expected ${spec.name} ${shapeText(spec.shape)} for ${meta.model.units} units`);
+      throw new CheckpointError(
+        dir,
+        `weight ${i} is ${got.name} ${shapeText(got.shape)}, expected ${spec.name} ${shapeText(spec.shape)} for ${meta.model.units} units`,
+      );
     }
   });
   let bytes: Buffer;

@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const reporter = new TextReporter(process.stdout);
   const emit = command.json
-    ? (e: TrainingEvent) => { process.stdout.write(`${JSON.stringify(e)}\n`); }
+    ? (e: TrainingEvent) => {
+        process.stdout.write(`${JSON.stringify(e)}\n`);
+      }
     : (e: TrainingEvent) => reporter.handle(e);
   // First Ctrl-C: stop after the current batch, writing nothing; a second one: stop now.
   let cancelled = false;
@@ -33,15 +35,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('\ncancelling after this batch (Ctrl-C again to stop at once)\n');
   });
   const hooks = { emit, isCancelled: () => cancelled };
-  const status = command.kind === 'train'
-    ? await runTraining(command.config, hooks)
-    : await runEvaluation(command.request, hooks);
+  const status = command.kind === 'train' ? await runTraining(command.config, hooks) : await runEvaluation(command.request, hooks);
   return EXIT[status];
 }
 
 // Quieter native logs: TensorFlow's C++ banner is noise in a terminal.
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -5,8 +5,20 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  choiceProblem, CLI_NAME, configProblems, configValue, DEFAULT_DEVICE, DEFAULT_KERNELS, DEFAULT_WEIGHTS_FOLDER, defaultRunName,
-  DEVICE_CHOICES, KERNEL_CHOICES, NUMBER_RULES, numberProblem, numberRule, type NumberRule,
+  choiceProblem,
+  CLI_NAME,
+  configProblems,
+  configValue,
+  DEFAULT_DEVICE,
+  DEFAULT_KERNELS,
+  DEFAULT_WEIGHTS_FOLDER,
+  defaultRunName,
+  DEVICE_CHOICES,
+  KERNEL_CHOICES,
+  NUMBER_RULES,
+  numberProblem,
+  numberRule,
+  type NumberRule,
 } from '../protocol/runOptions';
 import type { DeviceChoice, EvaluateRequest, KernelChoice, TrainConfig } from '../protocol/training';
 
@@ -30,15 +42,17 @@ Evaluation options: --data-dir, --test-size, --device, --json
   -h, --help           show this help`;
 
 export type Command =
-  | { kind: 'help' }
-  | { kind: 'train'; config: TrainConfig; json: boolean }
-  | { kind: 'evaluate'; request: EvaluateRequest; json: boolean };
+  { kind: 'help' } | { kind: 'train'; config: TrainConfig; json: boolean } | { kind: 'evaluate'; request: EvaluateRequest; json: boolean };
 
 const OPTIONS = {
   ...Object.fromEntries(NUMBER_RULES.map((r) => [r.option, { type: 'string' }])),
-  'data-dir': { type: 'string' }, 'weights-dir': { type: 'string' }, 'run-name': { type: 'string' },
-  device: { type: 'string' }, kernels: { type: 'string' },
-  json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'data-dir': { type: 'string' },
+  'weights-dir': { type: 'string' },
+  'run-name': { type: 'string' },
+  device: { type: 'string' },
+  kernels: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
 type Values = Record<string, string | boolean | undefined>;

@@ -36,15 +36,20 @@ export class TextReporter {
   private epochStart = Date.now();
   private lastDecile = -1;
 
-  constructor(private readonly out: NodeJS.WriteStream, private readonly err: NodeJS.WritableStream = process.stderr) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly err: NodeJS.WritableStream = process.stderr,
+  ) {}
 
   handle(e: TrainingEvent): void {
     switch (e.type) {
       case 'started': {
         const c = e.config;
-        this.out.write(`Training LSTM(${c.units}) on ${e.dataset.name}: ${e.dataset.trainCount} train / ${e.dataset.testCount} test examples, `
-          + `batch ${c.batchSize}, ${c.epochs} epochs, Adam ${c.learningRate}, seed ${c.seed}\n`
-          + `device ${e.device.device} (${e.device.package}, backend ${e.device.backend}, ${e.device.fusedKernels ? 'fused LSTM kernels' : 'reference kernels'})\n`);
+        this.out.write(
+          `Training LSTM(${c.units}) on ${e.dataset.name}: ${e.dataset.trainCount} train / ${e.dataset.testCount} test examples, ` +
+            `batch ${c.batchSize}, ${c.epochs} epochs, Adam ${c.learningRate}, seed ${c.seed}\n` +
+            `device ${e.device.device} (${e.device.package}, backend ${e.device.backend}, ${e.device.fusedKernels ? 'fused LSTM kernels' : 'reference kernels'})\n`,
+        );
         this.epochStart = Date.now();
         break;
       }
@@ -62,14 +67,20 @@ export class TextReporter {
         const m = e.metrics;
         this.epochs.push(m);
         this.lastDecile = -1;
-        this.out.write(`${this.out.isTTY ? '\n' : ''}epoch ${m.epoch}: loss ${f4(m.loss)} acc ${f4(m.accuracy)} test_loss ${f4(m.valLoss)} test_acc ${f4(m.valAccuracy)} (${m.seconds.toFixed(1)}s)\n`);
+        this.out.write(
+          `${this.out.isTTY ? '\n' : ''}epoch ${m.epoch}: loss ${f4(m.loss)} acc ${f4(m.accuracy)} test_loss ${f4(m.valLoss)} test_acc ${f4(m.valAccuracy)} (${m.seconds.toFixed(1)}s)\n`,
+        );
         break;
       }
       case 'done':
-        this.out.write(`\n${epochTable(this.epochs)}\n\ntest loss ${f4(e.test.loss)}  test accuracy ${f4(e.test.accuracy)}  (${e.seconds.toFixed(1)}s)\ncheckpoint saved: ${e.checkpoint}\n`);
+        this.out.write(
+          `\n${epochTable(this.epochs)}\n\ntest loss ${f4(e.test.loss)}  test accuracy ${f4(e.test.accuracy)}  (${e.seconds.toFixed(1)}s)\ncheckpoint saved: ${e.checkpoint}\n`,
+        );
         break;
       case 'evaluation':
-        this.out.write(`Evaluated ${e.checkpoint} on ${e.dataset.name} (device ${e.device.device}, backend ${e.device.backend})\n${evaluationReport(e.result)}\n`);
+        this.out.write(
+          `Evaluated ${e.checkpoint} on ${e.dataset.name} (device ${e.device.device}, backend ${e.device.backend})\n${evaluationReport(e.result)}\n`,
+        );
         break;
       case 'cancelled':
         this.out.write('\ncancelled: no checkpoint was written\n');

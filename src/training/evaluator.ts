@@ -13,7 +13,12 @@ export const EVAL_BATCH = 2000;
 
 /** Throws Cancelled (between chunks) once `isCancelled` says so. */
 export async function evaluate(
-  tf: Tf, params: LstmParams, spec: ModelSpec, kernels: Kernels, data: SplitTensors, isCancelled: () => boolean = () => false,
+  tf: Tf,
+  params: LstmParams,
+  spec: ModelSpec,
+  kernels: Kernels,
+  data: SplitTensors,
+  isCancelled: () => boolean = () => false,
 ): Promise<EvaluationResult> {
   const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
   let lossSum = 0;

@@ -38,8 +38,12 @@ export function fusedLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, b
     const [xs, w, b, save] = args as [tfn.Tensor3D, tfn.Tensor2D, tfn.Tensor1D, (t: tfn.Tensor[]) => void];
     const zeroState = tf.zeros([batch, units]);
     const noPeephole = tf.zeros([units]);
-    const outs = backend.executeMultipleOutputs('BlockLSTM', attrs(backend, forgetBias),
-      [seqLen, xs, zeroState, zeroState, w, noPeephole, noPeephole, noPeephole, b] as never, BLOCK_LSTM_OUTPUTS);
+    const outs = backend.executeMultipleOutputs(
+      'BlockLSTM',
+      attrs(backend, forgetBias),
+      [seqLen, xs, zeroState, zeroState, w, noPeephole, noPeephole, noPeephole, b] as never,
+      BLOCK_LSTM_OUTPUTS,
+    );
     save([xs, w, b, ...outs]);
     const h = outs[6] as tfn.Tensor3D;
     const last = tf.squeeze(tf.slice(h, [timesteps - 1, 0, 0], [1, batch, units]), [0]) as tfn.Tensor2D;
@@ -52,8 +56,12 @@ export function fusedLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, b
         const csGrad = tf.zeros([timesteps, batch, units]);
         const zs = tf.zeros([batch, units]);
         const zp = tf.zeros([units]);
-        const grads = backend.executeMultipleOutputs('BlockLSTMGrad', attrs(backend),
-          [seqLen, sx, zs, zs, sw, zp, zp, zp, sb, ...fwd, csGrad, hGrad] as never, BLOCK_LSTM_GRAD_OUTPUTS);
+        const grads = backend.executeMultipleOutputs(
+          'BlockLSTMGrad',
+          attrs(backend),
+          [seqLen, sx, zs, zs, sw, zp, zp, zp, sb, ...fwd, csGrad, hGrad] as never,
+          BLOCK_LSTM_GRAD_OUTPUTS,
+        );
         return [grads[0], grads[3], grads[7]];
       },
     };

@@ -22,7 +22,11 @@ async function reportErrors(hooks: JobHooks, job: () => Promise<JobStatus>): Pro
       hooks.emit({ type: 'cancelled' });
       return 'cancelled';
     }
-    hooks.emit({ type: 'error', message: e instanceof Error ? e.message : String(e), rescued: e instanceof SaveFailed ? e.rescued : undefined });
+    hooks.emit({
+      type: 'error',
+      message: e instanceof Error ? e.message : String(e),
+      rescued: e instanceof SaveFailed ? e.rescued : undefined,
+    });
     return 'error';
   }
 }
@@ -48,7 +52,9 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
     try {
       const data = await loadDataset({ dataDir: request.dataDir, testSize: request.testSize, testOnly: true });
       if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
-        throw new Error(`${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`);
+        throw new Error(
+          `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
+        );
       }
       const kernels = chooseKernels({ kernels: 'auto' }, backend);
       const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);

@@ -77,9 +77,8 @@ export function referenceLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2
 export function logits(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelSpec, kernels: Kernels): tfn.Tensor2D {
   const kernel = params.kernel as tfn.Tensor2D;
   const bias = params.bias as tfn.Tensor1D;
-  const h = kernels === 'fused'
-    ? fusedLastHidden(tf, x, kernel, bias, spec.forgetBias)
-    : referenceLastHidden(tf, x, kernel, bias, spec.forgetBias);
+  const h =
+    kernels === 'fused' ? fusedLastHidden(tf, x, kernel, bias, spec.forgetBias) : referenceLastHidden(tf, x, kernel, bias, spec.forgetBias);
   return tf.add(tf.matMul(h, params.denseKernel as tfn.Tensor2D), params.denseBias) as tfn.Tensor2D;
 }
 

@@ -42,7 +42,9 @@ export function installedRuntime(): NativeRuntime | undefined {
   if (!dir) return undefined;
   const manifest = readManifest(dir);
   if (!manifest) {
-    throw new RuntimeMissingError(`The TensorFlow runtime at ${dir} is missing or incomplete; run "LSTM MNIST: Set Up TensorFlow" to set it up again.`);
+    throw new RuntimeMissingError(
+      `The TensorFlow runtime at ${dir} is missing or incomplete; run "LSTM MNIST: Set Up TensorFlow" to set it up again.`,
+    );
   }
   return { dir, flavor: manifest.flavor, description: `${manifest.description}, TensorFlow ${manifest.tensorflow}` };
 }
@@ -63,7 +65,9 @@ export function useRuntime(runtime: NativeRuntime): void {
 export function tfjsBindingPath(): string {
   const runtime = chosen ?? installedRuntime() ?? developmentRuntime('cpu');
   if (!runtime) {
-    throw new RuntimeMissingError('No TensorFlow runtime: in VS Code run "LSTM MNIST: Set Up TensorFlow"; in a checkout run `npm run setup`.');
+    throw new RuntimeMissingError(
+      'No TensorFlow runtime: in VS Code run "LSTM MNIST: Set Up TensorFlow"; in a checkout run `npm run setup`.',
+    );
   }
   return bindingFile(runtime.dir);
 }

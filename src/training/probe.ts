@@ -22,7 +22,10 @@ function loadedNativeFiles(): string[] | undefined {
   } catch {
     return undefined;
   }
-  const files = maps.split('\n').map((line) => line.trim().split(/\s+/).slice(5).join(' ')).filter((f) => /tfjs_binding\.node$|libtensorflow/.test(f));
+  const files = maps
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).slice(5).join(' '))
+    .filter((f) => /tfjs_binding\.node$|libtensorflow/.test(f));
   return [...new Set(files)];
 }
 
@@ -41,6 +44,6 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
     optimizer.dispose();
     disposeParams(params);
   }
-  const binding = (tf.backend() as unknown as { binding: { TF_Version: string }; isUsingGpuDevice: boolean });
+  const binding = tf.backend() as unknown as { binding: { TF_Version: string }; isUsingGpuDevice: boolean };
   return { tensorflow: binding.binding.TF_Version, gpu: binding.isUsingGpuDevice, loaded: loadedNativeFiles() };
 }

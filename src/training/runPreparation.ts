@@ -50,7 +50,8 @@ const PROBE_BYTES = 1 << 20;
  * saying what is wrong.
  */
 export function prepareWeightsFolder(weightsDir: string, runName: string, bytes: number): Reservation {
-  const cannot = (why: string): RunPreparationError => new RunPreparationError(`The checkpoint could not be saved: ${why}. Nothing was trained.`);
+  const cannot = (why: string): RunPreparationError =>
+    new RunPreparationError(`The checkpoint could not be saved: ${why}. Nothing was trained.`);
   try {
     fs.mkdirSync(weightsDir, { recursive: true });
     const probe = path.join(weightsDir, `.write-test-${process.pid}`);
@@ -69,7 +70,8 @@ export function prepareWeightsFolder(weightsDir: string, runName: string, bytes:
     throw cannot(describeFsError(e, weightsDir));
   }
   const free = freeBytes(weightsDir);
-  if (free !== undefined && free < bytes) throw cannot(`it takes ${megabytes(bytes)} and the disk of ${weightsDir} has ${megabytes(free)} free`);
+  if (free !== undefined && free < bytes)
+    throw cannot(`it takes ${megabytes(bytes)} and the disk of ${weightsDir} has ${megabytes(free)} free`);
   return reserve(weightsDir, runName);
 }
 
@@ -81,7 +83,6 @@ function freeBytes(dir: string): number | undefined {
     return undefined;
   }
 }
-
 
 function reserve(weightsDir: string, runName: string): Reservation {
   const file = reservationFile(weightsDir, runName);
@@ -104,7 +105,15 @@ function reserve(weightsDir: string, runName: string): Reservation {
 }
 
 /** Bytes a run needs at its peak, roughly: the data as tensors, the weights with Adam's moments and gradients, a step's activations. */
-export function estimateRunBytes(m: { units: number; inputSize: number; timesteps: number; classes: number; batchSize: number; trainCount: number; testCount: number }): number {
+export function estimateRunBytes(m: {
+  units: number;
+  inputSize: number;
+  timesteps: number;
+  classes: number;
+  batchSize: number;
+  trainCount: number;
+  testCount: number;
+}): number {
   const weights = (m.inputSize + m.units) * 4 * m.units + 4 * m.units + m.units * m.classes + m.classes;
   const data = (m.trainCount + m.testCount) * (m.timesteps * m.inputSize + 1) * 1.25; // float32 tensors + the uint8 source
   // BlockLSTM keeps seven [timesteps, batch, units] outputs for the backward pass, which makes as many.
@@ -116,6 +125,8 @@ export function estimateRunBytes(m: { units: number; inputSize: number; timestep
 export function checkMemory(needed: number, total: number = os.totalmem()): void {
   if (needed <= 0.8 * total) return;
   const gb = (b: number): string => `${(b / 2 ** 30).toFixed(b < 2 ** 31 ? 1 : 0)} GB`;
-  throw new RunPreparationError(`This run needs about ${gb(needed)} of memory and this machine has ${gb(total)}: `
-    + 'use fewer units, a smaller batch size or fewer images.');
+  throw new RunPreparationError(
+    `This run needs about ${gb(needed)} of memory and this machine has ${gb(total)}: ` +
+      'use fewer units, a smaller batch size or fewer images.',
+  );
 }

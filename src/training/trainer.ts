@@ -11,7 +11,18 @@ import type { Dataset } from './dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
 import { FlatAdam } from './flatAdam';
-import { correctCount, crossEntropy, disposeParams, initParams, type Kernels, logits, type LstmParams, modelSpec, paramList, weightSpecs } from './model';
+import {
+  correctCount,
+  crossEntropy,
+  disposeParams,
+  initParams,
+  type Kernels,
+  logits,
+  type LstmParams,
+  modelSpec,
+  paramList,
+  weightSpecs,
+} from './model';
 import { seededRandom, shuffledIndices } from './random';
 import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from './runPreparation';
 import { type Batch, disposeSplit, gatherBatch, tensorsFromSplit } from './tensors';
@@ -51,7 +62,10 @@ export interface TrainOutcome {
 
 /** The run finished but its checkpoint could not be saved where asked; `rescued` says where the weights went, if anywhere. */
 export class SaveFailed extends Error {
-  constructor(message: string, readonly rescued?: string) {
+  constructor(
+    message: string,
+    readonly rescued?: string,
+  ) {
     super(message);
     this.name = 'SaveFailed';
   }
@@ -59,7 +73,11 @@ export class SaveFailed extends Error {
 
 /** A loss that is NaN or infinite: nothing after it can be trusted (Keras' TerminateOnNaN). */
 class Diverged extends Error {
-  constructor(readonly epoch: number, readonly batch: number, readonly loss: number) {
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    readonly loss: number,
+  ) {
     super(`diverged at epoch ${epoch}, batch ${batch}`);
   }
 }
@@ -68,7 +86,11 @@ class Diverged extends Error {
 const CHANCE_FACTOR = 1.5;
 
 export async function train(
-  config: TrainConfig, backend: Backend, data: Dataset, hooks: JobHooks, saveHooks?: SaveHooks,
+  config: TrainConfig,
+  backend: Backend,
+  data: Dataset,
+  hooks: JobHooks,
+  saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const started = Date.now();
   const kernels = chooseKernels(config, backend);
@@ -84,12 +106,22 @@ export async function train(
 }
 
 async function trainReserved(
-  config: TrainConfig, backend: Backend, data: Dataset, hooks: JobHooks,
-  { started, kernels, spec }: { started: number; kernels: Kernels; spec: ModelSpec }, saveHooks?: SaveHooks,
+  config: TrainConfig,
+  backend: Backend,
+  data: Dataset,
+  hooks: JobHooks,
+  { started, kernels, spec }: { started: number; kernels: Kernels; spec: ModelSpec },
+  saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const { tf } = backend;
   const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
-  hooks.emit({ type: 'started', config, device: { ...backend.info, fusedKernels: kernels === 'fused' }, dataset: data.info, batchesPerEpoch });
+  hooks.emit({
+    type: 'started',
+    config,
+    device: { ...backend.info, fusedKernels: kernels === 'fused' },
+    dataset: data.info,
+    batchesPerEpoch,
+  });
 
   const trainSet = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
@@ -135,8 +167,9 @@ async function trainReserved(
       hooks.emit({ type: 'epoch', metrics });
       const chance = 1 / spec.classes;
       if (epoch === 1 && Math.max(metrics.accuracy, metrics.valAccuracy) < CHANCE_FACTOR * chance) {
-        const message = `after epoch 1 the test accuracy is ${percent(metrics.valAccuracy)}, no better than guessing (${percent(chance)}): `
-          + `the model is not learning; a learning rate that is too high (this run: ${config.learningRate}) is the usual cause`;
+        const message =
+          `after epoch 1 the test accuracy is ${percent(metrics.valAccuracy)}, no better than guessing (${percent(chance)}): ` +
+          `the model is not learning; a learning rate that is too high (this run: ${config.learningRate}) is the usual cause`;
         warnings.push(message);
         hooks.emit({ type: 'chanceLevel', epoch, accuracy: metrics.valAccuracy, chance, message });
       }
@@ -173,9 +206,13 @@ async function trainReserved(
   } catch (e) {
     if (e instanceof Diverged) {
       hooks.emit({
-        type: 'diverged', epoch: e.epoch, batch: e.batch, loss: e.loss,
-        message: `the loss became ${e.loss} at epoch ${e.epoch}, batch ${e.batch}: training stopped and nothing was saved; `
-          + `try a smaller learning rate (this run: ${config.learningRate})`,
+        type: 'diverged',
+        epoch: e.epoch,
+        batch: e.batch,
+        loss: e.loss,
+        message:
+          `the loss became ${e.loss} at epoch ${e.epoch}, batch ${e.batch}: training stopped and nothing was saved; ` +
+          `try a smaller learning rate (this run: ${config.learningRate})`,
       });
       return { status: 'diverged' };
     }

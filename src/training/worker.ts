@@ -18,18 +18,24 @@ let started = false;
 let flushed: Promise<void> = Promise.resolve();
 
 function send(event: TrainingEvent): void {
-  flushed = flushed.then(() => new Promise<void>((resolve) => {
-    if (!process.connected) return resolve();
-    process.send!(event, undefined, {}, () => resolve());
-  }));
+  flushed = flushed.then(
+    () =>
+      new Promise<void>((resolve) => {
+        if (!process.connected) return resolve();
+        process.send!(event, undefined, {}, () => resolve());
+      }),
+  );
 }
 
 function run(command: Exclude<WorkerCommand, { type: 'cancel' }>): Promise<JobStatus> {
   const hooks = { emit: send, isCancelled: () => cancelled };
   switch (command.type) {
-    case 'train': return runTraining(command.config, hooks);
-    case 'evaluate': return runEvaluation(command.request, hooks);
-    case 'probe': return runProbe(hooks);
+    case 'train':
+      return runTraining(command.config, hooks);
+    case 'evaluate':
+      return runEvaluation(command.request, hooks);
+    case 'probe':
+      return runProbe(hooks);
   }
 }
 
@@ -55,4 +61,6 @@ process.on('message', (message: unknown) => {
 });
 
 // The extension host closing the channel (window closed, extension deactivated) cancels the job.
-process.on('disconnect', () => { cancelled = true; });
+process.on('disconnect', () => {
+  cancelled = true;
+});

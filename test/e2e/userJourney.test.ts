@@ -12,7 +12,18 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CodeServer } from '../vscode-host/codeServer';
-import { activityBarEntry, FIXTURE, openWindow, panel, percent, quickPick, root, screenshot, startWorkbench, writeUserSettings } from './workbench';
+import {
+  activityBarEntry,
+  FIXTURE,
+  openWindow,
+  panel,
+  percent,
+  quickPick,
+  root,
+  screenshot,
+  startWorkbench,
+  writeUserSettings,
+} from './workbench';
 
 /** Two epochs of 6,000 images (about 12 s on two cores): long enough to watch the panel fill. */
 const SETTINGS = {
@@ -26,8 +37,10 @@ const EPOCHS = SETTINGS['lstmMnist.epochs'];
 const UI_TIMEOUT_MS = 60_000;
 const RUN_TIMEOUT_MS = 180_000;
 
-test('a user trains from the Command Palette, evaluates the checkpoint from the Checkpoints view, and the panel survives hiding and a window reload',
-  { timeout: 420_000 }, async () => {
+test(
+  'a user trains from the Command Palette, evaluates the checkpoint from the Checkpoints view, and the panel survives hiding and a window reload',
+  { timeout: 420_000 },
+  async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-e2e-'));
     const workspace = path.join(tmp, 'workspace');
     fs.cpSync(FIXTURE, workspace, { recursive: true });
@@ -77,8 +90,9 @@ test('a user trains from the Command Palette, evaluates the checkpoint from the 
 
       // 2. The Checkpoints view (in the LSTM MNIST activity bar container) lists it with its accuracy.
       await container.click();
-      const item = page.locator('#workbench\\.view\\.extension\\.lstmMnist .monaco-list[aria-label="Checkpoints"] .monaco-list-row',
-        { hasText: runName });
+      const item = page.locator('#workbench\\.view\\.extension\\.lstmMnist .monaco-list[aria-label="Checkpoints"] .monaco-list-row', {
+        hasText: runName,
+      });
       await item.waitFor({ state: 'visible' });
       const description = ((await item.locator('.label-description').textContent()) ?? '').trim();
       assert.ok(description.startsWith(`${accuracyText} · ${EPOCHS} epochs`), `the item's description: ${description}`);
@@ -101,7 +115,10 @@ test('a user trains from the Command Palette, evaluates the checkpoint from the 
       // and the menu stays open. Click again until the menu closes.
       for (let attempt = 1; ; attempt++) {
         await evaluate.click();
-        const closed = await evaluate.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+        const closed = await evaluate.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        );
         if (closed) break;
         if (attempt === 3) throw new Error('the context menu did not run Evaluate Checkpoint');
       }
@@ -110,15 +127,22 @@ test('a user trains from the Command Palette, evaluates the checkpoint from the 
       // every test image.
       const evaluationAccuracy = doc.locator('#evaluation-accuracy');
       await evaluationAccuracy.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
-      assert.equal(((await evaluationAccuracy.textContent()) ?? '').trim(), accuracyText,
-        'the same weights on the same test images give the run\'s test accuracy');
+      assert.equal(
+        ((await evaluationAccuracy.textContent()) ?? '').trim(),
+        accuracyText,
+        "the same weights on the same test images give the run's test accuracy",
+      );
       assert.match((await doc.locator('#evaluation h2').textContent()) ?? '', new RegExp(`Evaluation of ${runName}`));
       assert.equal(await doc.locator('#per-class-table tbody td').count(), 10, 'one accuracy per digit');
       const matrixRows = doc.locator('#confusion-table tbody tr');
       assert.equal(await matrixRows.count(), 10, 'confusion matrix rows');
       const cells = await doc.locator('#confusion-table tbody td').allTextContents();
       assert.equal(cells.length, 100, 'confusion matrix cells');
-      assert.equal(cells.reduce((sum, c) => sum + Number(c), 0), TEST_SIZE, 'the matrix counts every test image once');
+      assert.equal(
+        cells.reduce((sum, c) => sum + Number(c), 0),
+        TEST_SIZE,
+        'the matrix counts every test image once',
+      );
       await doc.locator('#confusion-table').scrollIntoViewIfNeeded();
       await screenshot(page, '4-evaluation.png');
 
@@ -130,7 +154,11 @@ test('a user trains from the Command Palette, evaluates the checkpoint from the 
         assert.equal(await epochRows.count(), EPOCHS, `${when}: one row per epoch`);
         assert.equal(((await evaluationAccuracy.textContent()) ?? '').trim(), accuracyText, `${when}: the evaluation's accuracy`);
         const kept = await doc.locator('#confusion-table tbody td').allTextContents();
-        assert.equal(kept.reduce((sum, c) => sum + Number(c), 0), TEST_SIZE, `${when}: the confusion matrix`);
+        assert.equal(
+          kept.reduce((sum, c) => sum + Number(c), 0),
+          TEST_SIZE,
+          `${when}: the confusion matrix`,
+        );
         assert.equal(((await doc.locator('#status').textContent()) ?? '').trim(), 'Idle', `${when}: the status`);
         assert.deepEqual(await doc.locator('#outcome').allTextContents(), [], `${when}: no job is shown cancelled, failed or interrupted`);
       };
@@ -155,7 +183,14 @@ test('a user trains from the Command Palette, evaluates the checkpoint from the 
       await screenshot(page, '5-after-reload.png');
     } catch (err) {
       const shot = path.join(os.tmpdir(), 'lstm-mnist-e2e-failure.png');
-      if (page && await page.screenshot({ path: shot }).then(() => true, () => false)) console.error(`the page when it failed: ${shot}`);
+      if (
+        page &&
+        (await page.screenshot({ path: shot }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        console.error(`the page when it failed: ${shot}`);
       if (server) console.error(`--- code-server output ---\n${server.recentOutput()}`);
       throw err;
     } finally {
@@ -163,4 +198,5 @@ test('a user trains from the Command Palette, evaluates the checkpoint from the 
       await server?.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
     }
-  });
+  },
+);

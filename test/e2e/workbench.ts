@@ -36,7 +36,10 @@ export async function quickPick(page: Page, text: string, entry: string | RegExp
   // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
-    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
     if (opened) break;
     if (attempt === 3) throw new Error('F1 did not open the Command Palette');
   }

@@ -16,7 +16,10 @@ suite('no folder open', () => {
     const result = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
     assert.equal(result.status, 'error');
     assert.match((result as Extract<TrainResult, { status: 'error' }>).message, /No folder is open/);
-    const shown = notifications.slice(mark).filter((n) => n.kind === 'error').map((n) => n.message);
+    const shown = notifications
+      .slice(mark)
+      .filter((n) => n.kind === 'error')
+      .map((n) => n.message);
     assert.deepEqual(shown, ['Training needs a folder: checkpoints are saved in it. Open a folder first.']);
 
     assert.deepEqual(await api.listCheckpoints(), []);

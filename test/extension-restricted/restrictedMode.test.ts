@@ -24,16 +24,30 @@ suite('Restricted Mode (an untrusted folder)', () => {
     assert.ok(ext);
     api = await ext.activate();
     workspaceDir = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    const folderSettings = JSON.parse(fs.readFileSync(path.join(workspaceDir, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
-    assert.equal(folderSettings['lstmMnist.weightsFolder'], 'elsewhere', 'the fixture for this run sets lstmMnist.weightsFolder in the folder');
+    const folderSettings = JSON.parse(fs.readFileSync(path.join(workspaceDir, '.vscode', 'settings.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(
+      folderSettings['lstmMnist.weightsFolder'],
+      'elsewhere',
+      'the fixture for this run sets lstmMnist.weightsFolder in the folder',
+    );
     writeCheckpoint(path.join(workspaceDir, 'weights', 'in-weights'), 0.5);
     writeCheckpoint(path.join(workspaceDir, 'elsewhere', 'in-elsewhere'), 0.25);
   });
 
-  test('the Checkpoints view lists the default weights folder: the folder\'s own weightsFolder setting is not applied', async () => {
-    assert.equal(vscode.workspace.getConfiguration('lstmMnist').get('weightsFolder'), 'weights', 'a restricted setting is read from the user only');
+  test("the Checkpoints view lists the default weights folder: the folder's own weightsFolder setting is not applied", async () => {
+    assert.equal(
+      vscode.workspace.getConfiguration('lstmMnist').get('weightsFolder'),
+      'weights',
+      'a restricted setting is read from the user only',
+    );
     const listed = await api.listCheckpoints();
-    assert.deepEqual(listed.map((c) => [c.name, c.valid, c.accuracy]), [['in-weights', true, 0.5]]);
+    assert.deepEqual(
+      listed.map((c) => [c.name, c.valid, c.accuracy]),
+      [['in-weights', true, 0.5]],
+    );
   });
 
   test('Train, Evaluate and Set Up TensorFlow say they need a trusted folder, offer to trust it, and start nothing', async () => {
@@ -41,16 +55,24 @@ suite('Restricted Mode (an untrusted folder)', () => {
     const train = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
     assert.equal(train.status, 'error');
     assert.match((train as { message: string }).message, TRUST_MESSAGE);
-    const evaluation = await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint',
-      path.join(workspaceDir, 'weights', 'in-weights'));
+    const evaluation = await vscode.commands.executeCommand<EvaluateResult>(
+      'lstmMnist.evaluateCheckpoint',
+      path.join(workspaceDir, 'weights', 'in-weights'),
+    );
     assert.equal(evaluation.status, 'error');
     assert.match((evaluation as { message: string }).message, TRUST_MESSAGE);
     const setup = await vscode.commands.executeCommand<SetupResult>('lstmMnist.setUpTensorFlow');
     assert.equal(setup.status, 'error');
     assert.match((setup as { message: string }).message, TRUST_MESSAGE);
 
-    const warnings = notifications.slice(mark).filter((n) => n.kind === 'warning').map((n) => n.message);
-    assert.deepEqual(warnings.map((w) => w.split(' needs')[0]), ['Training', 'Evaluation', 'Setting up TensorFlow']);
+    const warnings = notifications
+      .slice(mark)
+      .filter((n) => n.kind === 'warning')
+      .map((n) => n.message);
+    assert.deepEqual(
+      warnings.map((w) => w.split(' needs')[0]),
+      ['Training', 'Evaluation', 'Setting up TensorFlow'],
+    );
     assert.deepEqual(fs.readdirSync(path.join(workspaceDir, 'weights')), ['in-weights'], 'no run was started');
   });
 

@@ -15,8 +15,9 @@ suite('commands', () => {
     const api = await ext.activate();
     assert.equal(typeof api?.listCheckpoints, 'function', 'activate() did not return the API');
 
-    const contributed = (ext.packageJSON as { contributes: { commands: Array<{ command: string }> } })
-      .contributes.commands.map((c) => c.command);
+    const contributed = (ext.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map(
+      (c) => c.command,
+    );
     for (const id of ['lstmMnist.train', 'lstmMnist.cancelTraining', 'lstmMnist.evaluateCheckpoint']) {
       assert.ok(contributed.includes(id), `package.json does not contribute ${id}`);
     }

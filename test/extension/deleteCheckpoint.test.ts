@@ -20,10 +20,15 @@ suite('Delete Checkpoint', () => {
     const result = await vscode.commands.executeCommand<DeleteResult>('lstmMnist.deleteCheckpoint', dir, { confirm: false });
     assert.equal(result.status, 'done', JSON.stringify(result));
     const { trashed } = result as Extract<DeleteResult, { status: 'done' }>;
-    const infos = notifications.slice(mark).filter((n) => n.kind === 'info').map((n) => n.message);
-    assert.deepEqual(infos, [trashed
-      ? 'Moved the checkpoint "to-delete" to the trash.'
-      : 'Deleted the checkpoint "to-delete" permanently: this file system has no trash.']);
+    const infos = notifications
+      .slice(mark)
+      .filter((n) => n.kind === 'info')
+      .map((n) => n.message);
+    assert.deepEqual(infos, [
+      trashed
+        ? 'Moved the checkpoint "to-delete" to the trash.'
+        : 'Deleted the checkpoint "to-delete" permanently: this file system has no trash.',
+    ]);
     assert.ok(!fs.existsSync(dir));
     assert.ok(!(await api.listCheckpoints()).some((c) => c.name === 'to-delete'));
   });

@@ -19,9 +19,7 @@ export function runMochaIn(dir: string): Promise<void> {
     // The output is forwarded into log lines, where colour codes would be noise.
     color: false,
   });
-  const files = (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.test.js'))
-    .sort();
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.test.js')).sort();
   for (const f of files) mocha.addFile(path.join(dir, f));
 
   return new Promise((resolve, reject) => {

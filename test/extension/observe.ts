@@ -32,8 +32,10 @@ let checkpointsProvider: vscode.TreeDataProvider<vscode.TreeItem> | undefined;
 /** The Checkpoints view's data provider, as the extension registered it. */
 export function checkpointTree(): vscode.TreeDataProvider<vscode.TreeItem> {
   if (!checkpointsProvider) {
-    throw new Error('the Checkpoints view was not created after the test observers were installed '
-      + '(was the extension activated before the test files were loaded?)');
+    throw new Error(
+      'the Checkpoints view was not created after the test observers were installed ' +
+        '(was the extension activated before the test files were loaded?)',
+    );
   }
   return checkpointsProvider;
 }
@@ -70,12 +72,17 @@ function install(): void {
     if (typeof original !== 'function') throw new Error(`vscode.window.${name} is not a function`);
     win[name] = make((original as AnyFn).bind(vscode.window));
   };
-  const note = (kind: NotificationKind) => (original: AnyFn): AnyFn => (message: unknown, ...rest: unknown[]) => {
-    // The buttons are strings (or MessageItems) after an optional options object.
-    const actions = rest.map((a) => (typeof a === 'string' ? a : (a as { title?: unknown })?.title)).filter((a): a is string => typeof a === 'string');
-    notifications.push({ kind, message: String(message), actions });
-    return original(message, ...rest);
-  };
+  const note =
+    (kind: NotificationKind) =>
+    (original: AnyFn): AnyFn =>
+    (message: unknown, ...rest: unknown[]) => {
+      // The buttons are strings (or MessageItems) after an optional options object.
+      const actions = rest
+        .map((a) => (typeof a === 'string' ? a : (a as { title?: unknown })?.title))
+        .filter((a): a is string => typeof a === 'string');
+      notifications.push({ kind, message: String(message), actions });
+      return original(message, ...rest);
+    };
   wrap('showErrorMessage', note('error'));
   wrap('showWarningMessage', note('warning'));
   wrap('showInformationMessage', note('info'));
@@ -83,12 +90,17 @@ function install(): void {
   wrap('withProgress', (original) => (options: unknown, task: unknown) => {
     const title = String((options as vscode.ProgressOptions).title ?? '');
     const run = task as (p: vscode.Progress<{ message?: string; increment?: number }>, t: vscode.CancellationToken) => unknown;
-    return original(options, (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => run({
-      report(value) {
-        if (value.message !== undefined) progressReports.push({ title, message: value.message });
-        progress.report(value);
-      },
-    }, token));
+    return original(options, (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) =>
+      run(
+        {
+          report(value) {
+            if (value.message !== undefined) progressReports.push({ title, message: value.message });
+            progress.report(value);
+          },
+        },
+        token,
+      ),
+    );
   });
 
   wrap('createTreeView', (original) => (viewId: unknown, options: unknown) => {

@@ -26,7 +26,10 @@ function weightsListing(dir: string): string[] {
 }
 
 function notificationsSince(mark: number, kind: 'error' | 'info'): string[] {
-  return notifications.slice(mark).filter((n) => n.kind === kind).map((n) => n.message);
+  return notifications
+    .slice(mark)
+    .filter((n) => n.kind === kind)
+    .map((n) => n.message);
 }
 
 function assertEvaluation(r: EvaluateResult, count: number): Extract<EvaluateResult, { status: 'done' }>['result'] {
@@ -78,7 +81,11 @@ suite('training and checkpoints', () => {
     workspaceDir = folder.uri.fsPath;
     weightsDir = path.join(workspaceDir, 'weights');
     const cfg = vscode.workspace.getConfiguration('lstmMnist');
-    assert.equal(cfg.get('trainSize'), TRAIN_SIZE, 'the fixture settings (test/fixtures/workspace/.vscode/settings.json) are not in effect');
+    assert.equal(
+      cfg.get('trainSize'),
+      TRAIN_SIZE,
+      'the fixture settings (test/fixtures/workspace/.vscode/settings.json) are not in effect',
+    );
     assert.equal(cfg.get('testSize'), TEST_SIZE);
     assert.equal(cfg.get('epochs'), 1);
     before = weightsListing(weightsDir);
@@ -89,7 +96,12 @@ suite('training and checkpoints', () => {
     const progressMark = progressReports.length;
     try {
       const result = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
-      trainedRun = { result, notes: notifications.slice(mark), progress: progressReports.slice(progressMark).map((p) => p.message), treeChanges };
+      trainedRun = {
+        result,
+        notes: notifications.slice(mark),
+        progress: progressReports.slice(progressMark).map((p) => p.message),
+        treeChanges,
+      };
     } finally {
       listener?.dispose();
     }
@@ -116,15 +128,30 @@ suite('training and checkpoints', () => {
 
     // The user saw the run start, its epoch end, and its end: the reports shown at once, not the
     // throttled batch ones, which a fast run may skip.
-    assert.ok(run.progress.some((m) => /^on CPU \(tensorflow\), 10 batches per epoch$/.test(m)), `no start was reported: ${JSON.stringify(run.progress)}`);
-    assert.ok(run.progress.some((m) => /^epoch 1\/1 done · test accuracy \d+\.\d\d%$/.test(m)), `no epoch end was reported: ${JSON.stringify(run.progress)}`);
+    assert.ok(
+      run.progress.some((m) => /^on CPU \(tensorflow\), 10 batches per epoch$/.test(m)),
+      `no start was reported: ${JSON.stringify(run.progress)}`,
+    );
+    assert.ok(
+      run.progress.some((m) => /^epoch 1\/1 done · test accuracy \d+\.\d\d%$/.test(m)),
+      `no epoch end was reported: ${JSON.stringify(run.progress)}`,
+    );
     const infos = run.notes.filter((n) => n.kind === 'info').map((n) => n.message);
-    assert.ok(infos.some((m) => m.startsWith(`Training finished: test accuracy ${percent(done.test.accuracy)}`)), `infos: ${JSON.stringify(infos)}`);
-    assert.deepEqual(run.notes.filter((n) => n.kind === 'error'), []);
+    assert.ok(
+      infos.some((m) => m.startsWith(`Training finished: test accuracy ${percent(done.test.accuracy)}`)),
+      `infos: ${JSON.stringify(infos)}`,
+    );
+    assert.deepEqual(
+      run.notes.filter((n) => n.kind === 'error'),
+      [],
+    );
 
     // The API and the view both list it, with its accuracy.
     const listed = await api.listCheckpoints();
-    assert.deepEqual(listed.filter((c) => c.name === meta.name), [{ name: meta.name, path: done.checkpoint, valid: true, accuracy: done.test.accuracy }]);
+    assert.deepEqual(
+      listed.filter((c) => c.name === meta.name),
+      [{ name: meta.name, path: done.checkpoint, valid: true, accuracy: done.test.accuracy }],
+    );
     assert.ok(run.treeChanges > 0, 'the Checkpoints view was not told to refresh after the run');
     const items = (await checkpointItems()).filter((i) => i.label === meta.name);
     assert.equal(items.length, 1, 'the item in the Checkpoints view');
@@ -141,8 +168,10 @@ suite('training and checkpoints', () => {
     assert.ok(Math.abs(m.accuracy - trainedTest.accuracy) < 1e-9, `evaluation ${m.accuracy}, training's test ${trainedTest.accuracy}`);
     assert.ok(Math.abs(m.loss - trainedTest.loss) < 1e-3, `evaluation loss ${m.loss}, training's test loss ${trainedTest.loss}`);
     const infos = notificationsSince(mark, 'info');
-    assert.ok(infos.some((s) => s === `${path.basename(checkpoint)}: test accuracy ${percent(m.accuracy)} on ${TEST_SIZE} images.`),
-      `infos: ${JSON.stringify(infos)}`);
+    assert.ok(
+      infos.some((s) => s === `${path.basename(checkpoint)}: test accuracy ${percent(m.accuracy)} on ${TEST_SIZE} images.`),
+      `infos: ${JSON.stringify(infos)}`,
+    );
     assert.deepEqual(notificationsSince(mark, 'error'), []);
   });
 
@@ -161,8 +190,11 @@ suite('training and checkpoints', () => {
       training = vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
       // Running for real: the worker has loaded TensorFlow and the data (its start is reported at
       // once; batch reports are throttled and may be skipped).
-      await waitFor('the start of the long run',
-        () => progressReports.slice(progressMark).some((p) => /batches per epoch$/.test(p.message)), 60_000);
+      await waitFor(
+        'the start of the long run',
+        () => progressReports.slice(progressMark).some((p) => /batches per epoch$/.test(p.message)),
+        60_000,
+      );
 
       const second = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
       assert.deepEqual(second, { status: 'busy' }, 'a second training while one runs');
@@ -194,16 +226,27 @@ suite('training and checkpoints', () => {
     const { checkpoint } = requireTrained();
     const copy = path.join(weightsDir, 'copied-on-disk');
     // The view reads the folder whenever it is asked, so what proves the watcher is the change event.
-    const nextChange = (what: string) => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => { listener?.dispose(); reject(new Error(`no refresh of the view after ${what} within 20 s`)); }, 20_000);
-      const listener = checkpointTree().onDidChangeTreeData?.(() => { clearTimeout(timer); listener?.dispose(); resolve(); });
-    });
+    const nextChange = (what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          listener?.dispose();
+          reject(new Error(`no refresh of the view after ${what} within 20 s`));
+        }, 20_000);
+        const listener = checkpointTree().onDidChangeTreeData?.(() => {
+          clearTimeout(timer);
+          listener?.dispose();
+          resolve();
+        });
+      });
     try {
       // No command is involved: only the file watcher can tell the view.
       let change = nextChange('a checkpoint was copied in');
       fs.cpSync(checkpoint, copy, { recursive: true });
       await change;
-      assert.ok((await checkpointItems()).some((i) => i.label === 'copied-on-disk'), 'the copy is listed');
+      assert.ok(
+        (await checkpointItems()).some((i) => i.label === 'copied-on-disk'),
+        'the copy is listed',
+      );
       change = nextChange('a checkpoint was removed');
       fs.rmSync(copy, { recursive: true, force: true });
       await change;
@@ -243,11 +286,23 @@ suite('training and checkpoints', () => {
 
       // The API and the view list both, after the good one, as invalid with their reasons.
       const listed = await api.listCheckpoints();
-      assert.deepEqual(listed.map((c) => [c.name, c.valid]),
-        [[path.basename(checkpoint), true], ['damaged-json', false], ['damaged-weights', false]]);
+      assert.deepEqual(
+        listed.map((c) => [c.name, c.valid]),
+        [
+          [path.basename(checkpoint), true],
+          ['damaged-json', false],
+          ['damaged-weights', false],
+        ],
+      );
       const items = await checkpointItems();
-      assert.deepEqual(items.map((i) => [i.label, i.contextValue]),
-        [[path.basename(checkpoint), 'checkpoint'], ['damaged-json', 'invalidCheckpoint'], ['damaged-weights', 'invalidCheckpoint']]);
+      assert.deepEqual(
+        items.map((i) => [i.label, i.contextValue]),
+        [
+          [path.basename(checkpoint), 'checkpoint'],
+          ['damaged-json', 'invalidCheckpoint'],
+          ['damaged-weights', 'invalidCheckpoint'],
+        ],
+      );
       for (const [i, { reason }] of cases.entries()) {
         assert.match(String(listed[i + 1].problem), reason);
         assert.equal(items[i + 1].description, listed[i + 1].problem, 'the view shows the reason next to the name');
@@ -255,7 +310,9 @@ suite('training and checkpoints', () => {
 
       // Still working: the good checkpoint evaluates as before (given as a Uri this time).
       const again = assertEvaluation(
-        await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', vscode.Uri.file(checkpoint)), TEST_SIZE);
+        await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', vscode.Uri.file(checkpoint)),
+        TEST_SIZE,
+      );
       assert.ok(Math.abs(again.accuracy - trainedTest.accuracy) < 1e-9);
     } finally {
       // Delete Checkpoint without its modal dialog removes them, and the view no longer lists them.

@@ -11,15 +11,19 @@ import { notifications, progressReports, waitFor } from './observe';
 
 /** The training processes this extension host has forked (Linux: /proc). */
 function trainingProcesses(): number[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      return parent === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('training/worker.js');
-    } catch {
-      return false; // gone meanwhile
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('training/worker.js');
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
 }
 
 suite('a killed training process', () => {
@@ -38,14 +42,21 @@ suite('a killed training process', () => {
     try {
       const running = vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
       // The 'started' report is shown at once (not throttled): the model is training from here.
-      await waitFor('the run to start', () => progressReports.slice(progressMark).some((p) => /batches per epoch/.test(p.message)), 120_000);
+      await waitFor(
+        'the run to start',
+        () => progressReports.slice(progressMark).some((p) => /batches per epoch/.test(p.message)),
+        120_000,
+      );
       const pids = trainingProcesses();
       assert.equal(pids.length, 1, `training processes: ${pids.join(', ')}`);
       process.kill(pids[0], 'SIGKILL');
       const result = await running;
       assert.equal(result.status, 'error', JSON.stringify(result));
       assert.match((result as { message: string }).message, /^The training process was killed by SIGKILL before it finished\./);
-      assert.ok(notifications.slice(mark).some((n) => n.kind === 'error' && /killed by SIGKILL/.test(n.message)), 'the user is told');
+      assert.ok(
+        notifications.slice(mark).some((n) => n.kind === 'error' && /killed by SIGKILL/.test(n.message)),
+        'the user is told',
+      );
 
       // The panel, from what it is sent: the run failed, with the signal.
       const panel = applyMessage(initialState(), api.panelSnapshot());

@@ -13,7 +13,17 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type CodeServer, installExtension } from '../vscode-host/codeServer';
-import { activityBarEntry, FIXTURE, openWindow, panel, quickPick, screenshot, startWorkbench, toast, writeUserSettings } from '../e2e/workbench';
+import {
+  activityBarEntry,
+  FIXTURE,
+  openWindow,
+  panel,
+  quickPick,
+  screenshot,
+  startWorkbench,
+  toast,
+  writeUserSettings,
+} from '../e2e/workbench';
 import { packageFor } from './vsix';
 
 const EXTENSION_ID = 'lstm-mnist.lstm-mnist';
@@ -34,16 +44,26 @@ function stage(what: string): void {
  * user's config file and PIP_* variables, but not pip's cache.
  */
 function pipConfig(): Record<string, string> {
-  const candidates = [process.env.PIP_CONFIG_FILE, path.join(os.homedir(), '.config', 'pip', 'pip.conf'), path.join(os.homedir(), '.pip', 'pip.conf')];
+  const candidates = [
+    process.env.PIP_CONFIG_FILE,
+    path.join(os.homedir(), '.config', 'pip', 'pip.conf'),
+    path.join(os.homedir(), '.pip', 'pip.conf'),
+  ];
   const file = candidates.find((f): f is string => Boolean(f && fs.existsSync(f)));
-  const variables = Object.entries(process.env)
-    .filter((e): e is [string, string] => e[0].startsWith('PIP_') && e[0] !== 'PIP_CACHE_DIR' && e[1] !== undefined);
+  const variables = Object.entries(process.env).filter(
+    (e): e is [string, string] => e[0].startsWith('PIP_') && e[0] !== 'PIP_CACHE_DIR' && e[1] !== undefined,
+  );
   return { ...Object.fromEntries(variables), ...(file ? { PIP_CONFIG_FILE: file } : {}) };
 }
 
 /** Folders and files in the runtime root (the extension's global storage), but the set-up log. */
 function runtimeRootContents(root: string): string[] {
-  return fs.existsSync(root) ? fs.readdirSync(root).filter((n) => !n.startsWith('setup.log')).sort() : [];
+  return fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((n) => !n.startsWith('setup.log'))
+        .sort()
+    : [];
 }
 
 /** Clicks Cancel on the set-up's notification while it unpacks; retries if the notification changed under the click. */
@@ -52,21 +72,35 @@ async function cancelSetupWhileUnpacking(page: Page): Promise<void> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const unpacking = toast(page, 'Unpacking');
     await unpacking.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS });
-    await unpacking.locator('.monaco-button', { hasText: 'Cancel' }).click({ timeout: 5_000 }).catch(() => undefined);
-    if (await cancelled.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return;
+    await unpacking
+      .locator('.monaco-button', { hasText: 'Cancel' })
+      .click({ timeout: 5_000 })
+      .catch(() => undefined);
+    if (
+      await cancelled.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
   }
   throw new Error('Cancel on the set-up notification did not cancel it');
 }
 
-test('the installed .vsix sets TensorFlow up on first use (cancellable, falling through failing sources), trains, evaluates, and a second window reuses it',
-  { timeout: 900_000 }, async () => {
+test(
+  'the installed .vsix sets TensorFlow up on first use (cancellable, falling through failing sources), trains, evaluates, and a second window reuses it',
+  { timeout: 900_000 },
+  async () => {
     const vsix = packageFor('linux-x64');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-installed-'));
     const home = path.join(tmp, 'home');
     fs.mkdirSync(home);
     // What the extension may find of the developer's machine: PATH (python3, pip) and pip's configuration.
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH, HOME: home, LANG: process.env.LANG ?? 'C.UTF-8', ...pipConfig(),
+      PATH: process.env.PATH,
+      HOME: home,
+      LANG: process.env.LANG ?? 'C.UTF-8',
+      ...pipConfig(),
       ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
     };
     const extensionsDir = path.join(tmp, 'extensions');
@@ -112,14 +146,23 @@ test('the installed .vsix sets TensorFlow up on first use (cancellable, falling 
       const testAccuracy = doc.locator('#test-accuracy');
       await testAccuracy.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS + RUN_TIMEOUT_MS });
       await doc.locator('#status', { hasText: 'Idle' }).waitFor({ state: 'visible' });
-      assert.match((await doc.locator('#runtime').textContent()) ?? '', /TensorFlow from pip's tensorflow-cpu [\d.]+ wheel, TensorFlow [\d.]+/,
-        'the panel says where TensorFlow came from');
+      assert.match(
+        (await doc.locator('#runtime').textContent()) ?? '',
+        /TensorFlow from pip's tensorflow-cpu [\d.]+ wheel, TensorFlow [\d.]+/,
+        'the panel says where TensorFlow came from',
+      );
 
       // The set-up's log: each source tried in order, the failing ones with their reason.
       const log = fs.readFileSync(setupLog, 'utf8').slice(logBefore);
-      const order = ["trying tfjs-node's official binaries", "tfjs-node's official binaries: https://storage.googleapis.com/",
-        'trying a TensorFlow installed in Python', 'a TensorFlow installed in Python: ', "trying pip's tensorflow-cpu wheel",
-        'checked: size, sha256', 'is set up in'];
+      const order = [
+        "trying tfjs-node's official binaries",
+        "tfjs-node's official binaries: https://storage.googleapis.com/",
+        'trying a TensorFlow installed in Python',
+        'a TensorFlow installed in Python: ',
+        "trying pip's tensorflow-cpu wheel",
+        'checked: size, sha256',
+        'is set up in',
+      ];
       let at = 0;
       for (const line of order) {
         const found = log.indexOf(line, at);
@@ -158,7 +201,14 @@ test('the installed .vsix sets TensorFlow up on first use (cancellable, falling 
       assert.equal(fs.readdirSync(path.join(workspace, 'weights')).length, 2, 'the second run saved its checkpoint');
     } catch (err) {
       const shot = path.join(os.tmpdir(), 'lstm-mnist-installed-failure.png');
-      if (page && await page.screenshot({ path: shot }).then(() => true, () => false)) console.error(`the page when it failed: ${shot}`);
+      if (
+        page &&
+        (await page.screenshot({ path: shot }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        console.error(`the page when it failed: ${shot}`);
       if (fs.existsSync(setupLog)) console.error(`--- setup.log ---\n${fs.readFileSync(setupLog, 'utf8')}`);
       if (server) console.error(`--- code-server output ---\n${server.recentOutput()}`);
       throw err;
@@ -167,4 +217,5 @@ test('the installed .vsix sets TensorFlow up on first use (cancellable, falling 
       await server?.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
     }
-  });
+  },
+);

@@ -16,22 +16,48 @@ const TENSORFLOW_LIBRARY = /(^|\/)(lib)?tensorflow[^/]*\.(so(\.\d+)*|dylib|dll)$
 /** What a build leaves behind, and what is only for developers. */
 const LEFTOVER = /(^|\/)(node_modules|build-tmp[^/]*|src|test|\.vscode)\/|\.(o|obj|ts|map|gyp|mk)$|(^|\/)(cli|bench)\.js$/;
 
-test('npm run package builds one small .vsix per supported platform, prints each size, and packs no TensorFlow and no leftovers',
-  { timeout: 300_000 }, async () => {
+test(
+  'npm run package builds one small .vsix per supported platform, prints each size, and packs no TensorFlow and no leftovers',
+  { timeout: 300_000 },
+  async () => {
     const printed = runPackage();
     for (const platform of SUPPORTED_PLATFORMS) {
       const file = vsixPath(platform);
       const bytes = fs.statSync(file).size;
       assert.ok(bytes <= LIMIT_BYTES, `${platform}: ${bytes} bytes is over 30 MiB`);
-      assert.match(printed, new RegExp(`${path.relative(root, file).replace(/[.]/g, '\\.')}: \\d+\\.\\d MiB`), `${platform}: the size is printed`);
+      assert.match(
+        printed,
+        new RegExp(`${path.relative(root, file).replace(/[.]/g, '\\.')}: \\d+\\.\\d MiB`),
+        `${platform}: the size is printed`,
+      );
 
       const entries = await zipEntries(file);
       const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
-      assert.deepEqual(files.filter((f) => TENSORFLOW_LIBRARY.test(f)), [], `${platform}: no TensorFlow library`);
-      assert.deepEqual(files.filter((f) => LEFTOVER.test(f)), [], `${platform}: no build leftovers or sources`);
-      for (const needed of ['package.json', 'LICENSE.txt', 'readme.md', 'media/lstm-mnist.svg', 'dist/extension.js', 'dist/setup.js',
-        'dist/training/worker.js', 'dist/training/vendor.js', 'dist/webview/main.js', 'dist/mnist/train-images-idx3-ubyte.gz',
-        'dist/mnist/train-labels-idx1-ubyte.gz', 'dist/mnist/t10k-images-idx3-ubyte.gz', 'dist/mnist/t10k-labels-idx1-ubyte.gz']) {
+      assert.deepEqual(
+        files.filter((f) => TENSORFLOW_LIBRARY.test(f)),
+        [],
+        `${platform}: no TensorFlow library`,
+      );
+      assert.deepEqual(
+        files.filter((f) => LEFTOVER.test(f)),
+        [],
+        `${platform}: no build leftovers or sources`,
+      );
+      for (const needed of [
+        'package.json',
+        'LICENSE.txt',
+        'readme.md',
+        'media/lstm-mnist.svg',
+        'dist/extension.js',
+        'dist/setup.js',
+        'dist/training/worker.js',
+        'dist/training/vendor.js',
+        'dist/webview/main.js',
+        'dist/mnist/train-images-idx3-ubyte.gz',
+        'dist/mnist/train-labels-idx1-ubyte.gz',
+        'dist/mnist/t10k-images-idx3-ubyte.gz',
+        'dist/mnist/t10k-labels-idx1-ubyte.gz',
+      ]) {
         assert.ok(files.includes(needed), `${platform}: ${needed} is missing`);
       }
       // Only the Linux x64 package carries an addon, and only its own.
@@ -41,13 +67,18 @@ test('npm run package builds one small .vsix per supported platform, prints each
       const manifest = await zipText(file, 'extension.vsixmanifest');
       assert.match(manifest, new RegExp(`TargetPlatform="${platform}"`), `${platform}: the manifest names its platform`);
       const pkg = JSON.parse(await zipText(file, 'extension/package.json')) as {
-        extensionKind?: string[]; capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } };
+        extensionKind?: string[];
+        capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } };
       };
       assert.deepEqual(pkg.extensionKind, ['workspace']);
       assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
-      assert.deepEqual(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations, ['lstmMnist.weightsFolder', 'lstmMnist.dataFolder']);
+      assert.deepEqual(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations, [
+        'lstmMnist.weightsFolder',
+        'lstmMnist.dataFolder',
+      ]);
     }
-  });
+  },
+);
 
 test('package.json states the supported platforms the runtime set-up knows', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { os: string[]; cpu: string[] };

@@ -14,8 +14,11 @@ export function vsixPath(platform: string): string {
 
 /** Runs `npm run package` (on the bundles `npm test` built) for `targets`; returns what it printed. */
 export function runPackage(targets: string[] = []): string {
-  const res = spawnSync('npm', ['run', 'package', '--', '--skip-build', ...targets.flatMap((t) => ['--target', t])],
-    { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const res = spawnSync('npm', ['run', 'package', '--', '--skip-build', ...targets.flatMap((t) => ['--target', t])], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (res.status !== 0) throw new Error(`npm run package failed (${res.status}):\n${res.stdout}\n${res.stderr}`);
   return res.stdout;
 }
@@ -33,7 +36,10 @@ export function zipEntries(file: string): Promise<string[]> {
     yauzl.open(file, { lazyEntries: true }, (err, zip) => {
       if (err) return reject(err);
       const names: string[] = [];
-      zip.on('entry', (e: yauzl.Entry) => { names.push(e.fileName); zip.readEntry(); });
+      zip.on('entry', (e: yauzl.Entry) => {
+        names.push(e.fileName);
+        zip.readEntry();
+      });
       zip.on('end', () => resolve(names));
       zip.on('error', reject);
       zip.readEntry();
@@ -47,12 +53,18 @@ export function zipText(file: string, name: string): Promise<string> {
     yauzl.open(file, { lazyEntries: true }, (err, zip) => {
       if (err) return reject(err);
       zip.on('entry', (e: yauzl.Entry) => {
-        if (e.fileName !== name) { zip.readEntry(); return; }
+        if (e.fileName !== name) {
+          zip.readEntry();
+          return;
+        }
         zip.openReadStream(e, (err2, stream) => {
           if (err2) return reject(err2);
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => { zip.close(); resolve(Buffer.concat(chunks).toString('utf8')); });
+          stream.on('end', () => {
+            zip.close();
+            resolve(Buffer.concat(chunks).toString('utf8'));
+          });
         });
       });
       zip.on('end', () => reject(new Error(`${name} is not in ${file}`)));

@@ -5,7 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it, before } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta, CheckpointError, META_FILE, WEIGHTS_FILE } from '../../src/protocol/checkpoint';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  type CheckpointMeta,
+  CheckpointError,
+  META_FILE,
+  WEIGHTS_FILE,
+} from '../../src/protocol/checkpoint';
 import { loadCheckpoint, saveCheckpoint } from '../../src/training/checkpointStore';
 import { initParams, logits, modelSpec, weightSpecs } from '../../src/training/model';
 import { cpuBackend, tempDir } from './helpers';
@@ -15,16 +22,26 @@ const spec = modelSpec(28, 28, 16);
 
 function meta(name: string): CheckpointMeta {
   return {
-    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, name, createdAt: new Date().toISOString(),
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    name,
+    createdAt: new Date().toISOString(),
     hyperparameters: { batchSize: 100, epochs: 1, learningRate: 0.01, seed: 1 },
-    model: spec, weights: weightSpecs(spec), epochs: [], test: { loss: 1, accuracy: 0.5 },
-    device: info, dataset: { name: 'MNIST', source: 'x', trainCount: 1, testCount: 1 }, seconds: 1,
+    model: spec,
+    weights: weightSpecs(spec),
+    epochs: [],
+    test: { loss: 1, accuracy: 0.5 },
+    device: info,
+    dataset: { name: 'MNIST', source: 'x', trainCount: 1, testCount: 1 },
+    seconds: 1,
   };
 }
 
 describe('checkpoint store', () => {
   let dir: string;
-  before(() => { dir = tempDir('ckpt'); });
+  before(() => {
+    dir = tempDir('ckpt');
+  });
 
   it('round trip: the loaded weights give exactly the same predictions', async () => {
     const params = initParams(tf, spec, 9);
@@ -43,7 +60,9 @@ describe('checkpoint store', () => {
   });
 
   it('a crash in the middle of the save leaves no checkpoint and no temporary folder', async () => {
-    const crash = () => { throw new Error('simulated crash'); };
+    const crash = () => {
+      throw new Error('simulated crash');
+    };
     await assert.rejects(saveCheckpoint(dir, meta('crashed'), initParams(tf, spec, 2), { afterWeights: crash }), /simulated crash/);
     assert.deepEqual(fs.readdirSync(dir), ['round']);
   });
@@ -67,23 +86,34 @@ describe('checkpoint store', () => {
       ['no-weights', (d) => fs.rmSync(path.join(d, WEIGHTS_FILE)), /missing weights\.bin/],
       ['not-json', (d) => fs.writeFileSync(path.join(d, META_FILE), '{ this is not json'), /not valid JSON/],
       ['foreign-json', (d) => fs.writeFileSync(path.join(d, META_FILE), '{"hello": 1}'), /not an LSTM MNIST checkpoint/],
-      ['wrong-shape', (d) => {
-        const m = JSON.parse(fs.readFileSync(path.join(d, META_FILE), 'utf8'));
-        m.weights[0].shape = [44, 60];
-        fs.writeFileSync(path.join(d, META_FILE), JSON.stringify(m));
-      }, /weight 0 is lstm\/kernel \[44, 60\], expected lstm\/kernel \[44, 64\]/],
+      [
+        'wrong-shape',
+        (d) => {
+          const m = JSON.parse(fs.readFileSync(path.join(d, META_FILE), 'utf8'));
+          m.weights[0].shape = [44, 60];
+          fs.writeFileSync(path.join(d, META_FILE), JSON.stringify(m));
+        },
+        /weight 0 is lstm\/kernel \[44, 60\], expected lstm\/kernel \[44, 64\]/,
+      ],
       ['truncated-weights', (d) => fs.truncateSync(path.join(d, WEIGHTS_FILE), 100), /weights\.bin has 100 bytes, the weights need/],
-      ['nan-weights', (d) => {
-        const f = path.join(d, WEIGHTS_FILE);
-        const b = fs.readFileSync(f);
-        b.writeFloatLE(NaN, 8);
-        fs.writeFileSync(f, b);
-      }, /NaN or infinite/],
+      [
+        'nan-weights',
+        (d) => {
+          const f = path.join(d, WEIGHTS_FILE);
+          const b = fs.readFileSync(f);
+          b.writeFloatLE(NaN, 8);
+          fs.writeFileSync(f, b);
+        },
+        /NaN or infinite/,
+      ],
     ];
     for (const [name, damage, message] of cases) {
       it(name, async () => {
         const d = await damaged(name, damage);
-        await assert.rejects(loadCheckpoint(tf, d), (e: Error) => e instanceof CheckpointError && e.message.startsWith(d) && message.test(e.message));
+        await assert.rejects(
+          loadCheckpoint(tf, d),
+          (e: Error) => e instanceof CheckpointError && e.message.startsWith(d) && message.test(e.message),
+        );
       });
     }
     it('a missing folder', async () => {

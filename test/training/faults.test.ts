@@ -23,7 +23,13 @@ const WORKER = path.resolve(__dirname, '../../src/training/worker.js');
 /** The events of a run, and what ended it. */
 async function run(config: Parameters<typeof runTraining>[0], onEvent?: (e: TrainingEvent) => void) {
   const events: TrainingEvent[] = [];
-  const status = await runTraining(config, { emit: (e) => { events.push(e); onEvent?.(e); }, isCancelled: () => false });
+  const status = await runTraining(config, {
+    emit: (e) => {
+      events.push(e);
+      onEvent?.(e);
+    },
+    isCancelled: () => false,
+  });
   return { status, events, last: events.at(-1), batches: events.filter((e) => e.type === 'batch').length };
 }
 
@@ -49,18 +55,30 @@ describe('faults of a training run', () => {
     assert.equal(r.batches, 0, 'nothing was trained');
     assert.ok(!r.events.some((e) => e.type === 'started'));
     assert.ok(r.last?.type === 'error');
-    assert.match(r.last.message, /^The checkpoint could not be saved: .*a-file\/weights cannot be a folder: a file is in the way .*Nothing was trained\.$/);
+    assert.match(
+      r.last.message,
+      /^The checkpoint could not be saved: .*a-file\/weights cannot be a folder: a file is in the way .*Nothing was trained\.$/,
+    );
   });
 
   it('a run name another training process holds is refused before the first batch; the holder keeps it', async () => {
     const weights = path.join(dir, 'shared');
     // The first process: a run long enough to be under way while the second asks for its name.
     let started!: () => void;
-    const underWay = new Promise<void>((resolve) => { started = resolve; });
-    const first = startWorker({ type: 'train', config: quickConfig(weights, { runName: 'same', trainSize: 10000, epochs: 3 }) }, {
-      workerPath: WORKER, cwd: dir, onLog: () => undefined,
-      onEvent: (e) => { if (e.type === 'batch') started(); },
+    const underWay = new Promise<void>((resolve) => {
+      started = resolve;
     });
+    const first = startWorker(
+      { type: 'train', config: quickConfig(weights, { runName: 'same', trainSize: 10000, epochs: 3 }) },
+      {
+        workerPath: WORKER,
+        cwd: dir,
+        onLog: () => undefined,
+        onEvent: (e) => {
+          if (e.type === 'batch') started();
+        },
+      },
+    );
     try {
       await underWay;
       assert.ok(fs.existsSync(reservationFile(weights, 'same')), 'the running training holds its name');
@@ -82,8 +100,14 @@ describe('faults of a training run', () => {
     assert.equal(r.batches, 0);
     assert.ok(r.last?.type === 'error');
     assert.match(r.last.message, /^This run needs about \d+ GB of memory and this machine has \d+(\.\d)? GB: use fewer units/);
-    assert.doesNotThrow(() => checkMemory(estimateRunBytes({ units: 128, inputSize: 28, timesteps: 28, classes: 10, batchSize: 100, trainCount: 60000, testCount: 10000 }), 8 * 2 ** 30),
-      'the seed run fits in 8 GB');
+    assert.doesNotThrow(
+      () =>
+        checkMemory(
+          estimateRunBytes({ units: 128, inputSize: 28, timesteps: 28, classes: 10, batchSize: 100, trainCount: 60000, testCount: 10000 }),
+          8 * 2 ** 30,
+        ),
+      'the seed run fits in 8 GB',
+    );
   });
 
   it('a save that fails at the end puts the weights in the rescue folder and says where', async () => {
@@ -96,8 +120,11 @@ describe('faults of a training run', () => {
     assert.ok(r.last?.type === 'error');
     const rescued = path.join(rescue, 'late');
     assert.equal(r.last.rescued, rescued);
-    assert.equal(r.last.message, `The run finished, but its checkpoint could not be saved in ${weights}: a checkpoint with this run name already exists. `
-      + `The trained weights were saved in ${rescued} instead.`);
+    assert.equal(
+      r.last.message,
+      `The run finished, but its checkpoint could not be saved in ${weights}: a checkpoint with this run name already exists. ` +
+        `The trained weights were saved in ${rescued} instead.`,
+    );
     const { tf } = cpuBackend();
     const loaded = await loadCheckpoint(tf, rescued);
     assert.equal(loaded.meta.epochs.length, 1, 'the rescued checkpoint is the whole run');
@@ -121,7 +148,10 @@ describe('faults of a training run', () => {
     assert.ok(!Number.isFinite(last.loss));
     assert.equal(last.epoch, 1);
     assert.equal(hooks.events.filter((e) => e.type === 'batch').length, last.batch - 1, 'no batch is reported after the non-finite one');
-    assert.match(last.message, /^the loss became (NaN|-?Infinity) at epoch 1, batch \d+: training stopped and nothing was saved; try a smaller learning rate \(this run: 1e\+38\)$/);
+    assert.match(
+      last.message,
+      /^the loss became (NaN|-?Infinity) at epoch 1, batch \d+: training stopped and nothing was saved; try a smaller learning rate \(this run: 1e\+38\)$/,
+    );
     assert.deepEqual(fs.readdirSync(weights), [], 'no checkpoint and no reservation');
     assert.equal(tf.memory().numTensors, before, 'every tensor of the stopped run is freed');
   });
@@ -133,7 +163,10 @@ describe('faults of a training run', () => {
     const warning = r.events.find((e) => e.type === 'chanceLevel');
     assert.ok(warning?.type === 'chanceLevel', 'a chanceLevel event');
     assert.equal(warning.chance, 0.1);
-    assert.match(warning.message, /^after epoch 1 the test accuracy is \d+\.\d\d%, no better than guessing \(10\.00%\): .*\(this run: 10\)/);
+    assert.match(
+      warning.message,
+      /^after epoch 1 the test accuracy is \d+\.\d\d%, no better than guessing \(10\.00%\): .*\(this run: 10\)/,
+    );
     assert.deepEqual((await readCheckpointMeta(path.join(weights, 'lr10'))).warnings, [warning.message]);
   });
 });

@@ -19,8 +19,18 @@ export function tempDir(prefix: string): string {
 
 export function quickConfig(weightsDir: string, overrides: Partial<TrainConfig> = {}): TrainConfig {
   return {
-    units: 32, batchSize: 50, epochs: 1, learningRate: 0.01, seed: 1, trainSize: 500, testSize: 200,
-    weightsDir, runName: 'quick', device: 'cpu', kernels: 'auto', ...overrides,
+    units: 32,
+    batchSize: 50,
+    epochs: 1,
+    learningRate: 0.01,
+    seed: 1,
+    trainSize: 500,
+    testSize: 200,
+    weightsDir,
+    runName: 'quick',
+    device: 'cpu',
+    kernels: 'auto',
+    ...overrides,
   };
 }
 

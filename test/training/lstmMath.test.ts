@@ -48,7 +48,10 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 describe('LSTM step', () => {
-  const T = 3, B = 2, D = 4, U = 3;
+  const T = 3,
+    B = 2,
+    D = 4,
+    U = 3;
   const x = tf.randomUniform([T, B, D], -1, 1, 'float32', 11) as tfn.Tensor3D;
   const kernel = tf.randomUniform([D + U, 4 * U], -0.8, 0.8, 'float32', 12) as tfn.Tensor2D;
   const bias = tf.randomUniform([4 * U], -0.5, 0.5, 'float32', 13) as tfn.Tensor1D;
@@ -106,8 +109,8 @@ describe('fused path against the reference path (seed model size, random inputs)
   });
 
   it('gradients of every weight agree within 1e-4', () => {
-    const gradsOf = (kernels: Kernels) => tf.variableGrads(
-      () => tf.losses.softmaxCrossEntropy(y, logits(tf, params, x, spec, kernels)) as tfn.Scalar, paramList(params)).grads;
+    const gradsOf = (kernels: Kernels) =>
+      tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, logits(tf, params, x, spec, kernels)) as tfn.Scalar, paramList(params)).grads;
     const fused = gradsOf('fused');
     const reference = gradsOf('reference');
     for (const v of paramList(params)) assertClose(fused[v.name].dataSync(), reference[v.name].dataSync(), 1e-4, `grad ${v.name}`);
@@ -135,9 +138,13 @@ describe('FlatAdam', () => {
     const make = () => shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 0.5, 'float32', 50 + i)));
     const [a, b, start] = [make(), make(), make()];
     const target = tf.randomNormal([8], 0, 1, 'float32', 60);
-    const lossOf = (w: tfn.Variable[]) => () => tf.addN([
-      tf.sum(tf.square(tf.sub(tf.sum(w[0], 0), target))), tf.sum(tf.square(w[1])), tf.sum(tf.cos(w[2])), tf.sum(tf.sin(w[3])),
-    ]) as tfn.Scalar;
+    const lossOf = (w: tfn.Variable[]) => () =>
+      tf.addN([
+        tf.sum(tf.square(tf.sub(tf.sum(w[0], 0), target))),
+        tf.sum(tf.square(w[1])),
+        tf.sum(tf.cos(w[2])),
+        tf.sum(tf.sin(w[3])),
+      ]) as tfn.Scalar;
     const reference = tf.train.adam(0.01);
     const flat = new FlatAdam(tf, b, 0.01);
     for (let k = 0; k < 20; k++) {

@@ -45,13 +45,26 @@ function developmentLibraries(): { cc: string; framework: string } {
 }
 
 function quietReporter(lines: string[] = []): SetupReporter {
-  return { log: (l) => { lines.push(l); }, step: () => ({ report: () => undefined, end: () => undefined }) };
+  return {
+    log: (l) => {
+      lines.push(l);
+    },
+    step: () => ({ report: () => undefined, end: () => undefined }),
+  };
 }
 
 /** A quick run in the bundled training process on `runtime`; resolves with its checkpoint's runtime description. */
 async function trainOn(runtime: InstalledRuntime, weightsDir: string): Promise<string | undefined> {
-  const job = startWorker({ type: 'train', config: quickConfig(weightsDir, { runName: 'on-runtime', trainSize: 200, testSize: 100 }) },
-    { workerPath: WORKER, cwd: path.dirname(weightsDir), env: { [RUNTIME_ENV]: runtime.dir }, onEvent: () => undefined, onLog: () => undefined });
+  const job = startWorker(
+    { type: 'train', config: quickConfig(weightsDir, { runName: 'on-runtime', trainSize: 200, testSize: 100 }) },
+    {
+      workerPath: WORKER,
+      cwd: path.dirname(weightsDir),
+      env: { [RUNTIME_ENV]: runtime.dir },
+      onEvent: () => undefined,
+      onLog: () => undefined,
+    },
+  );
   const final = await job.finished;
   assert.equal(final.type, 'done', final.type === 'error' ? final.message : final.type);
   return (await readCheckpointMeta(path.join(weightsDir, 'on-runtime'))).device.runtime;
@@ -79,7 +92,14 @@ describe('runtime sources with real TensorFlow', () => {
       fs.symlinkSync(`libtensorflow_framework.so.${LIBTENSORFLOW_VERSION}`, path.join(stage, 'lib', 'libtensorflow_framework.so.2'));
       fs.copyFileSync(BUNDLED_ADDON, path.join(stage, 'napi-v8', 'tfjs_binding.node'));
       const library = path.join(mirror, 'tensorflow', 'libtensorflow', `libtensorflow-cpu-linux-x86_64-${LIBTENSORFLOW_VERSION}.tar.gz`);
-      const addon = path.join(mirror, 'tf-builds', 'pre-built-binary', 'napi-v8', TFJS_NODE_VERSION, `CPU-linux-${TFJS_NODE_VERSION}.tar.gz`);
+      const addon = path.join(
+        mirror,
+        'tf-builds',
+        'pre-built-binary',
+        'napi-v8',
+        TFJS_NODE_VERSION,
+        `CPU-linux-${TFJS_NODE_VERSION}.tar.gz`,
+      );
       fs.mkdirSync(path.dirname(library), { recursive: true });
       fs.mkdirSync(path.dirname(addon), { recursive: true });
       await tar.c({ gzip: { level: 1 }, file: library, cwd: stage }, ['./lib']);
@@ -111,8 +131,14 @@ describe('runtime sources with real TensorFlow', () => {
 
     it('downloads both archives, checks them, unpacks them as tfjs-node would, and the runtime trains', { timeout: 240_000 }, async () => {
       const lines: string[] = [];
-      const runtime = await setUpRuntime({ root: path.join(dir, 'official'), flavor: 'cpu', sources: [SOURCES.official],
-        probe, reporter: quietReporter(lines), bundledAddon: BUNDLED_ADDON });
+      const runtime = await setUpRuntime({
+        root: path.join(dir, 'official'),
+        flavor: 'cpu',
+        sources: [SOURCES.official],
+        probe,
+        reporter: quietReporter(lines),
+        bundledAddon: BUNDLED_ADDON,
+      });
       assert.deepEqual(requests.sort(), [
         `/tensorflow/libtensorflow/libtensorflow-cpu-linux-x86_64-${LIBTENSORFLOW_VERSION}.tar.gz`,
         `/tf-builds/pre-built-binary/napi-v8/${TFJS_NODE_VERSION}/CPU-linux-${TFJS_NODE_VERSION}.tar.gz`,
@@ -121,14 +147,20 @@ describe('runtime sources with real TensorFlow', () => {
       assert.equal(runtime.manifest.source, 'official');
       assert.equal(runtime.manifest.description, `tfjs-node's official CPU binaries (libtensorflow ${LIBTENSORFLOW_VERSION})`);
       const lib = libraryFolder(runtime.dir);
-      assert.equal(fs.readlinkSync(path.join(lib, 'libtensorflow.so.2')), `libtensorflow.so.${LIBTENSORFLOW_VERSION}`, 'the archive\'s links are kept');
+      assert.equal(
+        fs.readlinkSync(path.join(lib, 'libtensorflow.so.2')),
+        `libtensorflow.so.${LIBTENSORFLOW_VERSION}`,
+        "the archive's links are kept",
+      );
       assert.ok(!fs.existsSync(path.join(runtime.dir, '.downloads')), 'the archives are deleted');
-      assert.match(await trainOn(runtime, path.join(dir, 'official-weights')) ?? '', /official CPU binaries/);
+      assert.match((await trainOn(runtime, path.join(dir, 'official-weights'))) ?? '', /official CPU binaries/);
     });
   });
 
-  it('a TensorFlow installed in Python: found by python3 without importing it, its libraries linked or copied, and the runtime trains',
-    { timeout: 240_000 }, async () => {
+  it(
+    'a TensorFlow installed in Python: found by python3 without importing it, its libraries linked or copied, and the runtime trains',
+    { timeout: 240_000 },
+    async () => {
       const { cc, framework } = developmentLibraries();
       const site = path.join(dir, 'site-packages');
       fs.mkdirSync(path.join(site, 'tensorflow'), { recursive: true });
@@ -137,29 +169,49 @@ describe('runtime sources with real TensorFlow', () => {
       fs.linkSync(cc, path.join(site, 'tensorflow', 'libtensorflow_cc.so.2'));
       fs.linkSync(framework, path.join(site, 'tensorflow', 'libtensorflow_framework.so.2'));
       fs.mkdirSync(path.join(site, 'tensorflow-2.99.0.dist-info'));
-      fs.writeFileSync(path.join(site, 'tensorflow-2.99.0.dist-info', 'METADATA'), 'Metadata-Version: 2.1\nName: tensorflow\nVersion: 2.99.0\n');
+      fs.writeFileSync(
+        path.join(site, 'tensorflow-2.99.0.dist-info', 'METADATA'),
+        'Metadata-Version: 2.1\nName: tensorflow\nVersion: 2.99.0\n',
+      );
       const before = process.env.PYTHONPATH;
       process.env.PYTHONPATH = site;
       try {
-        const runtime = await setUpRuntime({ root: path.join(dir, 'python'), flavor: 'cpu', sources: [SOURCES.python],
-          probe, reporter: quietReporter(), bundledAddon: BUNDLED_ADDON });
+        const runtime = await setUpRuntime({
+          root: path.join(dir, 'python'),
+          flavor: 'cpu',
+          sources: [SOURCES.python],
+          probe,
+          reporter: quietReporter(),
+          bundledAddon: BUNDLED_ADDON,
+        });
         assert.equal(runtime.manifest.source, 'python');
         assert.match(runtime.manifest.description, /^the TensorFlow 2\.99\.0 of \S*python/);
-        assert.match(await trainOn(runtime, path.join(dir, 'python-weights')) ?? '', /TensorFlow 2\.99\.0 of/);
+        assert.match((await trainOn(runtime, path.join(dir, 'python-weights'))) ?? '', /TensorFlow 2\.99\.0 of/);
       } finally {
         if (before === undefined) delete process.env.PYTHONPATH;
         else process.env.PYTHONPATH = before;
       }
-    });
+    },
+  );
 
-  it("pip's tensorflow-cpu wheel downloaded by pip itself (an old pip): unpacked, checked, and the runtime trains", { timeout: 300_000 }, async () => {
-    const lines: string[] = [];
-    const runtime = await setUpRuntime({ root: path.join(dir, 'pip'), flavor: 'cpu', sources: [pipWheelSource({ askForAddress: false })],
-      probe, reporter: quietReporter(lines), bundledAddon: BUNDLED_ADDON });
-    assert.equal(runtime.manifest.source, 'pip');
-    assert.match(runtime.manifest.description, /^pip's tensorflow-cpu [\d.]+ wheel$/);
-    assert.ok(!lines.some((l) => l.startsWith('downloading ')), 'pip downloaded it, not the set-up');
-    assert.ok(!fs.existsSync(path.join(runtime.dir, '.downloads')), 'the wheel is deleted');
-    assert.match(await trainOn(runtime, path.join(dir, 'pip-weights')) ?? '', /pip's tensorflow-cpu/);
-  });
+  it(
+    "pip's tensorflow-cpu wheel downloaded by pip itself (an old pip): unpacked, checked, and the runtime trains",
+    { timeout: 300_000 },
+    async () => {
+      const lines: string[] = [];
+      const runtime = await setUpRuntime({
+        root: path.join(dir, 'pip'),
+        flavor: 'cpu',
+        sources: [pipWheelSource({ askForAddress: false })],
+        probe,
+        reporter: quietReporter(lines),
+        bundledAddon: BUNDLED_ADDON,
+      });
+      assert.equal(runtime.manifest.source, 'pip');
+      assert.match(runtime.manifest.description, /^pip's tensorflow-cpu [\d.]+ wheel$/);
+      assert.ok(!lines.some((l) => l.startsWith('downloading ')), 'pip downloaded it, not the set-up');
+      assert.ok(!fs.existsSync(path.join(runtime.dir, '.downloads')), 'the wheel is deleted');
+      assert.match((await trainOn(runtime, path.join(dir, 'pip-weights'))) ?? '', /pip's tensorflow-cpu/);
+    },
+  );
 });

@@ -15,7 +15,13 @@ describe('the seed run', () => {
     const events: TrainingEvent[] = [];
     const status = await runTraining(
       { ...defaultConfig('seed', tempDir('seed')), device: 'cpu' },
-      { emit: (e) => { events.push(e); if (e.type !== 'batch') console.log(JSON.stringify(e.type === 'started' ? e.device : e)); }, isCancelled: () => false },
+      {
+        emit: (e) => {
+          events.push(e);
+          if (e.type !== 'batch') console.log(JSON.stringify(e.type === 'started' ? e.device : e));
+        },
+        isCancelled: () => false,
+      },
     );
     assert.equal(status, 'done');
     const done = events.find((e) => e.type === 'done');

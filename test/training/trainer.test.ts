@@ -18,7 +18,9 @@ const ofType = <T extends TrainingEvent['type']>(events: TrainingEvent[], type: 
 
 describe('trainer', () => {
   let dir: string;
-  before(() => { dir = tempDir('train'); });
+  before(() => {
+    dir = tempDir('train');
+  });
 
   describe('a 5,000-example run and its checkpoint', () => {
     // Trained once here, so that each test below stands on its own, in any order.
@@ -26,7 +28,10 @@ describe('trainer', () => {
     const checkpoint = (): string => path.join(dir, 'learns');
     before(async () => {
       const rec = recorder();
-      const status = await runTraining(quickConfig(dir, { units: 128, batchSize: 100, trainSize: 5000, testSize: 1000, runName: 'learns' }), rec);
+      const status = await runTraining(
+        quickConfig(dir, { units: 128, batchSize: 100, trainSize: 5000, testSize: 1000, runName: 'learns' }),
+        rec,
+      );
       learned = { events: rec.events, status };
     });
 
@@ -54,7 +59,10 @@ describe('trainer', () => {
       assert.equal(result.count, 1000);
       assert.ok(Math.abs(result.accuracy - meta.test.accuracy) < 1e-9);
       assert.ok(Math.abs(result.loss - meta.test.loss) < 1e-5);
-      assert.equal(result.confusion.flat().reduce((a, b) => a + b, 0), 1000);
+      assert.equal(
+        result.confusion.flat().reduce((a, b) => a + b, 0),
+        1000,
+      );
       result.perClassAccuracy.forEach((a, c) => {
         const row = result.confusion[c];
         assert.ok(Math.abs(a - row[c] / row.reduce((s, n) => s + n, 0)) < 1e-12);
@@ -65,9 +73,18 @@ describe('trainer', () => {
       // 6,000 images are three chunks of 2,000; the cancel comes at the second check, after
       // the second chunk: an evaluation that ignored it, or only looked before starting, would finish.
       let checks = 0;
-      const rec = { events: [] as TrainingEvent[], emit(e: TrainingEvent) { this.events.push(e); }, isCancelled: () => ++checks >= 2 };
+      const rec = {
+        events: [] as TrainingEvent[],
+        emit(e: TrainingEvent) {
+          this.events.push(e);
+        },
+        isCancelled: () => ++checks >= 2,
+      };
       assert.equal(await runEvaluation({ checkpoint: checkpoint(), device: 'cpu', testSize: 6000 }, rec), 'cancelled');
-      assert.deepEqual(rec.events.map((e) => e.type), ['cancelled']);
+      assert.deepEqual(
+        rec.events.map((e) => e.type),
+        ['cancelled'],
+      );
       assert.equal(checks, 2, 'it stopped at the second check, between the chunks');
     });
   });
@@ -76,7 +93,11 @@ describe('trainer', () => {
     const run = async (name: string) => {
       const rec = recorder();
       await runTraining(quickConfig(dir, { runName: name, epochs: 2 }), rec);
-      return ofType(rec.events, 'epoch').map((e) => { const { seconds, ...m } = e.metrics as EpochMetrics; void seconds; return m; });
+      return ofType(rec.events, 'epoch').map((e) => {
+        const { seconds, ...m } = e.metrics as EpochMetrics;
+        void seconds;
+        return m;
+      });
     };
     assert.deepEqual(await run('seed-a'), await run('seed-b'));
   });
@@ -97,7 +118,9 @@ describe('trainer', () => {
       const before = tf.memory().numTensors;
       const counts: number[] = [];
       const hooks = {
-        emit: (e: TrainingEvent) => { if (e.type === 'batch') counts.push(tf.memory().numTensors); },
+        emit: (e: TrainingEvent) => {
+          if (e.type === 'batch') counts.push(tf.memory().numTensors);
+        },
         isCancelled: () => false,
       };
       const config = quickConfig(dir, { runName: `memory-${kernels}`, batchSize: 20, epochs: 3, kernels });

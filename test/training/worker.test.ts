@@ -36,8 +36,9 @@ describe('worker process', () => {
   });
 
   it('cancel stops it after the current batch: cancelled, exit code 0, no checkpoint', async () => {
-    const { events, code } = await runWorker({ type: 'train', config: quickConfig(dir, { runName: 'w2', trainSize: 5000 }) },
-      (e, send) => { if (e.type === 'batch' && e.batch === 2) send({ type: 'cancel' }); });
+    const { events, code } = await runWorker({ type: 'train', config: quickConfig(dir, { runName: 'w2', trainSize: 5000 }) }, (e, send) => {
+      if (e.type === 'batch' && e.batch === 2) send({ type: 'cancel' });
+    });
     assert.equal(code, 0);
     assert.equal(events.at(-1)?.type, 'cancelled');
     assert.ok(events.filter((e) => e.type === 'batch').length < 10);
@@ -55,7 +56,10 @@ describe('worker process', () => {
   });
 
   it('evaluates a checkpoint', async () => {
-    const { events, code } = await runWorker({ type: 'evaluate', request: { checkpoint: path.join(dir, 'w1'), device: 'cpu', testSize: 300 } });
+    const { events, code } = await runWorker({
+      type: 'evaluate',
+      request: { checkpoint: path.join(dir, 'w1'), device: 'cpu', testSize: 300 },
+    });
     assert.equal(code, 0);
     const last = events.at(-1);
     assert.ok(last?.type === 'evaluation' && last.result.count === 300 && last.result.confusion.length === 10);

@@ -8,10 +8,16 @@ import { listCheckpoints } from '../../src/extension/checkpointList';
 
 function meta(name: string, createdAt: string, accuracy: number): CheckpointMeta {
   return {
-    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, name, createdAt,
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    name,
+    createdAt,
     hyperparameters: { batchSize: 100, epochs: 1, learningRate: 0.01, seed: 42 },
     model: { timesteps: 28, inputSize: 28, units: 2, classes: 10, forgetBias: 1 },
-    weights: [{ name: 'kernel', shape: [30, 8] }, { name: 'bias', shape: [8] }],
+    weights: [
+      { name: 'kernel', shape: [30, 8] },
+      { name: 'bias', shape: [8] },
+    ],
     epochs: [{ epoch: 1, loss: 0.3, accuracy: 0.9, valLoss: 0.2, valAccuracy: 0.95, seconds: 3 }],
     test: { loss: 0.2, accuracy },
     device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
@@ -33,13 +39,17 @@ describe('checkpoint list', () => {
   before(() => {
     weights = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-ckpt-'));
     const ok = (name: string, at: string, acc: number): void =>
-      write(path.join(weights, name), { 'checkpoint.json': JSON.stringify(meta(name, at, acc)), 'weights.bin': Buffer.alloc(WEIGHT_BYTES) });
+      write(path.join(weights, name), {
+        'checkpoint.json': JSON.stringify(meta(name, at, acc)),
+        'weights.bin': Buffer.alloc(WEIGHT_BYTES),
+      });
     ok('older', '2025-01-01T10:00:00.000Z', 0.9);
     ok('newer', '2025-02-01T10:00:00.000Z', 0.97);
     write(path.join(weights, 'bad-json'), { 'checkpoint.json': '{ nope', 'weights.bin': Buffer.alloc(4) });
     write(path.join(weights, 'no-weights'), { 'checkpoint.json': JSON.stringify(meta('no-weights', '2025-03-01T00:00:00Z', 0.5)) });
     write(path.join(weights, 'short-weights'), {
-      'checkpoint.json': JSON.stringify(meta('short-weights', '2025-03-01T00:00:00Z', 0.5)), 'weights.bin': Buffer.alloc(8),
+      'checkpoint.json': JSON.stringify(meta('short-weights', '2025-03-01T00:00:00Z', 0.5)),
+      'weights.bin': Buffer.alloc(8),
     });
     write(path.join(weights, 'empty'), {});
     write(path.join(weights, '.tmp-123-run'), { 'checkpoint.json': '{}' });
@@ -49,9 +59,17 @@ describe('checkpoint list', () => {
 
   it('lists valid checkpoints newest first, then invalid folders with their reasons, skipping dot-folders and files', async () => {
     const entries = await listCheckpoints(weights);
-    assert.deepEqual(entries.map((e) => [e.name, e.valid]), [
-      ['newer', true], ['older', true], ['bad-json', false], ['empty', false], ['no-weights', false], ['short-weights', false],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.valid]),
+      [
+        ['newer', true],
+        ['older', true],
+        ['bad-json', false],
+        ['empty', false],
+        ['no-weights', false],
+        ['short-weights', false],
+      ],
+    );
     const problems = Object.fromEntries(entries.map((e) => [e.name, e.valid ? '' : e.problem]));
     assert.match(problems['bad-json'], /not valid JSON/);
     assert.match(problems.empty, /missing checkpoint\.json/);

@@ -14,16 +14,56 @@ describe('command line', () => {
     if (cmd.kind !== 'train') return;
     assert.deepEqual(
       { ...cmd.config },
-      { units: 128, batchSize: 100, epochs: 2, learningRate: 0.01, seed: 42, trainSize: undefined, testSize: undefined,
-        dataDir: undefined, weightsDir: '/work/weights', runName: 'lstm-20261128-090507', device: 'auto', kernels: 'auto' },
+      {
+        units: 128,
+        batchSize: 100,
+        epochs: 2,
+        learningRate: 0.01,
+        seed: 42,
+        trainSize: undefined,
+        testSize: undefined,
+        dataDir: undefined,
+        weightsDir: '/work/weights',
+        runName: 'lstm-20261128-090507',
+        device: 'auto',
+        kernels: 'auto',
+      },
     );
     assert.equal(cmd.json, false);
   });
 
   it('takes every option', () => {
-    const cmd = parseCommand(['train', '--units', '16', '--batch-size', '50', '--epochs', '3', '--learning-rate', '0.001',
-      '--seed', '7', '--train-size', '500', '--test-size', '200', '--data-dir', 'fashion', '--weights-dir', 'w',
-      '--run-name', 'r1', '--device', 'cpu', '--kernels', 'reference', '--json'], '/p');
+    const cmd = parseCommand(
+      [
+        'train',
+        '--units',
+        '16',
+        '--batch-size',
+        '50',
+        '--epochs',
+        '3',
+        '--learning-rate',
+        '0.001',
+        '--seed',
+        '7',
+        '--train-size',
+        '500',
+        '--test-size',
+        '200',
+        '--data-dir',
+        'fashion',
+        '--weights-dir',
+        'w',
+        '--run-name',
+        'r1',
+        '--device',
+        'cpu',
+        '--kernels',
+        'reference',
+        '--json',
+      ],
+      '/p',
+    );
     assert.equal(cmd.kind, 'train');
     if (cmd.kind !== 'train') return;
     assert.equal(cmd.config.units, 16);
@@ -32,7 +72,11 @@ describe('command line', () => {
     assert.equal(cmd.config.kernels, 'reference');
     assert.equal(cmd.json, true);
     const ev = parseCommand(['evaluate', 'weights/r1', '--test-size', '100'], '/p');
-    assert.deepEqual(ev, { kind: 'evaluate', request: { checkpoint: '/p/weights/r1', dataDir: undefined, testSize: 100, device: 'auto' }, json: false });
+    assert.deepEqual(ev, {
+      kind: 'evaluate',
+      request: { checkpoint: '/p/weights/r1', dataDir: undefined, testSize: 100, device: 'auto' },
+      json: false,
+    });
   });
 
   for (const [args, message] of [
@@ -52,7 +96,10 @@ describe('command line', () => {
     [['evaluate'], /exactly one checkpoint/],
   ] as const) {
     it(`rejects ${JSON.stringify(args)}`, () => {
-      assert.throws(() => parseCommand([...args]), (e: Error) => e instanceof UsageError && message.test(e.message));
+      assert.throws(
+        () => parseCommand([...args]),
+        (e: Error) => e instanceof UsageError && message.test(e.message),
+      );
     });
   }
 
@@ -65,7 +112,10 @@ describe('command line', () => {
 
   it('the usage lists every option of the run options with its default', () => {
     for (const rule of NUMBER_RULES) {
-      assert.match(USAGE, new RegExp(`--${rule.option} [NX] +${rule.summary.replace(/[()]/g, '\\$&')} \\(${rule.zeroMeansAll ? 'all' : rule.default}\\)`));
+      assert.match(
+        USAGE,
+        new RegExp(`--${rule.option} [NX] +${rule.summary.replace(/[()]/g, '\\$&')} \\(${rule.zeroMeansAll ? 'all' : rule.default}\\)`),
+      );
     }
   });
 

@@ -20,8 +20,14 @@ describe('device choice', () => {
   });
 
   it('gpu without a usable GPU is an error that says why', () => {
-    assert.throws(() => chooseDevice('gpu', none), (e: Error) => e instanceof DeviceError && /no CUDA GPU was found/.test(e.message));
-    assert.throws(() => chooseDevice('gpu', gpuOnly), (e: Error) => e instanceof DeviceError && e.message.includes(WHY));
+    assert.throws(
+      () => chooseDevice('gpu', none),
+      (e: Error) => e instanceof DeviceError && /no CUDA GPU was found/.test(e.message),
+    );
+    assert.throws(
+      () => chooseDevice('gpu', gpuOnly),
+      (e: Error) => e instanceof DeviceError && e.message.includes(WHY),
+    );
     assert.deepEqual(chooseDevice('gpu', both), { device: 'gpu' });
   });
 

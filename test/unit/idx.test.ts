@@ -44,7 +44,9 @@ describe('IDX reader on damaged files', () => {
   const testImages = () => fs.readFileSync(path.join(src, 't10k-images-idx3-ubyte'));
   const testLabels = () => fs.readFileSync(path.join(src, 't10k-labels-idx1-ubyte'));
 
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idx-')); });
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idx-'));
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads gzip-compressed files in a user folder (as Fashion-MNIST ships)', async () => {
@@ -57,7 +59,10 @@ describe('IDX reader on damaged files', () => {
       const headerLen = isImages ? 16 : 8;
       const head = Buffer.from(buf.subarray(0, headerLen));
       head.writeUInt32BE(50, 4);
-      fs.writeFileSync(path.join(gzDir, `${name}.gz`), zlib.gzipSync(Buffer.concat([head, buf.subarray(headerLen, headerLen + 50 * (isImages ? 784 : 1))])));
+      fs.writeFileSync(
+        path.join(gzDir, `${name}.gz`),
+        zlib.gzipSync(Buffer.concat([head, buf.subarray(headerLen, headerLen + 50 * (isImages ? 784 : 1))])),
+      );
     }
     fs.writeFileSync(path.join(gzDir, 't10k-images-idx3-ubyte.gz'), zlib.gzipSync(testImages()));
     fs.writeFileSync(path.join(gzDir, 't10k-labels-idx1-ubyte.gz'), zlib.gzipSync(testLabels()));
@@ -71,7 +76,10 @@ describe('IDX reader on damaged files', () => {
   it('names the file when it is truncated', async () => {
     const file = path.join(dir, 'truncated');
     fs.writeFileSync(file, testImages().subarray(0, 5000));
-    await assert.rejects(readIdxImages(file), (e: Error) => e instanceof DatasetError && e.message.includes(file) && /truncated/.test(e.message));
+    await assert.rejects(
+      readIdxImages(file),
+      (e: Error) => e instanceof DatasetError && e.message.includes(file) && /truncated/.test(e.message),
+    );
   });
 
   it('names the file when the header itself is cut short', async () => {

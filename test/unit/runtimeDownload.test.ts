@@ -31,7 +31,10 @@ describe('runtime download', () => {
           res.end(BODY);
           break;
         case '/damaged':
-          res.writeHead(200, { 'content-length': BODY.length, 'x-goog-hash': `md5=${crypto.createHash('md5').update('other').digest('base64')}` });
+          res.writeHead(200, {
+            'content-length': BODY.length,
+            'x-goog-hash': `md5=${crypto.createHash('md5').update('other').digest('base64')}`,
+          });
           res.end(BODY);
           break;
         case '/cut':
@@ -71,7 +74,14 @@ describe('runtime download', () => {
     const dest = path.join(dir, 'ok');
     let total: number | undefined;
     let last = 0;
-    const result = await download(`${base}/file`, dest, { onStart: (t) => { total = t; }, onProgress: (b) => { last = b; } });
+    const result = await download(`${base}/file`, dest, {
+      onStart: (t) => {
+        total = t;
+      },
+      onProgress: (b) => {
+        last = b;
+      },
+    });
     assert.deepEqual(result, { bytes: BODY.length, checked: ['size', 'md5'] });
     assert.equal(total, BODY.length);
     assert.equal(last, BODY.length);

@@ -22,8 +22,13 @@ function recorder(): SetupReporter & { lines: string[]; steps: string[] } {
   return {
     lines,
     steps,
-    log: (line) => { lines.push(line); },
-    step: (title) => { steps.push(title); return { report: () => undefined, end: () => undefined }; },
+    log: (line) => {
+      lines.push(line);
+    },
+    step: (title) => {
+      steps.push(title);
+      return { report: () => undefined, end: () => undefined };
+    },
   };
 }
 
@@ -71,7 +76,9 @@ describe('runtime set-up', () => {
   let n = 0;
   const freshRoot = (): string => path.join(base, `root-${++n}`);
 
-  before(() => { base = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-setup-')); });
+  before(() => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-setup-'));
+  });
   after(() => fs.rmSync(base, { recursive: true, force: true }));
 
   it('tries the sources in order until one works, logs why each failed, and moves the checked runtime into place', async () => {
@@ -89,11 +96,21 @@ describe('runtime set-up', () => {
     assert.equal(manifest?.tensorflow, '2.21.0', 'the version the check read');
     assert.equal(manifest?.tfjsNode, TFJS_NODE_VERSION);
     const log = fs.readFileSync(path.join(root, LOG_FILE), 'utf8');
-    for (const line of ['trying source A', 'source A: the host cannot be found', 'trying source B', 'source B: no TensorFlow installed',
-      'trying source C', 'Checking that TensorFlow loads and runs', 'is set up in']) {
+    for (const line of [
+      'trying source A',
+      'source A: the host cannot be found',
+      'trying source B',
+      'source B: no TensorFlow installed',
+      'trying source C',
+      'Checking that TensorFlow loads and runs',
+      'is set up in',
+    ]) {
       assert.ok(log.includes(line), `the log lacks ${JSON.stringify(line)}`);
     }
-    assert.deepEqual(reporter.lines.filter((l) => l.startsWith('trying')), ['trying source A', 'trying source B', 'trying source C']);
+    assert.deepEqual(
+      reporter.lines.filter((l) => l.startsWith('trying')),
+      ['trying source A', 'trying source B', 'trying source C'],
+    );
   });
 
   it('reuses a runtime that is set up, without trying any source', async () => {
@@ -108,11 +125,20 @@ describe('runtime set-up', () => {
   it('when every source fails: SetupFailed lists each attempt, and nothing is installed', async () => {
     const root = freshRoot();
     const err = await setUpRuntime({
-      root, flavor: 'cpu', probe: probeOk, reporter: recorder(),
+      root,
+      flavor: 'cpu',
+      probe: probeOk,
+      reporter: recorder(),
       sources: [failing('A', 'offline'), failing('B', 'no python')],
-    }).then(() => undefined, (e: unknown) => e);
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof SetupFailed);
-    assert.deepEqual(err.attempts, [{ source: 'A', message: 'offline' }, { source: 'B', message: 'no python' }]);
+    assert.deepEqual(err.attempts, [
+      { source: 'A', message: 'offline' },
+      { source: 'B', message: 'no python' },
+    ]);
     assert.deepEqual(fs.readdirSync(root), [LOG_FILE]);
     assert.equal(findRuntime(root, 'cpu'), undefined);
   });
@@ -125,7 +151,13 @@ describe('runtime set-up', () => {
       if (checks === 1) throw new Error('libtensorflow_cc.so.2: wrong ELF class');
       return probeOk(dir, new AbortController().signal);
     };
-    const installed = await setUpRuntime({ root, flavor: 'cpu', probe, reporter: recorder(), sources: [working('broken'), working('good')] });
+    const installed = await setUpRuntime({
+      root,
+      flavor: 'cpu',
+      probe,
+      reporter: recorder(),
+      sources: [working('broken'), working('good')],
+    });
     assert.equal(installed.manifest.description, "good's TensorFlow");
     assert.match(fs.readFileSync(path.join(root, LOG_FILE), 'utf8'), /broken: libtensorflow_cc\.so\.2: wrong ELF class/);
   });
@@ -134,16 +166,21 @@ describe('runtime set-up', () => {
     const root = freshRoot();
     const controller = new AbortController();
     const slow: RuntimeSource = {
-      kind: 'pip', title: 'slow', neededBytes: 0,
-      install: (dir, ctx) => new Promise((_resolve, reject) => {
-        fs.writeFileSync(path.join(dir, 'partial.so'), 'half');
-        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
-        controller.abort(new SetupCancelled());
-      }),
+      kind: 'pip',
+      title: 'slow',
+      neededBytes: 0,
+      install: (dir, ctx) =>
+        new Promise((_resolve, reject) => {
+          fs.writeFileSync(path.join(dir, 'partial.so'), 'half');
+          ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
+          controller.abort(new SetupCancelled());
+        }),
     };
     const later = working('later');
-    await assert.rejects(setUpRuntime({ root, flavor: 'cpu', probe: probeOk, reporter: recorder(), signal: controller.signal, sources: [slow, later] }),
-      SetupCancelled);
+    await assert.rejects(
+      setUpRuntime({ root, flavor: 'cpu', probe: probeOk, reporter: recorder(), signal: controller.signal, sources: [slow, later] }),
+      SetupCancelled,
+    );
     assert.equal(later.calls, 0, 'no source is tried after a cancel');
     assert.deepEqual(fs.readdirSync(root), [LOG_FILE]);
     assert.match(fs.readFileSync(path.join(root, LOG_FILE), 'utf8'), /cancelled; nothing was installed/);
@@ -175,15 +212,20 @@ describe('runtime set-up', () => {
     fs.mkdirSync(old, { recursive: true });
     fs.mkdirSync(otherFlavour, { recursive: true });
     await setUpRuntime({ root, flavor: 'cpu', probe: probeOk, reporter: recorder(), sources: [working('new')] });
-    assert.ok(!fs.existsSync(old), 'the old version\'s runtime is gone');
-    assert.ok(fs.existsSync(otherFlavour), 'this version\'s other runtimes stay');
-    assert.match(fs.readFileSync(path.join(root, LOG_FILE), 'utf8'), /removing tfjs-node-4\.21\.0-cpu-linux-x64: set up for tfjs-node 4\.21\.0/);
+    assert.ok(!fs.existsSync(old), "the old version's runtime is gone");
+    assert.ok(fs.existsSync(otherFlavour), "this version's other runtimes stay");
+    assert.match(
+      fs.readFileSync(path.join(root, LOG_FILE), 'utf8'),
+      /removing tfjs-node-4\.21\.0-cpu-linux-x64: set up for tfjs-node 4\.21\.0/,
+    );
   });
 
   it('a source that needs more disk than there is is not started', async () => {
     const root = freshRoot();
     const huge = { ...working('huge'), neededBytes: Number.MAX_SAFE_INTEGER };
-    const err = await setUpRuntime({ root, flavor: 'cpu', probe: probeOk, reporter: recorder(), sources: [huge] }).catch((e: SetupFailed) => e);
+    const err = await setUpRuntime({ root, flavor: 'cpu', probe: probeOk, reporter: recorder(), sources: [huge] }).catch(
+      (e: SetupFailed) => e,
+    );
     assert.ok(err instanceof SetupFailed);
     assert.match(err.attempts[0].message, /needs about .* MB free in .*, there are .* MB/);
     assert.equal(huge.calls, 0);
@@ -192,7 +234,10 @@ describe('runtime set-up', () => {
   it('GPU: a GPU build that finds no GPU is not installed, and `auto` then runs on the CPU saying why', async () => {
     const root = freshRoot();
     const err = await setUpRuntime({
-      root, flavor: 'gpu', reporter: recorder(), sources: [working('fake GPU build')],
+      root,
+      flavor: 'gpu',
+      reporter: recorder(),
+      sources: [working('fake GPU build')],
       probe: async () => ({ tensorflow: '2.9.1', gpu: false }),
     }).catch((e: SetupFailed) => e);
     assert.ok(err instanceof SetupFailed);
@@ -204,20 +249,32 @@ describe('runtime set-up', () => {
     assert.ok(decision.warning?.includes('found no GPU it can use'));
     assert.throws(() => chooseDevice('gpu', { gpuBuild: { ready: false, why }, cudaGpuPresent: true }), /found no GPU it can use/);
     // With a GPU the check accepts, the GPU runtime is set up beside the CPU one.
-    const gpu = await setUpRuntime({ root, flavor: 'gpu', reporter: recorder(), sources: [working('fake GPU build')], probe: async () => ({ tensorflow: '2.9.1', gpu: true }) });
+    const gpu = await setUpRuntime({
+      root,
+      flavor: 'gpu',
+      reporter: recorder(),
+      sources: [working('fake GPU build')],
+      probe: async () => ({ tensorflow: '2.9.1', gpu: true }),
+    });
     assert.equal(gpu.dir, path.join(root, runtimeKey('gpu')));
   });
 
   it('on a platform without binaries it says so and tries nothing', async () => {
-    const err = await setUpRuntime({ root: freshRoot(), flavor: 'cpu', probe: probeOk, reporter: recorder(), platform: 'linux', arch: 'arm64' })
-      .catch((e: SetupFailed) => e);
+    const err = await setUpRuntime({
+      root: freshRoot(),
+      flavor: 'cpu',
+      probe: probeOk,
+      reporter: recorder(),
+      platform: 'linux',
+      arch: 'arm64',
+    }).catch((e: SetupFailed) => e);
     assert.ok(err instanceof SetupFailed);
     assert.match(err.message, /no prebuilt binaries for linux-arm64; supported: linux-x64, darwin-x64, win32-x64/);
   });
 });
 
 describe('runtime set-up plan', () => {
-  it('per platform: official binaries first, then a Python TensorFlow and pip\'s wheel where the package ships their addon', () => {
+  it("per platform: official binaries first, then a Python TensorFlow and pip's wheel where the package ships their addon", () => {
     assert.deepEqual(setupPlan('cpu', 'linux', 'x64'), ['official', 'python', 'pip']);
     assert.deepEqual(setupPlan('gpu', 'linux', 'x64'), ['official']);
     assert.deepEqual(setupPlan('cpu', 'darwin', 'x64'), ['official']);
@@ -230,7 +287,7 @@ describe('runtime set-up plan', () => {
     assert.equal(unsupportedReason('cpu', 'linux', 'x64'), undefined);
   });
 
-  it('uses tfjs-node\'s own download addresses and libtensorflow version, and honours its mirror variable', () => {
+  it("uses tfjs-node's own download addresses and libtensorflow version, and honours its mirror variable", () => {
     // tfjs-node's install script reads these; the set-up must fetch exactly what it would.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const constants = require('@tensorflow/tfjs-node/scripts/deps-constants.js') as { LIBTENSORFLOW_VERSION: string };
@@ -243,8 +300,10 @@ describe('runtime set-up plan', () => {
       library: `https://storage.googleapis.com/tensorflow/libtensorflow/libtensorflow-cpu-linux-x86_64-${LIBTENSORFLOW_VERSION}.tar.gz`,
       addon: `${pkg.binary.host}/${remote}CPU-linux-${pkg.version}.tar.gz`,
     });
-    assert.equal(officialUrls('gpu', 'win32', 'x64', 'http://mirror.local/x')?.library,
-      `http://mirror.local/x/tensorflow/libtensorflow/libtensorflow-gpu-windows-x86_64-${LIBTENSORFLOW_VERSION}.zip`);
+    assert.equal(
+      officialUrls('gpu', 'win32', 'x64', 'http://mirror.local/x')?.library,
+      `http://mirror.local/x/tensorflow/libtensorflow/libtensorflow-gpu-windows-x86_64-${LIBTENSORFLOW_VERSION}.zip`,
+    );
     assert.equal(officialUrls('gpu', 'darwin', 'x64'), undefined);
   });
 });

@@ -16,12 +16,16 @@ interface SchemaProperty {
 }
 
 /** package.json's settings schema: what VS Code shows and checks in its settings editor. */
-const SCHEMA = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, SchemaProperty> } };
-}).contributes.configuration.properties;
+const SCHEMA = (
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, SchemaProperty> } };
+  }
+).contributes.configuration.properties;
 
 /** The defaults of package.json's configuration, as VS Code hands them to the extension. */
-const DEFAULTS: Record<string, unknown> = Object.fromEntries(Object.entries(SCHEMA).map(([key, p]) => [key.replace(/^lstmMnist\./, ''), p.default]));
+const DEFAULTS: Record<string, unknown> = Object.fromEntries(
+  Object.entries(SCHEMA).map(([key, p]) => [key.replace(/^lstmMnist\./, ''), p.default]),
+);
 
 function settings(overrides: Record<string, unknown> = {}): (key: string) => unknown {
   const all = { ...DEFAULTS, ...overrides };
@@ -41,14 +45,28 @@ describe('settings', () => {
     assert.deepEqual(r, {
       ok: true,
       value: {
-        units: 128, batchSize: 100, epochs: 2, learningRate: 0.01, seed: 42, trainSize: undefined, testSize: undefined,
-        dataDir: undefined, weightsDir: path.join(ws, 'weights'), runName: 'lstm-x', device: 'auto', kernels: 'auto',
+        units: 128,
+        batchSize: 100,
+        epochs: 2,
+        learningRate: 0.01,
+        seed: 42,
+        trainSize: undefined,
+        testSize: undefined,
+        dataDir: undefined,
+        weightsDir: path.join(ws, 'weights'),
+        runName: 'lstm-x',
+        device: 'auto',
+        kernels: 'auto',
       },
     });
   });
 
   it('resolves sizes and folders', async () => {
-    const r = await readTrainConfig(settings({ trainSize: 500, testSize: 100, dataFolder: 'idx', weightsFolder: 'out/w', device: 'cpu' }), ws, 'r');
+    const r = await readTrainConfig(
+      settings({ trainSize: 500, testSize: 100, dataFolder: 'idx', weightsFolder: 'out/w', device: 'cpu' }),
+      ws,
+      'r',
+    );
     assert.ok(r.ok);
     assert.equal(r.value.trainSize, 500);
     assert.equal(r.value.testSize, 100);
@@ -58,9 +76,20 @@ describe('settings', () => {
   });
 
   it('names every bad setting at once', async () => {
-    const r = await readTrainConfig(settings({
-      units: 0, batchSize: 2.5, epochs: '3', learningRate: -1, seed: -4, trainSize: -1, device: 'tpu', dataFolder: 'nope',
-    }), ws, 'r');
+    const r = await readTrainConfig(
+      settings({
+        units: 0,
+        batchSize: 2.5,
+        epochs: '3',
+        learningRate: -1,
+        seed: -4,
+        trainSize: -1,
+        device: 'tpu',
+        dataFolder: 'nope',
+      }),
+      ws,
+      'r',
+    );
     assert.ok(!r.ok);
     const text = r.problems.map((p) => p.message).join('\n');
     for (const key of ['units', 'batchSize', 'epochs', 'learningRate', 'seed', 'trainSize', 'device', 'dataFolder']) {
@@ -81,7 +110,7 @@ describe('settings', () => {
     assert.deepEqual(r, { ok: true, value: { checkpoint: '/ckpt', dataDir: undefined, testSize: 50, device: 'auto' } });
   });
 
-  it('package.json\'s schema carries the run options\' defaults and limits, so the settings editor and the checks agree', () => {
+  it("package.json's schema carries the run options' defaults and limits, so the settings editor and the checks agree", () => {
     for (const rule of NUMBER_RULES) {
       const p = SCHEMA[`lstmMnist.${rule.setting}`];
       assert.ok(p, `package.json has no lstmMnist.${rule.setting}`);
@@ -104,7 +133,10 @@ describe('settings', () => {
       if (rule.max === undefined) continue;
       const over = await readTrainConfig(settings({ [rule.setting]: rule.max * 2 }), ws, 'r');
       assert.ok(!over.ok);
-      assert.deepEqual(over.problems.map((p) => p.setting), [`lstmMnist.${rule.setting}`]);
+      assert.deepEqual(
+        over.problems.map((p) => p.setting),
+        [`lstmMnist.${rule.setting}`],
+      );
     }
   });
 

@@ -17,7 +17,13 @@ function harness(graceMs = 10_000): { events: TrainingEvent[]; logs: string[]; o
   return {
     events,
     logs,
-    options: { workerPath: FAKE_WORKER, cwd: os.tmpdir(), graceMs, onEvent: (e) => events.push(e), onLog: (l, s) => logs.push(`${s}: ${l}`) },
+    options: {
+      workerPath: FAKE_WORKER,
+      cwd: os.tmpdir(),
+      graceMs,
+      onEvent: (e) => events.push(e),
+      onLog: (l, s) => logs.push(`${s}: ${l}`),
+    },
   };
 }
 
@@ -25,30 +31,40 @@ function harness(graceMs = 10_000): { events: TrainingEvent[]; logs: string[]; o
 const TIMEOUT_MS = 15_000;
 
 describe('worker client', () => {
-  it('streams a job\'s events and ends with its final one', { timeout: TIMEOUT_MS }, async () => {
+  it("streams a job's events and ends with its final one", { timeout: TIMEOUT_MS }, async () => {
     const h = harness();
     const final = await startWorker({ type: 'train', config: config('ok') }, h.options).finished;
     assert.equal(final.type, 'done');
-    assert.deepEqual(h.events.map((e) => e.type), ['started', 'batch', 'done']);
+    assert.deepEqual(
+      h.events.map((e) => e.type),
+      ['started', 'batch', 'done'],
+    );
     assert.ok(h.logs.includes('stdout: loading'));
-    assert.ok(h.logs.some((l) => l.startsWith('client: Ignored an invalid message')), 'an invalid message is logged, not passed on');
+    assert.ok(
+      h.logs.some((l) => l.startsWith('client: Ignored an invalid message')),
+      'an invalid message is logged, not passed on',
+    );
   });
 
-  it('passes on the worker\'s own error', { timeout: TIMEOUT_MS }, async () => {
+  it("passes on the worker's own error", { timeout: TIMEOUT_MS }, async () => {
     const h = harness();
     const final = await startWorker({ type: 'evaluate', request: { checkpoint: '/bad', device: 'cpu' } }, h.options).finished;
     assert.deepEqual(final, { type: 'error', message: '/bad: missing weights.bin' });
   });
 
-  it('turns an exit without a final event into an error with the exit code and the last stderr lines', { timeout: TIMEOUT_MS }, async () => {
-    const h = harness();
-    const final = await startWorker({ type: 'train', config: config('crash') }, h.options).finished;
-    assert.equal(final.type, 'error');
-    assert.ok(final.type === 'error');
-    assert.match(final.message, /exited with code 3/);
-    assert.match(final.message, /about to fail\nSegmentation fault \(pretend\)/);
-    assert.equal(h.events.at(-1), final, 'the made-up error is also reported as the last event');
-  });
+  it(
+    'turns an exit without a final event into an error with the exit code and the last stderr lines',
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const h = harness();
+      const final = await startWorker({ type: 'train', config: config('crash') }, h.options).finished;
+      assert.equal(final.type, 'error');
+      assert.ok(final.type === 'error');
+      assert.match(final.message, /exited with code 3/);
+      assert.match(final.message, /about to fail\nSegmentation fault \(pretend\)/);
+      assert.equal(h.events.at(-1), final, 'the made-up error is also reported as the last event');
+    },
+  );
 
   it('cancels a worker that obeys: it stops by itself, long before the grace period', { timeout: TIMEOUT_MS }, async () => {
     // A grace period longer than the test's timeout: only the worker's own exit can end this job in time.
@@ -57,7 +73,11 @@ describe('worker client', () => {
     await waitFor(() => h.events.length > 0);
     job.cancel();
     assert.deepEqual(await job.finished, { type: 'cancelled' });
-    assert.deepEqual(h.events.map((e) => e.type), ['started', 'cancelled'], 'the worker\'s own cancelled event');
+    assert.deepEqual(
+      h.events.map((e) => e.type),
+      ['started', 'cancelled'],
+      "the worker's own cancelled event",
+    );
     assert.ok(!h.logs.some((l) => /killing the training process/.test(l)), 'it was not killed');
   });
 
@@ -67,7 +87,11 @@ describe('worker client', () => {
     await waitFor(() => h.events.length > 0);
     job.cancel();
     assert.deepEqual(await job.finished, { type: 'cancelled' });
-    assert.deepEqual(h.events.map((e) => e.type), ['started', 'cancelled'], 'the client made up the cancelled event');
+    assert.deepEqual(
+      h.events.map((e) => e.type),
+      ['started', 'cancelled'],
+      'the client made up the cancelled event',
+    );
     assert.ok(h.logs.some((l) => /did not stop within 0\.2 s of being cancelled; killing the training process/.test(l)));
   });
 

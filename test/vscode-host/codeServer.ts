@@ -66,25 +66,47 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
 
   const port = await freePort();
   const output: string[] = [];
-  const child = spawn(process.execPath, [
-    ENTRY, '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--disable-telemetry', '--disable-update-check',
-    ...(opts.disableWorkspaceTrust === false ? [] : ['--disable-workspace-trust']),
-    ...(opts.workspace ? [opts.workspace] : []),
-  ], {
-    // XDG_*: code-server otherwise writes its config and logs into the home folder.
-    env: {
-      ...(opts.env ?? process.env), XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), TMPDIR: tmpdir,
-      // No marketplace: offline its look-ups only fail (getaddrinfo), and tests must not depend on it.
-      EXTENSIONS_GALLERY: '{}',
+  const child = spawn(
+    process.execPath,
+    [
+      ENTRY,
+      '--config',
+      config,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(opts.disableWorkspaceTrust === false ? [] : ['--disable-workspace-trust']),
+      ...(opts.workspace ? [opts.workspace] : []),
+    ],
+    {
+      // XDG_*: code-server otherwise writes its config and logs into the home folder.
+      env: {
+        ...(opts.env ?? process.env),
+        XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+        XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
+        TMPDIR: tmpdir,
+        // No marketplace: offline its look-ups only fail (getaddrinfo), and tests must not depend on it.
+        EXTENSIONS_GALLERY: '{}',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so stop() also ends the extension host and the other children it spawns.
+      detached: true,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so stop() also ends the extension host and the other children it spawns.
-    detached: true,
-  });
+  );
   const keep = (chunk: Buffer): void => {
-    output.push(...chunk.toString().split('\n').filter((l) => l.length > 0));
+    output.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l.length > 0),
+    );
     output.splice(0, Math.max(0, output.length - OUTPUT_LINES_KEPT));
   };
   child.stdout!.on('data', keep);
@@ -132,18 +154,28 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
  * Installs a packaged extension as a user would (`code-server --install-extension X.vsix`) into
  * `extensionsDir`, offline; `env` as for the server that will run it.
  */
-export function installExtension(vsix: string, opts: { extensionsDir: string; userDataDir: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+export function installExtension(
+  vsix: string,
+  opts: { extensionsDir: string; userDataDir: string; env?: NodeJS.ProcessEnv },
+): Promise<string> {
   if (!fs.existsSync(ENTRY)) {
     return Promise.reject(new Error(`code-server is not installed (${ENTRY}); run \`node test/vscode-host/install.js\``));
   }
   fs.mkdirSync(opts.extensionsDir, { recursive: true });
   fs.mkdirSync(opts.userDataDir, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ENTRY, '--install-extension', vsix, '--extensions-dir', opts.extensionsDir,
-      '--user-data-dir', opts.userDataDir], { env: { ...(opts.env ?? process.env), EXTENSIONS_GALLERY: '{}' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [ENTRY, '--install-extension', vsix, '--extensions-dir', opts.extensionsDir, '--user-data-dir', opts.userDataDir],
+      { env: { ...(opts.env ?? process.env), EXTENSIONS_GALLERY: '{}' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
-    child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr!.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`--install-extension exited with ${code}:\n${output}`))));
   });
@@ -163,8 +195,15 @@ export async function launchChromium(overrides: LaunchOptions = {}): Promise<Bro
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       env: { ...process.env, XDG_CONFIG_HOME: tmp, XDG_CACHE_HOME: tmp, TMPDIR: tmp },
       ...overrides,
     });

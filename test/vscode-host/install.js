@@ -11,7 +11,7 @@
 'use strict';
 
 const { spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -33,7 +33,9 @@ function fail(msg) {
 }
 
 function lockHash() {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(here, 'package-lock.json'))).digest('hex');
+  return createHash('sha256')
+    .update(fs.readFileSync(path.join(here, 'package-lock.json')))
+    .digest('hex');
 }
 
 /**
@@ -52,8 +54,10 @@ function requireFiles(needs) {
     missing = missing.filter(([file]) => !fs.existsSync(file));
   }
   if (missing.length > 0) {
-    fail(`missing ${missing.map(([file, pkg]) => `${file} (Debian package ${pkg})`).join(', ')}: ` +
-      `apt-get install -y ${missing.map(([, pkg]) => pkg).join(' ')}`);
+    fail(
+      `missing ${missing.map(([file, pkg]) => `${file} (Debian package ${pkg})`).join(', ')}: ` +
+        `apt-get install -y ${missing.map(([, pkg]) => pkg).join(' ')}`,
+    );
   }
 }
 
@@ -78,7 +82,10 @@ function seedRipgrepCache() {
 
 function main() {
   // The tests drive Chromium; rg is what the ripgrep cache is seeded from.
-  requireFiles([[CHROMIUM, 'chromium'], [RG, 'ripgrep']]);
+  requireFiles([
+    [CHROMIUM, 'chromium'],
+    [RG, 'ripgrep'],
+  ]);
   if (fs.existsSync(entry) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === lockHash()) {
     console.log('[vscode-host] code-server is installed');
     return;

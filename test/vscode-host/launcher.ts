@@ -58,7 +58,10 @@ function formatLog(level: unknown, args: unknown): string {
 async function runTestsInWorkbench(args: LaunchArgs, server: CodeServer, browser: Browser): Promise<number> {
   const page = await browser.newPage();
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the workbench did not report the tests' end within ${TIMEOUT_S} s`)), TIMEOUT_S * 1000);
+    const timer = setTimeout(
+      () => reject(new Error(`the workbench did not report the tests' end within ${TIMEOUT_S} s`)),
+      TIMEOUT_S * 1000,
+    );
     const settle = (fn: () => void): void => {
       clearTimeout(timer);
       fn();
@@ -86,7 +89,9 @@ async function runTestsInWorkbench(args: LaunchArgs, server: CodeServer, browser
 async function main(): Promise<number> {
   const args = parse(process.argv.slice(2));
   if (!args.testsPath || args.devPaths.length === 0) {
-    say('usage: launcher --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [WORKSPACE] [--user-data-dir=DIR] [--extensions-dir=DIR]');
+    say(
+      'usage: launcher --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [WORKSPACE] [--user-data-dir=DIR] [--extensions-dir=DIR]',
+    );
     return 2;
   }
   // runTests forwards Ctrl+C as SIGINT; killTree sends SIGTERM. `on`, not `once`: a second signal
@@ -97,7 +102,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   // Started together (they do not depend on each other); cleanup waits for a start still under way.
   const serverP = startCodeServer({
-    workspace: args.workspace, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir,
+    workspace: args.workspace,
+    userDataDir: args.userDataDir,
+    extensionsDir: args.extensionsDir,
     disableWorkspaceTrust: !process.env[WORKSPACE_TRUST_ENV],
   });
   // Playwright's own SIGINT handler would close the browser and exit before code-server is stopped.
@@ -120,8 +127,14 @@ async function main(): Promise<number> {
     if (server) console.log(`--- code-server output ---\n${server.recentOutput()}`);
     return 1;
   } finally {
-    await browserP.then((b) => b.close(), () => undefined);
-    await serverP.then((s) => s.stop(), () => undefined);
+    await browserP.then(
+      (b) => b.close(),
+      () => undefined,
+    );
+    await serverP.then(
+      (s) => s.stop(),
+      () => undefined,
+    );
   }
 }
 

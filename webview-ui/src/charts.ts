@@ -22,7 +22,12 @@ export interface ChartSpec {
 
 const HEIGHT = 200;
 const FALLBACK: Record<ChartColor, string> = {
-  blue: '#3794ff', orange: '#d18616', green: '#89d185', red: '#f14c4c', purple: '#b180d7', yellow: '#cca700',
+  blue: '#3794ff',
+  orange: '#d18616',
+  green: '#89d185',
+  red: '#f14c4c',
+  purple: '#b180d7',
+  yellow: '#cca700',
 };
 
 function themeColor(variable: string, fallback: string): string {
@@ -33,7 +38,10 @@ export class LineChart {
   private plot: uPlot | undefined;
   private data: uPlot.AlignedData = [[]];
 
-  constructor(private readonly container: HTMLElement, private readonly spec: ChartSpec) {
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly spec: ChartSpec,
+  ) {
     new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: HEIGHT })).observe(container);
   }
 
@@ -60,35 +68,44 @@ export class LineChart {
     const grid = themeColor('--vscode-charts-lines', 'rgba(128,128,128,0.3)');
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (values: uPlot.Axis['values']): uPlot.Axis => ({
-      stroke: fg, font, labelFont: font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, values,
+      stroke: fg,
+      font,
+      labelFont: font,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      values,
     });
     const fmt = this.spec.format;
-    this.plot = new uPlot({
-      title: this.spec.title,
-      width: this.width(),
-      height: HEIGHT,
-      scales: { x: { time: false } },
-      cursor: { drag: { x: false, y: false } },
-      series: [
-        { label: 'epoch', value: (_u, v) => (v == null ? '–' : this.spec.perEpoch ? String(v) : v.toFixed(2)) },
-        ...this.spec.series.map((s): uPlot.Series => ({
-          label: s.label,
-          stroke: themeColor(`--vscode-charts-${s.color}`, FALLBACK[s.color]),
-          width: 1.5,
-          dash: s.dashed ? [6, 4] : undefined,
-          points: { show: this.spec.perEpoch ?? false, size: 6 },
-          value: (_u, v) => (v == null ? '–' : fmt(v)),
-        })),
-      ],
-      axes: [
-        {
-          ...axis((_u, splits) => splits.map((v) => (this.spec.perEpoch ? String(v) : String(+v.toFixed(2))))),
-          label: 'epoch',
-          // Whole epochs only on the per-epoch charts.
-          incrs: this.spec.perEpoch ? [1, 2, 5, 10, 20, 50, 100] : undefined,
-        },
-        { ...axis((_u, splits) => splits.map(fmt)), size: 60 },
-      ],
-    }, this.data, this.container);
+    this.plot = new uPlot(
+      {
+        title: this.spec.title,
+        width: this.width(),
+        height: HEIGHT,
+        scales: { x: { time: false } },
+        cursor: { drag: { x: false, y: false } },
+        series: [
+          { label: 'epoch', value: (_u, v) => (v == null ? '–' : this.spec.perEpoch ? String(v) : v.toFixed(2)) },
+          ...this.spec.series.map((s): uPlot.Series => ({
+            label: s.label,
+            stroke: themeColor(`--vscode-charts-${s.color}`, FALLBACK[s.color]),
+            width: 1.5,
+            dash: s.dashed ? [6, 4] : undefined,
+            points: { show: this.spec.perEpoch ?? false, size: 6 },
+            value: (_u, v) => (v == null ? '–' : fmt(v)),
+          })),
+        ],
+        axes: [
+          {
+            ...axis((_u, splits) => splits.map((v) => (this.spec.perEpoch ? String(v) : String(+v.toFixed(2))))),
+            label: 'epoch',
+            // Whole epochs only on the per-epoch charts.
+            incrs: this.spec.perEpoch ? [1, 2, 5, 10, 20, 50, 100] : undefined,
+          },
+          { ...axis((_u, splits) => splits.map(fmt)), size: 60 },
+        ],
+      },
+      this.data,
+      this.container,
+    );
   }
 }

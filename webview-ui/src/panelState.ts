@@ -3,7 +3,16 @@
 //
 // The state is updated in place: a long run sends thousands of batch events and copying the
 // batch series for each would make a run quadratic. The view reads the state after each update.
-import { type DatasetInfo, type DeviceInfo, type EpochMetrics, type EvaluationResult, runFraction, type TestResult, type TrainConfig, type TrainingEvent } from '../../src/protocol/training';
+import {
+  type DatasetInfo,
+  type DeviceInfo,
+  type EpochMetrics,
+  type EvaluationResult,
+  runFraction,
+  type TestResult,
+  type TrainConfig,
+  type TrainingEvent,
+} from '../../src/protocol/training';
 import type { HostToWebview, LogEntry, PanelJob } from '../../src/protocol/webview';
 
 export const STATE_VERSION = 1;
@@ -147,7 +156,11 @@ function applyTrainingEvent(view: TrainingView, event: TrainingEvent): void {
       view.batches.loss.push(event.loss);
       view.batches.accuracy.push(event.accuracy);
       view.progress = {
-        epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, loss: event.loss, accuracy: event.accuracy,
+        epoch: event.epoch,
+        batch: event.batch,
+        batchesPerEpoch: event.batchesPerEpoch,
+        loss: event.loss,
+        accuracy: event.accuracy,
       };
       return;
     }

@@ -6,16 +6,23 @@ import { h, tint } from './dom';
 import { fixed, percent, seconds } from '../../src/protocol/format';
 
 export function epochTable(epochs: EpochMetrics[], best: number | undefined): HTMLTableElement {
-  const head = h('tr', {}, ...['Epoch', 'train loss', 'train accuracy', 'test loss', 'test accuracy', 'seconds'].map((t) => h('th', {}, t)));
+  const head = h(
+    'tr',
+    {},
+    ...['Epoch', 'train loss', 'train accuracy', 'test loss', 'test accuracy', 'seconds'].map((t) => h('th', {}, t)),
+  );
   const rows = epochs.map((m) => {
     const isBest = m.epoch === best;
-    return h('tr', { className: isBest ? 'best' : undefined, title: isBest ? 'Best test accuracy' : undefined },
+    return h(
+      'tr',
+      { className: isBest ? 'best' : undefined, title: isBest ? 'Best test accuracy' : undefined },
       h('td', {}, isBest ? `★ ${m.epoch}` : String(m.epoch)),
       h('td', {}, fixed(m.loss)),
       h('td', {}, percent(m.accuracy)),
       h('td', {}, fixed(m.valLoss)),
       h('td', {}, percent(m.valAccuracy)),
-      h('td', {}, seconds(m.seconds)));
+      h('td', {}, seconds(m.seconds)),
+    );
   });
   return h('table', { id: 'epochs-table', className: 'metrics' }, h('thead', {}, head), h('tbody', {}, ...rows));
 }
@@ -29,9 +36,12 @@ export function perClassTable(result: EvaluationResult): HTMLTableElement {
     if (worst > 0) tint(td, '--vscode-charts-red', (0.5 * (1 - a)) / worst);
     return td;
   });
-  return h('table', { id: 'per-class-table', className: 'metrics heat' },
+  return h(
+    'table',
+    { id: 'per-class-table', className: 'metrics heat' },
     h('thead', {}, h('tr', {}, h('th', {}, 'Digit'), ...result.perClassAccuracy.map((_, d) => h('th', {}, String(d))))),
-    h('tbody', {}, h('tr', {}, h('th', {}, 'Accuracy'), ...cells)));
+    h('tbody', {}, h('tr', {}, h('th', {}, 'Accuracy'), ...cells)),
+  );
 }
 
 /**
@@ -41,8 +51,12 @@ export function perClassTable(result: EvaluationResult): HTMLTableElement {
 export function confusionTable(result: EvaluationResult): HTMLTableElement {
   const classes = result.confusion.length;
   const digits = Array.from({ length: classes }, (_, d) => d);
-  const head = h('tr', {}, h('th', { className: 'corner', title: 'rows: true digit, columns: predicted digit' }, 'true \\ pred'),
-    ...digits.map((d) => h('th', {}, String(d))));
+  const head = h(
+    'tr',
+    {},
+    h('th', { className: 'corner', title: 'rows: true digit, columns: predicted digit' }, 'true \\ pred'),
+    ...digits.map((d) => h('th', {}, String(d))),
+  );
   const rows = result.confusion.map((row, t) => {
     const total = row.reduce((a, b) => a + b, 0);
     // Off-diagonal shares are small: scale them up so a 2% confusion is visible.

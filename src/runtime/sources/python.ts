@@ -20,7 +20,9 @@ export function runPython(python: string, args: string[], signal: AbortSignal, o
     let stdout = '';
     let stderr = '';
     let pending = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
       if (!onLine) return;
@@ -51,5 +53,12 @@ export async function findPython(signal: AbortSignal, withPip: boolean): Promise
 }
 
 export function lastLine(text: string): string {
-  return text.trim().split(/\r?\n/).filter((l) => l.trim()).at(-1)?.trim() ?? '';
+  return (
+    text
+      .trim()
+      .split(/\r?\n/)
+      .filter((l) => l.trim())
+      .at(-1)
+      ?.trim() ?? ''
+  );
 }

@@ -95,7 +95,10 @@ export const pythonTensorflowSource: RuntimeSource = {
     ctx.reporter.log(`found TensorFlow ${found.version ?? '(version unknown)'} in ${found.folder} (${found.python})`);
     const lib = libraryFolder(dir);
     await fs.promises.mkdir(lib, { recursive: true });
-    const how = await linkOrCopy(PYTHON_LIBRARIES.map((name) => ({ from: path.join(found.folder!, name), to: path.join(lib, name) })), ctx);
+    const how = await linkOrCopy(
+      PYTHON_LIBRARIES.map((name) => ({ from: path.join(found.folder!, name), to: path.join(lib, name) })),
+      ctx,
+    );
     ctx.reporter.log(`${how} ${PYTHON_LIBRARIES.join(' and ')}`);
     await installBundledAddon(dir, ctx);
     linkLibraryAliases(dir);
