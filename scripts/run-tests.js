@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test suite in turn and ends with one line that counts them all:
-// `N passed, N failed`. Suites: unit and training (node's test runner), extension (mocha inside
+// `N passed, N failed`. Suites: lint (ESLint and Prettier), unit and training (node's test runner), extension (mocha inside
 // a real VS Code through @vscode/test-electron), e2e (a user's clicks in Chromium), package (the
 // .vsix, and the installed extension).
 // `node scripts/run-tests.js unit training` runs only those.
@@ -13,6 +13,7 @@ const root = path.resolve(__dirname, '..');
 const out = (p) => path.join(root, 'out', 'test', p);
 
 const SUITES = {
+  lint: [process.execPath, [path.join(root, 'scripts', 'lint.js')]],
   unit: [process.execPath, ['--test', out('unit')]],
   training: [process.execPath, ['--test', out('training')]],
   extension: [process.execPath, [out('runExtensionTests.js')]],

@@ -15,6 +15,9 @@ function isFinalEvent(e: TrainingEvent): e is FinalEvent {
   return FINAL_TYPES.has(e.type);
 }
 
+/** Set to a port: the training processes wait for a debugger there ("Attach to the training process"). */
+const INSPECT_ENV = 'LSTM_MNIST_INSPECT_WORKER';
+
 /** How many stderr lines a crash report quotes. */
 const STDERR_TAIL = 15;
 
@@ -57,7 +60,8 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // The extension host may run with --inspect and the like; the worker must not inherit them.
-    execArgv: [],
+    // A developer asks for a debugger port explicitly (.vscode/launch.json, "Run Extension").
+    execArgv: process.env[INSPECT_ENV] ? [`--inspect=${process.env[INSPECT_ENV]}`] : [],
   });
   const stderrTail: string[] = [];
   let finalEvent: FinalEvent | undefined;
