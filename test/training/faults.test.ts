@@ -14,7 +14,7 @@ import { loadCheckpoint } from '../../src/training/checkpointStore';
 import { loadDataset } from '../../src/training/dataset';
 import { runTraining } from '../../src/training/jobs';
 import { disposeParams } from '../../src/training/model';
-import { checkMemory, estimateRunBytes } from '../../src/training/runPreparation';
+import { checkMemory, estimateRunBytes, prepareWeightsFolder } from '../../src/training/runPreparation';
 import { train } from '../../src/training/trainer';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';
 
@@ -92,6 +92,23 @@ describe('faults of a training run', () => {
       assert.equal((await first.finished).type, 'cancelled');
     }
     assert.deepEqual(fs.readdirSync(weights), [], 'the cancelled run saved nothing and released its name');
+  });
+
+  it('a run name a checkpoint already has is refused before the first batch', async () => {
+    const weights = path.join(dir, 'existing');
+    fs.mkdirSync(path.join(weights, 'kept'), { recursive: true });
+    const r = await run(quickConfig(weights, { runName: 'kept' }));
+    assert.equal(r.batches, 0);
+    assert.ok(r.last?.type === 'error');
+    assert.equal(r.last.message, `The run name "kept" is taken: ${path.join(weights, 'kept')} already exists. Choose another run name.`);
+  });
+
+  it('a disk without room for the checkpoint is refused before the first batch, with the figures', () => {
+    assert.throws(
+      () => prepareWeightsFolder(path.join(dir, 'no-room'), 'huge', 1e15),
+      /^RunPreparationError: The checkpoint could not be saved: it takes 1,000,000,000 MB and the disk of .*no-room has [\d,.]+ MB free\. Nothing was trained\.$/,
+    );
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'no-room')), [], 'no probe file and no reservation left');
   });
 
   it('a model too big for the memory fails before the first batch with the figures', async () => {
