@@ -30,8 +30,8 @@ describe('command-line report', () => {
   it('the epoch table names the test-set columns and marks the best epoch', () => {
     const [head, first, second] = epochTable([epoch(1, 0.97), epoch(2, 0.98)]).split('\n');
     assert.match(head, /^epoch +loss +accuracy +test_loss +test_acc +seconds$/);
-    assert.match(first, /^ +1  /);
-    assert.match(second, /^ +2\*  /);
+    assert.match(first, /^ +1 {2}/);
+    assert.match(second, /^ +2\* {2}/);
   });
 
   it('prints warnings, a diverged run and errors on stderr, and nothing of them on stdout', () => {
