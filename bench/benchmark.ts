@@ -1,14 +1,17 @@
 // `npm run bench`: steady-state time of one training step (forward, backward, Adam; batch 100;
 // the seed model) and of evaluation, for each way of running the model, measured in one run on
-// one machine and reported as ratios to the tf.layers.lstm baseline. `--json` prints one object.
+// one machine and reported as ratios to the tf.layers.lstm baseline; then the profile of one step
+// of the scheduled path (time per op type in a replica, and the coordinator's share), so that what
+// limits it is measured here. `--json` prints one object.
 import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/backend';
 import { loadDataset } from '../src/training/dataset';
-import { FlatAdam } from '../src/training/flatAdam';
-import { disposeParams, initParams, type Kernels, logits, modelSpec, paramList } from '../src/training/model';
-import { type Batch, disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/tensors';
-import { trainStep } from '../src/training/trainer';
+import { disposeParams, initParams, type Kernels, logits, modelSpec } from '../src/training/model';
+import { planReplicas, useReplicaThreads } from '../src/training/replicaPool';
+import type { StepProfile } from '../src/training/replicaProtocol';
+import { ParallelSteps, TapeSteps } from '../src/training/stepRunners';
+import { disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/tensors';
 
 const BATCH = 100;
 const EVAL_EXAMPLES = 2000;
@@ -24,9 +27,9 @@ interface PathResult {
   tensorsAfter: number;
 }
 
-/** Something that trains one batch and evaluates a chunk, returning nothing it leaves behind. */
+/** Something that trains one batch (rows of the training set) and evaluates a chunk, leaving nothing behind. */
 interface Runner {
-  step(batch: Batch): Promise<void> | void;
+  step(rows: Int32Array): Promise<void>;
   evaluate(x: tfn.Tensor3D): void;
   dispose(): void;
 }
@@ -37,7 +40,7 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function layersRunner(tf: Tf): Runner {
+function layersRunner(tf: Tf, train: SplitTensors): Runner {
   const model = tf.sequential({
     layers: [tf.layers.lstm({ units: 128, inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'softmax' })],
   });
@@ -45,11 +48,12 @@ function layersRunner(tf: Tf): Runner {
   // tf.layers wants batch-major input; the transpose is part of what this path costs.
   const batchMajor = (x: tfn.Tensor3D) => tf.transpose(x, [1, 0, 2]);
   return {
-    step: async ({ x, labels }) => {
+    step: async (rows) => {
+      const { x, labels } = gatherBatch(tf, train, rows);
       const xb = batchMajor(x);
       const y = tf.oneHot(labels, 10);
       await model.trainOnBatch(xb, y);
-      tf.dispose([xb, y]);
+      tf.dispose([x, labels, xb, y]);
     },
     evaluate: (x) =>
       tf.tidy(() => {
@@ -62,26 +66,49 @@ function layersRunner(tf: Tf): Runner {
   };
 }
 
-function modelRunner(tf: Tf, kernels: Kernels): Runner {
+function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: Kernels): (x: tfn.Tensor3D) => void {
+  const spec = modelSpec(28, 28, 128);
+  return (x) =>
+    tf.tidy(() => {
+      tf.argMax(logits(tf, params, x, spec, kernels), 1).dataSync();
+    });
+}
+
+/** The trainer's own step on one process's tape (the fused or the reference kernels), reads included. */
+function tapeRunner(tf: Tf, kernels: Kernels, train: SplitTensors): Runner {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
-  const model = { params, spec, kernels };
-  const optimizer = new FlatAdam(tf, paramList(params), 0.01);
+  const steps = new TapeSteps(tf, { params, spec, kernels }, train, 0.01);
   return {
-    // Exactly the trainer's step, loss and accuracy read back included.
-    step: (batch) => {
-      const [loss, hits] = trainStep(tf, model, optimizer, batch);
-      loss.dataSync();
-      hits.dataSync();
-      tf.dispose([loss, hits]);
+    step: async (rows) => {
+      await steps.step(rows);
     },
-    evaluate: (x) =>
-      tf.tidy(() => {
-        tf.argMax(logits(tf, params, x, spec, kernels), 1).dataSync();
-      }),
+    evaluate: evaluator(tf, params, kernels),
     dispose: () => {
+      steps.dispose();
       disposeParams(params);
-      optimizer.dispose();
+    },
+  };
+}
+
+/** The trainer's scheduled step: replica processes, their gradients added, Adam here. */
+async function scheduledRunner(tf: Tf, train: SplitTensors, trainSize: number): Promise<Runner & { steps: ParallelSteps }> {
+  const spec = modelSpec(28, 28, 128);
+  const params = initParams(tf, spec, 42);
+  const steps = await ParallelSteps.start(tf, params, spec, train, { learningRate: 0.01, trainSize }, planReplicas(BATCH));
+  return {
+    steps,
+    step: async (rows) => {
+      await steps.step(rows);
+    },
+    // The scheduled path evaluates with the fused forward pass, in this process.
+    evaluate: (x) => {
+      steps.syncParams();
+      evaluator(tf, params, 'fused')(x);
+    },
+    dispose: () => {
+      steps.dispose();
+      disposeParams(params);
     },
   };
 }
@@ -97,24 +124,23 @@ interface Measured {
 
 /**
  * Runs the paths round-robin: every repetition times each path once, so a burst of load on this
- * shared machine slows all of them alike and the ratios stay meaningful.
+ * shared machine slows all of them alike and the ratios stay meaningful. `beforeDispose` sees the
+ * runners while they still run (for the profile).
  */
 async function measureInterleaved(
   tf: Tf,
-  paths: Array<[string, string, () => Runner]>,
+  paths: Array<[string, string, () => Runner | Promise<Runner>]>,
   data: SplitTensors,
   test: SplitTensors,
   opts: { warmup: number; reps: number; steps: number },
+  beforeDispose: (runners: Runner[]) => Promise<void>,
 ): Promise<{ results: Array<Omit<PathResult, 'trainStepRatio' | 'evalRatio'>>; peakRssMiB: number }> {
-  const batches = Array.from({ length: opts.steps }, (_, i) => {
-    const idx = Int32Array.from({ length: BATCH }, (_, k) => (i * BATCH + k) % data.count);
-    return gatherBatch(tf, data, idx);
-  });
+  const batches = Array.from({ length: opts.steps }, (_, i) => Int32Array.from({ length: BATCH }, (_, k) => (i * BATCH + k) % data.count));
   const chunk = sliceBatch(tf, test, 0, EVAL_EXAMPLES);
   const measured: Measured[] = [];
   for (const [name, description, make] of paths) {
     const tensorsBefore = tf.memory().numTensors;
-    const runner = make();
+    const runner = await make();
     for (let i = 0; i < opts.warmup; i++) await runner.step(batches[i % batches.length]);
     runner.evaluate(chunk.x);
     measured.push({ name, description, runner, stepTimes: [], evalTimes: [], tensorsBefore });
@@ -139,14 +165,35 @@ async function measureInterleaved(
     tensorsBefore: m.tensorsBefore,
     tensorsAfter: 0,
   }));
+  await beforeDispose(measured.map((m) => m.runner));
   // Each path's tensors are counted before it was built and after it is disposed, in reverse
   // order of creation, so a leak shows as after > before.
   for (let i = measured.length - 1; i >= 0; i--) {
     measured[i].runner.dispose();
     results[i].tensorsAfter = tf.memory().numTensors;
   }
-  tf.dispose([chunk.x, chunk.labels, ...batches.flatMap((b) => [b.x, b.labels])]);
+  tf.dispose([chunk.x, chunk.labels]);
   return { results, peakRssMiB: peak / 2 ** 20 };
+}
+
+/** Where one step of the scheduled path goes: the median of `runs` profiled steps. */
+async function profileScheduled(steps: ParallelSteps, rows: Int32Array, runs = 5) {
+  const profiles: Array<{ replica: StepProfile; replicasMs: number; adamMs: number }> = [];
+  for (let i = 0; i < runs; i++) profiles.push(await steps.profiledStep(rows));
+  profiles.sort((a, b) => a.replicasMs - b.replicasMs);
+  const { replica, replicasMs, adamMs } = profiles[Math.floor(runs / 2)];
+  const opsMs = replica.ops.reduce((sum, p) => sum + p.ms, 0);
+  return {
+    replicas: steps.replicas,
+    /** In the first replica: each op type, and what its step spent outside the ops (gathering the rows, copying). */
+    ops: replica.ops,
+    replicaStepMs: replica.stepMs,
+    replicaOtherMs: replica.stepMs - opsMs,
+    /** In this process: from sending the weights to having added every replica's gradient; then Adam. */
+    waitAndAddMs: replicasMs,
+    messagesMs: replicasMs - replica.stepMs,
+    adamMs,
+  };
 }
 
 async function main() {
@@ -155,17 +202,38 @@ async function main() {
   });
   const opts = { reps: Number(values.reps ?? 5), steps: Number(values.steps ?? 10), warmup: Number(values.warmup ?? 5) };
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // As in a training run on the scheduled path: this process's TensorFlow runs a replica's threads
+  // (one each on two cores), for every path alike; the fused path is itself fastest so (README).
+  useReplicaThreads(planReplicas(BATCH));
   const { tf, info } = loadBackend('cpu');
   const data = await loadDataset({ trainSize: BATCH * opts.steps, testSize: EVAL_EXAMPLES });
   const train = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   const test = tensorsFromSplit(tf, data.test, data.rows, data.cols);
-  const paths: Array<[string, string, () => Runner]> = [
-    ['layers-lstm', 'tf.layers.lstm + dense, model.trainOnBatch (baseline)', () => layersRunner(tf)],
-    ['stepwise-basicLSTMCell', 'explicit loop of tf.basicLSTMCell over 28 steps (reference path)', () => modelRunner(tf, 'reference')],
-    ['fused-BlockLSTM', 'the same loop as one native BlockLSTM op, BlockLSTMGrad as its gradient', () => modelRunner(tf, 'fused')],
+  let scheduled: (Runner & { steps: ParallelSteps }) | undefined;
+  const plan = planReplicas(BATCH);
+  const paths: Array<[string, string, () => Runner | Promise<Runner>]> = [
+    ['layers-lstm', 'tf.layers.lstm + dense, model.trainOnBatch (baseline)', () => layersRunner(tf, train)],
+    [
+      'stepwise-basicLSTMCell',
+      'explicit loop of tf.basicLSTMCell over 28 steps (reference path)',
+      () => tapeRunner(tf, 'reference', train),
+    ],
+    ['fused-BlockLSTM', 'the same loop as one native BlockLSTM op, BlockLSTMGrad as its gradient', () => tapeRunner(tf, 'fused', train)],
+    [
+      'scheduled-replicas',
+      `BlockLSTM, a hand-scheduled backward in raw ops, ${plan.replicas} single-threaded replica processes adding their gradients, Adam in JS`,
+      async () => (scheduled = await scheduledRunner(tf, train, BATCH * opts.steps)),
+    ],
   ];
   if (!values.json) process.stderr.write(`measuring ${paths.map((p) => p[0]).join(', ')} (interleaved)...\n`);
-  const { results: raw, peakRssMiB } = await measureInterleaved(tf, paths, train, test, opts);
+  let profile: Awaited<ReturnType<typeof profileScheduled>> | undefined;
+  const { results: raw, peakRssMiB } = await measureInterleaved(tf, paths, train, test, opts, async () => {
+    if (scheduled)
+      profile = await profileScheduled(
+        scheduled.steps,
+        Int32Array.from({ length: BATCH }, (_, k) => k),
+      );
+  });
   disposeSplit(train);
   disposeSplit(test);
   const base = raw[0];
@@ -180,6 +248,7 @@ async function main() {
     batchSize: BATCH,
     settings: opts,
     paths: results,
+    profile,
     memory: { peakRssMiB, tensorsAtEnd: tf.memory().numTensors, bytesAtEnd: tf.memory().numBytes },
   };
   if (values.json) {
@@ -203,6 +272,32 @@ async function main() {
   console.log(
     `\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps; speed-up relative to ${base.name}; backend ${info.backend} (${info.package}); peak RSS ${peakRssMiB.toFixed(0)} MiB`,
   );
+  if (profile) {
+    const fused = results.find((r) => r.name === 'fused-BlockLSTM');
+    const sched = results.find((r) => r.name === 'scheduled-replicas');
+    if (fused && sched) console.log(`scheduled-replicas against fused-BlockLSTM: ${(fused.trainStepMs / sched.trainStepMs).toFixed(2)}x`);
+    console.log(
+      `\nprofile of one scheduled step (median of 5): ${profile.replicas} replicas; in the first, a step of ${profile.replicaStepMs.toFixed(2)} ms:`,
+    );
+    const opRows = [
+      ['op', 'calls', 'ms', 'share'],
+      ...profile.ops.map((p) => [p.op, String(p.calls), p.ms.toFixed(2), `${((100 * p.ms) / profile!.replicaStepMs).toFixed(0)}%`]),
+    ];
+    opRows.push([
+      '(gathering the rows, copying, JS)',
+      '',
+      profile.replicaOtherMs.toFixed(2),
+      `${((100 * profile.replicaOtherMs) / profile.replicaStepMs).toFixed(0)}%`,
+    ]);
+    const w = opRows[0].map((_, c) => Math.max(...opRows.map((row) => row[c].length)));
+    console.log(
+      opRows.map((row) => `  ${row.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join('  ')}`).join('\n'),
+    );
+    console.log(
+      `in this process: ${profile.waitAndAddMs.toFixed(2)} ms from sending the weights to having every gradient added ` +
+        `(${profile.messagesMs.toFixed(2)} ms of it beyond the replica's step: messages, the slower replica, the sum), then Adam ${profile.adamMs.toFixed(2)} ms`,
+    );
+  }
 }
 
 main().catch((e) => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpoint';
 import { CheckpointEntry, listCheckpoints } from './checkpointList';
-import { fixed, localDateTime, percent } from '../protocol/format';
+import { fixed, kernelsText, localDateTime, percent } from '../protocol/format';
 import { SECTION, weightsDirOf, workspaceFolder } from './workspace';
 
 /** `contextValue`s used by the view/item/context menus in package.json. */
@@ -122,7 +122,10 @@ function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
     ['Learning rate', String(hp.learningRate)],
     ['Seed', String(hp.seed)],
     ['Data', `${meta.dataset.name}: ${meta.dataset.trainCount} train, ${meta.dataset.testCount} test`],
-    ['Device', `${String(dev.device).toUpperCase()} · ${dev.backend} (${dev.package})${dev.fusedKernels ? ' · fused kernels' : ''}`],
+    [
+      'Device',
+      `${String(dev.device).toUpperCase()} · ${dev.backend} (${dev.package})${typeof dev.fusedKernels === 'boolean' ? ` · ${kernelsText(dev)}` : ''}`,
+    ],
     ['Training time', `${Math.round(meta.seconds)} s`],
     ['Saved', localDateTime(meta.createdAt)],
   ];

@@ -61,7 +61,8 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // The extension host may run with --inspect and the like; the worker must not inherit them.
     // A developer asks for a debugger port explicitly (.vscode/launch.json, "Run Extension").
-    execArgv: process.env[INSPECT_ENV] ? [`--inspect=${process.env[INSPECT_ENV]}`] : [],
+    // V8's collector on the main thread only, as the replicas run (replicaPool.ts).
+    execArgv: ['--single-threaded-gc', ...(process.env[INSPECT_ENV] ? [`--inspect=${process.env[INSPECT_ENV]}`] : [])],
   });
   const stderrTail: string[] = [];
   let finalEvent: FinalEvent | undefined;

@@ -38,3 +38,10 @@ export function localDateTime(iso: string): string {
 export function baseName(p: string): string {
   return p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 }
+
+/** How a run computed its gradient, for people: "scheduled LSTM kernels, 2 processes". */
+export function kernelsText(device: { fusedKernels: boolean; kernels?: string; replicas?: number }): string {
+  if (device.kernels === 'scheduled')
+    return `scheduled LSTM kernels${device.replicas && device.replicas > 1 ? `, ${device.replicas} processes` : ''}`;
+  return device.fusedKernels ? 'fused LSTM kernels' : 'reference kernels';
+}

@@ -97,7 +97,7 @@ export function numberRule(field: NumberField): NumberRule {
 }
 
 export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'gpu'];
-export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'fused', 'reference'];
+export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'scheduled', 'fused', 'reference'];
 export const DEFAULT_DEVICE: DeviceChoice = 'auto';
 export const DEFAULT_KERNELS: KernelChoice = 'auto';
 /** Relative to the workspace folder (VS Code) or the current folder (CLI). */

@@ -4,8 +4,12 @@
 import { isFiniteNumber, isRecord } from './guards';
 
 export type DeviceChoice = 'auto' | 'cpu' | 'gpu';
-/** `fused`: TensorFlow's native LSTM kernels (tfjs-node only); `reference`: the plain tfjs stepwise loop. */
-export type KernelChoice = 'auto' | 'fused' | 'reference';
+/**
+ * How the gradient is computed: `scheduled`, the hand-scheduled backward in one process per core;
+ * `fused`, TensorFlow's BlockLSTM and BlockLSTMGrad in one process (both tfjs-node only);
+ * `reference`, the plain tfjs stepwise loop. `auto`: scheduled on a CPU, fused on a GPU.
+ */
+export type KernelChoice = 'auto' | 'scheduled' | 'fused' | 'reference';
 
 /** Hyperparameters and run settings; the defaults are the seed notebook's. */
 export interface TrainConfig {
@@ -44,8 +48,12 @@ export interface DeviceInfo {
   package: string;
   /** Where that build came from, e.g. "pip's tensorflow-cpu 2.21.0 wheel, TensorFlow 2.21.0" (absent in older checkpoints). */
   runtime?: string;
-  /** Whether the fused native LSTM kernels are used. */
+  /** Whether TensorFlow's native LSTM ops are used (the scheduled and the fused paths). */
   fusedKernels: boolean;
+  /** The training path (absent in older checkpoints and in evaluations). */
+  kernels?: 'scheduled' | 'fused' | 'reference';
+  /** The scheduled path's processes, one per core. */
+  replicas?: number;
 }
 
 export interface DatasetInfo {

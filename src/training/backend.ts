@@ -78,11 +78,25 @@ export function loadBackend(requested: DeviceChoice): Backend {
   };
 }
 
-/** The kernels a run uses: the fused native ops on tfjs-node unless the reference loop is asked for. */
-export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Backend): Kernels {
-  if (config.kernels === 'fused' && !backend.info.fusedKernels) {
-    throw new Error(`kernels "fused" need the native tensorflow backend; this backend is ${backend.info.backend}`);
+/**
+ * How a run computes its gradient: `scheduled` (the hand-scheduled backward in replica processes,
+ * scheduledGradient.ts), `fused` (BlockLSTM with BlockLSTMGrad as its gradient, in this process),
+ * or `reference` (the stepwise tf.basicLSTMCell loop, any backend).
+ */
+export type TrainingKernels = 'scheduled' | 'fused' | 'reference';
+
+/** The kernels a run uses: on tfjs-node the scheduled path on the CPU (the fused one on a GPU), unless asked otherwise. */
+export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Backend): TrainingKernels {
+  const native = backend.info.backend === 'tensorflow';
+  if ((config.kernels === 'fused' || config.kernels === 'scheduled') && !native) {
+    throw new Error(`kernels "${config.kernels}" need the native tensorflow backend; this backend is ${backend.info.backend}`);
   }
-  if (config.kernels === 'reference') return 'reference';
-  return backend.info.fusedKernels ? 'fused' : 'reference';
+  if (config.kernels === 'reference' || config.kernels === 'fused' || config.kernels === 'scheduled') return config.kernels;
+  if (!native) return 'reference';
+  return backend.info.device === 'gpu' ? 'fused' : 'scheduled';
+}
+
+/** The forward pass of a training path (for evaluation): the scheduled path's is the fused one. */
+export function forwardKernels(kernels: TrainingKernels): Kernels {
+  return kernels === 'reference' ? 'reference' : 'fused';
 }

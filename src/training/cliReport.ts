@@ -1,7 +1,7 @@
 // Text rendering of TrainingEvents for a terminal: a progress bar per epoch, a table of epochs,
 // the evaluation's per-class accuracy and confusion matrix: pure string functions and one
 // printer.
-import { fixed as f4 } from '../protocol/format';
+import { fixed as f4, kernelsText } from '../protocol/format';
 import type { EpochMetrics, EvaluationResult, TrainingEvent } from '../protocol/training';
 
 export function progressBar(done: number, total: number, width = 30): string {
@@ -48,7 +48,7 @@ export class TextReporter {
         this.out.write(
           `Training LSTM(${c.units}) on ${e.dataset.name}: ${e.dataset.trainCount} train / ${e.dataset.testCount} test examples, ` +
             `batch ${c.batchSize}, ${c.epochs} epochs, Adam ${c.learningRate}, seed ${c.seed}\n` +
-            `device ${e.device.device} (${e.device.package}, backend ${e.device.backend}, ${e.device.fusedKernels ? 'fused LSTM kernels' : 'reference kernels'})\n`,
+            `device ${e.device.device} (${e.device.package}, backend ${e.device.backend}, ${kernelsText(e.device)})\n`,
         );
         this.epochStart = Date.now();
         break;

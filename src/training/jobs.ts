@@ -2,12 +2,13 @@
 // backend and data, runs, and reports everything, failures included, as TrainingEvents.
 import { configProblems } from '../protocol/runOptions';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
-import { chooseKernels, loadBackend } from './backend';
+import { chooseKernels, forwardKernels, loadBackend } from './backend';
 import { Cancelled } from './cancellation';
 import { loadCheckpoint } from './checkpointStore';
 import { loadDataset } from './dataset';
 import { evaluate } from './evaluator';
 import { probeBackend } from './probe';
+import { planReplicas, useReplicaThreads } from './replicaPool';
 import { disposeParams } from './model';
 import { tensorsFromSplit, disposeSplit } from './tensors';
 import { type JobHooks, SaveFailed, train } from './trainer';
@@ -36,6 +37,9 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
     // The CLI and the extension check with the same rules; this is for any other sender.
     const problems = configProblems(config, (r) => r.setting);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
+    // The scheduled path (the default on a CPU) computes a share of each batch here too.
+    const kernels = config.kernels ?? 'auto';
+    if (config.device !== 'gpu' && (kernels === 'auto' || kernels === 'scheduled')) useReplicaThreads(planReplicas(config.batchSize));
     const backend = loadBackend(config.device);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
     const data = await loadDataset(config);
@@ -56,7 +60,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
           `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
         );
       }
-      const kernels = chooseKernels({ kernels: 'auto' }, backend);
+      const kernels = forwardKernels(chooseKernels({ kernels: 'auto' }, backend));
       const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
       try {
         const result = await evaluate(tf, params, meta.model, kernels, testSet, hooks.isCancelled);

@@ -1,11 +1,14 @@
 // The set-up's check of a new runtime, run in the training process: one training step of a tiny
-// model on the fused path (BlockLSTM, BlockLSTMGrad, the fused softmax cross-entropy, Adam), so
-// that a runtime is accepted only if it loads and has every native op a real run needs.
+// model on the fused path (BlockLSTM, BlockLSTMGrad, the fused softmax cross-entropy, Adam) and its
+// scheduled gradient (LSTMBlockCellGrad and the rest), so that a runtime is accepted only if it
+// loads and has every native op a real run needs.
 import * as fs from 'node:fs';
 import type { Backend } from './backend';
 import { FlatAdam } from './flatAdam';
 import { disposeParams, initParams, modelSpec, paramList } from './model';
-import { trainStep } from './trainer';
+import { RawOps } from './rawOps';
+import { ScheduledGradient } from './scheduledGradient';
+import { trainStep } from './stepRunners';
 
 export interface Probed {
   tensorflow: string;
@@ -38,8 +41,19 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
     const batch = { x: tf.ones([spec.timesteps, 2, spec.inputSize]) as never, labels: tf.tensor1d([1, 7], 'int32') };
     const [loss, hits] = trainStep(tf, { params, spec, kernels: 'fused' }, optimizer, batch);
     const value = (await loss.data())[0];
-    tf.dispose([loss, hits, batch.x, batch.labels]);
+    tf.dispose([loss, hits]);
     if (!Number.isFinite(value)) throw new Error(`a training step on the new runtime gave a loss of ${value}`);
+    // The scheduled path's ops (LSTMBlockCellGrad, Unpack, Pack, ...), as a replica runs them.
+    const ops = new RawOps(tf);
+    const gradient = new ScheduledGradient(ops, spec);
+    try {
+      const flat = Float32Array.from(paramList(params).flatMap((p) => Array.from(p.dataSync())));
+      const { grad } = gradient.compute(flat, ops.handleOf(batch.x), ops.handleOf(batch.labels), 2, 0.5);
+      if (!grad.every(Number.isFinite)) throw new Error('the scheduled gradient on the new runtime is not finite');
+    } finally {
+      gradient.dispose();
+      tf.dispose([batch.x, batch.labels]);
+    }
   } finally {
     optimizer.dispose();
     disposeParams(params);

@@ -1,58 +1,24 @@
 // The training loop: shuffled batches, Adam, the test set after every epoch, a checkpoint at
 // the end. Reports through TrainingEvents and stops between batches when cancelled. Every batch
 // runs inside tf.tidy, so the tensor count stays flat however long the run.
-import type * as tfn from '@tensorflow/tfjs-node';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, type CheckpointMeta, type ModelSpec } from '../protocol/checkpoint';
 import { percent } from '../protocol/format';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/training';
-import { type Backend, chooseKernels, type Tf } from './backend';
+import { type Backend, chooseKernels, forwardKernels, type TrainingKernels } from './backend';
 import { checkpointBytes, rescueCheckpoint, rescueFolder, saveCheckpoint, type SaveHooks } from './checkpointStore';
 import type { Dataset } from './dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
-import { FlatAdam } from './flatAdam';
-import {
-  correctCount,
-  crossEntropy,
-  disposeParams,
-  initParams,
-  type Kernels,
-  logits,
-  type LstmParams,
-  modelSpec,
-  paramList,
-  weightSpecs,
-} from './model';
+import { disposeParams, initParams, type LstmParams, modelSpec, weightSpecs } from './model';
 import { seededRandom, shuffledIndices } from './random';
 import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from './runPreparation';
-import { type Batch, disposeSplit, gatherBatch, tensorsFromSplit } from './tensors';
+import { planReplicas, type PoolPlan } from './replicaPool';
+import { ParallelSteps, type StepRunner, TapeSteps } from './stepRunners';
+import { disposeSplit, tensorsFromSplit } from './tensors';
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;
   isCancelled(): boolean;
-}
-
-/** What one training step needs besides the batch. */
-export interface StepModel {
-  params: LstmParams;
-  spec: ModelSpec;
-  kernels: Kernels;
-}
-
-/**
- * One step of Adam on a batch. Returns the batch's mean loss and number of correct predictions
- * as scalars for the caller to read and dispose; every other tensor it makes is freed.
- */
-export function trainStep(tf: Tf, model: StepModel, optimizer: FlatAdam, batch: Batch): [tfn.Scalar, tfn.Scalar] {
-  return tf.tidy(() => {
-    let hits: tfn.Scalar | undefined;
-    const loss = optimizer.minimize(() => {
-      const out = logits(tf, model.params, batch.x, model.spec, model.kernels);
-      hits = tf.keep(correctCount(tf, out, batch.labels));
-      return crossEntropy(tf, out, batch.labels, model.kernels);
-    });
-    return [loss, hits as tfn.Scalar];
-  });
 }
 
 export interface TrainOutcome {
@@ -95,11 +61,14 @@ export async function train(
   const started = Date.now();
   const kernels = chooseKernels(config, backend);
   const spec = modelSpec(data.rows, data.cols, config.units);
+  const plan = kernels === 'scheduled' ? planReplicas(config.batchSize) : undefined;
   // Everything that can fail for want of memory or disk fails here, before the first batch.
-  checkMemory(estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count }));
+  // Each replica holds the training images and a share's activations.
+  const perProcess = estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count });
+  checkMemory(perProcess * (plan?.replicas ?? 1));
   const reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(spec));
   try {
-    return await trainReserved(config, backend, data, hooks, { started, kernels, spec }, saveHooks);
+    return await trainReserved(config, backend, data, hooks, { started, kernels, spec, plan }, saveHooks);
   } finally {
     reservation.release();
   }
@@ -110,51 +79,44 @@ async function trainReserved(
   backend: Backend,
   data: Dataset,
   hooks: JobHooks,
-  { started, kernels, spec }: { started: number; kernels: Kernels; spec: ModelSpec },
+  { started, kernels, spec, plan }: { started: number; kernels: TrainingKernels; spec: ModelSpec; plan?: PoolPlan },
   saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const { tf } = backend;
   const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
-  hooks.emit({
-    type: 'started',
-    config,
-    device: { ...backend.info, fusedKernels: kernels === 'fused' },
-    dataset: data.info,
-    batchesPerEpoch,
-  });
+  const device = { ...backend.info, fusedKernels: kernels !== 'reference', kernels, replicas: plan?.replicas };
+  hooks.emit({ type: 'started', config, device, dataset: data.info, batchesPerEpoch });
 
-  const trainSet = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
   const params = initParams(tf, spec, config.seed);
-  const model: StepModel = { params, spec, kernels };
-  const optimizer = new FlatAdam(tf, paramList(params), config.learningRate);
+  const trainSet = tensorsFromSplit(tf, data.train, data.rows, data.cols);
+  let steps: StepRunner | undefined;
   const random = seededRandom(config.seed);
   const epochs: EpochMetrics[] = [];
   const warnings: string[] = [];
   try {
+    steps =
+      kernels === 'scheduled'
+        ? await ParallelSteps.start(tf, params, spec, trainSet, config, plan!)
+        : new TapeSteps(tf, { params, spec, kernels: forwardKernels(kernels) }, trainSet, config.learningRate);
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();
-      const order = shuffledIndices(trainSet.count, random);
+      const order = shuffledIndices(data.train.count, random);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
         await stopIfCancelled(hooks.isCancelled);
         const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
-        const batch = gatherBatch(tf, trainSet, indices);
-        const [loss, hits] = trainStep(tf, model, optimizer, batch);
-        tf.dispose([batch.x, batch.labels]);
-        // Two scalars; the step has already run (tfjs-node executes eagerly), so this read is cheap.
-        const batchLoss = (await loss.data())[0];
-        const batchHits = (await hits.data())[0];
-        tf.dispose([loss, hits]);
-        if (!Number.isFinite(batchLoss)) throw new Diverged(epoch, b + 1, batchLoss);
-        lossSum += batchLoss * indices.length;
-        correct += batchHits;
+        const step = await steps.step(indices);
+        if (!Number.isFinite(step.lossSum)) throw new Diverged(epoch, b + 1, step.lossSum / indices.length);
+        lossSum += step.lossSum;
+        correct += step.correct;
         seen += indices.length;
         hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
       }
-      const val = await evaluate(tf, params, spec, kernels, testSet, hooks.isCancelled);
+      steps.syncParams();
+      const val = await evaluate(tf, params, spec, forwardKernels(kernels), testSet, hooks.isCancelled);
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / seen,
@@ -195,7 +157,7 @@ async function trainReserved(
       weights: weightSpecs(spec),
       epochs,
       test,
-      device: { ...backend.info, fusedKernels: kernels === 'fused' },
+      device,
       dataset: data.info,
       seconds,
       ...(warnings.length > 0 ? { warnings } : {}),
@@ -220,8 +182,8 @@ async function trainReserved(
     hooks.emit({ type: 'cancelled' });
     return { status: 'cancelled' };
   } finally {
+    steps?.dispose();
     disposeParams(params);
-    optimizer.dispose();
     disposeSplit(trainSet);
     disposeSplit(testSet);
   }

@@ -90,7 +90,7 @@ describe('command line', () => {
     [['train', '--units', '1000000'], /^--units must be a whole number from 1 to 4096 \(got "1000000"\)$/],
     [['train', '--train-size=-5'], /^--train-size must be a whole number of at least 0 \(0 = all\)/],
     [['train', '--device', 'tpu'], /^--device must be one of auto, cpu, gpu \(it is "tpu"\)$/],
-    [['train', '--kernels', 'fast'], /^--kernels must be one of auto, fused, reference/],
+    [['train', '--kernels', 'fast'], /^--kernels must be one of auto, scheduled, fused, reference/],
     [['train', '--run-name', '../escape'], /^--run-name must be up to 100 letters/],
     [['train', '--bogus'], /Unknown option '--bogus'/],
     [['evaluate'], /exactly one checkpoint/],
