@@ -8,7 +8,7 @@ import type { DatasetInfo, DeviceInfo } from '../../src/protocol/training';
 import type { PanelCommand } from '../../src/protocol/webview';
 import { LineChart } from './charts';
 import { fill, h } from './dom';
-import { baseName, fixed, percent, seconds } from '../../src/protocol/format';
+import { baseName, fixed, kernelsText, percent, seconds } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
 import { confusionTable, epochTable, perClassTable } from './tables';
 
@@ -227,7 +227,7 @@ function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo | undef
     'p',
     { className: 'device' },
     badge,
-    ` ${device.backend} backend (${device.package})${device.fusedKernels ? ' · fused LSTM kernels' : ''}`,
+    ` ${device.backend} backend (${device.package}) · ${kernelsText(device)}`,
     device.runtime && h('span', { id: 'runtime' }, ` · TensorFlow from ${device.runtime}`),
     dataset && ` · ${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount} train, ` : ''}${dataset.testCount} test images`,
   );
