@@ -19,6 +19,7 @@ import {
   panel,
   percent,
   quickPick,
+  reportFailure,
   root,
   screenshot,
   startWorkbench,
@@ -182,16 +183,7 @@ test(
       assert.match((await doc.locator('#evaluation h2').textContent()) ?? '', new RegExp(`Evaluation of ${runName}`));
       await screenshot(page, '5-after-reload.png');
     } catch (err) {
-      const shot = path.join(os.tmpdir(), 'lstm-mnist-e2e-failure.png');
-      if (
-        page &&
-        (await page.screenshot({ path: shot }).then(
-          () => true,
-          () => false,
-        ))
-      )
-        console.error(`the page when it failed: ${shot}`);
-      if (server) console.error(`--- code-server output ---\n${server.recentOutput()}`);
+      await reportFailure(page, server, 'e2e');
       throw err;
     } finally {
       await browser?.close().catch(() => undefined);

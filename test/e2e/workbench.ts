@@ -1,6 +1,7 @@
 // What the browser tests do in code-server's workbench, shared by them: the Command Palette,
 // the training panel's document, notifications, screenshots, and a fresh user profile.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { type CodeServer, type CodeServerOptions, launchChromium, startCodeServer } from '../vscode-host/codeServer';
@@ -85,4 +86,17 @@ export async function openWindow(browser: Browser, url: string, timeoutMs: numbe
   await page.goto(url);
   await activityBarEntry(page).waitFor({ state: 'visible' });
   return page;
+}
+
+/** What a failed browser test leaves for the reader: a screenshot of the page and code-server's last output. */
+export async function reportFailure(page: Page | undefined, server: CodeServer | undefined, name: string): Promise<void> {
+  const shot = path.join(os.tmpdir(), `lstm-mnist-${name}-failure.png`);
+  const saved = page
+    ? await page.screenshot({ path: shot }).then(
+        () => true,
+        () => false,
+      )
+    : false;
+  if (saved) console.error(`the page when it failed: ${shot}`);
+  if (server) console.error(`--- code-server output ---\n${server.recentOutput()}`);
 }

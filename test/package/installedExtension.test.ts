@@ -19,6 +19,7 @@ import {
   openWindow,
   panel,
   quickPick,
+  reportFailure,
   screenshot,
   startWorkbench,
   toast,
@@ -200,17 +201,8 @@ test(
       assert.equal(await toast(second, 'Setting up TensorFlow').count(), 0);
       assert.equal(fs.readdirSync(path.join(workspace, 'weights')).length, 2, 'the second run saved its checkpoint');
     } catch (err) {
-      const shot = path.join(os.tmpdir(), 'lstm-mnist-installed-failure.png');
-      if (
-        page &&
-        (await page.screenshot({ path: shot }).then(
-          () => true,
-          () => false,
-        ))
-      )
-        console.error(`the page when it failed: ${shot}`);
       if (fs.existsSync(setupLog)) console.error(`--- setup.log ---\n${fs.readFileSync(setupLog, 'utf8')}`);
-      if (server) console.error(`--- code-server output ---\n${server.recentOutput()}`);
+      await reportFailure(page, server, 'installed');
       throw err;
     } finally {
       await browser?.close().catch(() => undefined);
