@@ -1,7 +1,7 @@
 // Three bundles: the extension host (small, never loads TensorFlow), the training process
-// (CLI, forked worker and benchmark, with TensorFlow.js bundled and its native addon loaded from
-// the runtime folder),
-// and the webview UI for the browser.
+// (forked worker, replicas and benchmark, with TensorFlow.js bundled and its native addon loaded
+// from the runtime folder; the CLI, which runs the worker, is built with them), and the webview
+// UI for the browser.
 'use strict';
 const path = require('node:path');
 const webpack = require('webpack');
@@ -43,7 +43,7 @@ module.exports = [
     ...nodeBase,
     name: 'training',
     entry: {
-      'training/cli': './src/training/cli.ts',
+      'cli/cli': './src/cli/cli.ts',
       'training/worker': './src/training/worker.ts',
       'training/replica': './src/training/replica.ts',
       'training/bench': './bench/benchmark.ts',

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpoint';
 import { CheckpointEntry, listCheckpoints } from './checkpointList';
-import { fixed, kernelsText, localDateTime, percent } from '../protocol/format';
+import { fixed, kernelsText, localDateTime, percent, plural } from '../protocol/format';
 import { SECTION, weightsDirOf, workspaceFolder } from './workspace';
 
 /** `contextValue`s used by the view/item/context menus in package.json. */
@@ -141,8 +141,4 @@ function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
 /** Values come from files on disk; keep them from being read as Markdown or table syntax. */
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -11,7 +11,7 @@ import { followJob } from './jobProgress';
 import type { CommandDeps } from './commandDeps';
 import { offerRunningJob, showJobError, showSettingsProblems } from './notifications';
 import { readEvaluateRequest } from './settings';
-import type { FinalEvent } from './workerClient';
+import type { FinalEvent } from '../client/workerClient';
 import { settingsOf, untrustedMessage, weightsDirOf, workspaceFolder } from './workspace';
 
 export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promise<EvaluateResult> {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { TrainingEvent } from '../protocol/training';
 import type { ActiveJob, JobRunner } from './jobRunner';
 import { Throttle } from './throttle';
-import type { FinalEvent } from './workerClient';
+import type { FinalEvent } from '../client/workerClient';
 
 const PROGRESS_INTERVAL_MS = 150;
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { EvaluateRequest, TrainConfig, TrainingEvent } from '../protocol/training';
 import type { LogEntry, PanelJob } from '../protocol/webview';
 import { SessionLog } from './sessionLog';
-import { FinalEvent, startWorker } from './workerClient';
+import { FinalEvent, startWorker } from '../client/workerClient';
 
 export type JobRequest = { kind: 'train'; config: TrainConfig } | { kind: 'evaluate'; request: EvaluateRequest };
 

@@ -3,7 +3,7 @@
 // is never moved into place. Free of `vscode`, like the worker client it uses.
 import { RUNTIME_ENV } from '../protocol/runtime';
 import type { ProbeRuntime } from '../runtime/setup';
-import { startWorker } from './workerClient';
+import { startWorker } from '../client/workerClient';
 
 /** A check that forks `workerPath` on the runtime; `onLog` gets what the process prints. */
 export function workerProbe(workerPath: string, onLog: (line: string) => void): ProbeRuntime {

@@ -11,7 +11,7 @@ import type { CommandDeps } from './commandDeps';
 import { offerRunningJob, showJobError, showSettingsProblems } from './notifications';
 import { defaultRunName } from '../protocol/runOptions';
 import { readTrainConfig } from './settings';
-import type { FinalEvent } from './workerClient';
+import type { FinalEvent } from '../client/workerClient';
 import { requireWorkspaceFolder, settingsOf, untrustedMessage } from './workspace';
 
 /** Whether a run began (the panel's Train button replies then) and what it ends with. */

@@ -12,6 +12,11 @@ export function fixed(value: number, digits = 4): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
+/** "1 epoch", "2 epochs", "1,000 images" (words whose plural takes an s). */
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** "12.3 s", "2 min 5 s". */
 export function seconds(s: number): string {
   if (!Number.isFinite(s)) return String(s);

@@ -35,7 +35,10 @@ export interface EvaluateRequest {
   /** A checkpoint folder. */
   checkpoint: string;
   dataDir?: string;
+  /** The first N test images; undefined = all, or see testSizeFromCheckpoint. */
   testSize?: number;
+  /** Without testSize: the test size the checkpoint's run used (all if it used all). The CLI's default. */
+  testSizeFromCheckpoint?: boolean;
   device: DeviceChoice;
 }
 
@@ -92,7 +95,15 @@ export type TrainingEvent =
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'done'; test: TestResult; checkpoint: string; seconds: number }
-  | { type: 'evaluation'; checkpoint: string; device: DeviceInfo; dataset: DatasetInfo; result: EvaluationResult }
+  | {
+      type: 'evaluation';
+      checkpoint: string;
+      device: DeviceInfo;
+      dataset: DatasetInfo;
+      result: EvaluationResult;
+      /** The test size the checkpoint's run was tested on, when it was not all: why the two accuracies may differ. */
+      runTestSize?: number;
+    }
   /** The answer to `probe`: the runtime loaded and ran a training step. */
   | { type: 'probed'; tensorflow: string; gpu: boolean; loaded?: string[] }
   /**

@@ -1,5 +1,5 @@
-// The two jobs of the training process, shared by the CLI and the forked worker: each loads the
-// backend and data, runs, and reports everything, failures included, as TrainingEvents.
+// The jobs of the training process (the worker runs them for the extension and the CLI): each
+// loads the backend and data, runs, and reports everything, failures included, as TrainingEvents.
 import { configProblems } from '../protocol/runOptions';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
 import { chooseKernels, forwardKernels, loadBackend } from './backend';
@@ -54,7 +54,9 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
     const { tf } = backend;
     const { meta, params } = await loadCheckpoint(tf, request.checkpoint);
     try {
-      const data = await loadDataset({ dataDir: request.dataDir, testSize: request.testSize, testOnly: true });
+      const runTestSize = meta.hyperparameters.testSize;
+      const testSize = request.testSize ?? (request.testSizeFromCheckpoint ? runTestSize : undefined);
+      const data = await loadDataset({ dataDir: request.dataDir, testSize, testOnly: true });
       if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
         throw new Error(
           `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
@@ -70,6 +72,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
           device: { ...backend.info, fusedKernels: kernels === 'fused' },
           dataset: data.info,
           result,
+          runTestSize,
         });
       } finally {
         disposeSplit(testSet);

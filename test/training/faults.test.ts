@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readCheckpointMeta, reservationFile } from '../../src/protocol/checkpoint';
 import type { TrainingEvent } from '../../src/protocol/training';
-import { startWorker } from '../../src/extension/workerClient';
+import { startWorker } from '../../src/client/workerClient';
 import { loadCheckpoint } from '../../src/training/checkpointStore';
 import { loadDataset } from '../../src/training/dataset';
 import { runTraining } from '../../src/training/jobs';

@@ -19,7 +19,7 @@ import * as tar from 'tar';
 import { readCheckpointMeta } from '../../src/protocol/checkpoint';
 import { libraryFolder, RUNTIME_ENV, TFJS_NODE_VERSION } from '../../src/protocol/runtime';
 import { workerProbe } from '../../src/extension/runtimeProbe';
-import { startWorker } from '../../src/extension/workerClient';
+import { startWorker } from '../../src/client/workerClient';
 import { LIBTENSORFLOW_VERSION } from '../../src/runtime/platforms';
 import { type InstalledRuntime } from '../../src/runtime/runtimeStore';
 import { SOURCES, setUpRuntime } from '../../src/runtime/setup';

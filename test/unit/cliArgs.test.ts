@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { NUMBER_RULES } from '../../src/protocol/runOptions';
-import { parseCommand, UsageError, USAGE } from '../../src/training/cliArgs';
+import { parseCommand, UsageError, USAGE } from '../../src/cli/args';
 
-const CLI = path.resolve(__dirname, '../../src/training/cli.js');
+const CLI = path.resolve(__dirname, '../../src/cli/cli.js');
 
 describe('command line', () => {
   it('defaults to the seed hyperparameters and a dated run name in ./weights', () => {
@@ -29,7 +29,7 @@ describe('command line', () => {
         kernels: 'auto',
       },
     );
-    assert.equal(cmd.json, false);
+    assert.deepEqual(cmd.output, { json: false, verbose: false });
   });
 
   it('takes every option', () => {
@@ -70,13 +70,40 @@ describe('command line', () => {
     assert.equal(cmd.config.dataDir, '/p/fashion');
     assert.equal(cmd.config.weightsDir, '/p/w');
     assert.equal(cmd.config.kernels, 'reference');
-    assert.equal(cmd.json, true);
-    const ev = parseCommand(['evaluate', 'weights/r1', '--test-size', '100'], '/p');
+    assert.deepEqual(cmd.output, { json: true, verbose: false });
+    const ev = parseCommand(['evaluate', 'weights/r1', '--test-size', '100', '--verbose'], '/p');
     assert.deepEqual(ev, {
       kind: 'evaluate',
-      request: { checkpoint: '/p/weights/r1', dataDir: undefined, testSize: 100, device: 'auto' },
-      json: false,
+      request: { checkpoint: '/p/weights/r1', dataDir: undefined, testSize: 100, testSizeFromCheckpoint: false, device: 'auto' },
+      output: { json: false, verbose: true },
     });
+  });
+
+  it("evaluates on the checkpoint's own test size unless told; --test-size 0 means all", () => {
+    const own = parseCommand(['evaluate', 'w/r1'], '/p');
+    assert.ok(own.kind === 'evaluate');
+    assert.equal(own.request.testSize, undefined);
+    assert.equal(own.request.testSizeFromCheckpoint, true);
+    const all = parseCommand(['evaluate', 'w/r1', '--test-size', '0'], '/p');
+    assert.ok(all.kind === 'evaluate');
+    assert.equal(all.request.testSize, undefined);
+    assert.equal(all.request.testSizeFromCheckpoint, false);
+  });
+
+  it('reads a negative number after an option as its value, for the option to judge', () => {
+    for (const [option, value, rule] of [
+      ['--epochs', '-3', /^--epochs must be a whole number from 1 to 1000 \(got "-3"\)$/],
+      ['--learning-rate', '-0.5', /^--learning-rate must be a number above 0 and at most 10 \(got "-0\.5"\)$/],
+      ['--seed', '-1e3', /^--seed must be a whole number from 0 to 2147483647 \(got "-1e3"\)$/],
+    ] as const) {
+      assert.throws(
+        () => parseCommand(['train', option, value]),
+        (e: Error) => e instanceof UsageError && rule.test(e.message),
+        `${option} ${value}`,
+      );
+    }
+    // A dash that is not a number is still an option: a missing value is said so.
+    assert.throws(() => parseCommand(['train', '--epochs', '--json']), /argument is ambiguous|argument missing/);
   });
 
   for (const [args, message] of [
@@ -119,11 +146,16 @@ describe('command line', () => {
     }
   });
 
-  it('prints the usage and exits with 2 on bad arguments, 0 on --help', () => {
-    const bad = spawnSync(process.execPath, [CLI, 'train', '--epochs', 'x'], { encoding: 'utf8' });
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /error: --epochs must be a whole number from 1 to 1000 \(got "x"\)/);
-    assert.match(bad.stderr, /Usage:/);
+  it('says what is wrong and where the options are, exit code 2, on bad arguments; the usage and 0 on --help', () => {
+    for (const epochs of ['x', '-3']) {
+      const bad = spawnSync(process.execPath, [CLI, 'train', '--epochs', epochs], { encoding: 'utf8' });
+      assert.equal(bad.status, 2);
+      assert.equal(
+        bad.stderr,
+        `error: --epochs must be a whole number from 1 to 1000 (got "${epochs}")\n(npm run train -- --help lists the options)\n`,
+      );
+      assert.equal(bad.stdout, '');
+    }
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /npm run evaluate -- <checkpoint>/);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { TrainConfig, TrainingEvent } from '../../src/protocol/training';
-import { WorkerOptions, startWorker } from '../../src/extension/workerClient';
+import { WorkerOptions, startWorker } from '../../src/client/workerClient';
 
 const FAKE_WORKER = path.resolve(__dirname, '../../../test/fixtures/fake-worker.js');
 

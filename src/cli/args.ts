@@ -1,7 +1,7 @@
 // Command-line parsing for `train` and `evaluate` (node's util.parseArgs: no dependency, and
 // commander 15 needs a newer Node). The options, their rules and defaults are the run options'
 // (src/protocol/runOptions.ts), named `--<option>` here. Bad input throws UsageError, which the
-// CLI turns into the usage text and exit code 2.
+// CLI prints with a pointer to --help, exit code 2.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -38,11 +38,26 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('--device D')}${DEVICE_CHOICES.join('|')} (${DEFAULT_DEVICE})
   ${pad('--kernels K')}${KERNEL_CHOICES.join('|')}: fused native LSTM ops or the plain tfjs loop (${DEFAULT_KERNELS})
   ${pad('--json')}print events as JSON lines instead of text
-Evaluation options: --data-dir, --test-size, --device, --json
+  ${pad('--verbose')}also print TensorFlow's own log lines
+Evaluation options: --data-dir, --device, --json, --verbose, and
+  ${pad('--test-size N')}the first N test images (the checkpoint's own test size; 0 = all)
   -h, --help           show this help`;
 
+/** Where a bad command line sends people, rather than the whole usage text. */
+export const HELP_HINT = 'npm run train -- --help lists the options';
+
+/** How the job's output is shown. */
+export interface Output {
+  /** JSON lines of events instead of text. */
+  json: boolean;
+  /** TensorFlow's own log lines too. */
+  verbose: boolean;
+}
+
 export type Command =
-  { kind: 'help' } | { kind: 'train'; config: TrainConfig; json: boolean } | { kind: 'evaluate'; request: EvaluateRequest; json: boolean };
+  | { kind: 'help' }
+  | { kind: 'train'; config: TrainConfig; output: Output }
+  | { kind: 'evaluate'; request: EvaluateRequest; output: Output };
 
 const OPTIONS = {
   ...Object.fromEntries(NUMBER_RULES.map((r) => [r.option, { type: 'string' }])),
@@ -52,8 +67,29 @@ const OPTIONS = {
   device: { type: 'string' },
   kernels: { type: 'string' },
   json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+/**
+ * `--epochs -3` as `--epochs=-3`: parseArgs takes a value that starts with a dash for an option
+ * and refuses it as "ambiguous"; a negative number is a value, which the option's rule then judges.
+ */
+function negativeValuesJoined(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([\w-]+)$/.exec(argv[i])?.[1];
+    const next = argv[i + 1];
+    const takesValue = name !== undefined && (OPTIONS as Record<string, { type: string }>)[name]?.type === 'string';
+    if (takesValue && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -77,7 +113,7 @@ function choice<T extends string>(option: string, choices: readonly T[], fallbac
 export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date()): Command {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: negativeValuesJoined(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -86,7 +122,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
   if (v.help) return { kind: 'help' };
   const [command, ...rest] = positionals;
   const device = choice<DeviceChoice>('device', DEVICE_CHOICES, DEFAULT_DEVICE, v);
-  const json = Boolean(v.json);
+  const output: Output = { json: Boolean(v.json), verbose: Boolean(v.verbose) };
   const dataDir = typeof v['data-dir'] === 'string' ? path.resolve(cwd, v['data-dir']) : undefined;
   if (command === 'train') {
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
@@ -101,12 +137,21 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
     };
     const problems = configProblems(config, CLI_NAME);
     if (problems.length) throw new UsageError(problems.join('\n'));
-    return { kind: 'train', config, json };
+    return { kind: 'train', config, output };
   }
   if (command === 'evaluate') {
     if (rest.length !== 1) throw new UsageError('evaluate needs exactly one checkpoint folder');
-    const testSize = num(numberRule('testSize'), v);
-    return { kind: 'evaluate', request: { checkpoint: path.resolve(cwd, rest[0]), dataDir, testSize, device }, json };
+    // Without --test-size, the images the checkpoint's run was tested on, so the two agree.
+    const fromCheckpoint = v['test-size'] === undefined;
+    const testSize = fromCheckpoint ? undefined : num(numberRule('testSize'), v);
+    const request: EvaluateRequest = {
+      checkpoint: path.resolve(cwd, rest[0]),
+      dataDir,
+      testSize,
+      testSizeFromCheckpoint: fromCheckpoint,
+      device,
+    };
+    return { kind: 'evaluate', request, output };
   }
   throw new UsageError(command === undefined ? 'missing command: train or evaluate' : `unknown command "${command}"`);
 }

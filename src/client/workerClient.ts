@@ -1,11 +1,12 @@
 // Runs one job in the forked training process and turns whatever happens to it into exactly
 // one final event: the worker's own (`done`, `evaluation`, `cancelled`, `error`), or an `error`
-// made up here when the process crashed or could not start. Free of `vscode` so it can be
-// tested with a fake worker under plain Node.
+// made up here when the process crashed or could not start. Free of `vscode`: the extension and
+// the CLI both run their jobs through it, and it is tested with a fake worker under plain Node.
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import { seconds } from '../protocol/format';
 import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
+import { isNativeLogNoise } from './nativeLog';
 
 export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'probed' | 'diverged' | 'cancelled' | 'error' }>;
 
@@ -33,6 +34,11 @@ export interface WorkerOptions {
   onLog(line: string, stream: 'stdout' | 'stderr' | 'client'): void;
   /** How long the process gets to exit after `cancel` (or after its final event) before it is killed. */
   graceMs?: number;
+  /**
+   * Starts the process in a process group of its own, so that a terminal's Ctrl-C reaches only
+   * the caller, which cancels the job (the CLI); the process still ends when the caller does.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface WorkerJob {
@@ -59,6 +65,7 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: options.ownProcessGroup ?? false,
     // The extension host may run with --inspect and the like; the worker must not inherit them.
     // A developer asks for a debugger port explicitly (.vscode/launch.json, "Run Extension").
     // V8's collector on the main thread only, as the replicas run (replicaPool.ts).
@@ -79,8 +86,10 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
 
   pipeLines(child, 'stdout', (line) => options.onLog(line, 'stdout'));
   pipeLines(child, 'stderr', (line) => {
-    stderrTail.push(line);
-    if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+    if (!isNativeLogNoise(line)) {
+      stderrTail.push(line);
+      if (stderrTail.length > STDERR_TAIL) stderrTail.shift();
+    }
     options.onLog(line, 'stderr');
   });
 

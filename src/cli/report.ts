@@ -1,0 +1,176 @@
+// Text rendering of TrainingEvents for a terminal: a progress line redrawn in place (fitted to
+// the terminal's width, with the time left), a line per epoch, a table of epochs with the best
+// one marked and the mark explained, the evaluation's per-digit accuracy and confusion matrix.
+// Accuracies are percentages, as in the panel (src/protocol/format.ts).
+import { fixed, kernelsText, percent, plural, seconds } from '../protocol/format';
+import { type EpochMetrics, type EvaluationResult, runFraction, type TrainingEvent } from '../protocol/training';
+import { progressLine } from './progressLine';
+
+/** What the reporter writes to: a terminal (isTTY, columns) or a pipe. */
+export interface TextOut {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** Without a terminal's width: what most terminals start with. */
+const DEFAULT_COLUMNS = 80;
+/** The time left is guessed from this much of the run and time at least; before, it would be a guess. */
+const ETA_AFTER_FRACTION = 0.02;
+const ETA_AFTER_MS = 1000;
+const BEST_MARK = '*';
+
+export function epochTable(epochs: EpochMetrics[]): string {
+  // One epoch is not "best" of anything: the mark appears from two on.
+  const best = epochs.length > 1 ? epochs.reduce((b, e) => (e.valAccuracy > b.valAccuracy ? e : b), epochs[0]) : undefined;
+  // The seed notebook validates on the test set after each epoch: the columns say so.
+  const rows = [['epoch', 'loss', 'accuracy', 'test loss', 'test accuracy', 'seconds']];
+  for (const e of epochs) {
+    rows.push([
+      `${e.epoch}${e === best ? BEST_MARK : ''}`,
+      fixed(e.loss),
+      percent(e.accuracy),
+      fixed(e.valLoss),
+      percent(e.valAccuracy),
+      e.seconds.toFixed(1),
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const table = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
+  return best ? `${table}\n${BEST_MARK} the epoch with the best test accuracy` : table;
+}
+
+export function evaluationReport(r: EvaluationResult): string {
+  const lines = [
+    `test loss ${fixed(r.loss)}  test accuracy ${percent(r.accuracy)}  (${plural(r.count, 'image')})`,
+    '',
+    'accuracy per digit:',
+  ];
+  lines.push(r.perClassAccuracy.map((a, i) => `${i}: ${percent(a, 1)}`).join('  '));
+  lines.push('', 'confusion matrix (rows: true digit, columns: predicted digit):');
+  const w = Math.max(4, ...r.confusion.flat().map((n) => String(n).length));
+  lines.push(`    ${r.confusion.map((_, i) => String(i).padStart(w)).join(' ')}`);
+  r.confusion.forEach((row, i) => lines.push(`${String(i).padStart(3)} ${row.map((n) => String(n).padStart(w)).join(' ')}`));
+  return lines.join('\n');
+}
+
+/** What an evaluation says about the images it used. */
+export function testImagesText(count: number, runTestSize: number | undefined, fromCheckpoint: boolean): string {
+  const images = plural(count, 'test image');
+  if (runTestSize === undefined) return images;
+  return fromCheckpoint
+    ? `${images}, as many as its run was tested on (--test-size 0 for all)`
+    : `${images} (its run was tested on ${runTestSize.toLocaleString('en-US')})`;
+}
+
+/** Prints events as text; on a terminal the progress line redraws in place, elsewhere a line every 10%. */
+export class TextReporter {
+  private readonly epochs: EpochMetrics[] = [];
+  private epochCount = 0;
+  private runStart: number | undefined;
+  private lastDecile = -1;
+  /** A progress line is on screen without its newline. */
+  private lineOpen = false;
+
+  constructor(
+    private readonly out: TextOut,
+    private readonly err: TextOut,
+    /** The evaluation's test size was the checkpoint's (no --test-size given). */
+    private readonly testSizeFromCheckpoint = false,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A line of the CLI's own (Ctrl-C cancelling), on stderr, below any progress line. */
+  note(text: string): void {
+    this.endLine();
+    this.err.write(`${text}\n`);
+  }
+
+  handle(e: TrainingEvent): void {
+    switch (e.type) {
+      case 'started': {
+        const c = e.config;
+        const d = e.dataset;
+        this.epochCount = c.epochs;
+        this.out.write(
+          `Training LSTM(${c.units}) on ${d.name}: ${d.trainCount} train / ${d.testCount} test images, ` +
+            `batch ${c.batchSize}, ${plural(c.epochs, 'epoch')}, Adam ${c.learningRate}, seed ${c.seed}\n` +
+            `device ${e.device.device} (${e.device.package}, backend ${e.device.backend}, ${kernelsText(e.device)})\n`,
+        );
+        break;
+      }
+      case 'batch':
+        this.batch(e);
+        break;
+      case 'epoch': {
+        const m = e.metrics;
+        this.epochs.push(m);
+        this.lastDecile = -1;
+        this.endLine();
+        this.out.write(
+          `epoch ${m.epoch}/${this.epochCount}: loss ${fixed(m.loss)} · accuracy ${percent(m.accuracy)} · ` +
+            `test loss ${fixed(m.valLoss)} · test accuracy ${percent(m.valAccuracy)} · ${seconds(m.seconds)}\n`,
+        );
+        break;
+      }
+      case 'done':
+        this.endLine();
+        this.out.write(
+          `\n${epochTable(this.epochs)}\n\ntest loss ${fixed(e.test.loss)}  test accuracy ${percent(e.test.accuracy)}  (${seconds(e.seconds)})\n` +
+            `checkpoint saved: ${e.checkpoint}\n`,
+        );
+        break;
+      case 'evaluation':
+        this.out.write(
+          `Evaluated ${e.checkpoint} on ${testImagesText(e.result.count, e.runTestSize, this.testSizeFromCheckpoint)} of ${e.dataset.name} ` +
+            `(device ${e.device.device}, backend ${e.device.backend})\n${evaluationReport(e.result)}\n`,
+        );
+        break;
+      case 'cancelled':
+        this.endLine();
+        this.out.write('cancelled: no checkpoint was written\n');
+        break;
+      case 'warning':
+      case 'chanceLevel':
+        this.note(`warning: ${e.message}`);
+        break;
+      case 'diverged':
+        this.note(`diverged: ${e.message}`);
+        break;
+      case 'error':
+        this.note(`error: ${e.message}`);
+        break;
+      case 'probed':
+        break;
+    }
+  }
+
+  private batch(e: Extract<TrainingEvent, { type: 'batch' }>): void {
+    const now = this.now();
+    this.runStart ??= now;
+    const epochs = Math.max(this.epochCount, e.epoch);
+    const fraction = runFraction(e, epochs);
+    const elapsed = now - this.runStart;
+    const secondsLeft =
+      fraction >= ETA_AFTER_FRACTION && elapsed >= ETA_AFTER_MS ? (elapsed / 1000) * ((1 - fraction) / fraction) : undefined;
+    const progress = { ...e, epochs, secondsLeft };
+    if (this.out.isTTY) {
+      const width = (this.out.columns ?? DEFAULT_COLUMNS) - 1;
+      // \r back to the start, the line, then ESC[K clears what a longer line before left.
+      this.out.write(`\r${progressLine(progress, width)}\x1b[K`);
+      this.lineOpen = true;
+      return;
+    }
+    const decile = Math.floor((e.batch / e.batchesPerEpoch) * 10);
+    if (decile === this.lastDecile) return;
+    this.lastDecile = decile;
+    this.out.write(`${progressLine(progress, DEFAULT_COLUMNS - 1)}\n`);
+  }
+
+  /** Ends an open progress line, so what follows starts on a line of its own. */
+  private endLine(): void {
+    if (!this.lineOpen) return;
+    this.lineOpen = false;
+    this.out.write('\n');
+  }
+}

@@ -1,0 +1,96 @@
+// The command line as a person uses it, with the real training process: no TensorFlow banner
+// unless --verbose; in a 60-column terminal (a real pseudo-terminal, by `script`) the progress
+// is one line redrawn in place; an evaluation says how many test images it used and by default
+// uses the checkpoint's own; Ctrl-C in the terminal cancels after the batch and writes nothing.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { isNativeLogNoise } from '../../src/client/nativeLog';
+import { tempDir } from './helpers';
+
+const CLI = path.resolve(__dirname, '../../src/cli/cli.js');
+const QUICK = ['--train-size', '1000', '--test-size', '200', '--epochs', '1', '--units', '32'];
+
+/** What `script` recorded of a command run in a pseudo-terminal `columns` wide. */
+function inTerminal(columns: number, args: string[]): { status: number | null; text: string } {
+  const quoted = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const r = spawnSync('script', ['-qfec', `stty cols ${columns} rows 24; ${quoted}`, '/dev/null'], { encoding: 'utf8' });
+  // The terminal turns each \n into \r\n.
+  return { status: r.status, text: r.stdout.replace(/\r\n/g, '\n') };
+}
+
+const bannerLines = (text: string): string[] => text.split(/[\r\n]/).filter(isNativeLogNoise);
+
+describe('the command line', () => {
+  const dir = tempDir('cli');
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("prints no TensorFlow banner, only what went wrong; --verbose shows TensorFlow's lines", () => {
+    const missing = path.join(dir, 'no-such-run');
+    const quiet = spawnSync(process.execPath, [CLI, 'evaluate', missing], { encoding: 'utf8' });
+    assert.equal(quiet.status, 1);
+    assert.equal(quiet.stdout, '');
+    assert.equal(quiet.stderr, `error: ${missing}: no such checkpoint folder\n`);
+    const verbose = spawnSync(process.execPath, [CLI, 'evaluate', missing, '--verbose'], { encoding: 'utf8' });
+    assert.equal(verbose.status, 1);
+    assert.ok(bannerLines(verbose.stderr).length > 0, `TensorFlow's log lines with --verbose:\n${verbose.stderr}`);
+  });
+
+  let checkpoint = '';
+
+  it('in a 60-column terminal the progress is one line redrawn in place, and the report reads like the panel', () => {
+    const run = inTerminal(60, ['train', ...QUICK, '--weights-dir', dir, '--run-name', 'quick']);
+    assert.equal(run.status, 0, run.text);
+    assert.deepEqual(bannerLines(run.text), []);
+    const lines = run.text.split('\n');
+    const progress = lines.filter((l) => l.includes('\r'));
+    assert.equal(progress.length, 1, `one line of progress:\n${run.text}`);
+    for (const drawn of progress[0].split('\r').filter(Boolean)) {
+      assert.ok(drawn.replace('\x1b[K', '').length <= 59, `fits in 59 columns: ${JSON.stringify(drawn)}`);
+    }
+    assert.match(run.text, /, 1 epoch,/);
+    assert.match(run.text, /test accuracy \d+\.\d\d%/);
+    checkpoint = path.join(dir, 'quick');
+    assert.ok(fs.existsSync(path.join(checkpoint, 'checkpoint.json')));
+  });
+
+  it("evaluates on the checkpoint's own test images unless told, and says how many", () => {
+    const own = spawnSync(process.execPath, [CLI, 'evaluate', checkpoint], { encoding: 'utf8' });
+    assert.equal(own.status, 0, own.stderr);
+    assert.match(own.stdout, /on 200 test images, as many as its run was tested on \(--test-size 0 for all\)/);
+    assert.equal(own.stderr, '');
+    const all = spawnSync(process.execPath, [CLI, 'evaluate', checkpoint, '--test-size', '0'], { encoding: 'utf8' });
+    assert.equal(all.status, 0, all.stderr);
+    assert.match(all.stdout, /on 10,000 test images \(its run was tested on 200\)/);
+  });
+
+  it('Ctrl-C in the terminal cancels after the batch, exit code 130, and writes nothing', async () => {
+    const weights = path.join(dir, 'cancelled');
+    // Its own process group, as a terminal's foreground job: the signal goes to the whole group.
+    const child = spawn(process.execPath, [CLI, 'train', ...QUICK, '--train-size', '20000', '--weights-dir', weights, '--json'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const status = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('"type":"batch"')) resolve();
+      }),
+    );
+    process.kill(-child.pid!, 'SIGINT');
+    assert.equal(await status, 130, err);
+    const types = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    assert.equal(types.at(-1), 'cancelled');
+    assert.match(err, /cancelling after this batch/);
+    assert.deepEqual(fs.existsSync(weights) ? fs.readdirSync(weights) : [], [], 'nothing written');
+  });
+});
