@@ -1,9 +1,10 @@
 // The checkpoint commands other than Evaluate: Reveal in Explorer and Delete. Like Evaluate
-// they take a tree item (context menu), a folder path or a Uri (other callers, tests).
+// they take a tree item (context menu), a folder path or a Uri (other callers, tests); Delete
+// also nothing (its Delete key in the view), and then takes the view's selection.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeleteResult } from './api';
-import { CheckpointItem } from './checkpointTree';
+import { CHECKPOINTS_VIEW, CheckpointItem, type CheckpointTreeProvider } from './checkpointTree';
 import { workspaceFolder } from './workspace';
 
 /** The checkpoint folder a command was invoked on; relative paths are taken from the workspace folder. */
@@ -20,6 +21,30 @@ export function checkpointPathFrom(arg: unknown): string | undefined {
 export async function revealCheckpoint(arg: unknown): Promise<void> {
   const dir = checkpointPathFrom(arg);
   if (dir) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
+}
+
+/**
+ * Delete as the view invokes it: on the item of its context menu, or (the Delete key) on the
+ * selected one. Afterwards the item that took the deleted one's place is selected and focused,
+ * so the keyboard stays in the list; with none left, the view itself has the focus.
+ */
+export async function deleteFromView(
+  view: vscode.TreeView<CheckpointItem>,
+  tree: CheckpointTreeProvider,
+  arg: unknown,
+  options: unknown,
+): Promise<DeleteResult> {
+  const target = arg ?? view.selection[0];
+  if (!(target instanceof CheckpointItem)) return deleteCheckpoint(target, options, () => tree.refresh());
+  const before = await tree.getChildren();
+  const index = before.findIndex((item) => item.entry.path === target.entry.path);
+  const result = await deleteCheckpoint(target, options, () => tree.refresh());
+  if (result.status !== 'done' || !view.visible) return result;
+  const after = await tree.getChildren();
+  const next = after[Math.min(Math.max(index, 0), after.length - 1)];
+  if (next) await view.reveal(next, { select: true, focus: true });
+  else await vscode.commands.executeCommand(`${CHECKPOINTS_VIEW}.focus`);
+  return result;
 }
 
 /**

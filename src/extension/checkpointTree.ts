@@ -5,8 +5,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpoint';
 import { CheckpointEntry, listCheckpoints } from './checkpointList';
-import { fixed, kernelsText, localDateTime, percent, plural } from '../protocol/format';
+import { fixed, kernelsText, localDateTime, percent, plural, seconds } from '../protocol/format';
 import { SECTION, weightsDirOf, workspaceFolder } from './workspace';
+
+/** The view's id in package.json. */
+export const CHECKPOINTS_VIEW = 'lstmMnist.checkpoints';
 
 /** `contextValue`s used by the view/item/context menus in package.json. */
 const VALID_CHECKPOINT = 'checkpoint';
@@ -22,7 +25,8 @@ export class CheckpointItem extends vscode.TreeItem {
     if (entry.valid) {
       const { meta } = entry;
       this.description = `${percent(meta.test.accuracy)} · ${plural(meta.epochs.length, 'epoch')} · ${localDateTime(meta.createdAt)}`;
-      this.tooltip = describe(meta, entry.path);
+      // The description is cut in a narrow sidebar: the tooltip repeats it in full.
+      this.tooltip = describe(meta, entry.path, this.description);
       // A run that warned (e.g. stuck at chance level) is kept, and looks it.
       this.iconPath =
         Array.isArray(meta.warnings) && meta.warnings.length > 0
@@ -64,6 +68,11 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
 
   getTreeItem(item: CheckpointItem): CheckpointItem {
     return item;
+  }
+
+  /** A flat list; VS Code needs this to reveal (select and focus) an item. */
+  getParent(): undefined {
+    return undefined;
   }
 
   async getChildren(parent?: CheckpointItem): Promise<CheckpointItem[]> {
@@ -109,7 +118,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
 }
 
 /** The checkpoint's configuration and results, for the item's tooltip. */
-function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
+function describe(meta: CheckpointMeta, dir: string, description: string): vscode.MarkdownString {
   // checkpoint.json is only checked for what every reader needs; a hand-edited one may lack
   // some of these fields, which must then read as "undefined", not break the tree.
   const hp = meta.hyperparameters;
@@ -126,10 +135,10 @@ function describe(meta: CheckpointMeta, dir: string): vscode.MarkdownString {
       'Device',
       `${String(dev.device).toUpperCase()} · ${dev.backend} (${dev.package})${typeof dev.fusedKernels === 'boolean' ? ` · ${kernelsText(dev)}` : ''}`,
     ],
-    ['Training time', `${Math.round(meta.seconds)} s`],
+    ['Training time', seconds(meta.seconds)],
     ['Saved', localDateTime(meta.createdAt)],
   ];
-  const md = new vscode.MarkdownString(`**${escapeMarkdown(meta.name)}**\n\n| | |\n|---|---|\n`, true);
+  const md = new vscode.MarkdownString(`**${escapeMarkdown(meta.name)}**\n\n${escapeMarkdown(description)}\n\n| | |\n|---|---|\n`, true);
   for (const [key, value] of rows) md.appendMarkdown(`| ${key} | ${escapeMarkdown(value)} |\n`);
   for (const warning of Array.isArray(meta.warnings) ? meta.warnings : [])
     md.appendMarkdown(`\n$(warning) ${escapeMarkdown(String(warning))}\n`);

@@ -10,4 +10,6 @@ export interface CommandDeps {
   output: vscode.OutputChannel;
   /** Shows the training panel without taking the focus. */
   showPanel(): void;
+  /** Whether the panel is on screen: a notification offers "Show Panel" only when it is not. */
+  panelVisible(): boolean;
 }

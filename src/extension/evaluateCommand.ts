@@ -6,10 +6,10 @@ import * as vscode from 'vscode';
 import type { EvaluateResult } from './api';
 import { checkpointPathFrom } from './checkpointCommands';
 import { isValid, listCheckpoints } from './checkpointList';
-import { localDateTime, percent } from '../protocol/format';
+import { localDateTime, percent, plural } from '../protocol/format';
 import { followJob } from './jobProgress';
 import type { CommandDeps } from './commandDeps';
-import { offerRunningJob, showJobError, showSettingsProblems } from './notifications';
+import { offerRunningJob, showJobError, showResult, showSettingsProblems } from './notifications';
 import { readEvaluateRequest } from './settings';
 import type { FinalEvent } from '../client/workerClient';
 import { settingsOf, untrustedMessage, weightsDirOf, workspaceFolder } from './workspace';
@@ -63,7 +63,7 @@ async function pickCheckpoint(): Promise<string | EvaluateResult> {
   const picked = await vscode.window.showQuickPick(
     valid.map((e) => ({
       label: e.name,
-      description: `${percent(e.meta.test.accuracy)} · ${e.meta.epochs.length} epochs`,
+      description: `${percent(e.meta.test.accuracy)} · ${plural(e.meta.epochs.length, 'epoch')}`,
       detail: localDateTime(e.meta.createdAt),
       path: e.path,
     })),
@@ -75,13 +75,10 @@ async function pickCheckpoint(): Promise<string | EvaluateResult> {
 function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
   switch (final.type) {
     case 'evaluation': {
-      const show = 'Show Panel';
-      void vscode.window
-        .showInformationMessage(
-          `${path.basename(final.checkpoint)}: test accuracy ${percent(final.result.accuracy)} on ${final.result.count} images.`,
-          show,
-        )
-        .then((choice) => choice === show && deps.showPanel());
+      showResult(
+        `${path.basename(final.checkpoint)}: test accuracy ${percent(final.result.accuracy)} on ${plural(final.result.count, 'test image')}.`,
+        deps,
+      );
       return { status: 'done', result: final.result };
     }
     case 'cancelled':

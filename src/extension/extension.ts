@@ -3,9 +3,9 @@
 // cannot take the extension host down.
 import * as vscode from 'vscode';
 import type { CheckpointSummary, LstmMnistApi } from './api';
-import { deleteCheckpoint, revealCheckpoint } from './checkpointCommands';
+import { deleteFromView, revealCheckpoint } from './checkpointCommands';
 import { listCheckpoints } from './checkpointList';
-import { CheckpointTreeProvider } from './checkpointTree';
+import { CHECKPOINTS_VIEW, CheckpointTreeProvider } from './checkpointTree';
 import { evaluateCheckpoint } from './evaluateCommand';
 import { JobRunner } from './jobRunner';
 import type { CommandDeps } from './commandDeps';
@@ -22,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
   const runner = new JobRunner(workerPath, output);
   const runtime = new TensorflowRuntime(context, output, workerPath);
   const tree = new CheckpointTreeProvider();
+  const treeView = vscode.window.createTreeView(CHECKPOINTS_VIEW, { treeDataProvider: tree });
 
   const panelHost: PanelHost = {
     extensionUri: context.extensionUri,
@@ -37,14 +38,20 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
       return start.result.status === 'error' ? start.result.message : 'A job is already running.';
     },
   };
-  const deps: CommandDeps = { runner, runtime, output, showPanel: () => TrainingPanel.createOrShow(panelHost, true) };
+  const deps: CommandDeps = {
+    runner,
+    runtime,
+    output,
+    showPanel: () => TrainingPanel.createOrShow(panelHost, true),
+    panelVisible: () => TrainingPanel.isVisible(),
+  };
 
   context.subscriptions.push(
     output,
     runner,
     tree,
     new TrainingStatusBar(runner),
-    vscode.window.createTreeView('lstmMnist.checkpoints', { treeDataProvider: tree }),
+    treeView,
     vscode.window.registerWebviewPanelSerializer(TrainingPanel.viewType, {
       deserializeWebviewPanel: async (panel) => TrainingPanel.revive(panel, panelHost),
     }),
@@ -60,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     vscode.commands.registerCommand('lstmMnist.revealCheckpoint', (arg: unknown) => revealCheckpoint(arg)),
     vscode.commands.registerCommand('lstmMnist.deleteCheckpoint', (arg: unknown, options: unknown) =>
-      deleteCheckpoint(arg, options, () => tree.refresh()),
+      deleteFromView(treeView, tree, arg, options),
     ),
   );
 

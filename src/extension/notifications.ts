@@ -25,14 +25,21 @@ export function showJobError(title: string, message: string, output: vscode.Outp
   return message;
 }
 
-/** A second Train or Evaluate while a job runs: offer to show or cancel the running one. */
-export function offerRunningJob({ runner, showPanel }: CommandDeps): void {
+/** A job's result; "Show Panel" only when the panel, where the details are, is not on screen. */
+export function showResult(message: string, { showPanel, panelVisible }: CommandDeps): void {
+  const show = 'Show Panel';
+  void vscode.window.showInformationMessage(message, ...(panelVisible() ? [] : [show])).then((choice) => choice === show && showPanel());
+}
+
+/** A second Train or Evaluate while a job runs: offer to show (if it is not on screen) or cancel the running one. */
+export function offerRunningJob({ runner, showPanel, panelVisible }: CommandDeps): void {
   const job = runner.running?.job;
   if (!job) return;
   const what = job.kind === 'train' ? `training ${job.label}` : `evaluating ${path.basename(job.label)}`;
   const show = 'Show';
   const cancel = 'Cancel It';
-  void vscode.window.showInformationMessage(`LSTM MNIST is already ${what}; one job runs at a time.`, show, cancel).then((choice) => {
+  const actions = panelVisible() ? [cancel] : [show, cancel];
+  void vscode.window.showInformationMessage(`LSTM MNIST is already ${what}; one job runs at a time.`, ...actions).then((choice) => {
     if (choice === show) showPanel();
     else if (choice === cancel) void runner.cancel();
   });

@@ -8,7 +8,7 @@ import type { TrainResult } from './api';
 import { fixed, percent } from '../protocol/format';
 import { type DescribeEvent, followJob } from './jobProgress';
 import type { CommandDeps } from './commandDeps';
-import { offerRunningJob, showJobError, showSettingsProblems } from './notifications';
+import { offerRunningJob, showJobError, showResult, showSettingsProblems } from './notifications';
 import { defaultRunName } from '../protocol/runOptions';
 import { readTrainConfig } from './settings';
 import type { FinalEvent } from '../client/workerClient';
@@ -90,13 +90,10 @@ function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResu
   switch (final.type) {
     case 'done': {
       const checkpoint = path.resolve(folder, final.checkpoint);
-      const show = 'Show Panel';
-      void vscode.window
-        .showInformationMessage(
-          `Training finished: test accuracy ${percent(final.test.accuracy)}, saved to ${path.relative(folder, checkpoint) || checkpoint}.`,
-          show,
-        )
-        .then((choice) => choice === show && deps.showPanel());
+      showResult(
+        `Training finished: test accuracy ${percent(final.test.accuracy)}, saved to ${path.relative(folder, checkpoint) || checkpoint}.`,
+        deps,
+      );
       return { status: 'done', checkpoint, test: final.test };
     }
     case 'diverged':

@@ -23,6 +23,11 @@ export class TrainingPanel {
   /** Events are sent only after the webview's `ready`; until then they are in the snapshot it gets. */
   private ready = false;
 
+  /** Whether the panel is on screen (in front in its editor group): notifications need not offer it then. */
+  static isVisible(): boolean {
+    return TrainingPanel.current?.panel.visible ?? false;
+  }
+
   static createOrShow(host: PanelHost, preserveFocus: boolean): void {
     if (TrainingPanel.current) {
       TrainingPanel.current.panel.reveal(undefined, preserveFocus);

@@ -1,12 +1,13 @@
 // Delete Checkpoint moves the folder to the trash where the file system has one, deletes it for
-// good where it has none, and says which; the view no longer lists it.
+// good where it has none, and says which; the view no longer lists it. From the view (its Delete
+// key runs the command on the selection) the next item is selected afterwards.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeleteResult, LstmMnistApi } from '../../src/extension/api';
 import { writeCheckpoint } from './fixtures';
-import { notifications } from './observe';
+import { checkpointTree, checkpointView, notifications, waitFor } from './observe';
 
 suite('Delete Checkpoint', () => {
   test('moves the folder to the trash (or deletes it where there is none) and says which', async () => {
@@ -31,5 +32,33 @@ suite('Delete Checkpoint', () => {
     ]);
     assert.ok(!fs.existsSync(dir));
     assert.ok(!(await api.listCheckpoints()).some((c) => c.name === 'to-delete'));
+  });
+
+  test('with nothing given (the Delete key) it deletes the selected item, and the next one is selected', async () => {
+    const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
+    assert.ok(ext);
+    await ext.activate();
+    const weights = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'weights');
+    for (const name of ['keys-a', 'keys-b', 'keys-c']) writeCheckpoint(path.join(weights, name), 0.3);
+    await vscode.commands.executeCommand('lstmMnist.refreshCheckpoints');
+    const item = async (name: string): Promise<vscode.TreeItem> => {
+      const found = (await checkpointTree().getChildren())?.find((i) => i.label === name);
+      assert.ok(found, `${name} in the view`);
+      return found;
+    };
+    try {
+      const view = checkpointView();
+      const before = ((await checkpointTree().getChildren()) ?? []).map((i) => i.label);
+      const at = before.indexOf('keys-b');
+      const expected = before[at + 1] ?? before[at - 1];
+      await view.reveal(await item('keys-b'), { select: true, focus: true });
+      await waitFor('keys-b selected', () => view.selection[0]?.label === 'keys-b', 5_000);
+      const result = await vscode.commands.executeCommand<DeleteResult>('lstmMnist.deleteCheckpoint', undefined, { confirm: false });
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      assert.ok(!fs.existsSync(path.join(weights, 'keys-b')));
+      assert.equal(view.selection[0]?.label, expected, `the item after the deleted one in ${before.join(', ')} has the selection`);
+    } finally {
+      for (const name of ['keys-a', 'keys-b', 'keys-c']) fs.rmSync(path.join(weights, name), { recursive: true, force: true });
+    }
   });
 });

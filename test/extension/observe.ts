@@ -1,7 +1,7 @@
 // Watches what the extension shows the user, without changing it: the extension and these tests
 // live in the same folder, so the extension host gives both the same `vscode` API object, and
 // wrapping a few of its `window` functions here lets the tests see the notifications, the
-// progress messages and the Checkpoints view's data provider. Every wrapper calls the original,
+// progress messages and the Checkpoints view (its data provider and selection). Every wrapper calls the original,
 // so the workbench shows exactly what it would without the tests.
 // Installed when this module is first imported, which the test files do while mocha loads them,
 // before any test activates the extension.
@@ -28,6 +28,13 @@ export const notifications: Notification[] = [];
 export const progressReports: ProgressReport[] = [];
 
 let checkpointsProvider: vscode.TreeDataProvider<vscode.TreeItem> | undefined;
+let checkpointsView: vscode.TreeView<vscode.TreeItem> | undefined;
+
+/** The Checkpoints view itself (its selection), as the extension created it. */
+export function checkpointView(): vscode.TreeView<vscode.TreeItem> {
+  if (!checkpointsView) throw new Error('the Checkpoints view was not created after the test observers were installed');
+  return checkpointsView;
+}
 
 /** The Checkpoints view's data provider, as the extension registered it. */
 export function checkpointTree(): vscode.TreeDataProvider<vscode.TreeItem> {
@@ -104,10 +111,12 @@ function install(): void {
   });
 
   wrap('createTreeView', (original) => (viewId: unknown, options: unknown) => {
+    const view = original(viewId, options) as vscode.TreeView<vscode.TreeItem>;
     if (viewId === 'lstmMnist.checkpoints') {
       checkpointsProvider = (options as vscode.TreeViewOptions<vscode.TreeItem>).treeDataProvider;
+      checkpointsView = view;
     }
-    return original(viewId, options);
+    return view;
   });
 }
 

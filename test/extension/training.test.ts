@@ -167,12 +167,24 @@ suite('training and checkpoints', () => {
     // The same weights on the same 500 images as the run's final test: the same predictions.
     assert.ok(Math.abs(m.accuracy - trainedTest.accuracy) < 1e-9, `evaluation ${m.accuracy}, training's test ${trainedTest.accuracy}`);
     assert.ok(Math.abs(m.loss - trainedTest.loss) < 1e-3, `evaluation loss ${m.loss}, training's test loss ${trainedTest.loss}`);
-    const infos = notificationsSince(mark, 'info');
-    assert.ok(
-      infos.some((s) => s === `${path.basename(checkpoint)}: test accuracy ${percent(m.accuracy)} on ${TEST_SIZE} images.`),
-      `infos: ${JSON.stringify(infos)}`,
-    );
+    const said = `${path.basename(checkpoint)}: test accuracy ${percent(m.accuracy)} on ${TEST_SIZE} test images.`;
+    const result = notifications.slice(mark).find((n) => n.message === said);
+    assert.ok(result, `infos: ${JSON.stringify(notificationsSince(mark, 'info'))}`);
+    assert.deepEqual(result.actions, [], 'the panel is on screen with the result: no "Show Panel"');
     assert.deepEqual(notificationsSince(mark, 'error'), []);
+
+    // With the panel closed while it runs, the result offers to show it.
+    const closedMark = notifications.length;
+    const progressMark = progressReports.length;
+    const again = vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', checkpoint);
+    await waitFor(
+      'the evaluation to start',
+      () => progressReports.slice(progressMark).some((p) => p.title.startsWith('Evaluating')) && true,
+      30_000,
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assertEvaluation(await again, TEST_SIZE);
+    assert.deepEqual(notifications.slice(closedMark).find((n) => n.message === said)?.actions, ['Show Panel']);
   });
 
   test('Cancel stops a running training without saving anything; a second job meanwhile is refused as busy', async () => {

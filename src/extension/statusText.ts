@@ -1,0 +1,82 @@
+// What the status bar item says about the latest job, in three forms: the short text with its
+// icon, the words a screen reader reads instead (no icon ids, no "1/2 ·"), and the tooltip.
+// A finished job's number says whether it is a training run's test accuracy or an evaluation's.
+// No `vscode` import: unit-tested under plain Node.
+import * as path from 'node:path';
+import { fixed, percent } from '../protocol/format';
+import { runFraction, type TrainingEvent } from '../protocol/training';
+import type { PanelJob } from '../protocol/webview';
+
+/** The events that change what the item says (warnings and chance level are added by the item). */
+export type StatusEvent = Exclude<TrainingEvent, { type: 'warning' | 'chanceLevel' }>;
+
+export interface StatusText {
+  /** With a codicon: `$(check) LSTM MNIST: trained, 97.90% test`. */
+  text: string;
+  /** The item's accessible name: words only. */
+  label: string;
+  tooltip: string;
+  error?: boolean;
+}
+
+const NAME = 'LSTM MNIST';
+
+export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs: number): StatusText {
+  const name = job.kind === 'train' ? job.label : path.basename(job.label);
+  const item = (icon: string, words: string, label: string, tooltip: string, error?: boolean): StatusText => ({
+    text: `$(${icon}) ${NAME}${words}`,
+    label: `${NAME}${label}`,
+    tooltip,
+    error,
+  });
+  switch (last?.type) {
+    case undefined:
+    case 'started':
+    case 'probed': // the set-up's check, never part of a job
+      return job.kind === 'train'
+        ? item('loading~spin', ': starting', ': training is starting', `Training ${name}`)
+        : item('loading~spin', ': evaluating', `: evaluating ${name}`, `Evaluating ${name}`);
+    case 'batch': {
+      const done = percent(runFraction(last, epochs), 0);
+      return item(
+        'loading~spin',
+        ` ${last.epoch}/${epochs} · ${done}`,
+        `: training, epoch ${last.epoch} of ${epochs}, ${done} done`,
+        `Training ${name}: epoch ${last.epoch}/${epochs}, batch ${last.batch}/${last.batchesPerEpoch}, ` +
+          `loss ${fixed(last.loss)}, accuracy ${percent(last.accuracy)}`,
+      );
+    }
+    case 'epoch': {
+      const test = percent(last.metrics.valAccuracy);
+      return item(
+        'loading~spin',
+        ` ${last.metrics.epoch}/${epochs} · test ${test}`,
+        `: training, epoch ${last.metrics.epoch} of ${epochs} done, test accuracy ${test}`,
+        `Training ${name}: epoch ${last.metrics.epoch} done, test accuracy ${test}`,
+      );
+    }
+    case 'done': {
+      const test = percent(last.test.accuracy);
+      return item('check', `: trained, ${test} test`, `: trained, test accuracy ${test}`, `${name}: trained, test accuracy ${test}`);
+    }
+    case 'evaluation': {
+      const test = percent(last.result.accuracy);
+      return item(
+        'beaker',
+        `: evaluated, ${test}`,
+        `: evaluated ${name}, test accuracy ${test}`,
+        `${name} evaluated: test accuracy ${test}`,
+      );
+    }
+    case 'diverged':
+      return item('error', ': diverged', ': training diverged', `${name} diverged: ${last.message}`, true);
+    case 'cancelled': {
+      const what = job.kind === 'train' ? 'training' : 'evaluation';
+      return item('circle-slash', ': cancelled', `: ${what} cancelled`, `${name} was cancelled`);
+    }
+    case 'error': {
+      const what = job.kind === 'train' ? 'training' : 'evaluation';
+      return item('error', ': failed', `: ${what} failed`, `${name} failed: ${last.message}`, true);
+    }
+  }
+}
