@@ -12,9 +12,9 @@ export function fixed(value: number, digits = 4): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
-/** "1 epoch", "2 epochs", "1,000 images" (words whose plural takes an s). */
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+/** "1 epoch", "2 epochs", "1,000 images"; `many` where the plural is not the word and an s ("batches"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /** "12.3 s", "2 min 5 s". */

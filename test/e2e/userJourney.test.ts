@@ -7,24 +7,9 @@
 // (`docs/screenshots` refreshes the README's pictures).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { CodeServer } from '../vscode-host/codeServer';
-import {
-  activityBarEntry,
-  FIXTURE,
-  openWindow,
-  panel,
-  percent,
-  quickPick,
-  reportFailure,
-  root,
-  screenshot,
-  startWorkbench,
-  writeUserSettings,
-} from './workbench';
+import { activityBarEntry, panel, percent, quickPick, screenshot, withDevWorkbench } from './workbench';
 
 /** Two epochs of 6,000 images (about 12 s on two cores): long enough to watch the panel fill. */
 const SETTINGS = {
@@ -42,22 +27,7 @@ test(
   'a user trains from the Command Palette, evaluates the checkpoint from the Checkpoints view, and the panel survives hiding and a window reload',
   { timeout: 420_000 },
   async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-e2e-'));
-    const workspace = path.join(tmp, 'workspace');
-    fs.cpSync(FIXTURE, workspace, { recursive: true });
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
-    const weightsDir = path.join(workspace, 'weights');
-
-    let server: CodeServer | undefined;
-    let browser: Browser | undefined;
-    let page: Page | undefined;
-    try {
-      // A user profile without the first-run walkthrough, which would take the editor's place.
-      const userDataDir = path.join(tmp, 'user-data');
-      writeUserSettings(userDataDir);
-      ({ server, browser } = await startWorkbench({ workspace, userDataDir }));
-      // The workbench is up once it has read the extension's contributions (its activity bar entry).
-      page = await openWindow(browser, server.url(workspace, [['extensionDevelopmentPath', server.remoteUri(root)]]), UI_TIMEOUT_MS);
+    await withDevWorkbench('e2e', SETTINGS, {}, UI_TIMEOUT_MS, async ({ page, weightsDir }) => {
       const container = activityBarEntry(page);
 
       // 1. Train from the Command Palette.
@@ -70,7 +40,7 @@ test(
       const runningStatus = (await doc.locator('#status').textContent()) ?? '';
       await screenshot(page, '1-training.png');
       assert.match(runningStatus, /^Training lstm-\d{8}-\d{6}/, 'the panel should say that a run is going on');
-      assert.match((await epochRows.first().locator('td').first().textContent()) ?? '', /1$/);
+      assert.match((await epochRows.first().locator('th').first().textContent()) ?? '', /1$/);
 
       // The run ends: every epoch has its row, the test accuracy is shown, the panel is idle.
       const testAccuracy = doc.locator('#test-accuracy');
@@ -182,13 +152,6 @@ test(
       await assertPanelKeptItsState('after a window reload');
       assert.match((await doc.locator('#evaluation h2').textContent()) ?? '', new RegExp(`Evaluation of ${runName}`));
       await screenshot(page, '5-after-reload.png');
-    } catch (err) {
-      await reportFailure(page, server, 'e2e');
-      throw err;
-    } finally {
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
+    });
   },
 );

@@ -1,9 +1,10 @@
-// What the browser tests do in code-server's workbench, shared by them: the Command Palette,
-// the training panel's document, notifications, screenshots, and a fresh user profile.
+// What the browser tests do in code-server's workbench, shared by them: a fresh workbench on a
+// copy of the fixture, the Command Palette, colour themes, the training panel's document,
+// notifications, screenshots, and a fresh user profile.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { type CodeServer, type CodeServerOptions, launchChromium, startCodeServer } from '../vscode-host/codeServer';
 
 export const root = path.resolve(__dirname, '..', '..', '..'); // these files run from out/test/e2e/
@@ -26,6 +27,12 @@ export function writeUserSettings(userDataDir: string, extra: Record<string, unk
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, name) });
+}
+
+/** A picture of the training panel alone (its frame), as the README shows it. */
+export async function panelScreenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.locator('iframe.webview.ready').screenshot({ path: path.join(SCREENSHOTS, name) });
 }
 
 /**
@@ -53,6 +60,28 @@ export async function quickPick(page: Page, text: string, entry: string | RegExp
 /** The training panel's document (the webview's inner frame). */
 export function panel(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** The training panel's document as a Frame, for what a locator cannot do (scripts, focus, scroll). */
+export async function panelFrame(page: Page): Promise<Frame> {
+  const outer = await page.locator('iframe.webview.ready').elementHandle();
+  const inner = await (await outer?.contentFrame())?.locator('#active-frame').elementHandle();
+  const frame = await inner?.contentFrame();
+  if (!frame) throw new Error('the training panel has no document');
+  return frame;
+}
+
+/** Picks a colour theme as a user does (Ctrl+K Ctrl+T: "Light Modern", "Dark High Contrast"), and waits for the panel to take it. */
+export async function setColorTheme(page: Page, theme: string, bodyClass: string): Promise<void> {
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(theme);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: new RegExp(`^${theme}`) }).waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+  await panel(page).locator(`body.${bodyClass}`).waitFor({ state: 'attached' });
 }
 
 /** The extension's activity bar entry: visible once the workbench has read its contributions. */
@@ -86,6 +115,49 @@ export async function openWindow(browser: Browser, url: string, timeoutMs: numbe
   await page.goto(url);
   await activityBarEntry(page).waitFor({ state: 'visible' });
   return page;
+}
+
+export interface DevSession {
+  page: Page;
+  workspace: string;
+  /** The workspace's weights folder. */
+  weightsDir: string;
+}
+
+/**
+ * Runs `body` in a fresh workbench window with the extension loaded from this checkout (a
+ * development extension), on a copy of the fixture workspace with `settings` as its folder
+ * settings; `userSettings` are added to the quiet user profile. On a failure it leaves a
+ * screenshot and code-server's output (`name` names them); everything is removed either way.
+ */
+export async function withDevWorkbench(
+  name: string,
+  settings: Record<string, unknown>,
+  userSettings: Record<string, unknown>,
+  timeoutMs: number,
+  body: (session: DevSession) => Promise<void>,
+): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `lstm-mnist-${name}-`));
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(FIXTURE, workspace, { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  try {
+    const userDataDir = path.join(tmp, 'user-data');
+    writeUserSettings(userDataDir, userSettings);
+    ({ server, browser } = await startWorkbench({ workspace, userDataDir }));
+    page = await openWindow(browser, server.url(workspace, [['extensionDevelopmentPath', server.remoteUri(root)]]), timeoutMs);
+    await body({ page, workspace, weightsDir: path.join(workspace, 'weights') });
+  } catch (err) {
+    await reportFailure(page, server, name);
+    throw err;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** What a failed browser test leaves for the reader: a screenshot of the page and code-server's last output. */

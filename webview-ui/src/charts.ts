@@ -1,8 +1,13 @@
-// Line charts drawn with uPlot in the theme's chart colours. uPlot draws on a canvas, which
-// cannot read CSS variables, so the colours are read when a chart is built and the charts are
-// rebuilt when the theme changes. uPlot styles through the CSSOM only, which the CSP allows.
+// Line charts drawn with uPlot in the theme's chart colours, as figures: a caption, a legend that
+// shows the latest values (or the hovered point's), the canvas, a placeholder while there is no
+// data, and the chart in words for screen readers (the canvas itself is hidden from them).
+// The canvas follows its box's width (ResizeObserver) and is redrawn in a new theme's colours.
+// uPlot styles through the CSSOM only, which the CSP allows.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { chartSummary, EPOCH_INCREMENTS, epochText, lastIndex, tickText } from './chartText';
+import { fill, h } from './dom';
+import { themeColors } from './theme';
 
 export type ChartColor = 'blue' | 'orange' | 'green' | 'red' | 'purple' | 'yellow';
 
@@ -18,9 +23,13 @@ export interface ChartSpec {
   format(value: number): string;
   /** Per-epoch charts have a point per whole epoch: mark each point, tick only whole epochs. */
   perEpoch?: boolean;
+  /** What stands in the chart's place before it has a point: while the job runs, and after it ended. */
+  empty: { running: string; ended: string };
 }
 
 const HEIGHT = 200;
+const NARROW_HEIGHT = 160;
+const NARROW_WIDTH = 360;
 const FALLBACK: Record<ChartColor, string> = {
   blue: '#3794ff',
   orange: '#d18616',
@@ -30,43 +39,101 @@ const FALLBACK: Record<ChartColor, string> = {
   yellow: '#cca700',
 };
 
-function themeColor(variable: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(variable).trim() || fallback;
-}
+let nextId = 1;
 
 export class LineChart {
+  /** The figure to put in the page. */
+  readonly element: HTMLElement;
+  private readonly plotBox = h('div', { className: 'plot' });
+  private readonly placeholder = h('p', { className: 'placeholder' });
+  private readonly summary = h('p', { className: 'visually-hidden' });
+  private readonly legend = h('ul', { className: 'legend' });
   private plot: uPlot | undefined;
   private data: uPlot.AlignedData = [[]];
 
-  constructor(
-    private readonly container: HTMLElement,
-    private readonly spec: ChartSpec,
-  ) {
-    new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: HEIGHT })).observe(container);
+  constructor(private readonly spec: ChartSpec) {
+    const captionId = `chart-${nextId++}`;
+    this.plotBox.setAttribute('aria-hidden', 'true');
+    this.element = h(
+      'figure',
+      { className: 'chart' },
+      h('figcaption', { id: captionId }, spec.title),
+      this.legend,
+      this.plotBox,
+      this.placeholder,
+      this.summary,
+    );
+    this.element.setAttribute('aria-labelledby', captionId);
+    new ResizeObserver(() => this.fit()).observe(this.plotBox);
+    this.showLegend(undefined);
   }
 
   /** Non-finite values (a diverged loss) become gaps: uPlot cannot scale an axis to NaN. */
-  setData(x: number[], ys: number[][]): void {
+  setData(x: number[], ys: number[][], running: boolean): void {
     this.data = [x, ...ys.map((s) => s.map((v) => (Number.isFinite(v) ? v : null)))];
+    const empty = x.length === 0;
+    this.placeholder.hidden = !empty;
+    this.placeholder.textContent = running ? this.spec.empty.running : this.spec.empty.ended;
+    this.plotBox.hidden = empty;
+    this.summary.textContent = chartSummary(
+      x,
+      this.spec.series.map((s, i) => ({ label: s.label, values: this.data[i + 1] as Array<number | null> })),
+      this.spec.format,
+      this.spec.perEpoch ? ['epoch', 'epochs'] : ['batch', 'batches'],
+    );
     if (this.plot) this.plot.setData(this.data);
-    else this.build();
+    else this.fit();
+    this.showLegend(undefined);
   }
 
-  /** Rebuilds with the current theme's colours. */
+  /** Redraws with the current theme's colours. */
   rebuild(): void {
     this.plot?.destroy();
     this.plot = undefined;
-    if (this.data[0].length > 0) this.build();
+    this.fit();
+    this.showLegend(undefined);
   }
 
-  private width(): number {
-    return Math.max(200, this.container.clientWidth);
+  /** Sizes the canvas to its box; builds it once the box has a width and there is data. */
+  private fit(): void {
+    const width = this.plotBox.clientWidth;
+    if (width === 0 || this.data[0].length === 0) return;
+    const height = width < NARROW_WIDTH ? NARROW_HEIGHT : HEIGHT;
+    if (this.plot) this.plot.setSize({ width, height });
+    else this.build(width, height);
   }
 
-  private build(): void {
-    const fg = themeColor('--vscode-charts-foreground', themeColor('--vscode-foreground', '#cccccc'));
-    const grid = themeColor('--vscode-charts-lines', 'rgba(128,128,128,0.3)');
-    const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
+  /** The values at point `idx` (the hovered one), or each series' latest. */
+  private showLegend(idx: number | null | undefined): void {
+    const [x, ...ys] = this.data;
+    const at = (values: ArrayLike<number | null | undefined>): number =>
+      idx === null || idx === undefined ? lastIndex(Array.from(values, (v) => v ?? null)) : idx;
+    const xi = at(x);
+    fill(
+      this.legend,
+      h('li', { className: 'legend-x' }, xi >= 0 ? epochText(x[xi]) : 'epoch –'),
+      ...this.spec.series.map((s, i) => {
+        const values = ys[i] ?? [];
+        const vi = at(values);
+        const v = vi >= 0 ? values[vi] : null;
+        const swatch = h('span', { className: 'swatch' });
+        swatch.style.setProperty('border-top-color', themeColors.css(`--vscode-charts-${s.color}`, FALLBACK[s.color]));
+        if (s.dashed) swatch.style.setProperty('border-top-style', 'dashed');
+        return h(
+          'li',
+          {},
+          swatch,
+          `${s.label} `,
+          h('span', { className: 'legend-value' }, v === null || v === undefined ? '–' : this.spec.format(v)),
+        );
+      }),
+    );
+  }
+
+  private build(width: number, height: number): void {
+    const fg = themeColors.css('--vscode-charts-foreground', 'currentColor');
+    const grid = themeColors.css('--vscode-charts-lines', 'rgba(128,128,128,0.3)');
+    const font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
     const axis = (values: uPlot.Axis['values']): uPlot.Axis => ({
       stroke: fg,
       font,
@@ -78,34 +145,38 @@ export class LineChart {
     const fmt = this.spec.format;
     this.plot = new uPlot(
       {
-        title: this.spec.title,
-        width: this.width(),
-        height: HEIGHT,
+        width,
+        height,
+        legend: { show: false },
         scales: { x: { time: false } },
         cursor: { drag: { x: false, y: false } },
         series: [
-          { label: 'epoch', value: (_u, v) => (v == null ? '–' : this.spec.perEpoch ? String(v) : v.toFixed(2)) },
+          {},
           ...this.spec.series.map((s): uPlot.Series => ({
             label: s.label,
-            stroke: themeColor(`--vscode-charts-${s.color}`, FALLBACK[s.color]),
+            stroke: themeColors.css(`--vscode-charts-${s.color}`, FALLBACK[s.color]),
             width: 1.5,
             dash: s.dashed ? [6, 4] : undefined,
-            points: { show: this.spec.perEpoch ?? false, size: 6 },
-            value: (_u, v) => (v == null ? '–' : fmt(v)),
+            // Every point on the per-epoch charts; on the per-batch ones uPlot's default, points
+            // only while they are few (a single batch is a point, not an empty frame).
+            points: this.spec.perEpoch ? { show: true, size: 6 } : undefined,
           })),
         ],
         axes: [
           {
-            ...axis((_u, splits) => splits.map((v) => (this.spec.perEpoch ? String(v) : String(+v.toFixed(2))))),
+            ...axis((_u, splits, _axis, _space, increment) => splits.map((v) => tickText(v, increment))),
             label: 'epoch',
-            // Whole epochs only on the per-epoch charts.
-            incrs: this.spec.perEpoch ? [1, 2, 5, 10, 20, 50, 100] : undefined,
+            labelSize: 16,
+            labelGap: 0,
+            // Round steps only (no 0.025); whole epochs only on the per-epoch charts.
+            incrs: this.spec.perEpoch ? EPOCH_INCREMENTS.filter((i) => i >= 1) : [...EPOCH_INCREMENTS],
           },
-          { ...axis((_u, splits) => splits.map(fmt)), size: 60 },
+          { ...axis((_u, splits) => splits.map(fmt)), size: 56 },
         ],
+        hooks: { setCursor: [(u) => this.showLegend(u.cursor.idx)] },
       },
       this.data,
-      this.container,
+      this.plotBox,
     );
   }
 }

@@ -60,8 +60,8 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
   scheduleRender();
 });
 
-// VS Code switches the body's theme class on a theme change; the canvas charts must be redrawn in the new colours.
-new MutationObserver(() => view.themeChanged()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+// VS Code switches the body's theme class on a theme change; the charts and heat maps hold colours as values.
+new MutationObserver(() => view.themeChanged(state)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 view.render(state);
 vscode.postMessage({ type: 'ready' });

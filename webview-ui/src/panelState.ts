@@ -58,6 +58,8 @@ export interface TrainingView {
 export interface EvaluationView {
   job: PanelJob;
   checkpoint?: string;
+  /** The test size the checkpoint's run used, when not all. */
+  runTestSize?: number;
   device?: DeviceInfo;
   dataset?: DatasetInfo;
   result?: EvaluationResult;
@@ -134,6 +136,7 @@ function applyEntry(state: PanelState, { job, event }: LogEntry): PanelState {
     applyTrainingEvent(view, event);
   } else if (event.type === 'evaluation') {
     view.checkpoint = event.checkpoint;
+    view.runTestSize = event.runTestSize;
     view.device = event.device;
     view.dataset = event.dataset;
     view.result = event.result;

@@ -1,57 +1,87 @@
 // Renders a PanelState into the page. The layout is built once; each render updates texts and
 // rebuilds only the parts whose data changed (tables, charts), so a batch event costs little.
+// For keyboard and screen-reader users: Space and Enter on a button never scroll the page, focus
+// moves to the button that makes sense when a job starts or ends, and a polite live region says
+// each milestone (announcements.ts).
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
 import type { DatasetInfo, DeviceInfo } from '../../src/protocol/training';
 import type { PanelCommand } from '../../src/protocol/webview';
+import { announcement } from './announcements';
 import { LineChart } from './charts';
-import { fill, h } from './dom';
-import { baseName, fixed, kernelsText, percent, seconds } from '../../src/protocol/format';
+import { breakable, fill, h, phrases } from './dom';
+import { baseName, fixed, kernelsText, percent, plural, seconds } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
-import { confusionTable, epochTable, perClassTable } from './tables';
+import { confusionTable, epochTable, perClassTable, scrollBox } from './tables';
+import { themeColors } from './theme';
 
 export class PanelView {
   private readonly status = h('span', { id: 'status' });
-  private readonly trainButton = h('vscode-button', { id: 'train-button' }, 'Train');
-  private readonly cancelButton = h('vscode-button', { id: 'cancel-button' }, 'Cancel');
-  private readonly requestError = h('span', { id: 'request-error', className: 'error-text' });
+  private readonly trainButton = h('vscode-button', { id: 'train-button' }, 'Train') as VscodeButton;
+  private readonly cancelButton = h('vscode-button', { id: 'cancel-button' }, 'Cancel') as VscodeButton;
+  /** Why a button's request was not done; an alert, read out at once. */
+  private readonly requestError = h('p', { id: 'request-error', className: 'error', attrs: { role: 'alert' } });
+  /** The milestones, read out politely (announcements.ts). */
+  private readonly liveRegion = h('div', {
+    id: 'announcer',
+    className: 'visually-hidden',
+    attrs: { role: 'status', 'aria-live': 'polite' },
+  });
   private readonly empty = h(
     'section',
     { id: 'empty', className: 'notice' },
     'Nothing to show yet. Press Train (or run "Train LSTM MNIST" from the Command Palette) to train the model, ' +
       'or evaluate a checkpoint from the LSTM MNIST view in the activity bar.',
   );
-  private readonly training = h('section', { id: 'training' });
+  private readonly training = h('section', { id: 'training', attrs: { 'aria-labelledby': 'training-title' } });
   private readonly trainingInfo = h('div');
   /** Kept across renders: a new element per batch would restart its animation. */
   private readonly progressBar = h('vscode-progress-bar', { id: 'progress' }) as VscodeProgressBar;
   private readonly progressText = h('p', { id: 'progress-text' });
   private readonly trainingOutcome = h('div');
   private readonly epochs = h('div', { id: 'epochs' });
-  private readonly evaluation = h('section', { id: 'evaluation' });
+  private readonly evaluation = h('section', { id: 'evaluation', attrs: { 'aria-labelledby': 'evaluation-title' } });
   private readonly charts: Array<{ chart: LineChart; data(v: TrainingView): [number[], number[][]] }>;
   private readonly pending = new Set<PanelCommand>();
   /** What the expensive parts were last built from, to skip rebuilding them. */
   private drawn = { epochs: '', batches: '', evaluation: '' };
+  /** The last sentence of the live region; undefined until the first render, which says nothing. */
+  private announced: string | undefined;
+  /** A button had the focus: when it is disabled, the focus moves to the other. */
+  private buttonFocused = false;
 
   constructor(
     root: HTMLElement,
     private readonly request: (command: PanelCommand) => void,
   ) {
     this.cancelButton.secondary = true;
-    this.trainButton.addEventListener('click', () => this.request('train'));
-    this.cancelButton.addEventListener('click', () => this.request('cancel'));
-    const chartBoxes = [0, 1, 2, 3].map(() => h('div', { className: 'chart' }));
+    this.progressBar.ariaLabel = 'Training progress';
+    for (const [button, command] of [
+      [this.trainButton, 'train'],
+      [this.cancelButton, 'cancel'],
+    ] as const) {
+      button.addEventListener('click', () => this.request(command));
+      // vscode-button clicks on Space and Enter but lets the key scroll the page too.
+      button.addEventListener('keydown', (e) => {
+        if (e.key === ' ' || e.key === 'Enter') e.preventDefault();
+      });
+    }
+    // Where the keyboard is: on one of the buttons, or somewhere else (then focus is left alone).
+    document.addEventListener('focusin', (e) => (this.buttonFocused = e.target === this.trainButton || e.target === this.cancelButton));
     const pct = (v: number): string => percent(v, 1);
     const loss = (v: number): string => fixed(v, 3);
+    const perEpochEmpty = { running: 'The first epoch has not ended yet.', ended: 'No epoch ended before the run stopped.' };
+    const perBatchEmpty = { running: 'Waiting for the first batch…', ended: 'The run stopped before its first batch.' };
     this.charts = [
       {
-        chart: new LineChart(chartBoxes[0], {
+        chart: new LineChart({
           title: 'Loss per epoch',
           perEpoch: true,
           format: loss,
+          empty: perEpochEmpty,
           series: [
             { label: 'train loss', color: 'blue' },
             { label: 'test loss', color: 'orange', dashed: true },
@@ -60,10 +90,11 @@ export class PanelView {
         data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.loss), v.epochs.map((m) => m.valLoss)]],
       },
       {
-        chart: new LineChart(chartBoxes[1], {
+        chart: new LineChart({
           title: 'Accuracy per epoch',
           perEpoch: true,
           format: pct,
+          empty: perEpochEmpty,
           series: [
             { label: 'train accuracy', color: 'green' },
             { label: 'test accuracy', color: 'purple', dashed: true },
@@ -72,17 +103,19 @@ export class PanelView {
         data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.accuracy), v.epochs.map((m) => m.valAccuracy)]],
       },
       {
-        chart: new LineChart(chartBoxes[2], {
+        chart: new LineChart({
           title: 'Loss per batch (running mean of the epoch)',
           format: loss,
+          empty: perBatchEmpty,
           series: [{ label: 'loss', color: 'blue' }],
         }),
         data: (v) => [v.batches.x, [v.batches.loss]],
       },
       {
-        chart: new LineChart(chartBoxes[3], {
+        chart: new LineChart({
           title: 'Accuracy per batch (running mean of the epoch)',
           format: pct,
+          empty: perBatchEmpty,
           series: [{ label: 'accuracy', color: 'green' }],
         }),
         data: (v) => [v.batches.x, [v.batches.accuracy]],
@@ -96,7 +129,7 @@ export class PanelView {
       h('h3', {}, 'Epochs'),
       this.epochs,
       h('h3', {}, 'Charts'),
-      h('div', { id: 'charts', className: 'charts' }, ...chartBoxes),
+      h('div', { id: 'charts', className: 'charts' }, ...this.charts.map((c) => c.chart.element)),
     );
     root.append(
       h(
@@ -104,8 +137,10 @@ export class PanelView {
         {},
         h('h1', {}, 'LSTM MNIST'),
         this.status,
-        h('div', { className: 'actions' }, this.trainButton, this.cancelButton, this.requestError),
+        h('div', { className: 'actions' }, this.trainButton, this.cancelButton),
+        this.requestError,
       ),
+      this.liveRegion,
       this.empty,
       this.evaluation,
       this.training,
@@ -117,6 +152,7 @@ export class PanelView {
     if (pending) this.pending.add(command);
     else this.pending.delete(command);
     this.requestError.textContent = error ?? '';
+    this.requestError.hidden = !error;
   }
 
   render(state: PanelState): void {
@@ -124,6 +160,9 @@ export class PanelView {
     this.status.textContent = running ? `${running.kind === 'train' ? 'Training' : 'Evaluating'} ${baseName(running.label)}…` : 'Idle';
     this.trainButton.disabled = running !== null || this.pending.has('train');
     this.cancelButton.disabled = running === null || this.pending.has('cancel');
+    // A button takes `disabled` (and with it whether it can have the focus) when it next updates.
+    void Promise.all([this.trainButton.updateComplete, this.cancelButton.updateComplete]).then(() => this.moveFocus());
+    this.requestError.hidden = this.requestError.textContent === '';
     this.empty.hidden = state.training !== undefined || state.evaluation !== undefined;
     // The newest job on top: a new evaluation must not appear below a long training report.
     const evaluationFirst = (state.evaluation?.job.startedAt ?? 0) > (state.training?.job.startedAt ?? 0);
@@ -133,11 +172,31 @@ export class PanelView {
     }
     this.renderTraining(state, state.training);
     this.renderEvaluation(state, state.evaluation);
+    const sentence = announcement(state);
+    if (this.announced !== undefined && sentence !== this.announced) this.liveRegion.textContent = sentence;
+    this.announced = sentence;
   }
 
-  /** Rebuilds the charts with the new theme's colours. */
-  themeChanged(): void {
+  /** Redraws what holds the theme's colours as values: the charts and the heat-map tables. */
+  themeChanged(state: PanelState): void {
+    themeColors.clear();
     for (const c of this.charts) c.chart.rebuild();
+    this.drawn = { epochs: '', batches: '', evaluation: '' };
+    this.render(state);
+  }
+
+  /**
+   * A pressed button is disabled while its request runs, and a disabled one loses the focus to
+   * the page, which leaves the keyboard nowhere: the focus goes to the button that can be used
+   * next (Cancel once a job runs, Train once it ends).
+   */
+  private moveFocus(): void {
+    // Never take the focus from the workbench (a quick pick open over the panel would close).
+    if (!this.buttonFocused || !document.hasFocus()) return;
+    const active = document.activeElement;
+    if (active !== document.body && active !== null && !(active instanceof HTMLElement && active.hasAttribute('disabled'))) return;
+    const next = [this.cancelButton, this.trainButton].find((b) => !b.disabled);
+    next?.focus();
   }
 
   private renderTraining(state: PanelState, view: TrainingView | undefined): void {
@@ -145,18 +204,24 @@ export class PanelView {
     if (!view) return;
     const active = isRunning(state, view);
     const fraction = trainingFraction(view);
-    const best = bestEpoch(view.epochs);
+    const best = view.epochs.length > 1 ? bestEpoch(view.epochs) : undefined;
     const p = view.progress;
     const c = view.config;
 
     fill(
       this.trainingInfo,
-      h('h2', {}, `Training ${view.job.label}`),
+      h('h2', { id: 'training-title' }, 'Training ', breakable(view.job.label)),
       c &&
         h(
           'p',
           { id: 'config', className: 'muted' },
-          `${c.units} units · batch ${c.batchSize} · ${c.epochs} epoch${c.epochs === 1 ? '' : 's'} · learning rate ${c.learningRate} · seed ${c.seed}`,
+          ...phrases(
+            `${c.units} units`,
+            `batch ${c.batchSize}`,
+            plural(c.epochs, 'epoch'),
+            `learning rate ${c.learningRate}`,
+            `seed ${c.seed}`,
+          ),
         ),
       deviceLine(view.device, view.dataset),
     );
@@ -165,24 +230,34 @@ export class PanelView {
     this.progressBar.value = Math.round(fraction * 1000) / 10;
     // After the run, the last batch's numbers still tell where a cancelled or failed run stopped.
     this.progressText.hidden = !active && (!p || view.outcome?.kind === 'done');
-    this.progressText.textContent = p
-      ? `Epoch ${p.epoch}/${c?.epochs ?? '?'} · batch ${p.batch}/${p.batchesPerEpoch} · loss ${fixed(p.loss)} · acc ${percent(p.accuracy)}` +
-        (active ? ` · ${percent(fraction, 0)} done` : '')
-      : 'Loading TensorFlow and the data…';
-    fill(this.trainingOutcome, outcomeBlock(view), ...view.warnings.map((w) => h('p', { className: 'warning' }, `⚠ ${w}`)));
+    fill(
+      this.progressText,
+      ...(p
+        ? phrases(
+            `Epoch ${p.epoch}/${c?.epochs ?? '?'}`,
+            `batch ${p.batch}/${p.batchesPerEpoch}`,
+            `loss ${fixed(p.loss)}`,
+            `accuracy ${percent(p.accuracy)}`,
+            active && `${percent(fraction, 0)} done`,
+          )
+        : ['Loading TensorFlow and the data…']),
+    );
+    fill(this.trainingOutcome, outcomeBlock(view), ...view.warnings.map(warning));
 
     const epochsKey = `${view.job.id}:${view.epochs.length}:${best}`;
     if (epochsKey !== this.drawn.epochs) {
       this.drawn.epochs = epochsKey;
       fill(
         this.epochs,
-        view.epochs.length > 0 ? epochTable(view.epochs, best) : h('p', { className: 'muted' }, 'The first epoch has not ended yet.'),
+        view.epochs.length > 0
+          ? scrollBox(epochTable(view.epochs, best), 'tall')
+          : h('p', { className: 'muted' }, 'The first epoch has not ended yet.'),
       );
     }
-    const batchesKey = `${view.job.id}:${view.epochs.length}:${view.batches.x.length}`;
+    const batchesKey = `${view.job.id}:${view.epochs.length}:${view.batches.x.length}:${active}`;
     if (batchesKey !== this.drawn.batches) {
       this.drawn.batches = batchesKey;
-      for (const c of this.charts) c.chart.setData(...c.data(view));
+      for (const c of this.charts) c.chart.setData(...c.data(view), active);
     }
   }
 
@@ -196,10 +271,11 @@ export class PanelView {
     const r = view.result;
     const progress = h('vscode-progress-bar', {}) as VscodeProgressBar;
     progress.indeterminate = true;
+    progress.ariaLabel = 'Evaluation progress';
     fill(
       this.evaluation,
-      h('h2', {}, `Evaluation of ${baseName(view.job.label)}`),
-      h('p', { className: 'muted' }, view.job.label),
+      h('h2', { id: 'evaluation-title' }, 'Evaluation of ', breakable(baseName(view.job.label))),
+      h('p', { className: 'muted path' }, breakable(view.job.label)),
       active && progress,
       active && h('p', {}, 'Loading the checkpoint and running the test set…'),
       deviceLine(view.device, view.dataset),
@@ -208,14 +284,21 @@ export class PanelView {
           'div',
           { className: 'headline' },
           h('span', { className: 'big', id: 'evaluation-accuracy' }, percent(r.accuracy)),
-          h('span', {}, ` test accuracy on ${r.count} images · loss ${fixed(r.loss)}`),
+          ' ',
+          ...phrases(
+            `test accuracy on ${plural(r.count, 'test image')}`,
+            view.runTestSize !== undefined &&
+              view.runTestSize !== r.count &&
+              `its run was tested on ${view.runTestSize.toLocaleString('en-US')}`,
+            `loss ${fixed(r.loss)}`,
+          ),
         ),
       r && h('h3', {}, 'Accuracy per digit'),
-      r && perClassTable(r),
+      r && scrollBox(perClassTable(r)),
       r && h('h3', {}, 'Confusion matrix'),
-      r && confusionTable(r),
+      r && scrollBox(confusionTable(r)),
       outcomeBlock(view),
-      ...view.warnings.map((w) => h('p', { className: 'warning' }, `⚠ ${w}`)),
+      ...view.warnings.map(warning),
     );
   }
 }
@@ -227,9 +310,24 @@ function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo | undef
     'p',
     { className: 'device' },
     badge,
-    ` ${device.backend} backend (${device.package}) · ${kernelsText(device)}`,
-    device.runtime && h('span', { id: 'runtime' }, ` · TensorFlow from ${device.runtime}`),
-    dataset && ` · ${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount} train, ` : ''}${dataset.testCount} test images`,
+    ' ',
+    ...phrases(
+      `${device.backend} backend (${device.package})`,
+      kernelsText(device),
+      device.runtime && h('span', { id: 'runtime' }, `TensorFlow from ${device.runtime}`),
+      dataset &&
+        `${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount.toLocaleString('en-US')} train, ` : ''}${dataset.testCount.toLocaleString('en-US')} test images`,
+    ),
+  );
+}
+
+function warning(text: string): HTMLElement {
+  return h(
+    'p',
+    { className: 'warning' },
+    h('span', { className: 'warning-mark', attrs: { 'aria-hidden': 'true' } }, '⚠ '),
+    'Warning: ',
+    text,
   );
 }
 
@@ -243,8 +341,9 @@ function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement | undefi
         'div',
         { className: 'headline', id: 'test-result' },
         h('span', { className: 'big', id: 'test-accuracy' }, percent(o.test.accuracy)),
-        h('span', {}, ` test accuracy · loss ${fixed(o.test.loss)} · ${seconds(o.seconds)}`),
-        h('p', { className: 'muted' }, `Saved to ${o.checkpoint}`),
+        ' ',
+        ...phrases('test accuracy', `loss ${fixed(o.test.loss)}`, seconds(o.seconds)),
+        h('p', { className: 'muted path' }, 'Saved to ', breakable(o.checkpoint)),
       );
     case 'cancelled':
       return h('p', { className: 'notice', id: 'outcome' }, 'Cancelled. No checkpoint was saved.');
