@@ -67,12 +67,21 @@ test(
       await item.waitFor({ state: 'visible' });
       const description = ((await item.locator('.label-description').textContent()) ?? '').trim();
       assert.ok(description.startsWith(`${accuracyText} · ${EPOCHS} epochs`), `the item's description: ${description}`);
-      // Its tooltip has the run's details.
-      await item.hover();
+      // Its tooltip has the description in full (the view cuts it) and the run's details.
       const hover = page.locator('.workbench-hover', { hasText: 'Test accuracy' });
-      await hover.waitFor({ state: 'visible' });
+      // A busy machine sometimes drops the hover's delayed show: leave the item and come back.
+      for (let attempt = 1; ; attempt++) {
+        await item.hover();
+        const shown = await hover.waitFor({ state: 'visible', timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) break;
+        if (attempt === 3) throw new Error("the checkpoint's tooltip did not show");
+        await page.mouse.move(0, 0);
+      }
       const details = (await hover.textContent()) ?? '';
-      for (const expected of [runName, accuracyText, `${SETTINGS['lstmMnist.trainSize']} train, ${TEST_SIZE} test`]) {
+      for (const expected of [runName, description, `${SETTINGS['lstmMnist.trainSize']} train, ${TEST_SIZE} test`]) {
         assert.ok(details.includes(expected), `the tooltip lacks ${JSON.stringify(expected)}: ${details}`);
       }
       await screenshot(page, '3-checkpoints.png');

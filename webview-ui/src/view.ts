@@ -8,15 +8,15 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
-import type { DatasetInfo, DeviceInfo } from '../../src/protocol/training';
 import type { PanelCommand } from '../../src/protocol/webview';
 import { announcement } from './announcements';
-import { LineChart } from './charts';
 import { breakable, fill, h, phrases } from './dom';
-import { baseName, fixed, kernelsText, percent, plural, seconds } from '../../src/protocol/format';
+import { baseName, fixed, percent, plural } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
+import { deviceLine, outcomeBlock, warning } from './reportBlocks';
 import { confusionTable, epochTable, perClassTable, scrollBox } from './tables';
 import { themeColors } from './theme';
+import { type TrainingChart, trainingCharts } from './trainingCharts';
 
 export class PanelView {
   private readonly status = h('span', { id: 'status' });
@@ -44,7 +44,7 @@ export class PanelView {
   private readonly trainingOutcome = h('div');
   private readonly epochs = h('div', { id: 'epochs' });
   private readonly evaluation = h('section', { id: 'evaluation', attrs: { 'aria-labelledby': 'evaluation-title' } });
-  private readonly charts: Array<{ chart: LineChart; data(v: TrainingView): [number[], number[][]] }>;
+  private readonly charts: TrainingChart[] = trainingCharts();
   private readonly pending = new Set<PanelCommand>();
   /** What the expensive parts were last built from, to skip rebuilding them. */
   private drawn = { epochs: '', batches: '', evaluation: '' };
@@ -71,56 +71,6 @@ export class PanelView {
     }
     // Where the keyboard is: on one of the buttons, or somewhere else (then focus is left alone).
     document.addEventListener('focusin', (e) => (this.buttonFocused = e.target === this.trainButton || e.target === this.cancelButton));
-    const pct = (v: number): string => percent(v, 1);
-    const loss = (v: number): string => fixed(v, 3);
-    const perEpochEmpty = { running: 'The first epoch has not ended yet.', ended: 'No epoch ended before the run stopped.' };
-    const perBatchEmpty = { running: 'Waiting for the first batch…', ended: 'The run stopped before its first batch.' };
-    this.charts = [
-      {
-        chart: new LineChart({
-          title: 'Loss per epoch',
-          perEpoch: true,
-          format: loss,
-          empty: perEpochEmpty,
-          series: [
-            { label: 'train loss', color: 'blue' },
-            { label: 'test loss', color: 'orange', dashed: true },
-          ],
-        }),
-        data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.loss), v.epochs.map((m) => m.valLoss)]],
-      },
-      {
-        chart: new LineChart({
-          title: 'Accuracy per epoch',
-          perEpoch: true,
-          format: pct,
-          empty: perEpochEmpty,
-          series: [
-            { label: 'train accuracy', color: 'green' },
-            { label: 'test accuracy', color: 'purple', dashed: true },
-          ],
-        }),
-        data: (v) => [v.epochs.map((m) => m.epoch), [v.epochs.map((m) => m.accuracy), v.epochs.map((m) => m.valAccuracy)]],
-      },
-      {
-        chart: new LineChart({
-          title: 'Loss per batch (running mean of the epoch)',
-          format: loss,
-          empty: perBatchEmpty,
-          series: [{ label: 'loss', color: 'blue' }],
-        }),
-        data: (v) => [v.batches.x, [v.batches.loss]],
-      },
-      {
-        chart: new LineChart({
-          title: 'Accuracy per batch (running mean of the epoch)',
-          format: pct,
-          empty: perBatchEmpty,
-          series: [{ label: 'accuracy', color: 'green' }],
-        }),
-        data: (v) => [v.batches.x, [v.batches.accuracy]],
-      },
-    ];
     this.training.append(
       this.trainingInfo,
       this.progressBar,
@@ -300,58 +250,5 @@ export class PanelView {
       outcomeBlock(view),
       ...view.warnings.map(warning),
     );
-  }
-}
-
-function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo | undefined): HTMLElement | undefined {
-  if (!device) return undefined;
-  const badge = h('vscode-badge', { id: 'device' }, device.device.toUpperCase());
-  return h(
-    'p',
-    { className: 'device' },
-    badge,
-    ' ',
-    ...phrases(
-      `${device.backend} backend (${device.package})`,
-      kernelsText(device),
-      device.runtime && h('span', { id: 'runtime' }, `TensorFlow from ${device.runtime}`),
-      dataset &&
-        `${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount.toLocaleString('en-US')} train, ` : ''}${dataset.testCount.toLocaleString('en-US')} test images`,
-    ),
-  );
-}
-
-function warning(text: string): HTMLElement {
-  return h(
-    'p',
-    { className: 'warning' },
-    h('span', { className: 'warning-mark', attrs: { 'aria-hidden': 'true' } }, '⚠ '),
-    'Warning: ',
-    text,
-  );
-}
-
-function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement | undefined {
-  const o = view.outcome;
-  switch (o?.kind) {
-    case undefined:
-      return undefined;
-    case 'done':
-      return h(
-        'div',
-        { className: 'headline', id: 'test-result' },
-        h('span', { className: 'big', id: 'test-accuracy' }, percent(o.test.accuracy)),
-        ' ',
-        ...phrases('test accuracy', `loss ${fixed(o.test.loss)}`, seconds(o.seconds)),
-        h('p', { className: 'muted path' }, 'Saved to ', breakable(o.checkpoint)),
-      );
-    case 'cancelled':
-      return h('p', { className: 'notice', id: 'outcome' }, 'Cancelled. No checkpoint was saved.');
-    case 'interrupted':
-      return h('p', { className: 'notice', id: 'outcome' }, 'Interrupted: the window was reloaded or closed before the job ended.');
-    case 'diverged':
-      return h('pre', { className: 'error', id: 'outcome' }, `Diverged: ${o.message}`);
-    case 'error':
-      return h('pre', { className: 'error', id: 'outcome' }, o.message);
   }
 }

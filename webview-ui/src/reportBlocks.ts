@@ -1,0 +1,58 @@
+// The report blocks both sections share: the device line, a warning, and how the job ended.
+import type { DatasetInfo, DeviceInfo } from '../../src/protocol/training';
+import { fixed, kernelsText, percent, seconds } from '../../src/protocol/format';
+import { breakable, h, phrases } from './dom';
+import type { EvaluationView, TrainingView } from './panelState';
+
+export function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo | undefined): HTMLElement | undefined {
+  if (!device) return undefined;
+  const badge = h('vscode-badge', { id: 'device' }, device.device.toUpperCase());
+  return h(
+    'p',
+    { className: 'device' },
+    badge,
+    ' ',
+    ...phrases(
+      `${device.backend} backend (${device.package})`,
+      kernelsText(device),
+      device.runtime && h('span', { id: 'runtime' }, `TensorFlow from ${device.runtime}`),
+      dataset &&
+        `${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount.toLocaleString('en-US')} train, ` : ''}${dataset.testCount.toLocaleString('en-US')} test images`,
+    ),
+  );
+}
+
+export function warning(text: string): HTMLElement {
+  return h(
+    'p',
+    { className: 'warning' },
+    h('span', { className: 'warning-mark', attrs: { 'aria-hidden': 'true' } }, '⚠ '),
+    'Warning: ',
+    text,
+  );
+}
+
+export function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement | undefined {
+  const o = view.outcome;
+  switch (o?.kind) {
+    case undefined:
+      return undefined;
+    case 'done':
+      return h(
+        'div',
+        { className: 'headline', id: 'test-result' },
+        h('span', { className: 'big', id: 'test-accuracy' }, percent(o.test.accuracy)),
+        ' ',
+        ...phrases('test accuracy', `loss ${fixed(o.test.loss)}`, seconds(o.seconds)),
+        h('p', { className: 'muted path' }, 'Saved to ', breakable(o.checkpoint)),
+      );
+    case 'cancelled':
+      return h('p', { className: 'notice', id: 'outcome' }, 'Cancelled. No checkpoint was saved.');
+    case 'interrupted':
+      return h('p', { className: 'notice', id: 'outcome' }, 'Interrupted: the window was reloaded or closed before the job ended.');
+    case 'diverged':
+      return h('pre', { className: 'error', id: 'outcome' }, `Diverged: ${o.message}`);
+    case 'error':
+      return h('pre', { className: 'error', id: 'outcome' }, o.message);
+  }
+}
