@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { activityBarEntry, panel, percent, quickPick, screenshot, withDevWorkbench } from './workbench';
+import { activityBarEntry, panel, percent, quickPick, repeatUntil, screenshot, withDevWorkbench } from './workbench';
 
 /** Two epochs of 6,000 images (about 12 s on two cores): long enough to watch the panel fill. */
 const SETTINGS = {
@@ -70,16 +70,14 @@ test(
       // Its tooltip has the description in full (the view cuts it) and the run's details.
       const hover = page.locator('.workbench-hover', { hasText: 'Test accuracy' });
       // A busy machine sometimes drops the hover's delayed show: leave the item and come back.
-      for (let attempt = 1; ; attempt++) {
-        await item.hover();
-        const shown = await hover.waitFor({ state: 'visible', timeout: 10_000 }).then(
-          () => true,
-          () => false,
-        );
-        if (shown) break;
-        if (attempt === 3) throw new Error("the checkpoint's tooltip did not show");
-        await page.mouse.move(0, 0);
-      }
+      await repeatUntil(
+        'hovering the checkpoint to show its tooltip',
+        () => item.hover(),
+        hover,
+        'visible',
+        10_000,
+        () => page.mouse.move(0, 0),
+      );
       const details = (await hover.textContent()) ?? '';
       for (const expected of [runName, description, `${SETTINGS['lstmMnist.trainSize']} train, ${TEST_SIZE} test`]) {
         assert.ok(details.includes(expected), `the tooltip lacks ${JSON.stringify(expected)}: ${details}`);
@@ -93,15 +91,7 @@ test(
       // A menu item listens for the mouse-up only from 100 ms after it is drawn (so that the
       // right-click's own release does not pick it): a click sooner, on an idle machine, is lost
       // and the menu stays open. Click again until the menu closes.
-      for (let attempt = 1; ; attempt++) {
-        await evaluate.click();
-        const closed = await evaluate.waitFor({ state: 'hidden', timeout: 5_000 }).then(
-          () => true,
-          () => false,
-        );
-        if (closed) break;
-        if (attempt === 3) throw new Error('the context menu did not run Evaluate Checkpoint');
-      }
+      await repeatUntil('Evaluate Checkpoint in the context menu', () => evaluate.click(), evaluate, 'hidden', 5_000);
 
       // The panel shows the evaluation: accuracy, per-digit accuracy, and a confusion matrix of
       // every test image.

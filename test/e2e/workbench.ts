@@ -42,19 +42,35 @@ export async function panelScreenshot(page: Page, name: string): Promise<void> {
 export async function quickPick(page: Page, text: string, entry: string | RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (opened) break;
-    if (attempt === 3) throw new Error('F1 did not open the Command Palette');
-  }
+  await repeatUntil('F1 to open the Command Palette', () => page.keyboard.press('F1'), input, 'visible', 10_000);
   await input.fill(text);
   // Enter picks the highlighted entry: make sure it is ours.
   await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: entry }).waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Does `act` until `target` reaches `state` (a busy or an idle workbench sometimes drops a key,
+ * a click or a hover's delayed show), three times at most; `between` runs before a retry.
+ */
+export async function repeatUntil(
+  what: string,
+  act: () => Promise<void>,
+  target: Locator,
+  state: 'visible' | 'hidden',
+  timeoutMs: number,
+  between: () => Promise<void> = async () => undefined,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await act();
+    const reached = await target.waitFor({ state, timeout: timeoutMs }).then(
+      () => true,
+      () => false,
+    );
+    if (reached) return;
+    if (attempt === 3) throw new Error(`${what} did not work, three times`);
+    await between();
+  }
 }
 
 /** The training panel's document (the webview's inner frame). */
