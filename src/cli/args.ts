@@ -20,6 +20,7 @@ import {
   numberRule,
   type NumberRule,
 } from '../protocol/runOptions';
+import type { InspectSubject } from '../protocol/inspection';
 import type { DeviceChoice, EvaluateRequest, KernelChoice, TrainConfig } from '../protocol/training';
 
 export class UsageError extends Error {}
@@ -29,6 +30,8 @@ const pad = (s: string): string => s.padEnd(21);
 export const USAGE = `Usage:
   npm run train -- [options]                 train the seed's LSTM and save a checkpoint
   npm run evaluate -- <checkpoint> [options] evaluate a saved checkpoint on the test set
+  npm run predict -- <checkpoint> --index I | --image FILE
+                                             a prediction, and how it formed row by row
 
 Training options (defaults are the seed notebook's):
 ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r.summary} (${r.zeroMeansAll ? 'all' : r.default})`).join('\n')}
@@ -41,6 +44,10 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('--verbose')}also print TensorFlow's own log lines
 Evaluation options: --data-dir, --device, --json, --verbose, and
   ${pad('--test-size N')}the first N test images (the checkpoint's own test size; 0 = all)
+  ${pad('--misclassified N')}also list the N test images it got most confidently wrong
+Prediction options: --data-dir, --device, --json, --verbose, and
+  ${pad('--index I')}test image I (from 0)
+  ${pad('--image FILE')}an image file: PNG, JPEG, BMP or GIF, any size, read as grey at the model's size
   -h, --help           show this help`;
 
 /** Where a bad command line sends people, rather than the whole usage text. */
@@ -54,10 +61,14 @@ export interface Output {
   verbose: boolean;
 }
 
+/** What `predict` reads: a test image by index, or an image file. */
+export type PredictInput = { index: number } | { image: string };
+
 export type Command =
   | { kind: 'help' }
   | { kind: 'train'; config: TrainConfig; output: Output }
-  | { kind: 'evaluate'; request: EvaluateRequest; output: Output };
+  | { kind: 'evaluate'; request: EvaluateRequest; output: Output; misclassified?: number }
+  | { kind: 'predict'; subject: InspectSubject; input: PredictInput; output: Output };
 
 const OPTIONS = {
   ...Object.fromEntries(NUMBER_RULES.map((r) => [r.option, { type: 'string' }])),
@@ -66,6 +77,9 @@ const OPTIONS = {
   'run-name': { type: 'string' },
   device: { type: 'string' },
   kernels: { type: 'string' },
+  misclassified: { type: 'string' },
+  index: { type: 'string' },
+  image: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -101,6 +115,16 @@ function num(rule: NumberRule, values: Values): number | undefined {
   const problem = numberProblem(rule, value);
   if (problem) throw new UsageError(`--${rule.option} ${problem.replace(/\(it is .*\)$/, `(got "${text}")`)}`);
   return configValue(rule, value);
+}
+
+/** A whole number of at least `min` given as --`option`, or undefined when it is not given. */
+function count(option: string, min: number, values: Values): number | undefined {
+  const text = values[option];
+  if (text === undefined) return undefined;
+  const value = typeof text === 'string' && text.trim() !== '' ? Number(text) : Number.NaN;
+  if (!Number.isInteger(value) || value < min)
+    throw new UsageError(`--${option} must be a whole number of at least ${min} (got "${text}")`);
+  return value;
 }
 
 function choice<T extends string>(option: string, choices: readonly T[], fallback: T, values: Values): T {
@@ -151,7 +175,16 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       testSizeFromCheckpoint: fromCheckpoint,
       device,
     };
-    return { kind: 'evaluate', request, output };
+    const misclassified = count('misclassified', 1, v);
+    return { kind: 'evaluate', request, output, ...(misclassified === undefined ? {} : { misclassified }) };
   }
-  throw new UsageError(command === undefined ? 'missing command: train or evaluate' : `unknown command "${command}"`);
+  if (command === 'predict') {
+    if (rest.length !== 1) throw new UsageError('predict needs exactly one checkpoint folder');
+    const index = count('index', 0, v);
+    const image = typeof v.image === 'string' ? path.resolve(cwd, v.image) : undefined;
+    if ((index === undefined) === (image === undefined)) throw new UsageError('predict needs one of --index I and --image FILE');
+    const subject: InspectSubject = { checkpoint: path.resolve(cwd, rest[0]), dataDir, device };
+    return { kind: 'predict', subject, input: index !== undefined ? { index } : { image: image! }, output };
+  }
+  throw new UsageError(command === undefined ? 'missing command: train, evaluate or predict' : `unknown command "${command}"`);
 }

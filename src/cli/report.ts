@@ -2,7 +2,10 @@
 // the terminal's width, with the time left), a line per epoch, a table of epochs with the best
 // one marked and the mark explained, the evaluation's per-digit accuracy and confusion matrix.
 // Accuracies are percentages, as in the panel (src/protocol/format.ts).
+import { floatsFromBase64 } from '../protocol/binary';
 import { fixed, kernelsText, percent, plural, seconds } from '../protocol/format';
+import type { InspectResult } from '../protocol/inspection';
+import type { PredictedImage } from '../protocol/predictions';
 import { type EpochMetrics, type EvaluationResult, runFraction, type TrainingEvent } from '../protocol/training';
 import { progressLine } from './progressLine';
 
@@ -52,6 +55,51 @@ export function evaluationReport(r: EvaluationResult): string {
   lines.push(`    ${r.confusion.map((_, i) => String(i).padStart(w)).join(' ')}`);
   r.confusion.forEach((row, i) => lines.push(`${String(i).padStart(3)} ${row.map((n) => String(n).padStart(w)).join(' ')}`));
   return lines.join('\n');
+}
+
+/** `evaluate --misclassified N`: the test images the model got most confidently wrong. */
+export function misclassifiedReport(images: PredictedImage[]): string {
+  if (images.length === 0) return 'No test image was misclassified.';
+  const rows = [
+    ['index', 'true', 'predicted', 'probability'],
+    ...images.map((i) => [String(i.index), String(i.label), String(i.predicted), percent(i.probability)]),
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const table = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
+  return `The ${plural(images.length, 'test image')} it got most confidently wrong:\n${table}`;
+}
+
+type RowsResult = Extract<InspectResult, { kind: 'rows' }>;
+
+/** The class probabilities after each row: rows × classes. */
+function rowProbabilities(result: RowsResult): number[][] {
+  const flat = floatsFromBase64(result.probabilities);
+  const classes = flat.length / result.rows;
+  return Array.from({ length: result.rows }, (_, r) => Array.from(flat.subarray(r * classes, (r + 1) * classes)));
+}
+
+const argMax = (values: number[]): number => values.reduce((best, v, i) => (v > values[best] ? i : best), 0);
+
+/** `predict --json`: the prediction and the probabilities after each row. */
+export function predictionRecord(result: RowsResult, source: string) {
+  const rows = rowProbabilities(result);
+  const last = rows[rows.length - 1];
+  const predicted = argMax(last);
+  return { type: 'prediction', source, index: result.index, label: result.label, predicted, probability: last[predicted], rows };
+}
+
+/** `predict`: the prediction, then a line per row read with each class's probability. */
+export function predictionReport(result: RowsResult, source: string): string {
+  const { rows, label, predicted, probability } = predictionRecord(result, source);
+  const head = `${source}${label === undefined ? '' : ` (true ${label})`}: predicted ${predicted} with ${percent(probability)}`;
+  const classes = rows[0].length;
+  const cell = (text: string): string => text.padStart(5);
+  const lines = [
+    'probability of each digit after each row is read (the last row is the prediction):',
+    `row ${Array.from({ length: classes }, (_, d) => cell(String(d))).join('')}   best`,
+    ...rows.map((p, r) => `${String(r + 1).padStart(3)} ${p.map((v) => cell(percent(v, 0))).join('')}   ${argMax(p)}`),
+  ];
+  return `${head}\n${lines.join('\n')}`;
 }
 
 /** What an evaluation says about the images it used. */
@@ -141,6 +189,8 @@ export class TextReporter {
         this.note(`error: ${e.message}`);
         break;
       case 'probed':
+      case 'inspecting':
+      case 'inspected':
         break;
     }
   }

@@ -48,6 +48,8 @@ export interface WorkerJob {
   cancel(): void;
   /** Kills the process at once (the extension is shutting down). */
   kill(): void;
+  /** A further message to the running job (an `inspect` job's requests); dropped once the process has gone. */
+  send(message: Extract<WorkerCommand, { type: 'inspectRequest' }>): void;
 }
 
 export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>, options: WorkerOptions): WorkerJob {
@@ -58,7 +60,7 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
       message: `The training process is missing (${options.workerPath}). Build the extension first (npm run build).`,
     };
     options.onEvent(finalEvent);
-    return { finished: Promise.resolve(finalEvent), cancel: () => undefined, kill: () => undefined };
+    return { finished: Promise.resolve(finalEvent), cancel: () => undefined, kill: () => undefined, send: () => undefined };
   }
 
   const child = fork(options.workerPath, [], {
@@ -144,6 +146,9 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     },
     kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    send(message) {
+      if (child.connected) child.send(message, () => undefined);
     },
   };
 }

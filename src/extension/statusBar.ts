@@ -33,7 +33,7 @@ export class TrainingStatusBar implements vscode.Disposable {
         this.item.show();
       }),
       runner.onDidLog(({ job, event }) => {
-        if (job.id !== this.job?.id || event.type === 'warning') return;
+        if (job.id !== this.job?.id || event.type === 'warning' || event.type === 'inspecting' || event.type === 'inspected') return;
         if (event.type === 'chanceLevel') {
           this.chance = event.message;
           this.throttle.flush();

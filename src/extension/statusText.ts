@@ -7,8 +7,8 @@ import { fixed, percent } from '../protocol/format';
 import { runFraction, type TrainingEvent } from '../protocol/training';
 import type { PanelJob } from '../protocol/webview';
 
-/** The events that change what the item says (warnings and chance level are added by the item). */
-export type StatusEvent = Exclude<TrainingEvent, { type: 'warning' | 'chanceLevel' }>;
+/** The events that change what the item says (warnings and chance level are added by the item; inspection is never a job). */
+export type StatusEvent = Exclude<TrainingEvent, { type: 'warning' | 'chanceLevel' | 'inspecting' | 'inspected' }>;
 
 export interface StatusText {
   /** With a codicon: `$(check) LSTM MNIST: trained, 97.90% test`. */

@@ -1,7 +1,16 @@
 // The messages of the training process: what it is asked to do (WorkerCommand) and what it
 // reports (TrainingEvent). The CLI prints the same events (`--json`), the extension host reads
 // them from the forked worker, and the webview renders them: one definition for all three.
+import { isBase64 } from './binary';
 import { isFiniteNumber, isRecord } from './guards';
+import {
+  type InspectRequest,
+  type InspectResult,
+  type InspectSubject,
+  isInspectRequest,
+  isInspectResult,
+  isInspectSubject,
+} from './inspection';
 
 export type DeviceChoice = 'auto' | 'cpu' | 'gpu';
 /**
@@ -103,6 +112,8 @@ export type TrainingEvent =
       result: EvaluationResult;
       /** The test size the checkpoint's run was tested on, when it was not all: why the two accuracies may differ. */
       runTestSize?: number;
+      /** Each test image's true and predicted class and the predicted class's probability (the gallery's data). */
+      predictions?: EncodedPredictions;
     }
   /** The answer to `probe`: the runtime loaded and ran a training step. */
   | { type: 'probed'; tensorflow: string; gpu: boolean; loaded?: string[] }
@@ -116,7 +127,19 @@ export type TrainingEvent =
   | { type: 'cancelled' }
   | { type: 'warning'; message: string }
   /** `rescued`: the run finished but its checkpoint could not be saved where asked; the weights are there instead. */
-  | { type: 'error'; message: string; rescued?: string };
+  | { type: 'error'; message: string; rescued?: string }
+  /** The answer to `inspect`: the checkpoint and `count` test images are loaded; requests are answered from now on. */
+  | { type: 'inspecting'; count: number }
+  /** The answer to one `inspectRequest`: its result, or why there is none. */
+  | { type: 'inspected'; id: number; result?: InspectResult; error?: string };
+
+/** Per test image, in order (base64, src/protocol/binary.ts): labels and predicted classes as bytes, confidences as float32. */
+export interface EncodedPredictions {
+  labels: string;
+  predicted: string;
+  /** The probability the model gave its predicted class. */
+  confidence: string;
+}
 
 export type TrainingEventType = TrainingEvent['type'];
 
@@ -131,6 +154,9 @@ export type WorkerCommand =
   | { type: 'evaluate'; request: EvaluateRequest }
   /** Loads the runtime the process was given and runs one tiny training step (the set-up's check). */
   | { type: 'probe' }
+  /** Loads a checkpoint and its test images, then answers `inspectRequest`s until `cancel`. */
+  | { type: 'inspect'; subject: InspectSubject }
+  | { type: 'inspectRequest'; id: number; request: InspectRequest }
   | { type: 'cancel' };
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
@@ -145,6 +171,8 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
   'cancelled',
   'warning',
   'error',
+  'inspecting',
+  'inspected',
 ]);
 
 /**
@@ -179,7 +207,20 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
         isRecord(v.result) &&
         Array.isArray(v.result.confusion) &&
         Array.isArray(v.result.perClassAccuracy) &&
-        typeof v.result.accuracy === 'number'
+        typeof v.result.accuracy === 'number' &&
+        (v.predictions === undefined ||
+          (isRecord(v.predictions) &&
+            isBase64(v.predictions.labels) &&
+            isBase64(v.predictions.predicted) &&
+            isBase64(v.predictions.confidence)))
+      );
+    case 'inspecting':
+      return isFiniteNumber(v.count);
+    case 'inspected':
+      return (
+        Number.isInteger(v.id) &&
+        (v.result === undefined || isInspectResult(v.result)) &&
+        (v.error === undefined || typeof v.error === 'string')
       );
     case 'probed':
       return typeof v.tensorflow === 'string' && typeof v.gpu === 'boolean';
@@ -203,6 +244,10 @@ export function isWorkerCommand(v: unknown): v is WorkerCommand {
       return isRecord(v.config);
     case 'evaluate':
       return isRecord(v.request) && typeof v.request.checkpoint === 'string';
+    case 'inspect':
+      return isInspectSubject(v.subject);
+    case 'inspectRequest':
+      return Number.isInteger(v.id) && isInspectRequest(v.request);
     case 'probe':
     case 'cancel':
       return true;

@@ -1,5 +1,6 @@
 // Test-set evaluation: loss, accuracy, per-class accuracy and the confusion matrix, computed in
-// large chunks without gradients. Used after every epoch and for a saved checkpoint.
+// large chunks without gradients. Used after every epoch and for a saved checkpoint, which also
+// keeps each image's prediction and its probability (the panel's gallery of mistakes).
 import type { EvaluationResult } from '../protocol/training';
 import type { Tf } from './backend';
 import { CLASSES } from './dataset';
@@ -11,6 +12,13 @@ import { sliceBatch, type SplitTensors } from './tensors';
 /** Big enough to amortise per-op overhead, small enough to keep memory modest. */
 export const EVAL_BATCH = 2000;
 
+/** Each image's true and predicted class and the probability of the predicted one, in test-set order. */
+export interface Predictions {
+  labels: Uint8Array;
+  predicted: Uint8Array;
+  confidence: Float32Array;
+}
+
 /** Throws Cancelled (between chunks) once `isCancelled` says so. */
 export async function evaluate(
   tf: Tf,
@@ -20,24 +28,46 @@ export async function evaluate(
   data: SplitTensors,
   isCancelled: () => boolean = () => false,
 ): Promise<EvaluationResult> {
+  return (await evaluateEach(tf, params, spec, kernels, data, isCancelled, false)).result;
+}
+
+/** `evaluate`, and with `keep` each image's prediction too. */
+export async function evaluateEach(
+  tf: Tf,
+  params: LstmParams,
+  spec: ModelSpec,
+  kernels: Kernels,
+  data: SplitTensors,
+  isCancelled: () => boolean,
+  keep: boolean,
+): Promise<{ result: EvaluationResult; predictions?: Predictions }> {
   const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
+  const predictions = keep
+    ? { labels: new Uint8Array(data.count), predicted: new Uint8Array(data.count), confidence: new Float32Array(data.count) }
+    : undefined;
   let lossSum = 0;
   for (let start = 0; start < data.count; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, data.count - start);
-    const [loss, predicted, truth] = tf.tidy(() => {
+    const [loss, predicted, truth, confidence] = tf.tidy(() => {
       const b = sliceBatch(tf, data, start, size);
       const out = logits(tf, params, b.x, spec, kernels);
-      return [tf.mul(crossEntropy(tf, out, b.labels, kernels), size), tf.argMax(out, 1), b.labels];
+      const best = keep ? tf.max(tf.softmax(out), 1) : tf.zeros([0]);
+      return [tf.mul(crossEntropy(tf, out, b.labels, kernels), size), tf.argMax(out, 1), b.labels, best];
     });
     lossSum += loss.dataSync()[0];
     const p = predicted.dataSync();
     const t = truth.dataSync();
     for (let i = 0; i < size; i++) confusion[t[i]][p[i]]++;
-    tf.dispose([loss, predicted, truth]);
+    if (predictions) {
+      predictions.labels.set(t, start);
+      predictions.predicted.set(p, start);
+      predictions.confidence.set(confidence.dataSync(), start);
+    }
+    tf.dispose([loss, predicted, truth, confidence]);
     await stopIfCancelled(isCancelled);
   }
   const correct = confusion.reduce((s, row, i) => s + row[i], 0);
-  return {
+  const result = {
     count: data.count,
     loss: lossSum / data.count,
     accuracy: correct / data.count,
@@ -47,4 +77,5 @@ export async function evaluate(
     }),
     confusion,
   };
+  return { result, predictions };
 }

@@ -25,6 +25,32 @@ function attrs(backend: NodeJSKernelBackend, forgetBias?: number): TFEOpAttr[] {
   return list;
 }
 
+/** BlockLSTM over x [timesteps, batch, input] from zero state: its seven outputs (i, cs, f, o, ci, co, h). */
+function blockLstm(
+  tf: Tf,
+  backend: NodeJSKernelBackend,
+  xs: tfn.Tensor3D,
+  w: tfn.Tensor2D,
+  b: tfn.Tensor1D,
+  forgetBias: number,
+): tfn.Tensor[] {
+  const [timesteps, batch] = xs.shape;
+  const units = b.shape[0] / 4;
+  const zeroState = tf.zeros([batch, units]);
+  const noPeephole = tf.zeros([units]);
+  return backend.executeMultipleOutputs(
+    'BlockLSTM',
+    attrs(backend, forgetBias),
+    [int64Scalar(timesteps), xs, zeroState, zeroState, w, noPeephole, noPeephole, noPeephole, b] as never,
+    BLOCK_LSTM_OUTPUTS,
+  );
+}
+
+/** The hidden state after every timestep [timesteps, batch, units], forward only (what the row-by-row view shows). */
+export function fusedHiddenStates(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, bias: tfn.Tensor1D, forgetBias: number): tfn.Tensor3D {
+  return tf.tidy(() => blockLstm(tf, tf.backend() as unknown as NodeJSKernelBackend, x, kernel, bias, forgetBias)[6] as tfn.Tensor3D);
+}
+
 /**
  * The last hidden state of the LSTM over x [timesteps, batch, input], from zero state.
  * Differentiable with respect to x, kernel and bias.
@@ -36,14 +62,7 @@ export function fusedLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, b
   const seqLen = int64Scalar(timesteps);
   const f = tf.customGrad((...args: unknown[]) => {
     const [xs, w, b, save] = args as [tfn.Tensor3D, tfn.Tensor2D, tfn.Tensor1D, (t: tfn.Tensor[]) => void];
-    const zeroState = tf.zeros([batch, units]);
-    const noPeephole = tf.zeros([units]);
-    const outs = backend.executeMultipleOutputs(
-      'BlockLSTM',
-      attrs(backend, forgetBias),
-      [seqLen, xs, zeroState, zeroState, w, noPeephole, noPeephole, noPeephole, b] as never,
-      BLOCK_LSTM_OUTPUTS,
-    );
+    const outs = blockLstm(tf, backend, xs, w, b, forgetBias);
     save([xs, w, b, ...outs]);
     const h = outs[6] as tfn.Tensor3D;
     const last = tf.squeeze(tf.slice(h, [timesteps - 1, 0, 0], [1, batch, units]), [0]) as tfn.Tensor2D;

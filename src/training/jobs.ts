@@ -1,12 +1,15 @@
 // The jobs of the training process (the worker runs them for the extension and the CLI): each
 // loads the backend and data, runs, and reports everything, failures included, as TrainingEvents.
 import { configProblems } from '../protocol/runOptions';
+import { toBase64 } from '../protocol/binary';
+import type { InspectSubject } from '../protocol/inspection';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
 import { chooseKernels, forwardKernels, loadBackend } from './backend';
 import { Cancelled } from './cancellation';
 import { loadCheckpoint } from './checkpointStore';
 import { loadDataset } from './dataset';
-import { evaluate } from './evaluator';
+import { evaluateEach } from './evaluator';
+import { Inspector } from './inspector';
 import { probeBackend } from './probe';
 import { planReplicas, useReplicaThreads } from './replicaPool';
 import { disposeParams } from './model';
@@ -65,7 +68,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
       const kernels = forwardKernels(chooseKernels({ kernels: 'auto' }, backend));
       const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
       try {
-        const result = await evaluate(tf, params, meta.model, kernels, testSet, hooks.isCancelled);
+        const { result, predictions } = await evaluateEach(tf, params, meta.model, kernels, testSet, hooks.isCancelled, true);
         hooks.emit({
           type: 'evaluation',
           checkpoint: request.checkpoint,
@@ -73,6 +76,11 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
           dataset: data.info,
           result,
           runTestSize,
+          predictions: predictions && {
+            labels: toBase64(predictions.labels),
+            predicted: toBase64(predictions.predicted),
+            confidence: toBase64(predictions.confidence),
+          },
         });
       } finally {
         disposeSplit(testSet);
@@ -82,6 +90,22 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
       disposeParams(params);
     }
   });
+}
+
+/**
+ * Opens a checkpoint for inspection; emits `inspecting` when it is ready, or an `error` (and
+ * resolves undefined) when it cannot be opened.
+ */
+export async function openInspector(subject: InspectSubject, hooks: JobHooks): Promise<Inspector | undefined> {
+  let inspector: Inspector | undefined;
+  const status = await reportErrors(hooks, async () => {
+    const backend = loadBackend(subject.device);
+    if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
+    inspector = await Inspector.open(backend, subject);
+    hooks.emit({ type: 'inspecting', count: inspector.count });
+    return 'done';
+  });
+  return status === 'done' ? inspector : undefined;
 }
 
 /** The set-up's check: the runtime this process was given loads and trains a tiny model. */

@@ -5,7 +5,7 @@
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { ModelSpec, WeightSpec } from '../protocol/checkpoint';
 import type { Tf } from './backend';
-import { fusedLastHidden } from './fusedLstm';
+import { fusedHiddenStates, fusedLastHidden } from './fusedLstm';
 import { nativeSparseCrossEntropy } from './nativeLoss';
 
 export interface LstmParams {
@@ -57,17 +57,45 @@ export function disposeParams(p: LstmParams): void {
   for (const v of paramList(p)) v.dispose();
 }
 
-/** The stepwise loop in plain tfjs ops: the reference every backend can run. */
-export function referenceLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, bias: tfn.Tensor1D, forgetBias: number): tfn.Tensor2D {
+/** The stepwise loop in plain tfjs ops, the reference every backend can run: the hidden state after each step. */
+function referenceHiddenStates(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, bias: tfn.Tensor1D, forgetBias: number): tfn.Tensor2D[] {
   const [, batch] = x.shape;
   const units = bias.shape[0] / 4;
   const fb = tf.scalar(forgetBias);
   let c: tfn.Tensor2D = tf.zeros([batch, units]);
   let h: tfn.Tensor2D = tf.zeros([batch, units]);
+  const hs: tfn.Tensor2D[] = [];
   for (const xt of tf.unstack(x) as tfn.Tensor2D[]) {
     [c, h] = tf.basicLSTMCell(fb, kernel, bias, xt, c, h);
+    hs.push(h);
   }
-  return h;
+  return hs;
+}
+
+/** The reference loop's last hidden state. */
+export function referenceLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, bias: tfn.Tensor1D, forgetBias: number): tfn.Tensor2D {
+  const hs = referenceHiddenStates(tf, x, kernel, bias, forgetBias);
+  return hs[hs.length - 1];
+}
+
+/**
+ * The class probabilities after each row is read [timesteps, batch, classes]: the dense layer
+ * and softmax on every hidden state, not only the last. The last row's are the prediction
+ * (the same hidden state `logits` uses). Forward only.
+ */
+export function rowProbabilities(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelSpec, kernels: Kernels): tfn.Tensor3D {
+  return tf.tidy(() => {
+    const kernel = params.kernel as tfn.Tensor2D;
+    const bias = params.bias as tfn.Tensor1D;
+    const [timesteps, batch] = x.shape;
+    const hs =
+      kernels === 'fused'
+        ? fusedHiddenStates(tf, x, kernel, bias, spec.forgetBias)
+        : (tf.stack(referenceHiddenStates(tf, x, kernel, bias, spec.forgetBias)) as tfn.Tensor3D);
+    const flat = tf.reshape(hs, [timesteps * batch, spec.units]) as tfn.Tensor2D;
+    const out = tf.add(tf.matMul(flat, params.denseKernel as tfn.Tensor2D), params.denseBias) as tfn.Tensor2D;
+    return tf.reshape(tf.softmax(out), [timesteps, batch, -1]) as tfn.Tensor3D;
+  });
 }
 
 /**

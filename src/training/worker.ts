@@ -1,8 +1,12 @@
-// Entry of the training process forked by the extension host. It takes one WorkerCommand over
-// IPC (train, evaluate or probe), streams TrainingEvents back, obeys a later cancel, and exits when
-// the job ends: 0 after done/cancelled, 1 after an error or a diverged run.
+// Entry of the training process forked by the extension host and the CLI. It takes one
+// WorkerCommand over IPC (train, evaluate, probe or inspect), streams TrainingEvents back, obeys a
+// later cancel, and exits when the job ends: 0 after done/cancelled, 1 after an error or a
+// diverged run. An `inspect` job answers `inspectRequest`s until it is cancelled.
+import type { InspectSubject } from '../protocol/inspection';
 import { isWorkerCommand, type TrainingEvent, type WorkerCommand } from '../protocol/training';
-import { type JobStatus, runEvaluation, runProbe, runTraining } from './jobs';
+import type { Inspector } from './inspector';
+import { type JobStatus, openInspector, runEvaluation, runProbe, runTraining } from './jobs';
+import type { JobHooks } from './trainer';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 
@@ -27,7 +31,11 @@ function send(event: TrainingEvent): void {
   );
 }
 
-function run(command: Exclude<WorkerCommand, { type: 'cancel' }>): Promise<JobStatus> {
+/** The checkpoint an `inspect` job holds open, and how its wait for `cancel` ends. */
+let inspector: Inspector | undefined;
+let stopInspecting: (() => void) | undefined;
+
+function run(command: Exclude<WorkerCommand, { type: 'cancel' | 'inspectRequest' }>): Promise<JobStatus> {
   const hooks = { emit: send, isCancelled: () => cancelled };
   switch (command.type) {
     case 'train':
@@ -36,7 +44,37 @@ function run(command: Exclude<WorkerCommand, { type: 'cancel' }>): Promise<JobSt
       return runEvaluation(command.request, hooks);
     case 'probe':
       return runProbe(hooks);
+    case 'inspect':
+      return inspect(command.subject, hooks);
   }
+}
+
+/** Holds the checkpoint open until `cancel` (or the channel closes), then ends as cancelled. */
+async function inspect(subject: InspectSubject, hooks: JobHooks): Promise<JobStatus> {
+  inspector = await openInspector(subject, hooks);
+  if (!inspector) return 'error';
+  if (!cancelled) await new Promise<void>((resolve) => (stopInspecting = resolve));
+  inspector.dispose();
+  inspector = undefined;
+  hooks.emit({ type: 'cancelled' });
+  return 'cancelled';
+}
+
+function answer(id: number, request: Extract<WorkerCommand, { type: 'inspectRequest' }>['request']): void {
+  if (!inspector) {
+    send({ type: 'inspected', id, error: 'the checkpoint is not open (yet)' });
+    return;
+  }
+  try {
+    send({ type: 'inspected', id, result: inspector.answer(request) });
+  } catch (e) {
+    send({ type: 'inspected', id, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function stop(): void {
+  cancelled = true;
+  stopInspecting?.();
 }
 
 process.on('message', (message: unknown) => {
@@ -45,7 +83,11 @@ process.on('message', (message: unknown) => {
     return;
   }
   if (message.type === 'cancel') {
-    cancelled = true;
+    stop();
+    return;
+  }
+  if (message.type === 'inspectRequest') {
+    answer(message.id, message.request);
     return;
   }
   if (started) {
@@ -61,6 +103,4 @@ process.on('message', (message: unknown) => {
 });
 
 // The extension host closing the channel (window closed, extension deactivated) cancels the job.
-process.on('disconnect', () => {
-  cancelled = true;
-});
+process.on('disconnect', stop);

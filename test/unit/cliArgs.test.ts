@@ -90,6 +90,34 @@ describe('command line', () => {
     assert.equal(all.request.testSizeFromCheckpoint, false);
   });
 
+  it('predict takes a test image by index or an image file, not both; evaluate takes --misclassified', () => {
+    assert.deepEqual(parseCommand(['predict', 'w/r1', '--index', '7'], '/p'), {
+      kind: 'predict',
+      subject: { checkpoint: '/p/w/r1', dataDir: undefined, device: 'auto' },
+      input: { index: 7 },
+      output: { json: false, verbose: false },
+    });
+    const file = parseCommand(['predict', 'w/r1', '--image', 'digit.png'], '/p');
+    assert.ok(file.kind === 'predict');
+    assert.deepEqual(file.input, { image: '/p/digit.png' });
+    for (const [args, message] of [
+      [['predict', 'w/r1'], /one of --index I and --image FILE/],
+      [['predict', 'w/r1', '--index', '1', '--image', 'a.png'], /one of --index I and --image FILE/],
+      [['predict', 'w/r1', '--index', '-1'], /^--index must be a whole number of at least 0 \(got "-1"\)$/],
+      [['predict', '--index', '1'], /exactly one checkpoint/],
+      [['evaluate', 'w/r1', '--misclassified', '0'], /^--misclassified must be a whole number of at least 1 \(got "0"\)$/],
+    ] as const) {
+      assert.throws(
+        () => parseCommand([...args]),
+        (e: Error) => e instanceof UsageError && message.test(e.message),
+        JSON.stringify(args),
+      );
+    }
+    const listed = parseCommand(['evaluate', 'w/r1', '--misclassified', '20']);
+    assert.ok(listed.kind === 'evaluate');
+    assert.equal(listed.misclassified, 20);
+  });
+
   it('reads a negative number after an option as its value, for the option to judge', () => {
     for (const [option, value, rule] of [
       ['--epochs', '-3', /^--epochs must be a whole number from 1 to 1000 \(got "-3"\)$/],
@@ -107,7 +135,7 @@ describe('command line', () => {
   });
 
   for (const [args, message] of [
-    [[], /missing command/],
+    [[], /missing command: train, evaluate or predict/],
     [['fly'], /unknown command "fly"/],
     [['train', '--epochs', 'two'], /^--epochs must be a whole number from 1 to 1000 \(got "two"\)$/],
     [['train', '--epochs', '0'], /^--epochs must be a whole number from 1 to 1000 \(got "0"\)$/],

@@ -1,0 +1,118 @@
+// A checkpoint held open for questions (the worker's `inspect` job): its weights and the test
+// images its evaluation used stay in memory, and each request is answered at once: images by
+// index, an image's prediction row by row, a drawn digit classified row by row. Forward only,
+// on the same kernels as evaluation, so the last row's probabilities are the prediction.
+import type * as tfn from '@tensorflow/tfjs-node';
+import { toBase64, bytesFromBase64 } from '../protocol/binary';
+import type { ModelSpec } from '../protocol/checkpoint';
+import type { InspectRequest, InspectResult, InspectSubject } from '../protocol/inspection';
+import { type Backend, chooseKernels, forwardKernels } from './backend';
+import { loadCheckpoint } from './checkpointStore';
+import { loadDataset, type Split } from './dataset';
+import { disposeParams, type Kernels, type LstmParams, rowProbabilities } from './model';
+
+export class Inspector {
+  private constructor(
+    private readonly backend: Backend,
+    private readonly params: LstmParams,
+    private readonly spec: ModelSpec,
+    private readonly kernels: Kernels,
+    private readonly test: Split,
+  ) {}
+
+  /** Loads the checkpoint and the test images; throws (with the reason) when either cannot be used. */
+  static async open(backend: Backend, subject: InspectSubject): Promise<Inspector> {
+    const { meta, params } = await loadCheckpoint(backend.tf, subject.checkpoint);
+    try {
+      const data = await loadDataset({ dataDir: subject.dataDir, testSize: subject.testSize, testOnly: true });
+      if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
+        throw new Error(
+          `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
+        );
+      }
+      return new Inspector(backend, params, meta.model, forwardKernels(chooseKernels({ kernels: 'auto' }, backend)), data.test);
+    } catch (e) {
+      disposeParams(params);
+      throw e;
+    }
+  }
+
+  get count(): number {
+    return this.test.count;
+  }
+
+  /** Throws with a message for the user when the request cannot be answered (an index out of range, a wrong size). */
+  answer(request: InspectRequest): InspectResult {
+    const { timesteps: rows, inputSize: cols } = this.spec;
+    const size = rows * cols;
+    switch (request.kind) {
+      case 'images': {
+        const pixels = new Uint8Array(request.indices.length * size);
+        request.indices.forEach((index, i) => pixels.set(this.image(index), i * size));
+        return { kind: 'images', rows, cols, pixels: toBase64(pixels) };
+      }
+      case 'rows': {
+        const pixels = this.image(request.index);
+        return { ...this.rows(pixels), label: this.test.labels[request.index], index: request.index };
+      }
+      case 'classify': {
+        const pixels = bytesFromBase64(request.pixels);
+        if (pixels.length !== size) throw new Error(`a drawing has ${size} pixels (${rows}x${cols}), not ${pixels.length}`);
+        return this.rows(pixels);
+      }
+      case 'classifyFile':
+        return this.rows(this.fromFile(bytesFromBase64(request.file)));
+    }
+  }
+
+  dispose(): void {
+    disposeParams(this.params);
+  }
+
+  private image(index: number): Uint8Array {
+    if (index >= this.test.count) throw new Error(`there are ${this.test.count} test images; ${index} is not one of them`);
+    const size = this.spec.timesteps * this.spec.inputSize;
+    return this.test.pixels.subarray(index * size, (index + 1) * size);
+  }
+
+  /**
+   * An image file as the model's input: grey, resized to rows × cols; a dark digit on a light
+   * page is inverted, as MNIST's digits are light on black.
+   */
+  private fromFile(file: Uint8Array): Uint8Array {
+    const { tf } = this.backend;
+    const { timesteps: rows, inputSize: cols } = this.spec;
+    let decoded: tfn.Tensor3D;
+    try {
+      decoded = tf.node.decodeImage(file, 1, 'int32', false) as tfn.Tensor3D;
+    } catch (e) {
+      throw new Error(`the image could not be read (PNG, JPEG, BMP or GIF): ${(e as Error).message}`);
+    }
+    const grey = tf.tidy(() => {
+      const resized = tf.image.resizeBilinear(tf.cast(decoded, 'float32'), [rows, cols]);
+      const light = tf.mean(resized).dataSync()[0] > 127.5;
+      return tf.clipByValue(tf.round(light ? tf.sub(255, resized) : resized), 0, 255);
+    });
+    decoded.dispose();
+    const bytes = Uint8Array.from(grey.dataSync());
+    grey.dispose();
+    return bytes;
+  }
+
+  /** The probabilities after each row of one image (grey bytes), as the model reads it. */
+  private rows(pixels: Uint8Array): Extract<InspectResult, { kind: 'rows' }> {
+    const { tf } = this.backend;
+    const { timesteps: rows, inputSize: cols } = this.spec;
+    const probabilities = tf.tidy(() => {
+      // Time-major [rows, 1, cols] in [0, 1], as the evaluation feeds it.
+      const x = tf.tensor3d(
+        Float32Array.from(pixels, (p) => p / 255),
+        [rows, 1, cols],
+      );
+      return rowProbabilities(tf, this.params, x, this.spec, this.kernels);
+    });
+    const values = probabilities.dataSync() as Float32Array;
+    probabilities.dispose();
+    return { kind: 'rows', rows, cols, pixels: toBase64(pixels), probabilities: toBase64(values) };
+  }
+}
