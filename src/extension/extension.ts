@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CheckpointSummary, LstmMnistApi } from './api';
 import { deleteFromView, revealCheckpoint } from './checkpointCommands';
 import { listCheckpoints } from './checkpointList';
+import { CheckpointInspector } from './checkpointInspector';
 import { CHECKPOINTS_VIEW, CheckpointTreeProvider } from './checkpointTree';
 import { evaluateCheckpoint } from './evaluateCommand';
 import { JobRunner } from './jobRunner';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'training', 'worker.js').fsPath;
   const runner = new JobRunner(workerPath, output);
   const runtime = new TensorflowRuntime(context, output, workerPath);
+  const inspector = new CheckpointInspector(workerPath, runtime, output);
   const tree = new CheckpointTreeProvider();
   const treeView = vscode.window.createTreeView(CHECKPOINTS_VIEW, { treeDataProvider: tree });
 
@@ -37,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
       if (start.started) return undefined;
       return start.result.status === 'error' ? start.result.message : 'A job is already running.';
     },
+    inspect: (target, request) => inspector.askAbout(target, request),
   };
   const deps: CommandDeps = {
     runner,
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
   context.subscriptions.push(
     output,
     runner,
+    inspector,
     tree,
     new TrainingStatusBar(runner),
     treeView,

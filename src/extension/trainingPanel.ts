@@ -4,7 +4,8 @@
 // requests of its Train and Cancel buttons.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PanelCommand } from '../protocol/webview';
+import type { InspectRequest, InspectResult } from '../protocol/inspection';
+import type { InspectTarget, PanelCommand } from '../protocol/webview';
 import { HostToWebview, isWebviewToHost } from '../protocol/webview';
 import type { JobRunner } from './jobRunner';
 
@@ -13,6 +14,8 @@ export interface PanelHost {
   runner: JobRunner;
   /** Carries out a button's command; resolves with why it was not done, or undefined. */
   handle(command: PanelCommand): Promise<string | undefined>;
+  /** Answers a question about the evaluated checkpoint; rejects with why it cannot. */
+  inspect(target: InspectTarget, request: InspectRequest): Promise<InspectResult>;
 }
 
 export class TrainingPanel {
@@ -74,6 +77,14 @@ export class TrainingPanel {
     if (message.type === 'ready') {
       this.ready = true;
       this.post({ type: 'snapshot', ...this.host.runner.snapshot() });
+      return;
+    }
+    if (message.type === 'inspect') {
+      try {
+        this.post({ type: 'inspectReply', id: message.id, result: await this.host.inspect(message.target, message.request) });
+      } catch (e) {
+        this.post({ type: 'inspectReply', id: message.id, error: (e as Error).message });
+      }
       return;
     }
     let error: string | undefined;

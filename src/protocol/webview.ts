@@ -3,6 +3,7 @@
 // vscode-pull-request-github), so the UI can tell when its action was taken or why not.
 import { TrainingEvent, isTrainingEvent } from './training';
 import { isRecord } from './guards';
+import { type InspectRequest, type InspectResult, isInspectRequest, isInspectResult } from './inspection';
 
 /** Commands the panel's buttons can ask the extension host for. */
 export type PanelCommand = 'train' | 'cancel';
@@ -28,7 +29,17 @@ export interface LogEntry {
   event: TrainingEvent;
 }
 
-export type WebviewToHost = { type: 'ready' } | { type: 'request'; id: number; command: PanelCommand };
+/** Which checkpoint a question is about: the evaluated one, with the test images its evaluation used. */
+export interface InspectTarget {
+  checkpoint: string;
+  testCount: number;
+}
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'request'; id: number; command: PanelCommand }
+  /** A question about the evaluated checkpoint; answered by an `inspectReply` with the same id. */
+  | { type: 'inspect'; id: number; target: InspectTarget; request: InspectRequest };
 
 export type HostToWebview =
   /**
@@ -40,7 +51,8 @@ export type HostToWebview =
   | { type: 'event'; entry: LogEntry }
   /** A job started (before its first event, which may take seconds) or ended (null). */
   | { type: 'running'; job: PanelJob | null }
-  | { type: 'reply'; id: number; error?: string };
+  | { type: 'reply'; id: number; error?: string }
+  | { type: 'inspectReply'; id: number; result?: InspectResult; error?: string };
 
 const PANEL_COMMANDS: ReadonlySet<string> = new Set<PanelCommand>(['train', 'cancel']);
 
@@ -61,6 +73,15 @@ export function isLogEntry(v: unknown): v is LogEntry {
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isRecord(v)) return false;
   if (v.type === 'ready') return true;
+  if (v.type === 'inspect') {
+    return (
+      Number.isInteger(v.id) &&
+      isRecord(v.target) &&
+      typeof v.target.checkpoint === 'string' &&
+      Number.isInteger(v.target.testCount) &&
+      isInspectRequest(v.request)
+    );
+  }
   return v.type === 'request' && Number.isInteger(v.id) && typeof v.command === 'string' && PANEL_COMMANDS.has(v.command);
 }
 
@@ -75,6 +96,12 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return v.job === null || isPanelJob(v.job);
     case 'reply':
       return Number.isInteger(v.id) && (v.error === undefined || typeof v.error === 'string');
+    case 'inspectReply':
+      return (
+        Number.isInteger(v.id) &&
+        (v.result === undefined || isInspectResult(v.result)) &&
+        (v.error === undefined || typeof v.error === 'string')
+      );
     default:
       return false;
   }

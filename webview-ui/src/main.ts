@@ -3,6 +3,7 @@
 // message and redraws at most once per frame.
 import { PanelCommand, isHostToWebview } from '../../src/protocol/webview';
 import './panel.css';
+import { InspectClient } from './inspectClient';
 import { PanelState, applyMessage, restoreState } from './panelState';
 import { PanelView } from './view';
 import { vscodeApi } from './vscodeApi';
@@ -17,13 +18,18 @@ let nextRequestId = 1;
 
 const app = document.getElementById('app');
 if (!app) throw new Error('the panel page has no #app element');
-const view = new PanelView(app, (command) => {
-  const id = nextRequestId++;
-  waiting.set(id, command);
-  view.setPending(command, true);
-  scheduleRender();
-  vscode.postMessage({ type: 'request', id, command });
-});
+const inspect = new InspectClient((message) => vscode.postMessage(message));
+const view = new PanelView(
+  app,
+  (command) => {
+    const id = nextRequestId++;
+    waiting.set(id, command);
+    view.setPending(command, true);
+    scheduleRender();
+    vscode.postMessage({ type: 'request', id, command });
+  },
+  inspect,
+);
 
 let frame = 0;
 function scheduleRender(): void {
@@ -48,6 +54,10 @@ function scheduleSave(now: boolean): void {
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
   const message = e.data;
   if (!isHostToWebview(message)) return;
+  if (message.type === 'inspectReply') {
+    inspect.receive(message);
+    return;
+  }
   if (message.type === 'reply') {
     const command = waiting.get(message.id);
     if (command === undefined) return;

@@ -6,6 +6,7 @@
 import {
   type DatasetInfo,
   type DeviceInfo,
+  type EncodedPredictions,
   type EpochMetrics,
   type EvaluationResult,
   runFraction,
@@ -60,6 +61,8 @@ export interface EvaluationView {
   checkpoint?: string;
   /** The test size the checkpoint's run used, when not all. */
   runTestSize?: number;
+  /** Each test image's prediction (the gallery's data), as the event carried it. */
+  predictions?: EncodedPredictions;
   device?: DeviceInfo;
   dataset?: DatasetInfo;
   result?: EvaluationResult;
@@ -96,6 +99,7 @@ export function applyMessage(state: PanelState, message: HostToWebview): PanelSt
       if (message.job) viewFor(state, message.job);
       return state;
     case 'reply':
+    case 'inspectReply':
       return state;
   }
 }
@@ -137,6 +141,7 @@ function applyEntry(state: PanelState, { job, event }: LogEntry): PanelState {
   } else if (event.type === 'evaluation') {
     view.checkpoint = event.checkpoint;
     view.runTestSize = event.runTestSize;
+    view.predictions = event.predictions;
     view.device = event.device;
     view.dataset = event.dataset;
     view.result = event.result;

@@ -33,6 +33,20 @@ export function scrollBox(table: HTMLTableElement, className = ''): HTMLElement 
   return box;
 }
 
+/** A cell that acts as a button, for the mouse and the keyboard. */
+function clickable(cell: HTMLElement, label: string, action: () => void): void {
+  cell.tabIndex = 0;
+  cell.classList.add('pick');
+  cell.setAttribute('role', 'button');
+  cell.setAttribute('aria-label', label);
+  cell.addEventListener('click', action);
+  cell.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    action();
+  });
+}
+
 const col = (text: string): HTMLTableCellElement => h('th', { attrs: { scope: 'col' } }, text);
 const row = (text: string): HTMLTableCellElement => h('th', { attrs: { scope: 'row' } }, text);
 
@@ -84,8 +98,9 @@ export function perClassTable(result: EvaluationResult): HTMLTableElement {
 /**
  * Rows are the true digit, columns the predicted one. A cell's colour is its share of the row:
  * green on the diagonal (correct), red off it (confusions), so the rare mistakes stand out.
+ * With `onCell`, a cell with images is a button (click, Enter or Space) that shows them.
  */
-export function confusionTable(result: EvaluationResult): HTMLTableElement {
+export function confusionTable(result: EvaluationResult, onCell?: (label: number, predicted: number) => void): HTMLTableElement {
   const digits = result.confusion.map((_, d) => String(d));
   const rows = result.confusion.map((counts, t) => {
     const total = counts.reduce((a, b) => a + b, 0);
@@ -95,6 +110,7 @@ export function confusionTable(result: EvaluationResult): HTMLTableElement {
       const td = h('td', { title: `true ${t}, predicted ${p}: ${count} (${percent(share, 1)} of ${total})` }, String(count));
       if (p === t) heat(td, ...GREEN, 0.15 + 0.55 * share);
       else heat(td, ...RED, count > 0 ? 0.1 + Math.min(0.45, 10 * share) : 0);
+      if (onCell && count > 0) clickable(td, `Show the ${count} test images of ${t} predicted as ${p}`, () => onCell(t, p));
       return td;
     });
     return h('tr', {}, row(String(t)), ...cells);
@@ -102,7 +118,12 @@ export function confusionTable(result: EvaluationResult): HTMLTableElement {
   return h(
     'table',
     { id: 'confusion-table', className: 'metrics heat confusion' },
-    h('caption', {}, 'Test images by true digit (rows) and predicted digit (columns); the diagonal holds the correct predictions.'),
+    h(
+      'caption',
+      {},
+      'Test images by true digit (rows) and predicted digit (columns); the diagonal holds the correct predictions.' +
+        (onCell ? ' Pick a cell to see its images.' : ''),
+    ),
     h(
       'thead',
       {},

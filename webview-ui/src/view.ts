@@ -4,12 +4,13 @@
 // moves to the button that makes sense when a job starts or ends, and a polite live region says
 // each milestone (announcements.ts).
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
 import type { PanelCommand } from '../../src/protocol/webview';
 import { announcement } from './announcements';
+import { button } from './buttons';
+import type { InspectClient } from './inspectClient';
+import { InspectionSection } from './inspectionSection';
 import { breakable, fill, h, phrases } from './dom';
 import { baseName, fixed, percent, plural } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
@@ -20,8 +21,8 @@ import { type TrainingChart, trainingCharts } from './trainingCharts';
 
 export class PanelView {
   private readonly status = h('span', { id: 'status' });
-  private readonly trainButton = h('vscode-button', { id: 'train-button' }, 'Train') as VscodeButton;
-  private readonly cancelButton = h('vscode-button', { id: 'cancel-button' }, 'Cancel') as VscodeButton;
+  private readonly trainButton = button('Train', () => this.request('train'), { id: 'train-button' });
+  private readonly cancelButton = button('Cancel', () => this.request('cancel'), { id: 'cancel-button', secondary: true });
   /** Why a button's request was not done; an alert, read out at once. */
   private readonly requestError = h('p', { id: 'request-error', className: 'error', attrs: { role: 'alert' } });
   /** The milestones, read out politely (announcements.ts). */
@@ -53,22 +54,15 @@ export class PanelView {
   /** A button had the focus: when it is disabled, the focus moves to the other. */
   private buttonFocused = false;
 
+  private readonly inspection: InspectionSection;
+
   constructor(
     root: HTMLElement,
     private readonly request: (command: PanelCommand) => void,
+    inspect: InspectClient,
   ) {
-    this.cancelButton.secondary = true;
+    this.inspection = new InspectionSection(inspect);
     this.progressBar.ariaLabel = 'Training progress';
-    for (const [button, command] of [
-      [this.trainButton, 'train'],
-      [this.cancelButton, 'cancel'],
-    ] as const) {
-      button.addEventListener('click', () => this.request(command));
-      // vscode-button clicks on Space and Enter but lets the key scroll the page too.
-      button.addEventListener('keydown', (e) => {
-        if (e.key === ' ' || e.key === 'Enter') e.preventDefault();
-      });
-    }
     // Where the keyboard is: on one of the buttons, or somewhere else (then focus is left alone).
     document.addEventListener('focusin', (e) => (this.buttonFocused = e.target === this.trainButton || e.target === this.cancelButton));
     this.training.append(
@@ -215,6 +209,7 @@ export class PanelView {
     this.evaluation.hidden = view === undefined;
     if (!view) return;
     const active = isRunning(state, view);
+    this.inspection.setEvaluation(view);
     const key = `${view.job.id}:${active}:${view.result !== undefined}:${view.outcome?.kind}:${view.warnings.length}`;
     if (key === this.drawn.evaluation) return;
     this.drawn.evaluation = key;
@@ -246,9 +241,10 @@ export class PanelView {
       r && h('h3', {}, 'Accuracy per digit'),
       r && scrollBox(perClassTable(r)),
       r && h('h3', {}, 'Confusion matrix'),
-      r && scrollBox(confusionTable(r)),
+      r && scrollBox(confusionTable(r, view.predictions && ((t, p) => this.inspection.showCell(t, p)))),
       outcomeBlock(view),
       ...view.warnings.map(warning),
+      this.inspection.element,
     );
   }
 }
