@@ -11,9 +11,11 @@ import {
   configValue,
   DEFAULT_DEVICE,
   DEFAULT_KERNELS,
+  DEFAULT_EXPORT_FOLDER,
   DEFAULT_WEIGHTS_FOLDER,
   defaultRunName,
   DEVICE_CHOICES,
+  FROM_CHECKPOINT,
   KERNEL_CHOICES,
   NUMBER_RULES,
   numberProblem,
@@ -21,7 +23,7 @@ import {
   type NumberRule,
 } from '../protocol/runOptions';
 import type { InspectSubject } from '../protocol/inspection';
-import type { DeviceChoice, EvaluateRequest, KernelChoice, TrainConfig } from '../protocol/training';
+import type { DeviceChoice, EvaluateRequest, ExportRequest, KernelChoice, TrainConfig } from '../protocol/training';
 
 export class UsageError extends Error {}
 
@@ -29,15 +31,22 @@ const pad = (s: string): string => s.padEnd(21);
 
 export const USAGE = `Usage:
   npm run train -- [options]                 train the seed's LSTM and save a checkpoint
+  npm run train -- --resume <checkpoint> --epochs N
+                                             continue a checkpoint's run for N more epochs
   npm run evaluate -- <checkpoint> [options] evaluate a saved checkpoint on the test set
   npm run predict -- <checkpoint> --index I | --image FILE
                                              a prediction, and how it formed row by row
+  npm run export -- <checkpoint> [--out DIR] the checkpoint as a TensorFlow.js Layers model
 
 Training options (defaults are the seed notebook's):
-${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r.summary} (${r.zeroMeansAll ? 'all' : r.default})`).join('\n')}
+${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r.summary} (${r.zeroMeans ?? r.default})`).join('\n')}
   ${pad('--data-dir DIR')}folder of IDX files, plain or .gz (the embedded MNIST)
   ${pad('--weights-dir DIR')}where checkpoints go (./${DEFAULT_WEIGHTS_FOLDER})
   ${pad('--run-name NAME')}checkpoint folder name (lstm-<date>-<time>)
+  ${pad('--keep-best')}save the epoch with the best test accuracy, not the last
+  ${pad('--no-tensorboard')}no TensorBoard event files in the checkpoint's logs folder
+  ${pad('--resume DIR')}continue that checkpoint: its weights, Adam's state, its shuffle order and
+  ${pad('')}hyperparameters; --epochs counts the epochs added
   ${pad('--device D')}${DEVICE_CHOICES.join('|')} (${DEFAULT_DEVICE})
   ${pad('--kernels K')}${KERNEL_CHOICES.join('|')}: fused native LSTM ops or the plain tfjs loop (${DEFAULT_KERNELS})
   ${pad('--json')}print events as JSON lines instead of text
@@ -48,6 +57,8 @@ Evaluation options: --data-dir, --device, --json, --verbose, and
 Prediction options: --data-dir, --device, --json, --verbose, and
   ${pad('--index I')}test image I (from 0)
   ${pad('--image FILE')}an image file: PNG, JPEG, BMP or GIF, any size, read as grey at the model's size
+Export options: --device, --json, --verbose, and
+  ${pad('--out DIR')}the model's folder, which must not exist (./exported/<run name>)
   -h, --help           show this help`;
 
 /** Where a bad command line sends people, rather than the whole usage text. */
@@ -68,17 +79,22 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'train'; config: TrainConfig; output: Output }
   | { kind: 'evaluate'; request: EvaluateRequest; output: Output; misclassified?: number }
-  | { kind: 'predict'; subject: InspectSubject; input: PredictInput; output: Output };
+  | { kind: 'predict'; subject: InspectSubject; input: PredictInput; output: Output }
+  | { kind: 'export'; request: ExportRequest; output: Output };
 
 const OPTIONS = {
   ...Object.fromEntries(NUMBER_RULES.map((r) => [r.option, { type: 'string' }])),
   'data-dir': { type: 'string' },
   'weights-dir': { type: 'string' },
   'run-name': { type: 'string' },
+  resume: { type: 'string' },
+  'keep-best': { type: 'boolean' },
+  'no-tensorboard': { type: 'boolean' },
   device: { type: 'string' },
   kernels: { type: 'string' },
   misclassified: { type: 'string' },
   index: { type: 'string' },
+  out: { type: 'string' },
   image: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
@@ -150,6 +166,11 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
   const dataDir = typeof v['data-dir'] === 'string' ? path.resolve(cwd, v['data-dir']) : undefined;
   if (command === 'train') {
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    const resume = typeof v.resume === 'string' ? path.resolve(cwd, v.resume) : undefined;
+    const fromCheckpoint = NUMBER_RULES.find((r) => FROM_CHECKPOINT.has(r.field) && v[r.option] !== undefined);
+    if (resume && fromCheckpoint) {
+      throw new UsageError(`--${fromCheckpoint.option} cannot be given with --resume: a continued run keeps its checkpoint's`);
+    }
     const numbers = Object.fromEntries(NUMBER_RULES.map((r) => [r.field, num(r, v)])) as Pick<TrainConfig, NumberRule['field']>;
     const config: TrainConfig = {
       ...numbers,
@@ -158,6 +179,9 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       runName: typeof v['run-name'] === 'string' ? v['run-name'] : defaultRunName(now),
       device,
       kernels: choice<KernelChoice>('kernels', KERNEL_CHOICES, DEFAULT_KERNELS, v),
+      ...(resume ? { resume } : {}),
+      ...(v['keep-best'] ? { keepBest: true } : {}),
+      ...(v['no-tensorboard'] ? { tensorBoard: false } : {}),
     };
     const problems = configProblems(config, CLI_NAME);
     if (problems.length) throw new UsageError(problems.join('\n'));
@@ -186,5 +210,11 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
     const subject: InspectSubject = { checkpoint: path.resolve(cwd, rest[0]), dataDir, device };
     return { kind: 'predict', subject, input: index !== undefined ? { index } : { image: image! }, output };
   }
-  throw new UsageError(command === undefined ? 'missing command: train, evaluate or predict' : `unknown command "${command}"`);
+  if (command === 'export') {
+    if (rest.length !== 1) throw new UsageError('export needs exactly one checkpoint folder');
+    const checkpoint = path.resolve(cwd, rest[0]);
+    const outDir = path.resolve(cwd, typeof v.out === 'string' ? v.out : path.join(DEFAULT_EXPORT_FOLDER, path.basename(checkpoint)));
+    return { kind: 'export', request: { checkpoint, outDir, device }, output };
+  }
+  throw new UsageError(command === undefined ? 'missing command: train, evaluate, predict or export' : `unknown command "${command}"`);
 }

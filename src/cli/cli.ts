@@ -1,35 +1,44 @@
-// Terminal entry: `npm run train` / `evaluate` / `predict`. The job runs in the training process
+// Terminal entry: `npm run train` / `evaluate` / `predict` / `export`. The job runs in the training process
 // the extension forks too (dist/training/worker.js), through the same client (cliWorker.ts);
 // this process only parses the command line and prints the events, as text or (--json) as JSON
 // lines. Ctrl-C: the first cancels after the current batch (nothing is written), a second stops
 // the worker at once. Exit codes: 0 done, 1 failed, 2 bad arguments, 130 cancelled.
 import type { FinalEvent } from '../client/workerClient';
 import { decodePredictions, selectImages } from '../protocol/predictions';
-import type { TrainingEvent } from '../protocol/training';
+import type { TrainingEvent, WorkerCommand } from '../protocol/training';
 import { type Command, HELP_HINT, parseCommand, USAGE, UsageError } from './args';
 import { startCliWorker } from './cliWorker';
 import { predict } from './predict';
 import { misclassifiedReport, TextReporter } from './report';
 
-const EXIT: Record<FinalEvent['type'], number> = { done: 0, evaluation: 0, probed: 0, error: 1, diverged: 1, cancelled: 130 };
+const EXIT: Record<FinalEvent['type'], number> = { done: 0, evaluation: 0, exported: 0, probed: 0, error: 1, diverged: 1, cancelled: 130 };
 
-async function run(command: Extract<Command, { kind: 'train' | 'evaluate' }>): Promise<number> {
+/** The worker's job for a command. */
+function workerCommand(
+  command: Extract<Command, { kind: 'train' | 'evaluate' | 'export' }>,
+): Exclude<WorkerCommand, { type: 'cancel' | 'inspectRequest' }> {
+  switch (command.kind) {
+    case 'train':
+      return { type: 'train', config: command.config };
+    case 'evaluate':
+      return { type: 'evaluate', request: command.request };
+    case 'export':
+      return { type: 'export', request: command.request };
+  }
+}
+
+async function run(command: Extract<Command, { kind: 'train' | 'evaluate' | 'export' }>): Promise<number> {
   const { json } = command.output;
   const reporter = new TextReporter(process.stdout, process.stderr, command.kind === 'evaluate' && command.request.testSizeFromCheckpoint);
   const misclassified = command.kind === 'evaluate' ? command.misclassified : undefined;
-  const job = startCliWorker(
-    command.kind === 'train' ? { type: 'train', config: command.config } : { type: 'evaluate', request: command.request },
-    command.output,
-    reporter,
-    (e: TrainingEvent) => {
-      if (json) process.stdout.write(`${JSON.stringify(e)}\n`);
-      else reporter.handle(e);
-      if (e.type === 'evaluation' && e.predictions && misclassified !== undefined) {
-        const images = selectImages(decodePredictions(e.predictions), { kind: 'misclassified' }).slice(0, misclassified);
-        process.stdout.write(json ? `${JSON.stringify({ type: 'misclassified', images })}\n` : `\n${misclassifiedReport(images)}\n`);
-      }
-    },
-  );
+  const job = startCliWorker(workerCommand(command), command.output, reporter, (e: TrainingEvent) => {
+    if (json) process.stdout.write(`${JSON.stringify(e)}\n`);
+    else reporter.handle(e);
+    if (e.type === 'evaluation' && e.predictions && misclassified !== undefined) {
+      const images = selectImages(decodePredictions(e.predictions), { kind: 'misclassified' }).slice(0, misclassified);
+      process.stdout.write(json ? `${JSON.stringify({ type: 'misclassified', images })}\n` : `\n${misclassifiedReport(images)}\n`);
+    }
+  });
   return EXIT[(await job.finished).type];
 }
 

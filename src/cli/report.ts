@@ -2,11 +2,12 @@
 // the terminal's width, with the time left), a line per epoch, a table of epochs with the best
 // one marked and the mark explained, the evaluation's per-digit accuracy and confusion matrix.
 // Accuracies are percentages, as in the panel (src/protocol/format.ts).
+import * as path from 'node:path';
 import { floatsFromBase64 } from '../protocol/binary';
 import { fixed, kernelsText, percent, plural, seconds } from '../protocol/format';
 import type { InspectResult } from '../protocol/inspection';
 import type { PredictedImage } from '../protocol/predictions';
-import { type EpochMetrics, type EvaluationResult, runFraction, type TrainingEvent } from '../protocol/training';
+import { type EpochMetrics, type EvaluationResult, firstEpoch, runFraction, type TrainingEvent } from '../protocol/training';
 import { progressLine } from './progressLine';
 
 /** What the reporter writes to: a terminal (isTTY, columns) or a pipe. */
@@ -115,6 +116,7 @@ export function testImagesText(count: number, runTestSize: number | undefined, f
 export class TextReporter {
   private readonly epochs: EpochMetrics[] = [];
   private epochCount = 0;
+  private firstEpoch = 1;
   private runStart: number | undefined;
   private lastDecile = -1;
   /** A progress line is on screen without its newline. */
@@ -140,6 +142,8 @@ export class TextReporter {
         const c = e.config;
         const d = e.dataset;
         this.epochCount = c.epochs;
+        this.firstEpoch = firstEpoch(e);
+        if (e.continued) this.out.write(`Continuing ${e.continued.checkpoint} after epoch ${e.continued.epochs}\n`);
         this.out.write(
           `Training LSTM(${c.units}) on ${d.name}: ${d.trainCount} train / ${d.testCount} test images, ` +
             `batch ${c.batchSize}, ${plural(c.epochs, 'epoch')}, Adam ${c.learningRate}, seed ${c.seed}\n` +
@@ -161,10 +165,16 @@ export class TextReporter {
         );
         break;
       }
+      case 'stoppedEarly':
+        this.note(
+          `stopping early after epoch ${e.epoch}: no better test accuracy for ${plural(e.patience, 'epoch')} since epoch ${e.bestEpoch}`,
+        );
+        break;
       case 'done':
         this.endLine();
         this.out.write(
           `\n${epochTable(this.epochs)}\n\ntest loss ${fixed(e.test.loss)}  test accuracy ${percent(e.test.accuracy)}  (${seconds(e.seconds)})\n` +
+            (e.bestEpoch === undefined ? '' : `the best epoch's weights were kept: epoch ${e.bestEpoch}\n`) +
             `checkpoint saved: ${e.checkpoint}\n`,
         );
         break;
@@ -188,6 +198,12 @@ export class TextReporter {
       case 'error':
         this.note(`error: ${e.message}`);
         break;
+      case 'exported':
+        this.out.write(
+          `Exported a TensorFlow.js Layers model to ${e.dir} (${e.files.join(', ')}).\n` +
+            `Load it with tf.loadLayersModel('file://${path.join(e.dir, 'model.json')}'); it reads [batch, rows, cols] images scaled to [0, 1].\n`,
+        );
+        break;
       case 'probed':
       case 'inspecting':
       case 'inspected':
@@ -199,7 +215,7 @@ export class TextReporter {
     const now = this.now();
     this.runStart ??= now;
     const epochs = Math.max(this.epochCount, e.epoch);
-    const fraction = runFraction(e, epochs);
+    const fraction = runFraction(e, epochs, this.firstEpoch);
     const elapsed = now - this.runStart;
     const secondsLeft =
       fraction >= ETA_AFTER_FRACTION && elapsed >= ETA_AFTER_MS ? (elapsed / 1000) * ((1 - fraction) / fraction) : undefined;

@@ -8,9 +8,20 @@ import { seconds } from '../protocol/format';
 import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
 import { isNativeLogNoise } from './nativeLog';
 
-export type FinalEvent = Extract<TrainingEvent, { type: 'done' | 'evaluation' | 'probed' | 'diverged' | 'cancelled' | 'error' }>;
+export type FinalEvent = Extract<
+  TrainingEvent,
+  { type: 'done' | 'evaluation' | 'exported' | 'probed' | 'diverged' | 'cancelled' | 'error' }
+>;
 
-const FINAL_TYPES: ReadonlySet<TrainingEvent['type']> = new Set(['done', 'evaluation', 'probed', 'diverged', 'cancelled', 'error']);
+const FINAL_TYPES: ReadonlySet<TrainingEvent['type']> = new Set([
+  'done',
+  'evaluation',
+  'exported',
+  'probed',
+  'diverged',
+  'cancelled',
+  'error',
+]);
 
 function isFinalEvent(e: TrainingEvent): e is FinalEvent {
   return FINAL_TYPES.has(e.type);

@@ -20,6 +20,9 @@ export type TrainResult =
 export type EvaluateResult =
   { status: 'done'; result: EvaluationResult } | { status: 'cancelled' } | { status: 'error'; message: string } | { status: 'busy' };
 
+/** `lstmMnist.exportCheckpoint`: `dir`, the model's folder (model.json + weights.bin). */
+export type ExportResult = { status: 'done'; dir: string } | { status: 'cancelled' } | { status: 'error'; message: string };
+
 /** `lstmMnist.deleteCheckpoint`. */
 export type DeleteResult =
   /** `trashed`: moved to the trash (false: deleted for good, where the file system has no trash). */

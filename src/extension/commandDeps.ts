@@ -8,6 +8,8 @@ export interface CommandDeps {
   runner: JobRunner;
   runtime: TensorflowRuntime;
   output: vscode.OutputChannel;
+  /** The training process's script (dist/training/worker.js): for jobs outside the runner, such as Export. */
+  workerPath: string;
   /** Shows the training panel without taking the focus. */
   showPanel(): void;
   /** Whether the panel is on screen: a notification offers "Show Panel" only when it is not. */

@@ -87,6 +87,7 @@ function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
       return { status: 'error', message: showJobError('Evaluation failed', final.message, deps.output) };
     case 'done':
     case 'diverged':
+    case 'exported':
     case 'probed':
       return {
         status: 'error',

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import type { CheckpointSummary, LstmMnistApi } from './api';
 import { deleteFromView, revealCheckpoint } from './checkpointCommands';
+import { continueTraining } from './continueCommand';
+import { exportCheckpoint } from './exportCommand';
 import { listCheckpoints } from './checkpointList';
 import { CheckpointInspector } from './checkpointInspector';
 import { CHECKPOINTS_VIEW, CheckpointTreeProvider } from './checkpointTree';
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     runner,
     runtime,
     output,
+    workerPath,
     showPanel: () => TrainingPanel.createOrShow(panelHost, true),
     panelVisible: () => TrainingPanel.isVisible(),
   };
@@ -65,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.commands.registerCommand('lstmMnist.cancelTraining', () => runner.cancel()),
     vscode.commands.registerCommand('lstmMnist.showPanel', () => TrainingPanel.createOrShow(panelHost, false)),
     vscode.commands.registerCommand('lstmMnist.evaluateCheckpoint', (arg: unknown) => evaluateCheckpoint(deps, arg)),
+    vscode.commands.registerCommand('lstmMnist.exportCheckpoint', (arg: unknown, options: unknown) => exportCheckpoint(deps, arg, options)),
+    vscode.commands.registerCommand('lstmMnist.continueTraining', (arg: unknown, options: unknown) => continueTraining(deps, arg, options)),
     vscode.commands.registerCommand('lstmMnist.refreshCheckpoints', () => tree.refresh()),
     vscode.commands.registerCommand('lstmMnist.setUpTensorFlow', () => setUpTensorflow(deps)),
     // Trust makes the folder's own weightsFolder setting count.

@@ -11,7 +11,9 @@ import {
   DEFAULT_DEVICE,
   DEFAULT_KERNELS,
   DEVICE_CHOICES,
+  KEEP_BEST,
   NUMBER_RULES,
+  TENSORBOARD,
   numberProblem,
   numberRule,
   type NumberRule,
@@ -46,6 +48,13 @@ class Reader {
     const problem = numberProblem(rule, v);
     if (problem) this.fail(rule.setting, problem);
     return configValue(rule, problem ? rule.default : (v as number));
+  }
+
+  flag(key: string, fallback: boolean): boolean {
+    const v = this.get(key) ?? fallback;
+    if (typeof v === 'boolean') return v;
+    this.fail(key, `must be true or false (it is ${JSON.stringify(v)})`);
+    return fallback;
   }
 
   device(): DeviceChoice {
@@ -109,6 +118,8 @@ export async function readTrainConfig(get: SettingGetter, folder: string, runNam
     runName,
     device: r.device(),
     kernels: DEFAULT_KERNELS,
+    ...(r.flag(KEEP_BEST.setting, false) ? { keepBest: true } : {}),
+    ...(r.flag(TENSORBOARD.setting, true) ? {} : { tensorBoard: false }),
   };
   return r.done(config);
 }

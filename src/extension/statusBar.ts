@@ -1,6 +1,7 @@
 // The status bar item: the running job's progress, then how the last one ended, until the next.
 // Hidden until the first job of the session. Clicking it shows the training panel.
 import * as vscode from 'vscode';
+import { firstEpoch } from '../protocol/training';
 import type { PanelJob } from '../protocol/webview';
 import type { JobRunner } from './jobRunner';
 import { type StatusEvent, statusText } from './statusText';
@@ -14,6 +15,7 @@ export class TrainingStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
   private job: PanelJob | undefined;
   private epochs = 0;
+  private firstEpoch = 1;
   /** The job's latest event that changes what the item says. */
   private last: StatusEvent | undefined;
   /** Set when the running job is at chance level: said until the job ends. */
@@ -39,7 +41,10 @@ export class TrainingStatusBar implements vscode.Disposable {
           this.throttle.flush();
           return;
         }
-        if (event.type === 'started') this.epochs = event.config.epochs;
+        if (event.type === 'started') {
+          this.epochs = event.config.epochs;
+          this.firstEpoch = firstEpoch(event);
+        }
         this.last = event;
         if (event.type === 'batch') this.throttle.schedule();
         else this.throttle.flush();
@@ -49,7 +54,7 @@ export class TrainingStatusBar implements vscode.Disposable {
 
   private render(): void {
     if (!this.job) return;
-    const { text, label, tooltip, error } = statusText(this.job, this.last, this.epochs);
+    const { text, label, tooltip, error } = statusText(this.job, this.last, this.epochs, this.firstEpoch);
     const atChance = this.chance !== undefined && this.last?.type !== 'diverged';
     this.item.text = atChance ? `$(warning) ${text}` : text;
     this.item.accessibilityInformation = { label: atChance ? `${label}; warning: ${this.chance}` : label, role: 'button' };

@@ -21,7 +21,8 @@ export interface StatusText {
 
 const NAME = 'LSTM MNIST';
 
-export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs: number): StatusText {
+/** `epochs`: the run's last epoch; `first`: its first (after its checkpoint's, when it continues one). */
+export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs: number, first = 1): StatusText {
   const name = job.kind === 'train' ? job.label : path.basename(job.label);
   const item = (icon: string, words: string, label: string, tooltip: string, error?: boolean): StatusText => ({
     text: `$(${icon}) ${NAME}${words}`,
@@ -33,11 +34,12 @@ export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs:
     case undefined:
     case 'started':
     case 'probed': // the set-up's check, never part of a job
+    case 'exported': // an export runs outside the job runner
       return job.kind === 'train'
         ? item('loading~spin', ': starting', ': training is starting', `Training ${name}`)
         : item('loading~spin', ': evaluating', `: evaluating ${name}`, `Evaluating ${name}`);
     case 'batch': {
-      const done = percent(runFraction(last, epochs), 0);
+      const done = percent(runFraction(last, epochs, first), 0);
       return item(
         'loading~spin',
         ` ${last.epoch}/${epochs} · ${done}`,
@@ -55,6 +57,13 @@ export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs:
         `Training ${name}: epoch ${last.metrics.epoch} done, test accuracy ${test}`,
       );
     }
+    case 'stoppedEarly':
+      return item(
+        'loading~spin',
+        `: stopping early`,
+        `: stopping early after epoch ${last.epoch}, saving`,
+        `Training ${name}: no better test accuracy for ${last.patience} epochs after epoch ${last.bestEpoch}; stopping after epoch ${last.epoch}`,
+      );
     case 'done': {
       const test = percent(last.test.accuracy);
       return item('check', `: trained, ${test} test`, `: trained, test accuracy ${test}`, `${name}: trained, test accuracy ${test}`);

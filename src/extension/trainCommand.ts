@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runNameTaken } from '../protocol/checkpoint';
-import { runFraction, type TrainConfig } from '../protocol/training';
+import { firstEpoch, runFraction, type TrainConfig } from '../protocol/training';
 import type { TrainResult } from './api';
 import { fixed, percent } from '../protocol/format';
 import { type DescribeEvent, followJob } from './jobProgress';
@@ -17,7 +17,11 @@ import { requireWorkspaceFolder, settingsOf, untrustedMessage } from './workspac
 /** Whether a run began (the panel's Train button replies then) and what it ends with. */
 export type TrainStart = { started: true; result: Promise<TrainResult> } | { started: false; result: TrainResult };
 
-export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
+/**
+ * Starts a run from the settings; `overrides` replace what they name (a continued run's
+ * checkpoint and epochs).
+ */
+export async function startTraining(deps: CommandDeps, overrides: Partial<TrainConfig> = {}): Promise<TrainStart> {
   if (deps.runner.running) return busy(deps);
   const untrusted = untrustedMessage('Training');
   if (untrusted) return { started: false, result: { status: 'error', message: untrusted } };
@@ -31,14 +35,20 @@ export async function startTraining(deps: CommandDeps): Promise<TrainStart> {
       started: false,
       result: runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message },
     };
-  const config = { ...checked.value, runName: freeRunName(checked.value.weightsDir, checked.value.runName) };
+  const config = { ...checked.value, ...overrides, runName: freeRunName(checked.value.weightsDir, checked.value.runName) };
 
   // Reading the settings (or setting TensorFlow up) took a while in which another command may have started a job.
   const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
   const result = Promise.resolve(
-    followJob(active, deps.runner, `Training ${config.runName}`, 'loading TensorFlow and the data…', describeRun(config)),
+    followJob(
+      active,
+      deps.runner,
+      config.resume ? `Continuing ${path.basename(config.resume)} as ${config.runName}` : `Training ${config.runName}`,
+      'loading TensorFlow and the data…',
+      describeRun(config),
+    ),
   ).then((final) => report(final, folder.uri.fsPath, deps));
   return { started: true, result };
 }
@@ -60,21 +70,31 @@ function freeRunName(weightsDir: string, name: string): string {
 
 /** The run's events in its notification: its start, each batch (with the bar), each epoch's end. */
 function describeRun(config: TrainConfig): DescribeEvent {
+  // A continued run's epochs go on from its checkpoint's: the last is known once it has started.
+  let epochs = config.epochs;
+  let first = 1;
   return (event) => {
     switch (event.type) {
       case 'started':
+        epochs = event.config.epochs;
+        first = firstEpoch(event);
         return {
           message: `on ${event.device.device.toUpperCase()} (${event.device.backend}), ${event.batchesPerEpoch} batches per epoch`,
           now: true,
         };
       case 'batch':
         return {
-          message: `epoch ${event.epoch}/${config.epochs} · batch ${event.batch}/${event.batchesPerEpoch} · loss ${fixed(event.loss)} · acc ${percent(event.accuracy)}`,
-          fraction: runFraction(event, config.epochs),
+          message: `epoch ${event.epoch}/${epochs} · batch ${event.batch}/${event.batchesPerEpoch} · loss ${fixed(event.loss)} · acc ${percent(event.accuracy)}`,
+          fraction: runFraction(event, epochs, first),
         };
       case 'epoch':
         return {
-          message: `epoch ${event.metrics.epoch}/${config.epochs} done · test accuracy ${percent(event.metrics.valAccuracy)}`,
+          message: `epoch ${event.metrics.epoch}/${epochs} done · test accuracy ${percent(event.metrics.valAccuracy)}`,
+          now: true,
+        };
+      case 'stoppedEarly':
+        return {
+          message: `stopping early: no better test accuracy since epoch ${event.bestEpoch} (patience ${event.patience})`,
           now: true,
         };
       case 'chanceLevel':
@@ -104,6 +124,7 @@ function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResu
     case 'error':
       return { status: 'error', message: showJobError('Training failed', final.message, deps.output), rescued: final.rescued };
     case 'evaluation':
+    case 'exported':
     case 'probed':
       return {
         status: 'error',

@@ -1,7 +1,8 @@
 // The on-disk checkpoint format, read by the training process (to load weights) and by the
 // extension host (the tree view shows a run's accuracy without loading TensorFlow).
 // A checkpoint is a folder: checkpoint.json (this metadata) + weights.bin (float32, little
-// endian, the tensors of `weights` one after another).
+// endian, the tensors of `weights` one after another) + optimizer.bin (Adam's first and second
+// moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetInfo, DeviceInfo, EpochMetrics, TestResult } from './training';
@@ -10,6 +11,7 @@ import { processAlive } from './liveness';
 
 export const META_FILE = 'checkpoint.json';
 export const WEIGHTS_FILE = 'weights.bin';
+export const OPTIMIZER_FILE = 'optimizer.bin';
 export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
@@ -26,6 +28,16 @@ export interface ModelSpec {
   forgetBias: number;
 }
 
+/** Adam's state after the checkpoint's last step: what continuing the run needs besides the weights. */
+export interface OptimizerMeta {
+  name: 'adam';
+  /** Steps taken: the bias corrections' t. */
+  step: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
   version: number;
@@ -39,6 +51,8 @@ export interface CheckpointMeta {
     seed: number;
     trainSize?: number;
     testSize?: number;
+    keepBest?: boolean;
+    patience?: number;
   };
   model: ModelSpec;
   weights: WeightSpec[];
@@ -50,6 +64,22 @@ export interface CheckpointMeta {
   seconds: number;
   /** What the run warned about (e.g. accuracy at chance level), so the list can say it too. */
   warnings?: string[];
+  /** Adam's state, in optimizer.bin; absent in checkpoints written before it was kept (continuing restarts Adam). */
+  optimizer?: OptimizerMeta;
+  /** The checkpoint this run continued (its name), when it was one. */
+  continuedFrom?: string;
+  /**
+   * The epoch whose weights these are, when the run kept its best epoch rather than its last;
+   * `epochs` holds every epoch the run trained, `test` that epoch's result.
+   */
+  bestEpoch?: number;
+  /** The run stopped early: no better test accuracy for `patience` epochs after `bestEpoch`. */
+  stoppedEarly?: { afterEpoch: number; patience: number };
+}
+
+/** The epochs whose training the checkpoint's weights hold: up to its best epoch when it kept that one. */
+export function trainedEpochs(meta: CheckpointMeta): EpochMetrics[] {
+  return meta.bestEpoch === undefined ? meta.epochs : meta.epochs.filter((e) => e.epoch <= meta.bestEpoch!);
 }
 
 /**
@@ -125,6 +155,9 @@ export function checkpointMetaProblem(v: unknown): string | undefined {
   if (!isRecord(v.test) || typeof v.test.accuracy !== 'number' || typeof v.test.loss !== 'number')
     return `${META_FILE} lacks the test result`;
   if (!isRecord(v.device) || !isRecord(v.dataset)) return `${META_FILE} lacks device or dataset`;
+  const o = v.optimizer;
+  if (o !== undefined && (!isRecord(o) || o.name !== 'adam' || !Number.isSafeInteger(o.step) || (o.step as number) < 0))
+    return `${META_FILE} has an optimizer entry that is not Adam's state`;
   return undefined;
 }
 

@@ -7,7 +7,7 @@
 import type { DeviceChoice, KernelChoice, TrainConfig } from './training';
 
 /** The numeric fields of a TrainConfig. */
-export type NumberField = 'units' | 'batchSize' | 'epochs' | 'learningRate' | 'seed' | 'trainSize' | 'testSize';
+export type NumberField = 'units' | 'batchSize' | 'epochs' | 'learningRate' | 'seed' | 'trainSize' | 'testSize' | 'patience';
 
 export interface NumberRule {
   field: NumberField;
@@ -21,8 +21,8 @@ export interface NumberRule {
   exclusiveMin?: boolean;
   max?: number;
   default: number;
-  /** 0 stands for "all" (TrainConfig holds undefined then). */
-  zeroMeansAll?: boolean;
+  /** 0 stands for "all" or "off" (TrainConfig holds undefined then). */
+  zeroMeans?: 'all' | 'off';
   /** For the usage text and the settings' descriptions. */
   summary: string;
 }
@@ -77,7 +77,7 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     integer: true,
     min: 0,
     default: 0,
-    zeroMeansAll: true,
+    zeroMeans: 'all',
     summary: 'training images used (0 = all)',
   },
   {
@@ -87,10 +87,29 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     integer: true,
     min: 0,
     default: 0,
-    zeroMeansAll: true,
+    zeroMeans: 'all',
     summary: 'test images used (0 = all)',
   },
+  {
+    field: 'patience',
+    setting: 'earlyStoppingPatience',
+    option: 'patience',
+    integer: true,
+    min: 0,
+    max: 1000,
+    default: 0,
+    zeroMeans: 'off',
+    summary: 'stop when the test accuracy has not improved for N epochs (0 = never)',
+  },
 ];
+
+/** The options a continued run takes from its checkpoint, not from the request. */
+export const FROM_CHECKPOINT: ReadonlySet<NumberField> = new Set(['units', 'batchSize', 'learningRate', 'seed', 'trainSize', 'testSize']);
+
+/** The boolean option: keep the best epoch's weights rather than the last's. */
+export const KEEP_BEST = { setting: 'keepBestEpoch', option: 'keep-best' } as const;
+/** The boolean option, on by default: TensorBoard event files with every checkpoint. */
+export const TENSORBOARD = { setting: 'tensorBoard', option: 'no-tensorboard' } as const;
 
 export function numberRule(field: NumberField): NumberRule {
   return NUMBER_RULES.find((r) => r.field === field)!;
@@ -102,6 +121,8 @@ export const DEFAULT_DEVICE: DeviceChoice = 'auto';
 export const DEFAULT_KERNELS: KernelChoice = 'auto';
 /** Relative to the workspace folder (VS Code) or the current folder (CLI). */
 export const DEFAULT_WEIGHTS_FOLDER = 'weights';
+/** Where Export puts a model, `<folder>/<run name>`, relative as the weights folder is. */
+export const DEFAULT_EXPORT_FOLDER = 'exported';
 
 /** The seed notebook's run: every default, for a given run name and weights folder. */
 export function defaultConfig(runName: string, weightsDir: string): TrainConfig {
@@ -115,7 +136,7 @@ export function ruleText(rule: NumberRule): string {
   let range: string;
   if (rule.max === undefined) range = rule.exclusiveMin ? `above ${rule.min}` : `of at least ${rule.min}`;
   else range = rule.exclusiveMin ? `above ${rule.min} and at most ${rule.max}` : `from ${rule.min} to ${rule.max}`;
-  return `${kind} ${range}${rule.zeroMeansAll ? ' (0 = all)' : ''}`;
+  return `${kind} ${range}${rule.zeroMeans ? ` (0 = ${rule.zeroMeans})` : ''}`;
 }
 
 /** Why `value` breaks `rule` ("must be a whole number from 1 to 4096 (it is 0)"), or undefined. */
@@ -129,9 +150,9 @@ export function numberProblem(rule: NumberRule, value: unknown): string | undefi
   return ok ? undefined : `must be ${ruleText(rule)} (it is ${JSON.stringify(value)})`;
 }
 
-/** The value a TrainConfig holds for a checked setting or option: 0 = all becomes undefined. */
+/** The value a TrainConfig holds for a checked setting or option: 0 = all (or off) becomes undefined. */
 export function configValue(rule: NumberRule, value: number): number | undefined {
-  return rule.zeroMeansAll && value === 0 ? undefined : value;
+  return rule.zeroMeans && value === 0 ? undefined : value;
 }
 
 export function choiceProblem<T extends string>(choices: readonly T[], value: unknown): string | undefined {
@@ -167,7 +188,7 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   const problems: string[] = [];
   for (const rule of NUMBER_RULES) {
     const value = c[rule.field];
-    if (value === undefined && rule.zeroMeansAll) continue;
+    if (value === undefined && rule.zeroMeans) continue;
     const problem = numberProblem(rule, value);
     if (problem) problems.push(`${name(rule)} ${problem}`);
   }
@@ -178,5 +199,9 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   const runName = runNameProblem(c.runName);
   if (runName) problems.push(`${name({ setting: 'runName', option: 'run-name' })} ${runName}`);
   if (!c.weightsDir) problems.push(`${name({ setting: 'weightsFolder', option: 'weights-dir' })} must not be empty`);
+  if (c.keepBest !== undefined && typeof c.keepBest !== 'boolean') problems.push(`${name(KEEP_BEST)} must be true or false`);
+  if (c.tensorBoard !== undefined && typeof c.tensorBoard !== 'boolean') problems.push(`${name(TENSORBOARD)} must be true or false`);
+  if (c.resume !== undefined && (typeof c.resume !== 'string' || c.resume === ''))
+    problems.push('the checkpoint to continue must be a folder path');
   return problems;
 }

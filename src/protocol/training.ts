@@ -38,6 +38,33 @@ export interface TrainConfig {
   runName: string;
   device: DeviceChoice;
   kernels?: KernelChoice;
+  /**
+   * A checkpoint folder to continue: its weights, Adam's state and its shuffle order go on for
+   * `epochs` more epochs; its hyperparameters replace this config's.
+   */
+  resume?: string;
+  /** Save the epoch with the best test accuracy rather than the last (Keras' ModelCheckpoint(save_best_only)). */
+  keepBest?: boolean;
+  /** Stop when the test accuracy has not improved for this many epochs (Keras' EarlyStopping); undefined = never. */
+  patience?: number;
+  /** Write TensorBoard event files into the checkpoint's `logs` folder; undefined = yes. */
+  tensorBoard?: boolean;
+}
+
+/** What a continued run started from. */
+export interface ContinuedFrom {
+  checkpoint: string;
+  /** The epochs its weights had been trained for: this run's first epoch is the next. */
+  epochs: number;
+  /** False for a checkpoint saved before Adam's state was kept: Adam starts afresh. */
+  adamRestored: boolean;
+}
+
+/** Export: the checkpoint as a TensorFlow.js Layers model in `outDir`, a folder that does not exist yet. */
+export interface ExportRequest {
+  checkpoint: string;
+  outDir: string;
+  device: DeviceChoice;
 }
 
 export interface EvaluateRequest {
@@ -100,10 +127,17 @@ export interface EvaluationResult extends TestResult {
 }
 
 export type TrainingEvent =
-  | { type: 'started'; config: TrainConfig; device: DeviceInfo; dataset: DatasetInfo; batchesPerEpoch: number }
+  /**
+   * `config` is the run's own; a continued run's `epochs` counts its checkpoint's epochs too, and
+   * its earlier epochs' `epoch` events follow this one.
+   */
+  | { type: 'started'; config: TrainConfig; device: DeviceInfo; dataset: DatasetInfo; batchesPerEpoch: number; continued?: ContinuedFrom }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number }
   | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'done'; test: TestResult; checkpoint: string; seconds: number }
+  /** `bestEpoch`: the run kept its best epoch's weights, and `test` is that epoch's result. */
+  | { type: 'done'; test: TestResult; checkpoint: string; seconds: number; bestEpoch?: number }
+  /** No better test accuracy for `patience` epochs since `bestEpoch`: the run ends after `epoch` and saves. */
+  | { type: 'stoppedEarly'; epoch: number; bestEpoch: number; patience: number }
   | {
       type: 'evaluation';
       checkpoint: string;
@@ -115,6 +149,8 @@ export type TrainingEvent =
       /** Each test image's true and predicted class and the predicted class's probability (the gallery's data). */
       predictions?: EncodedPredictions;
     }
+  /** The answer to `export`: the model's folder and its files. */
+  | { type: 'exported'; dir: string; files: string[] }
   /** The answer to `probe`: the runtime loaded and ran a training step. */
   | { type: 'probed'; tensorflow: string; gpu: boolean; loaded?: string[] }
   /**
@@ -143,15 +179,25 @@ export interface EncodedPredictions {
 
 export type TrainingEventType = TrainingEvent['type'];
 
-/** How much of a run is done after a batch, 0..1: batches done over all batches of all epochs. */
-export function runFraction(at: { epoch: number; batch: number; batchesPerEpoch: number }, epochs: number): number {
-  return Math.min(1, ((at.epoch - 1) * at.batchesPerEpoch + at.batch) / (epochs * at.batchesPerEpoch));
+/** The first epoch a run trains (after its checkpoint's, when it continues one). */
+export function firstEpoch(started: { continued?: ContinuedFrom }): number {
+  return (started.continued?.epochs ?? 0) + 1;
+}
+
+/**
+ * How much of a run is done after a batch, 0..1: batches done over all batches of the epochs
+ * it trains, `first` to `epochs`.
+ */
+export function runFraction(at: { epoch: number; batch: number; batchesPerEpoch: number }, epochs: number, first = 1): number {
+  const total = (epochs - first + 1) * at.batchesPerEpoch;
+  return Math.min(1, Math.max(0, ((at.epoch - first) * at.batchesPerEpoch + at.batch) / total));
 }
 
 /** Commands the extension host sends to the forked worker. */
 export type WorkerCommand =
   | { type: 'train'; config: TrainConfig }
   | { type: 'evaluate'; request: EvaluateRequest }
+  | { type: 'export'; request: ExportRequest }
   /** Loads the runtime the process was given and runs one tiny training step (the set-up's check). */
   | { type: 'probe' }
   /** Loads a checkpoint and its test images, then answers `inspectRequest`s until `cancel`. */
@@ -166,8 +212,10 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<TrainingEventType>([
   'done',
   'evaluation',
   'probed',
+  'exported',
   'diverged',
   'chanceLevel',
+  'stoppedEarly',
   'cancelled',
   'warning',
   'error',
@@ -183,7 +231,14 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
   if (!isRecord(v) || typeof v.type !== 'string' || !EVENT_TYPES.has(v.type)) return false;
   switch (v.type) {
     case 'started':
-      return isRecord(v.config) && isRecord(v.device) && isRecord(v.dataset) && isFiniteNumber(v.batchesPerEpoch);
+      return (
+        isRecord(v.config) &&
+        isRecord(v.device) &&
+        isRecord(v.dataset) &&
+        isFiniteNumber(v.batchesPerEpoch) &&
+        (v.continued === undefined ||
+          (isRecord(v.continued) && Number.isInteger(v.continued.epochs) && typeof v.continued.checkpoint === 'string'))
+      );
     case 'batch':
       return (
         isFiniteNumber(v.epoch) &&
@@ -222,10 +277,14 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
         (v.result === undefined || isInspectResult(v.result)) &&
         (v.error === undefined || typeof v.error === 'string')
       );
+    case 'exported':
+      return typeof v.dir === 'string' && Array.isArray(v.files) && v.files.every((f) => typeof f === 'string');
     case 'probed':
       return typeof v.tensorflow === 'string' && typeof v.gpu === 'boolean';
     case 'diverged':
       return isFiniteNumber(v.epoch) && isFiniteNumber(v.batch) && typeof v.loss === 'number' && typeof v.message === 'string';
+    case 'stoppedEarly':
+      return isFiniteNumber(v.epoch) && isFiniteNumber(v.bestEpoch) && isFiniteNumber(v.patience);
     case 'chanceLevel':
       return isFiniteNumber(v.epoch) && isFiniteNumber(v.accuracy) && isFiniteNumber(v.chance) && typeof v.message === 'string';
     case 'error':
@@ -244,6 +303,8 @@ export function isWorkerCommand(v: unknown): v is WorkerCommand {
       return isRecord(v.config);
     case 'evaluate':
       return isRecord(v.request) && typeof v.request.checkpoint === 'string';
+    case 'export':
+      return isRecord(v.request) && typeof v.request.checkpoint === 'string' && typeof v.request.outDir === 'string';
     case 'inspect':
       return isInspectSubject(v.subject);
     case 'inspectRequest':

@@ -9,6 +9,7 @@ import {
   type CheckpointMeta,
   META_FILE,
   type ModelSpec,
+  OPTIMIZER_FILE,
   readCheckpointMeta,
   RESERVATION_PREFIX,
   reservationFile,
@@ -18,6 +19,7 @@ import {
   weightsSizeProblem,
 } from '../protocol/checkpoint';
 import { processAlive } from '../protocol/liveness';
+import type { AdamState } from './adamState';
 import type { Tf } from './backend';
 import { type LstmParams, PARAM_NAMES, weightSpecs } from './model';
 
@@ -40,13 +42,21 @@ function removeLeftovers(weightsDir: string): void {
   }
 }
 
+/**
+ * The hidden folder a checkpoint is put together in, renamed into place when complete; a run
+ * writes its TensorBoard logs there as it trains. Removed at the next save when its process is gone.
+ */
+export function stagingFolder(weightsDir: string, runName: string): string {
+  return path.join(weightsDir, `${TMP_PREFIX}${process.pid}-${runName}`);
+}
+
 export function checkpointPath(weightsDir: string, runName: string): string {
   return path.resolve(weightsDir, runName);
 }
 
-/** The bytes a checkpoint of `spec` takes on disk: its weights and a generous allowance for checkpoint.json. */
+/** The bytes a checkpoint of `spec` takes on disk: its weights, Adam's two moments, and a generous allowance for checkpoint.json. */
 export function checkpointBytes(spec: ModelSpec): number {
-  return 4 * weightSizes(weightSpecs(spec)).reduce((a, b) => a + b, 0) + 64 * 1024;
+  return 3 * 4 * weightSizes(weightSpecs(spec)).reduce((a, b) => a + b, 0) + 64 * 1024;
 }
 
 /**
@@ -57,28 +67,47 @@ export function rescueFolder(): string {
   return process.env.LSTM_MNIST_RESCUE_DIR || path.join(os.homedir(), 'lstm-mnist-rescued');
 }
 
+/** What a checkpoint holds besides its metadata: the weights in file order, and Adam's state (when meta.optimizer says so). */
+export interface CheckpointContents {
+  weights: Float32Array[];
+  optimizer?: AdamState;
+}
+
+/** The model's current weights, in file order. */
+export async function paramValues(params: LstmParams): Promise<Float32Array[]> {
+  return Promise.all(PARAM_NAMES.map((n) => params[n].data() as Promise<Float32Array>));
+}
+
 /** Saves under the first free name `<run name>`, `<run name>-2`, ... of the rescue folder; returns the folder. */
-export async function rescueCheckpoint(meta: CheckpointMeta, params: LstmParams): Promise<string> {
+export async function rescueCheckpoint(meta: CheckpointMeta, contents: CheckpointContents): Promise<string> {
   const dir = rescueFolder();
   await fs.promises.mkdir(dir, { recursive: true });
   let name = meta.name;
   for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `${meta.name}-${i}`;
-  return saveCheckpoint(dir, { ...meta, name }, params);
+  return saveCheckpoint(dir, { ...meta, name }, contents);
 }
 
-export async function saveCheckpoint(weightsDir: string, meta: CheckpointMeta, params: LstmParams, hooks: SaveHooks = {}): Promise<string> {
+const asBytes = (arrays: Float32Array[]): Buffer => Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+
+export async function saveCheckpoint(
+  weightsDir: string,
+  meta: CheckpointMeta,
+  contents: CheckpointContents,
+  hooks: SaveHooks = {},
+): Promise<string> {
+  if (Boolean(meta.optimizer) !== Boolean(contents.optimizer))
+    throw new Error('the optimizer state and its description must be saved together');
   await fs.promises.mkdir(weightsDir, { recursive: true });
   removeLeftovers(weightsDir);
   const dest = checkpointPath(weightsDir, meta.name);
   if (fs.existsSync(dest)) throw new CheckpointError(dest, 'a checkpoint with this run name already exists');
-  const tmp = path.join(weightsDir, `${TMP_PREFIX}${process.pid}-${meta.name}`);
-  await fs.promises.rm(tmp, { recursive: true, force: true });
-  await fs.promises.mkdir(tmp);
+  // The run may have written into it already (its TensorBoard logs).
+  const tmp = stagingFolder(weightsDir, meta.name);
+  await fs.promises.mkdir(tmp, { recursive: true });
   try {
-    const arrays = await Promise.all(PARAM_NAMES.map((n) => params[n].data() as Promise<Float32Array>));
-    const bytes = Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
-    await writeDurably(path.join(tmp, WEIGHTS_FILE), bytes);
+    await writeDurably(path.join(tmp, WEIGHTS_FILE), asBytes(contents.weights));
     hooks.afterWeights?.();
+    if (contents.optimizer) await writeDurably(path.join(tmp, OPTIMIZER_FILE), asBytes([contents.optimizer.m, contents.optimizer.v]));
     await writeDurably(path.join(tmp, META_FILE), Buffer.from(`${JSON.stringify(meta, null, 2)}\n`));
     await fs.promises.rename(tmp, dest);
   } catch (e) {
@@ -104,7 +133,7 @@ export interface LoadedCheckpoint {
 }
 
 /** Reads and checks a checkpoint; every problem becomes a CheckpointError that says what is wrong. */
-export async function loadCheckpoint(tf: Tf, dir: string): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(tf: Tf, dir: string, trainable = false): Promise<LoadedCheckpoint> {
   if (!fs.existsSync(dir)) throw new CheckpointError(dir, 'no such checkpoint folder');
   if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(dir, 'not a folder');
   const meta = await readCheckpointMeta(dir);
@@ -132,15 +161,44 @@ export async function loadCheckpoint(tf: Tf, dir: string): Promise<LoadedCheckpo
   const sizeProblem = weightsSizeProblem(bytes.length, expected);
   if (sizeProblem) throw new CheckpointError(dir, sizeProblem);
   const sizes = weightSizes(expected);
-  // Copy into an aligned buffer: a Buffer from readFile may sit at any offset of a shared pool.
-  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const floats = alignedFloats(bytes);
   if (floats.some((v) => !Number.isFinite(v))) throw new CheckpointError(dir, `${WEIGHTS_FILE} contains NaN or infinite values`);
   let offset = 0;
   const tensors = expected.map((spec, i) => {
     const values = floats.subarray(offset, offset + sizes[i]);
     offset += sizes[i];
-    return tf.tidy(() => tf.variable(tf.tensor(values, spec.shape, 'float32'), false));
+    return tf.tidy(() => tf.variable(tf.tensor(values, spec.shape, 'float32'), trainable));
   });
   const [kernel, bias, denseKernel, denseBias] = tensors;
   return { meta, params: { kernel, bias, denseKernel, denseBias } };
+}
+
+/** A copy in an aligned buffer: a Buffer from readFile may sit at any offset of a shared pool. */
+function alignedFloats(bytes: Buffer): Float32Array {
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+/**
+ * Adam's state saved with a checkpoint, to continue its run; undefined for a checkpoint written
+ * before it was kept. A state that is there but damaged is an error, never dropped: continuing
+ * with fresh moments would quietly change the run.
+ */
+export async function loadOptimizerState(dir: string, meta: CheckpointMeta): Promise<AdamState | undefined> {
+  if (!meta.optimizer) return undefined;
+  const damaged = (why: string) => new CheckpointError(dir, `its optimizer state is damaged: ${why}`);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(path.join(dir, OPTIMIZER_FILE));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw damaged(code === 'ENOENT' ? `${OPTIMIZER_FILE} is missing` : `cannot read ${OPTIMIZER_FILE} (${code})`);
+  }
+  const size = weightSizes(meta.weights).reduce((a, b) => a + b, 0);
+  if (bytes.length !== 8 * size) throw damaged(`${OPTIMIZER_FILE} has ${bytes.length} bytes, Adam's moments need ${8 * size}`);
+  const floats = alignedFloats(bytes);
+  const m = floats.subarray(0, size);
+  const v = floats.subarray(size);
+  if (!floats.every(Number.isFinite) || v.some((x) => x < 0))
+    throw damaged(`${OPTIMIZER_FILE} holds NaN, infinite or negative second moments`);
+  return { step: meta.optimizer.step, m, v };
 }

@@ -1,15 +1,18 @@
 // The jobs of the training process (the worker runs them for the extension and the CLI): each
 // loads the backend and data, runs, and reports everything, failures included, as TrainingEvents.
+import { readCheckpointMeta } from '../protocol/checkpoint';
 import { configProblems } from '../protocol/runOptions';
 import { toBase64 } from '../protocol/binary';
 import type { InspectSubject } from '../protocol/inspection';
-import type { EvaluateRequest, TrainConfig } from '../protocol/training';
+import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
 import { chooseKernels, forwardKernels, loadBackend } from './backend';
 import { Cancelled } from './cancellation';
 import { loadCheckpoint } from './checkpointStore';
+import { openContinuation } from './continuation';
 import { loadDataset } from './dataset';
 import { evaluateEach } from './evaluator';
 import { Inspector } from './inspector';
+import { exportLayersModel, LAYERS_FILES } from './layersExport';
 import { probeBackend } from './probe';
 import { planReplicas, useReplicaThreads } from './replicaPool';
 import { disposeParams } from './model';
@@ -42,11 +45,21 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
     // The scheduled path (the default on a CPU) computes a share of each batch here too.
     const kernels = config.kernels ?? 'auto';
-    if (config.device !== 'gpu' && (kernels === 'auto' || kernels === 'scheduled')) useReplicaThreads(planReplicas(config.batchSize));
+    if (config.device !== 'gpu' && (kernels === 'auto' || kernels === 'scheduled')) {
+      const batchSize = config.resume ? (await readCheckpointMeta(config.resume)).hyperparameters.batchSize : config.batchSize;
+      useReplicaThreads(planReplicas(batchSize));
+    }
     const backend = loadBackend(config.device);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
-    const data = await loadDataset(config);
-    return (await train(config, backend, data, hooks)).status;
+    if (config.resume === undefined) return (await train(config, backend, await loadDataset(config), hooks)).status;
+    const { config: continued, continuation } = await openContinuation(backend.tf, { ...config, resume: config.resume });
+    try {
+      return (await train(continued, backend, await loadDataset(continued), hooks, undefined, continuation)).status;
+    } catch (e) {
+      // train() disposes the weights it was given once it has started; before that they are ours.
+      if (!continuation.params.kernel.isDisposed) disposeParams(continuation.params);
+      throw e;
+    }
   });
 }
 
@@ -106,6 +119,16 @@ export async function openInspector(subject: InspectSubject, hooks: JobHooks): P
     return 'done';
   });
   return status === 'done' ? inspector : undefined;
+}
+
+export function runExport(request: ExportRequest, hooks: JobHooks): Promise<JobStatus> {
+  return reportErrors(hooks, async () => {
+    const backend = loadBackend(request.device);
+    if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
+    const dir = await exportLayersModel(backend.tf, request.checkpoint, request.outDir);
+    hooks.emit({ type: 'exported', dir, files: [...LAYERS_FILES] });
+    return 'done';
+  });
 }
 
 /** The set-up's check: the runtime this process was given loads and trains a tiny model. */

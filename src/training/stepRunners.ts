@@ -7,6 +7,7 @@
 //   and before the save (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { ModelSpec } from '../protocol/checkpoint';
+import type { AdamState } from './adamState';
 import type { Tf } from './backend';
 import { FlatAdam } from './flatAdam';
 import { correctCount, crossEntropy, type Kernels, logits, type LstmParams, paramList } from './model';
@@ -50,6 +51,8 @@ export interface StepRunner {
   step(indices: Int32Array): Promise<StepResult>;
   /** Makes the model's variables hold the current weights (before they are read). */
   syncParams(): void;
+  /** A copy of Adam's state after the last step (saved with the checkpoint, to continue from). */
+  optimizerState(): AdamState;
   dispose(): void;
 }
 
@@ -61,8 +64,9 @@ export class TapeSteps implements StepRunner {
     private readonly model: StepModel,
     private readonly trainSet: SplitTensors,
     learningRate: number,
+    adam?: AdamState,
   ) {
-    this.optimizer = new FlatAdam(tf, paramList(model.params), learningRate);
+    this.optimizer = new FlatAdam(tf, paramList(model.params), learningRate, adam);
   }
 
   async step(indices: Int32Array): Promise<StepResult> {
@@ -78,6 +82,10 @@ export class TapeSteps implements StepRunner {
 
   syncParams(): void {
     // The variables are the weights.
+  }
+
+  optimizerState(): AdamState {
+    return this.optimizer.snapshot();
   }
 
   dispose(): void {
@@ -106,6 +114,7 @@ export class ParallelSteps implements StepRunner {
     train: SplitTensors,
     run: { learningRate: number; dataDir?: string; trainSize?: number },
     plan: PoolPlan,
+    adam?: AdamState,
   ): Promise<ParallelSteps> {
     const values = paramList(params).map((v) => v.dataSync() as Float32Array);
     const flat = new Float32Array(values.reduce((n, v) => n + v.length, 0));
@@ -126,7 +135,7 @@ export class ParallelSteps implements StepRunner {
       params,
       new ShardTrainer(tf, spec, train),
       helpers,
-      new VectorAdam(flat, run.learningRate, tf.backend().epsilon()),
+      new VectorAdam(flat, run.learningRate, tf.backend().epsilon(), adam),
     );
   }
 
@@ -177,6 +186,10 @@ export class ParallelSteps implements StepRunner {
       // A copy: tfjs-node may keep the array it is given, and Adam updates this one in place.
       tf.tidy(() => v.assign(tf.tensor(values.slice(), v.shape, 'float32') as tfn.Tensor));
     }
+  }
+
+  optimizerState(): AdamState {
+    return this.adam.snapshot();
   }
 
   dispose(): void {

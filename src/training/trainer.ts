@@ -1,18 +1,34 @@
 // The training loop: shuffled batches, Adam, the test set after every epoch, a checkpoint at
-// the end. Reports through TrainingEvents and stops between batches when cancelled. Every batch
-// runs inside tf.tidy, so the tensor count stays flat however long the run.
+// the end (of the last epoch, or of the best one when asked; early when the test accuracy stops
+// improving, when asked). A run may continue a checkpoint (continuation.ts). Reports through
+// TrainingEvents and stops between batches when cancelled. Every batch runs inside tf.tidy, so
+// the tensor count stays flat however long the run.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, type CheckpointMeta, type ModelSpec } from '../protocol/checkpoint';
 import { percent } from '../protocol/format';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/training';
 import { type Backend, chooseKernels, forwardKernels, type TrainingKernels } from './backend';
-import { checkpointBytes, rescueCheckpoint, rescueFolder, saveCheckpoint, type SaveHooks } from './checkpointStore';
+import { BETA1, BETA2 } from './adamState';
+import {
+  type CheckpointContents,
+  checkpointBytes,
+  paramValues,
+  rescueCheckpoint,
+  rescueFolder,
+  saveCheckpoint,
+  type SaveHooks,
+  stagingFolder,
+} from './checkpointStore';
+import { adamRestartNote, type Continuation, shuffleGenerator } from './continuation';
 import type { Dataset } from './dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
-import { disposeParams, initParams, type LstmParams, modelSpec, weightSpecs } from './model';
-import { seededRandom, shuffledIndices } from './random';
+import { disposeParams, initParams, modelSpec, weightSpecs } from './model';
+import { shuffledIndices } from './random';
 import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from './runPreparation';
 import { planReplicas, type PoolPlan } from './replicaPool';
+import { LOG_FOLDER, RunLog } from './runLog';
 import { ParallelSteps, type StepRunner, TapeSteps } from './stepRunners';
 import { disposeSplit, tensorsFromSplit } from './tensors';
 
@@ -57,10 +73,12 @@ export async function train(
   data: Dataset,
   hooks: JobHooks,
   saveHooks?: SaveHooks,
+  continuation?: Continuation,
 ): Promise<TrainOutcome> {
   const started = Date.now();
   const kernels = chooseKernels(config, backend);
   const spec = modelSpec(data.rows, data.cols, config.units);
+  if (continuation) checkSameData(continuation, data);
   const plan = kernels === 'scheduled' ? planReplicas(config.batchSize) : undefined;
   // Everything that can fail for want of memory or disk fails here, before the first batch.
   // Each replica holds the training images and a share's activations.
@@ -68,10 +86,28 @@ export async function train(
   checkMemory(perProcess * (plan?.replicas ?? 1));
   const reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(spec));
   try {
-    return await trainReserved(config, backend, data, hooks, { started, kernels, spec, plan }, saveHooks);
+    return await trainReserved(config, backend, data, hooks, { started, kernels, spec, plan, continuation }, saveHooks);
   } finally {
     reservation.release();
   }
+}
+
+/** A run goes on with the images it was trained on: the same set, as many, in the same order. */
+function checkSameData(continuation: Continuation, data: Dataset): void {
+  const was = continuation.meta.dataset;
+  if (was.name !== data.info.name || was.trainCount !== data.info.trainCount) {
+    throw new CheckpointError(
+      continuation.from.checkpoint,
+      `it was trained on ${was.trainCount} images of ${was.name}, this run has ${data.info.trainCount} of ${data.info.name}: ` +
+        'continue it on the same data',
+    );
+  }
+}
+
+/** The weights (and Adam's state) of the best epoch so far, kept in memory to be saved at the end. */
+interface BestEpoch {
+  metrics: EpochMetrics;
+  contents?: CheckpointContents;
 }
 
 async function trainReserved(
@@ -79,27 +115,46 @@ async function trainReserved(
   backend: Backend,
   data: Dataset,
   hooks: JobHooks,
-  { started, kernels, spec, plan }: { started: number; kernels: TrainingKernels; spec: ModelSpec; plan?: PoolPlan },
+  {
+    started,
+    kernels,
+    spec,
+    plan,
+    continuation,
+  }: { started: number; kernels: TrainingKernels; spec: ModelSpec; plan?: PoolPlan; continuation?: Continuation },
   saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const { tf } = backend;
   const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
   const device = { ...backend.info, fusedKernels: kernels !== 'reference', kernels, replicas: plan?.replicas };
-  hooks.emit({ type: 'started', config, device, dataset: data.info, batchesPerEpoch });
+  hooks.emit({ type: 'started', config, device, dataset: data.info, batchesPerEpoch, continued: continuation?.from });
+  const epochs: EpochMetrics[] = [...(continuation?.epochs ?? [])];
+  for (const metrics of epochs) hooks.emit({ type: 'epoch', metrics });
+  if (continuation && !continuation.adam) hooks.emit({ type: 'warning', message: adamRestartNote(continuation.from.checkpoint) });
 
   const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
-  const params = initParams(tf, spec, config.seed);
+  const params = continuation?.params ?? initParams(tf, spec, config.seed);
   const trainSet = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   let steps: StepRunner | undefined;
-  const random = seededRandom(config.seed);
-  const epochs: EpochMetrics[] = [];
+  const random = shuffleGenerator(config.seed, data.train.count, epochs.length);
   const warnings: string[] = [];
+  let best: BestEpoch | undefined;
+  let stoppedEarly: CheckpointMeta['stoppedEarly'];
+  const staging = stagingFolder(config.weightsDir, config.runName);
+  let log: RunLog | undefined;
+  let saved = false;
   try {
+    if (config.tensorBoard !== false) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      log = RunLog.open(tf, path.join(staging, LOG_FOLDER));
+      log.text('hyperparameters', hyperparameterTable(config, continuation), 0);
+      for (const m of epochs) log.epoch(m);
+    }
     steps =
       kernels === 'scheduled'
-        ? await ParallelSteps.start(tf, params, spec, trainSet, config, plan!)
-        : new TapeSteps(tf, { params, spec, kernels: forwardKernels(kernels) }, trainSet, config.learningRate);
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+        ? await ParallelSteps.start(tf, params, spec, trainSet, config, plan!, continuation?.adam)
+        : new TapeSteps(tf, { params, spec, kernels: forwardKernels(kernels) }, trainSet, config.learningRate, continuation?.adam);
+    for (let epoch = epochs.length + 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();
       const order = shuffledIndices(data.train.count, random);
       let lossSum = 0;
@@ -113,6 +168,7 @@ async function trainReserved(
         lossSum += step.lossSum;
         correct += step.correct;
         seen += indices.length;
+        log?.batch((epoch - 1) * batchesPerEpoch + b + 1, step.lossSum / indices.length, step.correct / indices.length);
         hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
       }
       steps.syncParams();
@@ -126,6 +182,7 @@ async function trainReserved(
         seconds: (Date.now() - epochStart) / 1000,
       };
       epochs.push(metrics);
+      log?.epoch(metrics);
       hooks.emit({ type: 'epoch', metrics });
       const chance = 1 / spec.classes;
       if (epoch === 1 && Math.max(metrics.accuracy, metrics.valAccuracy) < CHANCE_FACTOR * chance) {
@@ -135,10 +192,25 @@ async function trainReserved(
         warnings.push(message);
         hooks.emit({ type: 'chanceLevel', epoch, accuracy: metrics.valAccuracy, chance, message });
       }
+      if (!best || improves(metrics, best.metrics)) {
+        // Only a run that keeps its best epoch needs that epoch's weights later.
+        best = {
+          metrics,
+          contents: config.keepBest ? { weights: await paramValues(params), optimizer: steps.optimizerState() } : undefined,
+        };
+      } else if (config.patience !== undefined && epoch - best.metrics.epoch >= config.patience && epoch < config.epochs) {
+        stoppedEarly = { afterEpoch: epoch, patience: config.patience };
+        hooks.emit({ type: 'stoppedEarly', epoch, bestEpoch: best.metrics.epoch, patience: config.patience });
+        break;
+      }
     }
     await stopIfCancelled(hooks.isCancelled);
-    const last = epochs[epochs.length - 1];
-    const test = { loss: last.valLoss, accuracy: last.valAccuracy };
+    const kept = config.keepBest && best ? best : { metrics: epochs[epochs.length - 1], contents: undefined };
+    const contents = kept.contents ?? { weights: await paramValues(params), optimizer: steps.optimizerState() };
+    const test = { loss: kept.metrics.valLoss, accuracy: kept.metrics.valAccuracy };
+    log?.test(test, epochs[epochs.length - 1].epoch);
+    // Closed before the folder holding the files is renamed into place.
+    log?.close();
     const seconds = (Date.now() - started) / 1000;
     const meta: CheckpointMeta = {
       format: CHECKPOINT_FORMAT,
@@ -152,6 +224,8 @@ async function trainReserved(
         seed: config.seed,
         trainSize: config.trainSize,
         testSize: config.testSize,
+        ...(config.keepBest ? { keepBest: true } : {}),
+        ...(config.patience !== undefined ? { patience: config.patience } : {}),
       },
       model: spec,
       weights: weightSpecs(spec),
@@ -161,9 +235,14 @@ async function trainReserved(
       dataset: data.info,
       seconds,
       ...(warnings.length > 0 ? { warnings } : {}),
+      optimizer: { name: 'adam', step: contents.optimizer!.step, beta1: BETA1, beta2: BETA2, epsilon: tf.backend().epsilon() },
+      ...(continuation ? { continuedFrom: continuation.meta.name } : {}),
+      ...(config.keepBest ? { bestEpoch: kept.metrics.epoch } : {}),
+      ...(stoppedEarly ? { stoppedEarly } : {}),
     };
-    const checkpoint = await saveOrRescue(config.weightsDir, meta, params, saveHooks);
-    hooks.emit({ type: 'done', test, checkpoint, seconds });
+    const checkpoint = await saveOrRescue(config.weightsDir, meta, contents, saveHooks);
+    saved = true;
+    hooks.emit({ type: 'done', test, checkpoint, seconds, ...(config.keepBest ? { bestEpoch: kept.metrics.epoch } : {}) });
     return { status: 'done', checkpoint };
   } catch (e) {
     if (e instanceof Diverged) {
@@ -182,6 +261,9 @@ async function trainReserved(
     hooks.emit({ type: 'cancelled' });
     return { status: 'cancelled' };
   } finally {
+    log?.close();
+    // A run that saved nothing leaves nothing: its logs go with its staging folder.
+    if (!saved) fs.rmSync(staging, { recursive: true, force: true });
     steps?.dispose();
     disposeParams(params);
     disposeSplit(trainSet);
@@ -189,15 +271,44 @@ async function trainReserved(
   }
 }
 
+/** The run's settings as a markdown table: TensorBoard's Text tab shows it with the run's curves. */
+function hyperparameterTable(config: TrainConfig, continuation?: Continuation): string {
+  const rows: [string, unknown][] = [
+    ['units', config.units],
+    ['batch size', config.batchSize],
+    ['epochs', config.epochs],
+    ['learning rate', config.learningRate],
+    ['seed', config.seed],
+    ['training images', config.trainSize ?? 'all'],
+    ['test images', config.testSize ?? 'all'],
+    ['keep the best epoch', config.keepBest ? 'yes' : 'no'],
+    ['early stopping patience', config.patience ?? 'off'],
+    ...(continuation
+      ? ([['continued from', `${continuation.meta.name} (after epoch ${continuation.from.epochs})`]] as [string, unknown][])
+      : []),
+  ];
+  return ['| hyperparameter | value |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${String(v)} |`)].join('\n');
+}
+
+/** Whether an epoch beats the best so far: a higher test accuracy (as Keras' monitors, strictly). */
+function improves(m: EpochMetrics, best: EpochMetrics): boolean {
+  return m.valAccuracy > best.valAccuracy;
+}
+
 /** Saves the checkpoint; if that fails, saves the weights in the rescue folder and says both. */
-async function saveOrRescue(weightsDir: string, meta: CheckpointMeta, params: LstmParams, saveHooks?: SaveHooks): Promise<string> {
+async function saveOrRescue(
+  weightsDir: string,
+  meta: CheckpointMeta,
+  contents: CheckpointContents,
+  saveHooks?: SaveHooks,
+): Promise<string> {
   try {
-    return await saveCheckpoint(weightsDir, meta, params, saveHooks);
+    return await saveCheckpoint(weightsDir, meta, contents, saveHooks);
   } catch (e) {
     const why = e instanceof CheckpointError ? e.reason : describeFsError(e, weightsDir);
     const failed = `The run finished, but its checkpoint could not be saved in ${weightsDir}: ${why}.`;
     try {
-      const rescued = await rescueCheckpoint(meta, params);
+      const rescued = await rescueCheckpoint(meta, contents);
       throw new SaveFailed(`${failed} The trained weights were saved in ${rescued} instead.`, rescued);
     } catch (rescueError) {
       if (rescueError instanceof SaveFailed) throw rescueError;

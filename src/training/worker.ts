@@ -1,11 +1,11 @@
 // Entry of the training process forked by the extension host and the CLI. It takes one
-// WorkerCommand over IPC (train, evaluate, probe or inspect), streams TrainingEvents back, obeys a
+// WorkerCommand over IPC (train, evaluate, export, probe or inspect), streams TrainingEvents back, obeys a
 // later cancel, and exits when the job ends: 0 after done/cancelled, 1 after an error or a
 // diverged run. An `inspect` job answers `inspectRequest`s until it is cancelled.
 import type { InspectSubject } from '../protocol/inspection';
 import { isWorkerCommand, type TrainingEvent, type WorkerCommand } from '../protocol/training';
 import type { Inspector } from './inspector';
-import { type JobStatus, openInspector, runEvaluation, runProbe, runTraining } from './jobs';
+import { type JobStatus, openInspector, runEvaluation, runExport, runProbe, runTraining } from './jobs';
 import type { JobHooks } from './trainer';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
@@ -42,6 +42,8 @@ function run(command: Exclude<WorkerCommand, { type: 'cancel' | 'inspectRequest'
       return runTraining(command.config, hooks);
     case 'evaluate':
       return runEvaluation(command.request, hooks);
+    case 'export':
+      return runExport(command.request, hooks);
     case 'probe':
       return runProbe(hooks);
     case 'inspect':

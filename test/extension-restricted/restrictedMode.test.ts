@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EvaluateResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import type { EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
 import type { SetupResult } from '../../src/extension/tensorflowRuntime';
 import { writeCheckpoint } from '../extension/fixtures';
 import { notifications, waitFor } from '../extension/observe';
@@ -50,7 +50,7 @@ suite('Restricted Mode (an untrusted folder)', () => {
     );
   });
 
-  test('Train, Evaluate and Set Up TensorFlow say they need a trusted folder, offer to trust it, and start nothing', async () => {
+  test('Train, Evaluate, Continue, Export and Set Up TensorFlow say they need a trusted folder, offer to trust it, and start nothing', async () => {
     const mark = notifications.length;
     const train = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
     assert.equal(train.status, 'error');
@@ -61,6 +61,11 @@ suite('Restricted Mode (an untrusted folder)', () => {
     );
     assert.equal(evaluation.status, 'error');
     assert.match((evaluation as { message: string }).message, TRUST_MESSAGE);
+    const checkpoint = path.join(workspaceDir, 'weights', 'in-weights');
+    const continued = await vscode.commands.executeCommand<TrainResult>('lstmMnist.continueTraining', checkpoint, { epochs: 1 });
+    assert.match((continued as { message: string }).message, TRUST_MESSAGE);
+    const exported = await vscode.commands.executeCommand<ExportResult>('lstmMnist.exportCheckpoint', checkpoint, { folder: workspaceDir });
+    assert.match((exported as { message: string }).message, TRUST_MESSAGE);
     const setup = await vscode.commands.executeCommand<SetupResult>('lstmMnist.setUpTensorFlow');
     assert.equal(setup.status, 'error');
     assert.match((setup as { message: string }).message, TRUST_MESSAGE);
@@ -71,9 +76,10 @@ suite('Restricted Mode (an untrusted folder)', () => {
       .map((n) => n.message);
     assert.deepEqual(
       warnings.map((w) => w.split(' needs')[0]),
-      ['Training', 'Evaluation', 'Setting up TensorFlow'],
+      ['Training', 'Evaluation', 'Training', 'Export', 'Setting up TensorFlow'],
     );
     assert.deepEqual(fs.readdirSync(path.join(workspaceDir, 'weights')), ['in-weights'], 'no run was started');
+    assert.ok(!fs.existsSync(path.join(workspaceDir, 'in-weights')), 'nothing was exported');
   });
 
   test('the training panel opens', async () => {

@@ -7,8 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EvaluateResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import type { EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
 import type { CheckpointMeta } from '../../src/protocol/checkpoint';
+import { applyMessage, initialState } from '../../webview-ui/src/panelState';
 import { checkpointItems, checkpointTree, type Notification, notifications, progressReports, waitFor } from './observe';
 
 const TRAIN_SIZE = 1000;
@@ -115,7 +116,8 @@ suite('training and checkpoints', () => {
     // The folder: under the workspace's weights folder, complete, no temporary folder left.
     assert.equal(path.dirname(done.checkpoint), weightsDir, 'checkpoint saved outside the weights folder');
     assert.deepEqual(weightsListing(weightsDir), [...before, path.basename(done.checkpoint)].sort());
-    assert.deepEqual(fs.readdirSync(done.checkpoint).sort(), ['checkpoint.json', 'weights.bin']);
+    assert.deepEqual(fs.readdirSync(done.checkpoint).sort(), ['checkpoint.json', 'logs', 'optimizer.bin', 'weights.bin']);
+    assert.equal(fs.statSync(path.join(done.checkpoint, 'optimizer.bin')).size, 2 * WEIGHT_BYTES, "Adam's two moments");
     assert.equal(fs.statSync(path.join(done.checkpoint, 'weights.bin')).size, WEIGHT_BYTES);
     const meta = JSON.parse(fs.readFileSync(path.join(done.checkpoint, 'checkpoint.json'), 'utf8')) as CheckpointMeta;
     assert.equal(meta.name, path.basename(done.checkpoint));
@@ -185,6 +187,57 @@ suite('training and checkpoints', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     assertEvaluation(await again, TEST_SIZE);
     assert.deepEqual(notifications.slice(closedMark).find((n) => n.message === said)?.actions, ['Show Panel']);
+  });
+
+  test('Continue Training trains a checkpoint further into a new checkpoint whose history holds every epoch', async () => {
+    const { checkpoint } = requireTrained();
+    const result = await vscode.commands.executeCommand<TrainResult>('lstmMnist.continueTraining', checkpoint, { epochs: 1 });
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    const done = result as Extract<TrainResult, { status: 'done' }>;
+    try {
+      assert.notEqual(done.checkpoint, checkpoint, 'a new checkpoint; the old one stays');
+      const meta = JSON.parse(fs.readFileSync(path.join(done.checkpoint, 'checkpoint.json'), 'utf8')) as CheckpointMeta;
+      assert.deepEqual(
+        meta.epochs.map((e) => e.epoch),
+        [1, 2],
+      );
+      assert.equal(meta.continuedFrom, path.basename(checkpoint));
+      assert.equal(meta.optimizer?.step, 2 * (TRAIN_SIZE / 100));
+      // The panel shows the whole history, and where the run came from.
+      const panel = applyMessage(initialState(), api.panelSnapshot());
+      assert.deepEqual(panel.training?.continued, { checkpoint, epochs: 1, adamRestored: true });
+      assert.deepEqual(
+        panel.training?.epochs.map((e) => e.epoch),
+        [1, 2],
+      );
+      // A path that is no checkpoint is refused with its reason.
+      const bad = await vscode.commands.executeCommand<TrainResult>('lstmMnist.continueTraining', path.join(weightsDir, 'nope'), {
+        epochs: 1,
+      });
+      assert.equal(bad.status, 'error');
+      assert.match((bad as { message: string }).message, /missing checkpoint\.json/);
+    } finally {
+      await vscode.commands.executeCommand('lstmMnist.deleteCheckpoint', done.checkpoint, { confirm: false });
+    }
+  });
+
+  test('Export writes the checkpoint as a TensorFlow.js Layers model into a new folder, never over an old one', async () => {
+    const { checkpoint } = requireTrained();
+    const folder = path.join(path.dirname(weightsDir), 'exported');
+    try {
+      const first = await vscode.commands.executeCommand<ExportResult>('lstmMnist.exportCheckpoint', checkpoint, { folder });
+      assert.deepEqual(first, { status: 'done', dir: path.join(folder, path.basename(checkpoint)) });
+      assert.deepEqual(fs.readdirSync(path.join(folder, path.basename(checkpoint))).sort(), ['model.json', 'weights.bin']);
+      const model = JSON.parse(fs.readFileSync(path.join(folder, path.basename(checkpoint), 'model.json'), 'utf8'));
+      assert.deepEqual(
+        model.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name),
+        ['LSTM', 'Dense'],
+      );
+      const second = await vscode.commands.executeCommand<ExportResult>('lstmMnist.exportCheckpoint', checkpoint, { folder });
+      assert.deepEqual(second, { status: 'done', dir: path.join(folder, `${path.basename(checkpoint)}-2`) });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('Cancel stops a running training without saving anything; a second job meanwhile is refused as busy', async () => {

@@ -13,7 +13,7 @@ import {
   META_FILE,
   WEIGHTS_FILE,
 } from '../../src/protocol/checkpoint';
-import { loadCheckpoint, saveCheckpoint } from '../../src/training/checkpointStore';
+import { loadCheckpoint, paramValues, saveCheckpoint } from '../../src/training/checkpointStore';
 import { initParams, logits, modelSpec, weightSpecs } from '../../src/training/model';
 import { cpuBackend, tempDir } from './helpers';
 
@@ -47,7 +47,7 @@ describe('checkpoint store', () => {
     const params = initParams(tf, spec, 9);
     const x = tf.randomUniform([28, 8, 28], 0, 1, 'float32', 4) as tfn.Tensor3D;
     const before = logits(tf, params, x, spec, 'fused').dataSync();
-    const saved = await saveCheckpoint(dir, meta('round'), params);
+    const saved = await saveCheckpoint(dir, meta('round'), { weights: await paramValues(params) });
     assert.equal(saved, path.join(dir, 'round'));
     const loaded = await loadCheckpoint(tf, saved);
     assert.deepEqual(loaded.meta.model, spec);
@@ -56,21 +56,24 @@ describe('checkpoint store', () => {
   });
 
   it('refuses to overwrite an existing checkpoint', async () => {
-    await assert.rejects(saveCheckpoint(dir, meta('round'), initParams(tf, spec, 1)), /already exists/);
+    await assert.rejects(saveCheckpoint(dir, meta('round'), { weights: await paramValues(initParams(tf, spec, 1)) }), /already exists/);
   });
 
   it('a crash in the middle of the save leaves no checkpoint and no temporary folder', async () => {
     const crash = () => {
       throw new Error('simulated crash');
     };
-    await assert.rejects(saveCheckpoint(dir, meta('crashed'), initParams(tf, spec, 2), { afterWeights: crash }), /simulated crash/);
+    await assert.rejects(
+      saveCheckpoint(dir, meta('crashed'), { weights: await paramValues(initParams(tf, spec, 2)) }, { afterWeights: crash }),
+      /simulated crash/,
+    );
     assert.deepEqual(fs.readdirSync(dir), ['round']);
   });
 
   it('cleans up the temporary folder of a save whose process was killed', async () => {
     fs.mkdirSync(path.join(dir, '.tmp-999999999-killed'));
     fs.writeFileSync(path.join(dir, '.tmp-999999999-killed', WEIGHTS_FILE), 'partial');
-    await saveCheckpoint(dir, meta('after-kill'), initParams(tf, spec, 3));
+    await saveCheckpoint(dir, meta('after-kill'), { weights: await paramValues(initParams(tf, spec, 3)) });
     assert.deepEqual(fs.readdirSync(dir).sort(), ['after-kill', 'round']);
   });
 

@@ -22,6 +22,7 @@ describe('command line', () => {
         seed: 42,
         trainSize: undefined,
         testSize: undefined,
+        patience: undefined,
         dataDir: undefined,
         weightsDir: '/work/weights',
         runName: 'lstm-20261128-090507',
@@ -135,7 +136,7 @@ describe('command line', () => {
   });
 
   for (const [args, message] of [
-    [[], /missing command: train, evaluate or predict/],
+    [[], /missing command: train, evaluate, predict or export/],
     [['fly'], /unknown command "fly"/],
     [['train', '--epochs', 'two'], /^--epochs must be a whole number from 1 to 1000 \(got "two"\)$/],
     [['train', '--epochs', '0'], /^--epochs must be a whole number from 1 to 1000 \(got "0"\)$/],
@@ -158,6 +159,24 @@ describe('command line', () => {
     });
   }
 
+  it('--resume continues a checkpoint for --epochs more; its hyperparameters cannot be given; --keep-best and --patience', () => {
+    const cmd = parseCommand(['train', '--resume', 'weights/a', '--epochs', '3', '--keep-best', '--patience', '2'], '/work');
+    assert.ok(cmd.kind === 'train');
+    assert.equal(cmd.config.resume, '/work/weights/a');
+    assert.equal(cmd.config.epochs, 3);
+    assert.equal(cmd.config.keepBest, true);
+    assert.equal(cmd.config.patience, 2);
+    assert.throws(
+      () => parseCommand(['train', '--resume', 'a', '--learning-rate', '0.1']),
+      /--learning-rate cannot be given with --resume: a continued run keeps its checkpoint's/,
+    );
+    const plain = parseCommand(['train', '--patience', '0']);
+    assert.ok(plain.kind === 'train');
+    assert.equal(plain.config.patience, undefined, '0 = never stop early');
+    assert.equal(plain.config.keepBest, undefined);
+    assert.equal(plain.config.resume, undefined);
+  });
+
   it('--train-size 0 means all, as the setting does', () => {
     const cmd = parseCommand(['train', '--train-size', '0', '--test-size', '300']);
     assert.ok(cmd.kind === 'train');
@@ -169,7 +188,7 @@ describe('command line', () => {
     for (const rule of NUMBER_RULES) {
       assert.match(
         USAGE,
-        new RegExp(`--${rule.option} [NX] +${rule.summary.replace(/[()]/g, '\\$&')} \\(${rule.zeroMeansAll ? 'all' : rule.default}\\)`),
+        new RegExp(`--${rule.option} [NX] +${rule.summary.replace(/[()]/g, '\\$&')} \\(${rule.zeroMeans ?? rule.default}\\)`),
       );
     }
   });

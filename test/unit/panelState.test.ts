@@ -102,6 +102,34 @@ describe('panel state', () => {
     assert.ok(!isRunning(s, t));
   });
 
+  it('a continued run: its earlier epochs, where it came from, progress over its own epochs, an early stop and the kept epoch', () => {
+    const continued = { checkpoint: '/ws/weights/old', epochs: 2, adamRestored: true };
+    const state = apply(
+      initialState(),
+      { type: 'running', job: TRAIN },
+      ev(TRAIN, { ...STARTED, config: { ...CONFIG, epochs: 6 }, continued } as TrainingEvent),
+      ev(TRAIN, { type: 'epoch', metrics: metrics(1, 0.8) }),
+      ev(TRAIN, { type: 'epoch', metrics: metrics(2, 0.9) }),
+      ev(TRAIN, batch(3, 2)),
+    );
+    const view = state.training!;
+    assert.deepEqual(view.continued, continued);
+    assert.deepEqual(
+      view.epochs.map((e) => e.epoch),
+      [1, 2],
+    );
+    // Epochs 3 to 6 are this run's: half of epoch 3 is an eighth of it, not 2/6 + 1/12.
+    assert.equal(trainingFraction(view), 1 / 8);
+    apply(
+      state,
+      ev(TRAIN, { type: 'epoch', metrics: metrics(3, 0.85) }),
+      ev(TRAIN, { type: 'stoppedEarly', epoch: 3, bestEpoch: 2, patience: 1 }),
+      ev(TRAIN, { type: 'done', test: { loss: 0.1, accuracy: 0.9 }, checkpoint: '/ws/weights/new', seconds: 5, bestEpoch: 2 }),
+    );
+    assert.deepEqual(view.stoppedEarly, { epoch: 3, bestEpoch: 2, patience: 1 });
+    assert.equal(view.outcome?.kind === 'done' && view.outcome.bestEpoch, 2);
+  });
+
   it('puts batches on an epoch axis and ignores repeated ones', () => {
     const s = apply(initialState(), ev(TRAIN, STARTED), ev(TRAIN, batch(2, 2)), ev(TRAIN, batch(2, 2)), ev(TRAIN, batch(1, 4)));
     assert.deepEqual(s.training!.batches.x, [1.5]);

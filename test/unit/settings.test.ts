@@ -52,6 +52,7 @@ describe('settings', () => {
         seed: 42,
         trainSize: undefined,
         testSize: undefined,
+        patience: undefined,
         dataDir: undefined,
         weightsDir: path.join(ws, 'weights'),
         runName: 'lstm-x',

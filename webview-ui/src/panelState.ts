@@ -9,6 +9,8 @@ import {
   type EncodedPredictions,
   type EpochMetrics,
   type EvaluationResult,
+  type ContinuedFrom,
+  firstEpoch,
   runFraction,
   type TestResult,
   type TrainConfig,
@@ -36,7 +38,8 @@ export interface BatchSeries {
 }
 
 export type JobOutcome =
-  | { kind: 'done'; test: TestResult; checkpoint: string; seconds: number }
+  /** `bestEpoch`: the run kept that epoch's weights rather than the last's. */
+  | { kind: 'done'; test: TestResult; checkpoint: string; seconds: number; bestEpoch?: number }
   | { kind: 'cancelled' }
   /** The loss became NaN or infinite and the run stopped. */
   | { kind: 'diverged'; message: string }
@@ -47,6 +50,10 @@ export type JobOutcome =
 export interface TrainingView {
   job: PanelJob;
   config?: TrainConfig;
+  /** The checkpoint a continued run started from. */
+  continued?: ContinuedFrom;
+  /** The run stopped before its last epoch: no better test accuracy for `patience` epochs. */
+  stoppedEarly?: { epoch: number; bestEpoch: number; patience: number };
   device?: DeviceInfo;
   dataset?: DatasetInfo;
   progress?: BatchProgress;
@@ -153,6 +160,7 @@ function applyTrainingEvent(view: TrainingView, event: TrainingEvent): void {
   switch (event.type) {
     case 'started':
       view.config = event.config;
+      view.continued = event.continued;
       view.device = event.device;
       view.dataset = event.dataset;
       return;
@@ -175,8 +183,12 @@ function applyTrainingEvent(view: TrainingView, event: TrainingEvent): void {
     case 'epoch':
       view.epochs = [...view.epochs.filter((m) => m.epoch !== event.metrics.epoch), event.metrics].sort((a, b) => a.epoch - b.epoch);
       return;
+    case 'stoppedEarly':
+      view.stoppedEarly = { epoch: event.epoch, bestEpoch: event.bestEpoch, patience: event.patience };
+      return;
     case 'done':
       view.outcome = { kind: 'done', test: event.test, checkpoint: event.checkpoint, seconds: event.seconds };
+      if (event.bestEpoch !== undefined) view.outcome.bestEpoch = event.bestEpoch;
       return;
     default:
       return; // An evaluation's event cannot belong to a training job.
@@ -211,7 +223,7 @@ export function trainingFraction(view: TrainingView): number {
   const p = view.progress;
   const epochs = view.config?.epochs;
   if (!p || !epochs) return 0;
-  return runFraction(p, epochs);
+  return runFraction(p, epochs, firstEpoch(view));
 }
 
 /** Whether this view's job is the one running now. */

@@ -43,7 +43,11 @@ export function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement |
         { className: 'headline', id: 'test-result' },
         h('span', { className: 'big', id: 'test-accuracy' }, percent(o.test.accuracy)),
         ' ',
-        ...phrases('test accuracy', `loss ${fixed(o.test.loss)}`, seconds(o.seconds)),
+        ...phrases(
+          o.bestEpoch === undefined ? 'test accuracy' : `test accuracy (epoch ${o.bestEpoch}, the best, kept)`,
+          `loss ${fixed(o.test.loss)}`,
+          seconds(o.seconds),
+        ),
         h('p', { className: 'muted path' }, 'Saved to ', breakable(o.checkpoint)),
       );
     case 'cancelled':
@@ -55,4 +59,22 @@ export function outcomeBlock(view: TrainingView | EvaluationView): HTMLElement |
     case 'error':
       return h('pre', { className: 'error', id: 'outcome' }, o.message);
   }
+}
+
+/** What a run did besides training its epochs: where it continued from, and why it stopped early. */
+export function runNotes(view: TrainingView): HTMLElement[] {
+  const notes: HTMLElement[] = [];
+  const c = view.continued;
+  if (c)
+    notes.push(h('p', { className: 'muted', id: 'continued' }, `Continued from `, breakable(c.checkpoint), ` after epoch ${c.epochs}.`));
+  const s = view.stoppedEarly;
+  if (s)
+    notes.push(
+      h(
+        'p',
+        { className: 'notice', id: 'stopped-early' },
+        `Stopped early after epoch ${s.epoch}: no better test accuracy for ${s.patience} ${s.patience === 1 ? 'epoch' : 'epochs'} since epoch ${s.bestEpoch}.`,
+      ),
+    );
+  return notes;
 }

@@ -14,7 +14,7 @@ import { InspectionSection } from './inspectionSection';
 import { breakable, fill, h, phrases } from './dom';
 import { baseName, fixed, percent, plural } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
-import { deviceLine, outcomeBlock, warning } from './reportBlocks';
+import { deviceLine, outcomeBlock, runNotes, warning } from './reportBlocks';
 import { confusionTable, epochTable, perClassTable, scrollBox } from './tables';
 import { themeColors } from './theme';
 import { type TrainingChart, trainingCharts } from './trainingCharts';
@@ -186,7 +186,7 @@ export class PanelView {
           )
         : ['Loading TensorFlow and the data…']),
     );
-    fill(this.trainingOutcome, outcomeBlock(view), ...view.warnings.map(warning));
+    fill(this.trainingOutcome, ...runNotes(view), outcomeBlock(view), ...view.warnings.map(warning));
 
     const epochsKey = `${view.job.id}:${view.epochs.length}:${best}`;
     if (epochsKey !== this.drawn.epochs) {

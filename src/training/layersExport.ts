@@ -1,0 +1,87 @@
+// Export: a checkpoint as a TensorFlow.js Layers model (model.json + weights.bin) that
+// tf.loadLayersModel loads in a browser or in Node, and that Keras users recognise: an `lstm`
+// layer and a `dense` layer with softmax. The checkpoint keeps TensorFlow's LSTMCell layout
+// (one kernel over [x, h], gates i, j, f, o, forget_bias added at run time); a Layers LSTM has
+// a kernel and a recurrent kernel, gates in the order i, f, c (= j), o, and no forget bias, so
+// the columns are reordered, the kernel split, and the forget bias folded into f's bias.
+// The model reads images batch-major, [batch, rows, cols], pixels scaled to [0, 1].
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tfn from '@tensorflow/tfjs-node';
+import { type CheckpointMeta } from '../protocol/checkpoint';
+import type { Tf } from './backend';
+import { loadCheckpoint } from './checkpointStore';
+import { disposeParams, type LstmParams } from './model';
+
+/** The files a Layers model is saved as. */
+export const LAYERS_FILES = ['model.json', 'weights.bin'] as const;
+
+/** Gate blocks of the LSTMCell layout (i, j, f, o) in the Layers order (i, f, c = j, o). */
+const LAYERS_GATE_ORDER = [0, 2, 1, 3];
+
+/** The LSTM's weights in the Layers layout: [kernel, recurrentKernel, bias]. */
+export function layersLstmWeights(tf: Tf, params: LstmParams, inputSize: number, forgetBias: number): tfn.Tensor[] {
+  return tf.tidy(() => {
+    const units = params.bias.shape[0] / 4;
+    const reorder = (t: tfn.Tensor, axis: number) =>
+      tf.concat(
+        LAYERS_GATE_ORDER.map((g) => tf.split(t, 4, axis)[g]),
+        axis,
+      );
+    const kernel = reorder(params.kernel, 1);
+    const [input, recurrent] = tf.split(kernel, [inputSize, units], 0);
+    // forget_bias is added to f's pre-activation at every step: the same as a bias that holds it.
+    const shift = tf.concat([tf.zeros([units]), tf.fill([units], forgetBias), tf.zeros([2 * units])]);
+    const bias = tf.add(reorder(params.bias, 0), shift);
+    return [input, recurrent, bias];
+  });
+}
+
+/** The checkpoint's model as a Layers model, its weights set. */
+export function layersModel(tf: Tf, meta: CheckpointMeta, params: LstmParams): tfn.LayersModel {
+  const { timesteps, inputSize, units, classes, forgetBias } = meta.model;
+  const model = tf.sequential({
+    name: meta.name.replace(/[^A-Za-z0-9_]/g, '_'),
+    layers: [
+      tf.layers.lstm({ units, recurrentActivation: 'sigmoid', unitForgetBias: false, inputShape: [timesteps, inputSize], name: 'lstm' }),
+      tf.layers.dense({ units: classes, activation: 'softmax', name: 'dense' }),
+    ],
+  });
+  const lstm = layersLstmWeights(tf, params, inputSize, forgetBias);
+  model.setWeights([...lstm, params.denseKernel, params.denseBias]);
+  tf.dispose(lstm);
+  model.setUserDefinedMetadata({
+    input: `[batch, ${timesteps}, ${inputSize}] float32: image rows as time steps, pixels / 255`,
+    output: `[batch, ${classes}] class probabilities`,
+    checkpoint: meta.name,
+    testAccuracy: meta.test.accuracy,
+  });
+  return model;
+}
+
+/**
+ * Writes the checkpoint at `checkpoint` as a Layers model into the folder `outDir`, which must
+ * not exist yet; written beside it and renamed, so a failure leaves nothing.
+ */
+export async function exportLayersModel(tf: Tf, checkpoint: string, outDir: string): Promise<string> {
+  const dest = path.resolve(outDir);
+  if (fs.existsSync(dest)) throw new Error(`${dest} already exists: export into a new folder`);
+  await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+  const { meta, params } = await loadCheckpoint(tf, checkpoint);
+  const tmp = path.join(path.dirname(dest), `.tmp-${process.pid}-${path.basename(dest)}`);
+  try {
+    const model = layersModel(tf, meta, params);
+    try {
+      await model.save(`file://${tmp}`);
+    } finally {
+      model.dispose();
+    }
+    await fs.promises.rename(tmp, dest);
+    return dest;
+  } catch (e) {
+    await fs.promises.rm(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    disposeParams(params);
+  }
+}
