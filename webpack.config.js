@@ -79,7 +79,7 @@ module.exports = [
     name: 'webview',
     target: 'web',
     devtool: 'nosources-source-map',
-    entry: { 'webview/main': './webview-ui/src/main.ts' },
+    entry: { 'webview/main': './webview-ui/src/main.ts', 'webview/compare': './webview-ui/src/compare/compareMain.ts' },
     resolve: { extensions: ['.ts', '.js'] },
     module: {
       rules: [

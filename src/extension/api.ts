@@ -23,6 +23,9 @@ export type EvaluateResult =
 /** `lstmMnist.exportCheckpoint`: `dir`, the model's folder (model.json + weights.bin). */
 export type ExportResult = { status: 'done'; dir: string } | { status: 'cancelled' } | { status: 'error'; message: string };
 
+/** `lstmMnist.compareCheckpoints`: the runs the comparison panel shows, in order. */
+export type CompareResult = { status: 'done'; runs: string[] } | { status: 'cancelled' } | { status: 'error'; message: string };
+
 /** `lstmMnist.deleteCheckpoint`. */
 export type DeleteResult =
   /** `trashed`: moved to the trash (false: deleted for good, where the file system has no trash). */

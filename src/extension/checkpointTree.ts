@@ -138,6 +138,10 @@ function describe(meta: CheckpointMeta, dir: string, description: string): vscod
     ['Training time', seconds(meta.seconds)],
     ['Saved', localDateTime(meta.createdAt)],
   ];
+  if (meta.continuedFrom) rows.splice(1, 0, ['Continued from', meta.continuedFrom]);
+  if (meta.bestEpoch !== undefined) rows.splice(1, 0, ['Weights of', `epoch ${meta.bestEpoch}, the best`]);
+  if (meta.stoppedEarly)
+    rows.splice(1, 0, ['Stopped early', `after epoch ${meta.stoppedEarly.afterEpoch} (patience ${meta.stoppedEarly.patience})`]);
   const md = new vscode.MarkdownString(`**${escapeMarkdown(meta.name)}**\n\n${escapeMarkdown(description)}\n\n| | |\n|---|---|\n`, true);
   for (const [key, value] of rows) md.appendMarkdown(`| ${key} | ${escapeMarkdown(value)} |\n`);
   for (const warning of Array.isArray(meta.warnings) ? meta.warnings : [])

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { CheckpointSummary, LstmMnistApi } from './api';
 import { deleteFromView, revealCheckpoint } from './checkpointCommands';
+import { compareCheckpoints, followSelection } from './compareCommand';
 import { continueTraining } from './continueCommand';
 import { exportCheckpoint } from './exportCommand';
 import { listCheckpoints } from './checkpointList';
@@ -26,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
   const runtime = new TensorflowRuntime(context, output, workerPath);
   const inspector = new CheckpointInspector(workerPath, runtime, output);
   const tree = new CheckpointTreeProvider();
-  const treeView = vscode.window.createTreeView(CHECKPOINTS_VIEW, { treeDataProvider: tree });
+  const treeView = vscode.window.createTreeView(CHECKPOINTS_VIEW, { treeDataProvider: tree, canSelectMany: true });
 
   const panelHost: PanelHost = {
     extensionUri: context.extensionUri,
@@ -68,6 +69,10 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.commands.registerCommand('lstmMnist.cancelTraining', () => runner.cancel()),
     vscode.commands.registerCommand('lstmMnist.showPanel', () => TrainingPanel.createOrShow(panelHost, false)),
     vscode.commands.registerCommand('lstmMnist.evaluateCheckpoint', (arg: unknown) => evaluateCheckpoint(deps, arg)),
+    vscode.commands.registerCommand('lstmMnist.compareCheckpoints', (arg: unknown, selected: unknown) =>
+      compareCheckpoints(context.extensionUri, arg, selected),
+    ),
+    treeView.onDidChangeSelection((e) => followSelection(e.selection)),
     vscode.commands.registerCommand('lstmMnist.exportCheckpoint', (arg: unknown, options: unknown) => exportCheckpoint(deps, arg, options)),
     vscode.commands.registerCommand('lstmMnist.continueTraining', (arg: unknown, options: unknown) => continueTraining(deps, arg, options)),
     vscode.commands.registerCommand('lstmMnist.refreshCheckpoints', () => tree.refresh()),

@@ -2,12 +2,12 @@
 // under a nonce CSP, sends it the session log when it says `ready` (it reloads whenever it is
 // hidden and shown again, and after a window reload), streams new events, and answers the
 // requests of its Train and Cancel buttons.
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { InspectRequest, InspectResult } from '../protocol/inspection';
 import type { InspectTarget, PanelCommand } from '../protocol/webview';
 import { HostToWebview, isWebviewToHost } from '../protocol/webview';
 import type { JobRunner } from './jobRunner';
+import { webviewOptions, webviewPage } from './webviewPage';
 
 export interface PanelHost {
   extensionUri: vscode.Uri;
@@ -57,7 +57,7 @@ export class TrainingPanel {
   ) {
     // Set again for revived panels: their options are not restored.
     panel.webview.options = webviewOptions(host.extensionUri);
-    panel.webview.html = html(panel.webview, host.extensionUri);
+    panel.webview.html = webviewPage(panel.webview, host.extensionUri, 'main.js', 'LSTM MNIST');
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
     panel.onDidChangeViewState(
@@ -104,43 +104,4 @@ export class TrainingPanel {
     if (TrainingPanel.current === this) TrainingPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
-
-/**
- * The page: scripts only with this load's nonce, styles and fonts only from the extension's
- * files (uPlot's CSS and the panel's are emitted to dist/webview by webpack). Everything
- * visible is built by dist/webview/main.js.
- */
-function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const asset = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file));
-  const nonce = crypto.randomBytes(16).toString('base64');
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${asset('uPlot.min.css')}">
-  <link rel="stylesheet" href="${asset('panel.css')}">
-  <title>LSTM MNIST</title>
-</head>
-<body>
-  <main id="app"></main>
-  <script nonce="${nonce}" src="${asset('main.js')}"></script>
-</body>
-</html>`;
 }

@@ -5,82 +5,16 @@
 // moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DatasetInfo, DeviceInfo, EpochMetrics, TestResult } from './training';
+import { CHECKPOINT_FORMAT, type CheckpointMeta, type WeightSpec } from './checkpointMeta';
 import { isPositiveInt, isRecord } from './guards';
 import { processAlive } from './liveness';
+
+export * from './checkpointMeta';
 
 export const META_FILE = 'checkpoint.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const OPTIMIZER_FILE = 'optimizer.bin';
-export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
 export const CHECKPOINT_VERSION = 1;
-
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-}
-
-export interface ModelSpec {
-  timesteps: number;
-  inputSize: number;
-  units: number;
-  classes: number;
-  forgetBias: number;
-}
-
-/** Adam's state after the checkpoint's last step: what continuing the run needs besides the weights. */
-export interface OptimizerMeta {
-  name: 'adam';
-  /** Steps taken: the bias corrections' t. */
-  step: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-}
-
-export interface CheckpointMeta {
-  format: typeof CHECKPOINT_FORMAT;
-  version: number;
-  name: string;
-  /** ISO 8601 time the checkpoint was written. */
-  createdAt: string;
-  hyperparameters: {
-    batchSize: number;
-    epochs: number;
-    learningRate: number;
-    seed: number;
-    trainSize?: number;
-    testSize?: number;
-    keepBest?: boolean;
-    patience?: number;
-  };
-  model: ModelSpec;
-  weights: WeightSpec[];
-  epochs: EpochMetrics[];
-  test: TestResult;
-  device: DeviceInfo;
-  dataset: DatasetInfo;
-  /** Wall-clock seconds of the whole run. */
-  seconds: number;
-  /** What the run warned about (e.g. accuracy at chance level), so the list can say it too. */
-  warnings?: string[];
-  /** Adam's state, in optimizer.bin; absent in checkpoints written before it was kept (continuing restarts Adam). */
-  optimizer?: OptimizerMeta;
-  /** The checkpoint this run continued (its name), when it was one. */
-  continuedFrom?: string;
-  /**
-   * The epoch whose weights these are, when the run kept its best epoch rather than its last;
-   * `epochs` holds every epoch the run trained, `test` that epoch's result.
-   */
-  bestEpoch?: number;
-  /** The run stopped early: no better test accuracy for `patience` epochs after `bestEpoch`. */
-  stoppedEarly?: { afterEpoch: number; patience: number };
-}
-
-/** The epochs whose training the checkpoint's weights hold: up to its best epoch when it kept that one. */
-export function trainedEpochs(meta: CheckpointMeta): EpochMetrics[] {
-  return meta.bestEpoch === undefined ? meta.epochs : meta.epochs.filter((e) => e.epoch <= meta.bestEpoch!);
-}
 
 /**
  * A run name is held while its run trains: `<weights folder>/.reserved-<run name>` holds the

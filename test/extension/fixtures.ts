@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** A checkpoint the view can list: valid metadata and a weights file of the right size. */
-export function writeCheckpoint(dir: string, accuracy: number): void {
+/** A checkpoint the view can list: valid metadata and a weights file of the right size; `meta` replaces fields of checkpoint.json. */
+export function writeCheckpoint(dir: string, accuracy: number, meta: Record<string, unknown> = {}): void {
   const units = 4;
   const weights = [
     { name: 'lstm/kernel', shape: [28 + units, 4 * units] },
@@ -30,6 +30,7 @@ export function writeCheckpoint(dir: string, accuracy: number): void {
       device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
       dataset: { name: 'MNIST', source: 'test', trainCount: 100, testCount: 100 },
       seconds: 1,
+      ...meta,
     }),
   );
 }

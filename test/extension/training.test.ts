@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import type { CompareResult, EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import { writeCheckpoint } from './fixtures';
 import type { CheckpointMeta } from '../../src/protocol/checkpoint';
 import { applyMessage, initialState } from '../../webview-ui/src/panelState';
 import { checkpointItems, checkpointTree, type Notification, notifications, progressReports, waitFor } from './observe';
@@ -218,6 +219,31 @@ suite('training and checkpoints', () => {
       assert.match((bad as { message: string }).message, /missing checkpoint\.json/);
     } finally {
       await vscode.commands.executeCommand('lstmMnist.deleteCheckpoint', done.checkpoint, { confirm: false });
+    }
+  });
+
+  test('Compare Runs shows two checkpoints side by side in one panel; a damaged one is refused with its reason', async () => {
+    const { checkpoint } = requireTrained();
+    const other = path.join(weightsDir, 'compare-fixture');
+    writeCheckpoint(other, 0.5);
+    try {
+      const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+      const result = await vscode.commands.executeCommand<CompareResult>('lstmMnist.compareCheckpoints', [checkpoint, other]);
+      assert.deepEqual(result, { status: 'done', runs: [path.basename(checkpoint), 'compare-fixture'] });
+      await waitFor(`the comparison's tab (tabs: ${tabs().join(', ')})`, () => tabs().includes('Compare Runs'), 10_000);
+      // Another set replaces the runs in the same panel.
+      const again = await vscode.commands.executeCommand<CompareResult>('lstmMnist.compareCheckpoints', [other, checkpoint]);
+      assert.deepEqual(again, { status: 'done', runs: ['compare-fixture', path.basename(checkpoint)] });
+      assert.equal(tabs().filter((t) => t === 'Compare Runs').length, 1);
+      const bad = await vscode.commands.executeCommand<CompareResult>('lstmMnist.compareCheckpoints', [
+        checkpoint,
+        path.join(weightsDir, 'nope'),
+      ]);
+      assert.equal(bad.status, 'error');
+      assert.match((bad as { message: string }).message, /missing checkpoint\.json/);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 

@@ -56,6 +56,28 @@ describe('the command line', () => {
     assert.ok(fs.existsSync(path.join(checkpoint, 'checkpoint.json')));
   });
 
+  it('continues a run with --resume and exports it as a TensorFlow.js model', () => {
+    const more = spawnSync(
+      process.execPath,
+      [CLI, 'train', '--resume', checkpoint, '--epochs', '1', '--weights-dir', dir, '--run-name', 'more'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(more.status, 0, more.stderr);
+    assert.match(more.stdout, new RegExp(`^Continuing ${checkpoint.replace(/[/\\.]/g, '\\$&')} after epoch 1\n`));
+    assert.match(more.stdout, /, 2 epochs,/);
+    assert.match(more.stdout, /epoch 2\/2: /);
+    const out = path.join(dir, 'exported-more');
+    const exported = spawnSync(process.execPath, [CLI, 'export', path.join(dir, 'more'), '--out', out], { encoding: 'utf8' });
+    assert.equal(exported.status, 0, exported.stderr);
+    assert.match(exported.stdout, /^Exported a TensorFlow\.js Layers model to .*exported-more \(model\.json, weights\.bin\)/);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['model.json', 'weights.bin']);
+    const again = spawnSync(process.execPath, [CLI, 'export', path.join(dir, 'more'), '--out', out], { encoding: 'utf8' });
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /already exists: export into a new folder/);
+  });
+
   it("evaluates on the checkpoint's own test images unless told, and says how many", () => {
     const own = spawnSync(process.execPath, [CLI, 'evaluate', checkpoint], { encoding: 'utf8' });
     assert.equal(own.status, 0, own.stderr);

@@ -48,7 +48,7 @@ function clickable(cell: HTMLElement, label: string, action: () => void): void {
 }
 
 const col = (text: string): HTMLTableCellElement => h('th', { attrs: { scope: 'col' } }, text);
-const row = (text: string): HTMLTableCellElement => h('th', { attrs: { scope: 'row' } }, text);
+export const row = (text: string): HTMLTableCellElement => h('th', { attrs: { scope: 'row' } }, text);
 
 /** `best`: the epoch to mark, if any (the panel marks one from two epochs on). */
 export function epochTable(epochs: EpochMetrics[], best: number | undefined): HTMLTableElement {
