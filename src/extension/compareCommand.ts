@@ -20,7 +20,7 @@ function pathsFrom(arg: unknown, selected: unknown): string[] {
 }
 
 /** The runs of `paths`, in order; the first checkpoint that cannot be read is named with its reason. */
-export async function readRuns(paths: string[]): Promise<ComparedRun[]> {
+async function readRuns(paths: string[]): Promise<ComparedRun[]> {
   return Promise.all(paths.map(async (p) => comparedRun(p, await readCheckpointMeta(p))));
 }
 

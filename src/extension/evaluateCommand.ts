@@ -9,7 +9,7 @@ import { isValid, listCheckpoints } from './checkpointList';
 import { localDateTime, percent, plural } from '../protocol/format';
 import { followJob } from './jobProgress';
 import type { CommandDeps } from './commandDeps';
-import { offerRunningJob, showJobError, showResult, showSettingsProblems } from './notifications';
+import { offerRunningJob, showJobError, showResult, showSettingsProblems, showUnexpectedEvent } from './notifications';
 import { readEvaluateRequest } from './settings';
 import type { FinalEvent } from '../client/workerClient';
 import { settingsOf, untrustedMessage, weightsDirOf, workspaceFolder } from './workspace';
@@ -89,9 +89,6 @@ function report(final: FinalEvent, deps: CommandDeps): EvaluateResult {
     case 'diverged':
     case 'exported':
     case 'probed':
-      return {
-        status: 'error',
-        message: showJobError('Evaluation failed', `the training process answered with an unexpected ${final.type} event`, deps.output),
-      };
+      return { status: 'error', message: showUnexpectedEvent('Evaluation failed', final.type, deps.output) };
   }
 }

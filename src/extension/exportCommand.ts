@@ -5,11 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startWorker } from '../client/workerClient';
+import { firstFreeName } from '../protocol/freeName';
 import { DEFAULT_EXPORT_FOLDER } from '../protocol/runOptions';
 import type { ExportResult } from './api';
 import { checkpointPathFrom } from './checkpointCommands';
 import type { CommandDeps } from './commandDeps';
-import { showJobError } from './notifications';
+import { showJobError, showUnexpectedEvent } from './notifications';
 import { readDevice } from './settings';
 import { settingsOf, untrustedMessage, workspaceFolder } from './workspace';
 
@@ -25,7 +26,8 @@ export async function exportCheckpoint(deps: CommandDeps, arg: unknown, options:
   const given = (options as { folder?: unknown } | undefined)?.folder;
   const folder = typeof given === 'string' ? given : await askFolder();
   if (!folder) return { status: 'cancelled' };
-  const outDir = freeFolder(path.join(folder, path.basename(checkpoint)));
+  // An export never overwrites: `<run>`, else `<run>-2`, ...
+  const outDir = firstFreeName(path.join(folder, path.basename(checkpoint)), (dir) => fs.existsSync(dir));
 
   const device = readDevice(settingsOf(workspaceFolder()));
   const runtime = await deps.runtime.forJob(device);
@@ -62,7 +64,7 @@ export async function exportCheckpoint(deps: CommandDeps, arg: unknown, options:
     case 'error':
       return { status: 'error', message: showJobError('Export failed', final.message, deps.output) };
     default:
-      return { status: 'error', message: showJobError('Export failed', `unexpected ${final.type} event`, deps.output) };
+      return { status: 'error', message: showUnexpectedEvent('Export failed', final.type, deps.output) };
   }
 }
 
@@ -78,11 +80,4 @@ async function askFolder(): Promise<string | undefined> {
     defaultUri: ws ? vscode.Uri.joinPath(ws.uri, DEFAULT_EXPORT_FOLDER) : undefined,
   });
   return picked?.[0]?.fsPath;
-}
-
-/** `dir`, or `dir-2`, `dir-3`, ... when it exists: an export never overwrites. */
-function freeFolder(dir: string): string {
-  let candidate = dir;
-  for (let i = 2; fs.existsSync(candidate); i++) candidate = `${dir}-${i}`;
-  return candidate;
 }

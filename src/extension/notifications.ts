@@ -25,6 +25,11 @@ export function showJobError(title: string, message: string, output: vscode.Outp
   return message;
 }
 
+/** A final event the command's job cannot end with (a protocol slip): said as an error, like any other. */
+export function showUnexpectedEvent(title: string, type: string, output: vscode.OutputChannel): string {
+  return showJobError(title, `the training process answered with an unexpected ${type} event`, output);
+}
+
 /** A job's result; "Show Panel" only when the panel, where the details are, is not on screen. */
 export function showResult(message: string, { showPanel, panelVisible }: CommandDeps): void {
   const show = 'Show Panel';

@@ -3,12 +3,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runNameTaken } from '../protocol/checkpoint';
+import { firstFreeName } from '../protocol/freeName';
 import { firstEpoch, runFraction, type TrainConfig } from '../protocol/training';
 import type { TrainResult } from './api';
 import { fixed, percent } from '../protocol/format';
 import { type DescribeEvent, followJob } from './jobProgress';
 import type { CommandDeps } from './commandDeps';
-import { offerRunningJob, showJobError, showResult, showSettingsProblems } from './notifications';
+import { offerRunningJob, showJobError, showResult, showSettingsProblems, showUnexpectedEvent } from './notifications';
 import { defaultRunName } from '../protocol/runOptions';
 import { readTrainConfig } from './settings';
 import type { FinalEvent } from '../client/workerClient';
@@ -63,9 +64,7 @@ function busy(deps: CommandDeps): TrainStart {
  * training process reserves the name it is given, and refuses it if another took it meanwhile.
  */
 function freeRunName(weightsDir: string, name: string): string {
-  let candidate = name;
-  for (let i = 2; runNameTaken(weightsDir, candidate); i++) candidate = `${name}-${i}`;
-  return candidate;
+  return firstFreeName(name, (candidate) => runNameTaken(weightsDir, candidate));
 }
 
 /** The run's events in its notification: its start, each batch (with the bar), each epoch's end. */
@@ -126,9 +125,6 @@ function report(final: FinalEvent, folder: string, deps: CommandDeps): TrainResu
     case 'evaluation':
     case 'exported':
     case 'probed':
-      return {
-        status: 'error',
-        message: showJobError('Training failed', `the training process answered with an unexpected ${final.type} event`, deps.output),
-      };
+      return { status: 'error', message: showUnexpectedEvent('Training failed', final.type, deps.output) };
   }
 }

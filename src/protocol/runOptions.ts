@@ -103,8 +103,18 @@ export const NUMBER_RULES: readonly NumberRule[] = [
   },
 ];
 
-/** The options a continued run takes from its checkpoint, not from the request. */
-export const FROM_CHECKPOINT: ReadonlySet<NumberField> = new Set(['units', 'batchSize', 'learningRate', 'seed', 'trainSize', 'testSize']);
+const FROM_CHECKPOINT_FIELDS = [
+  'units',
+  'batchSize',
+  'learningRate',
+  'seed',
+  'trainSize',
+  'testSize',
+] as const satisfies readonly NumberField[];
+
+/** The options a continued run takes from its checkpoint, not from the request (continuation.ts sets each). */
+export type FromCheckpointField = (typeof FROM_CHECKPOINT_FIELDS)[number];
+export const FROM_CHECKPOINT: ReadonlySet<NumberField> = new Set<NumberField>(FROM_CHECKPOINT_FIELDS);
 
 /** The boolean option: keep the best epoch's weights rather than the last's. */
 export const KEEP_BEST = { setting: 'keepBestEpoch', option: 'keep-best' } as const;

@@ -18,6 +18,7 @@ import {
   weightSizes,
   weightsSizeProblem,
 } from '../protocol/checkpoint';
+import { firstFreeName } from '../protocol/freeName';
 import { processAlive } from '../protocol/liveness';
 import type { AdamState } from './adamState';
 import type { Tf } from './backend';
@@ -82,8 +83,7 @@ export async function paramValues(params: LstmParams): Promise<Float32Array[]> {
 export async function rescueCheckpoint(meta: CheckpointMeta, contents: CheckpointContents): Promise<string> {
   const dir = rescueFolder();
   await fs.promises.mkdir(dir, { recursive: true });
-  let name = meta.name;
-  for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `${meta.name}-${i}`;
+  const name = firstFreeName(meta.name, (n) => fs.existsSync(path.join(dir, n)));
   return saveCheckpoint(dir, { ...meta, name }, contents);
 }
 

@@ -3,6 +3,7 @@
 // hyperparameters are the run's; only how many more epochs, where it is saved and on what
 // device come from the new request.
 import { type CheckpointMeta, CheckpointError, trainedEpochs } from '../protocol/checkpoint';
+import type { FromCheckpointField } from '../protocol/runOptions';
 import type { ContinuedFrom, EpochMetrics, TrainConfig } from '../protocol/training';
 import type { AdamState } from './adamState';
 import type { Tf } from './backend';
@@ -44,17 +45,17 @@ export async function openContinuation(
         `its model (${meta.model.classes} classes, forget bias ${meta.model.forgetBias}) is not this version's`,
       );
     }
+    // Every option the request may not give (a missing one is a type error here).
+    const kept: { [K in FromCheckpointField]-?: TrainConfig[K] } = {
+      units: meta.model.units,
+      batchSize: h.batchSize,
+      learningRate: h.learningRate,
+      seed: h.seed,
+      trainSize: h.trainSize,
+      testSize: h.testSize,
+    };
     return {
-      config: {
-        ...config,
-        units: meta.model.units,
-        batchSize: h.batchSize,
-        learningRate: h.learningRate,
-        seed: h.seed,
-        trainSize: h.trainSize,
-        testSize: h.testSize,
-        epochs: epochs.length + config.epochs,
-      },
+      config: { ...config, ...kept, epochs: epochs.length + config.epochs },
       continuation: {
         from: { checkpoint: config.resume, epochs: epochs.length, adamRestored: adam !== undefined },
         meta,

@@ -23,11 +23,13 @@ const LAYERS_GATE_ORDER = [0, 2, 1, 3];
 export function layersLstmWeights(tf: Tf, params: LstmParams, inputSize: number, forgetBias: number): tfn.Tensor[] {
   return tf.tidy(() => {
     const units = params.bias.shape[0] / 4;
-    const reorder = (t: tfn.Tensor, axis: number) =>
-      tf.concat(
-        LAYERS_GATE_ORDER.map((g) => tf.split(t, 4, axis)[g]),
+    const reorder = (t: tfn.Tensor, axis: number) => {
+      const gates = tf.split(t, 4, axis);
+      return tf.concat(
+        LAYERS_GATE_ORDER.map((g) => gates[g]),
         axis,
       );
+    };
     const kernel = reorder(params.kernel, 1);
     const [input, recurrent] = tf.split(kernel, [inputSize, units], 0);
     // forget_bias is added to f's pre-activation at every step: the same as a bias that holds it.

@@ -21,7 +21,6 @@ export class CompareView {
   private readonly title = h('h2', { id: 'compare-title' }, 'Comparing runs');
   private readonly charts = h('div', { id: 'compare-charts', className: 'charts' });
   private readonly tables = h('div', { id: 'compare-tables' });
-  private drawn: LineChart[] = [];
   private runs: ComparedRun[] = [];
 
   constructor(root: HTMLElement) {
@@ -42,18 +41,19 @@ export class CompareView {
     this.runs = runs;
     const c = compare(runs);
     fill(this.title, `Comparing ${runs.length} runs`);
-    this.drawn = c.curves.map((curve) => {
-      const chart = new LineChart({
-        title: curve.title,
-        perEpoch: true,
-        format: FORMAT[curve.metric],
-        empty: { running: '', ended: 'No run has a finished epoch.' },
-        series: c.names.map((name, i) => ({ label: name, color: COLORS[i % COLORS.length], dashed: i >= COLORS.length })),
-      });
-      return chart;
-    });
-    fill(this.charts, ...this.drawn.map((chart) => chart.element));
-    this.drawn.forEach((chart, i) => chart.setData(c.curves[i].x, c.curves[i].ys, false));
+    const charts = c.curves.map(
+      (curve) =>
+        new LineChart({
+          title: curve.title,
+          perEpoch: true,
+          format: FORMAT[curve.metric],
+          empty: { running: '', ended: 'No run has a finished epoch.' },
+          series: c.names.map((name, i) => ({ label: name, color: COLORS[i % COLORS.length], dashed: i >= COLORS.length })),
+        }),
+    );
+    fill(this.charts, ...charts.map((chart) => chart.element));
+    // Data after the figures are in the page: a chart sizes its canvas to its box.
+    charts.forEach((chart, i) => chart.setData(c.curves[i].x, c.curves[i].ys, false));
     fill(
       this.tables,
       h('h3', {}, 'Hyperparameters'),
