@@ -91,7 +91,7 @@ function tapeRunner(tf: Tf, kernels: Kernels, train: SplitTensors): Runner {
   };
 }
 
-/** The trainer's scheduled step: replica processes, their gradients added, Adam here. */
+/** The trainer's scheduled step: replica processes, their gradients added by Adam here. */
 async function scheduledRunner(tf: Tf, train: SplitTensors, trainSize: number): Promise<Runner & { steps: ParallelSteps }> {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
@@ -189,8 +189,8 @@ async function profileScheduled(steps: ParallelSteps, rows: Int32Array, runs = 5
     ops: replica.ops,
     replicaStepMs: replica.stepMs,
     replicaOtherMs: replica.stepMs - opsMs,
-    /** In this process: from sending the weights to having added every replica's gradient; then Adam. */
-    waitAndAddMs: replicasMs,
+    /** In this process: from sending the weights to having every replica's gradient; then Adam, which adds them. */
+    gradientsMs: replicasMs,
     messagesMs: replicasMs - replica.stepMs,
     adamMs,
   };
@@ -294,8 +294,8 @@ async function main() {
       opRows.map((row) => `  ${row.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join('  ')}`).join('\n'),
     );
     console.log(
-      `in this process: ${profile.waitAndAddMs.toFixed(2)} ms from sending the weights to having every gradient added ` +
-        `(${profile.messagesMs.toFixed(2)} ms of it beyond the replica's step: messages, the slower replica, the sum), then Adam ${profile.adamMs.toFixed(2)} ms`,
+      `in this process: ${profile.gradientsMs.toFixed(2)} ms from sending the weights to having every gradient ` +
+        `(${profile.messagesMs.toFixed(2)} ms of it beyond the replica's step: messages, the slower replica), then Adam adding them ${profile.adamMs.toFixed(2)} ms`,
     );
   }
 }

@@ -155,7 +155,7 @@ export class ParallelSteps implements StepRunner {
     return { replica: profile!, replicasMs: gradientMs, adamMs };
   }
 
-  /** The helpers' shares go out first; this process computes its own meanwhile; the gradients are added in share order. */
+  /** The helpers' shares go out first; this process computes its own meanwhile; Adam adds the gradients in share order. */
   private async gradientStep(indices: Int32Array, profile: boolean) {
     const started = process.hrtime.bigint();
     const shares = split(indices, this.replicas);
@@ -164,15 +164,15 @@ export class ParallelSteps implements StepRunner {
     const others = this.helpers.gradients(params, shares.slice(1), scale);
     await others.sent;
     const mine = this.local.compute(params, shares[0], scale, profile);
-    const grad = mine.grad;
     let { lossSum, correct } = mine;
-    for (const other of await others.gradients) {
-      for (let j = 0; j < grad.length; j++) grad[j] += other.grad[j];
+    const theirs = await others.gradients;
+    for (const other of theirs) {
       lossSum += other.lossSum;
       correct += other.correct;
     }
     const gathered = process.hrtime.bigint();
-    this.adam.apply(grad);
+    // Added in share order, inside Adam's loop.
+    this.adam.apply(mine.grad, ...theirs.map((o) => o.grad));
     const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
     return { lossSum, correct, profile: mine.profile, gradientMs: ms(started, gathered), adamMs: ms(gathered, process.hrtime.bigint()) };
   }

