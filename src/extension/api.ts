@@ -1,7 +1,8 @@
 // What the commands resolve to and what activate() returns: the extension's surface for tests
 // and other extensions (`vscode.commands.executeCommand` / `extension.exports`).
 // `lstmMnist.cancelTraining` resolves to true once the running job has stopped, false if none
-// was running; `lstmMnist.deleteCheckpoint(target, { confirm: false })` skips its dialog.
+// was running; `lstmMnist.deleteCheckpoint(target, { confirm: false })` skips its dialog (`target`
+// one checkpoint or an array of them).
 import type { EvaluationResult, TestResult } from '../protocol/training';
 import type { HostToWebview } from '../protocol/webview';
 

@@ -1,10 +1,12 @@
 // The checkpoint commands other than Evaluate: Reveal in Explorer and Delete. Like Evaluate
 // they take a tree item (context menu), a folder path or a Uri (other callers, tests); Delete
-// also nothing (its Delete key in the view), and then takes the view's selection.
+// also several (the view's selection, or an array) or nothing (its Delete key in the view), and
+// then takes the view's selection.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeleteResult } from './api';
 import { CHECKPOINTS_VIEW, CheckpointItem, type CheckpointTreeProvider } from './checkpointTree';
+import { checkpointNames, checkpointsPhrase, deleteRequest } from './deleteTargets';
 import { workspaceFolder } from './workspace';
 
 /** The checkpoint folder a command was invoked on; relative paths are taken from the workspace folder. */
@@ -24,22 +26,24 @@ export async function revealCheckpoint(arg: unknown): Promise<void> {
 }
 
 /**
- * Delete as the view invokes it: on the item of its context menu, or (the Delete key) on the
- * selected one. Afterwards the item that took the deleted one's place is selected and focused,
- * so the keyboard stays in the list; with none left, the view itself has the focus.
+ * Delete as the view invokes it: on the item of its context menu (with the selection VS Code
+ * passes beside it when several are selected), or (the Delete key) on the selection; an array of
+ * targets from other callers. Afterwards the item that took the first deleted one's place is
+ * selected and focused, so the keyboard stays in the list; with none left, the view itself has
+ * the focus.
  */
 export async function deleteFromView(
   view: vscode.TreeView<CheckpointItem>,
   tree: CheckpointTreeProvider,
   arg: unknown,
-  options: unknown,
+  second: unknown,
 ): Promise<DeleteResult> {
-  const target = arg ?? view.selection[0];
-  if (!(target instanceof CheckpointItem)) return deleteCheckpoint(target, options, () => tree.refresh());
+  const { targets, options } = deleteRequest(arg, second, view.selection, (v): v is CheckpointItem => v instanceof CheckpointItem);
+  const paths = targets.map(checkpointPathFrom);
   const before = await tree.getChildren();
-  const index = before.findIndex((item) => item.entry.path === target.entry.path);
-  const result = await deleteCheckpoint(target, options, () => tree.refresh());
-  if (result.status !== 'done' || !view.visible) return result;
+  const index = before.findIndex((item) => paths.includes(item.entry.path));
+  const result = await deleteCheckpoints(targets, options, () => tree.refresh());
+  if (result.status !== 'done' || !view.visible || !targets.some((t) => t instanceof CheckpointItem)) return result;
   const after = await tree.getChildren();
   const next = after[Math.min(Math.max(index, 0), after.length - 1)];
   if (next) await view.reveal(next, { select: true, focus: true });
@@ -48,49 +52,81 @@ export async function deleteFromView(
 }
 
 /**
- * Moves a checkpoint folder to the trash after a modal confirmation; where the file system has
- * no trash (some remote ones), deletes it for good after saying so. `{ confirm: false }` as the
- * second argument skips the dialogs, for automation and tests (a modal blocks them).
+ * Moves checkpoint folders to the trash after one modal confirmation; where the file system has
+ * no trash (some remote ones), deletes them for good after saying so. `{ confirm: false }` as
+ * the second argument skips the dialogs, for automation and tests (a modal blocks them).
  */
-export async function deleteCheckpoint(arg: unknown, options: unknown, onDeleted: () => void): Promise<DeleteResult> {
-  const dir = checkpointPathFrom(arg);
-  if (!dir) return { status: 'error', message: 'No checkpoint was given to delete.' };
+export async function deleteCheckpoints(targets: unknown[], options: unknown, onDeleted: () => void): Promise<DeleteResult> {
+  const dirs = targets.map(checkpointPathFrom);
+  if (dirs.length === 0 || dirs.some((d) => d === undefined)) return { status: 'error', message: 'No checkpoint was given to delete.' };
+  const folders = [...new Set(dirs as string[])];
   const confirm = !(typeof options === 'object' && options !== null && (options as { confirm?: unknown }).confirm === false);
-  const name = path.basename(dir);
+  const one = folders.length === 1;
+  const what = checkpointsPhrase(folders);
   if (confirm) {
     const choice = await vscode.window.showWarningMessage(
-      `Move the checkpoint "${name}" to the trash?`,
-      { modal: true, detail: `The folder ${dir} and its weights go to the trash, where they can be restored from.` },
+      `Move ${what} to the trash?`,
+      {
+        modal: true,
+        detail: one
+          ? `The folder ${folders[0]} and its weights go to the trash, where they can be restored from.`
+          : `${checkpointNames(folders)}, with their weights, go to the trash, where they can be restored from.`,
+      },
       'Move to Trash',
     );
     if (choice !== 'Move to Trash') return { status: 'cancelled' };
   }
-  const uri = vscode.Uri.file(dir);
   try {
-    try {
-      await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
-      void vscode.window.showInformationMessage(`Moved the checkpoint "${name}" to the trash.`);
-      return { status: 'done', trashed: true };
-    } catch (e) {
-      // VS Code: "Unable to delete file ... via trash because provider does not support it."
-      if (!/trash/i.test((e as Error).message)) throw e;
+    let trashed = true;
+    for (const [i, dir] of folders.entries()) {
+      if (trashed && (await moveToTrash(dir))) continue;
+      if (trashed && confirm && !(await confirmPermanentDelete(folders.slice(i)))) return { status: 'cancelled' };
+      trashed = false;
+      await deleteFolder(dir, false);
     }
-    if (confirm) {
-      const choice = await vscode.window.showWarningMessage(
-        `There is no trash for "${name}" here. Delete it permanently?`,
-        { modal: true, detail: `The folder ${dir} and its weights will be deleted and cannot be restored.` },
-        'Delete Permanently',
-      );
-      if (choice !== 'Delete Permanently') return { status: 'cancelled' };
-    }
-    await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
-    void vscode.window.showInformationMessage(`Deleted the checkpoint "${name}" permanently: this file system has no trash.`);
-    return { status: 'done', trashed: false };
+    void vscode.window.showInformationMessage(
+      trashed ? `Moved ${what} to the trash.` : `Deleted ${what} permanently: this file system has no trash.`,
+    );
+    return { status: 'done', trashed };
   } catch (e) {
-    const message = `Could not delete ${dir}: ${(e as Error).message}`;
+    const message = (e as Error).message;
     void vscode.window.showErrorMessage(message);
     return { status: 'error', message };
   } finally {
     onDeleted();
   }
+}
+
+/** True when `dir` went to the trash; false when its file system has none. */
+async function moveToTrash(dir: string): Promise<boolean> {
+  try {
+    await deleteFolder(dir, true);
+    return true;
+  } catch (e) {
+    // VS Code: "Unable to delete file ... via trash because provider does not support it."
+    if (/trash/i.test((e as Error).message)) return false;
+    throw e;
+  }
+}
+
+async function deleteFolder(dir: string, useTrash: boolean): Promise<void> {
+  try {
+    await vscode.workspace.fs.delete(vscode.Uri.file(dir), { recursive: true, useTrash });
+  } catch (e) {
+    throw new Error(`Could not delete ${dir}: ${(e as Error).message}`);
+  }
+}
+
+/** Asks before deleting `rest` for good, where there is no trash. */
+async function confirmPermanentDelete(rest: string[]): Promise<boolean> {
+  const one = rest.length === 1;
+  const choice = await vscode.window.showWarningMessage(
+    `There is no trash for ${checkpointNames(rest)} here. Delete ${one ? 'it' : 'them'} permanently?`,
+    {
+      modal: true,
+      detail: `${one ? `The folder ${rest[0]} and its weights` : `${rest.length} folders and their weights`} will be deleted and cannot be restored.`,
+    },
+    'Delete Permanently',
+  );
+  return choice === 'Delete Permanently';
 }

@@ -41,6 +41,9 @@ export async function panelScreenshot(page: Page, name: string): Promise<void> {
  */
 export async function quickPick(page: Page, text: string, entry: string | RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
+  // The palette of a pick just made may still be closing: F1 now would find it visible and then
+  // lose it. Let it go first (one still open after 5 s is one F1 replaces).
+  await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
   // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
   await repeatUntil('F1 to open the Command Palette', () => page.keyboard.press('F1'), input, 'visible', 10_000);
   await input.fill(text);

@@ -1,5 +1,5 @@
 // Delete Checkpoint moves the folder to the trash where the file system has one, deletes it for
-// good where it has none, and says which; the view no longer lists it. From the view (its Delete
+// good where it has none, and says which; the view no longer lists it; several go at once. From the view (its Delete
 // key runs the command on the selection) the next item is selected afterwards.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -32,6 +32,28 @@ suite('Delete Checkpoint', () => {
     ]);
     assert.ok(!fs.existsSync(dir));
     assert.ok(!(await api.listCheckpoints()).some((c) => c.name === 'to-delete'));
+  });
+
+  test('several at once: all go, with one message that counts them', async () => {
+    const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
+    assert.ok(ext);
+    const api = await ext.activate();
+    const weights = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'weights');
+    const dirs = ['several-a', 'several-b'].map((name) => path.join(weights, name));
+    for (const dir of dirs) writeCheckpoint(dir, 0.3);
+    const mark = notifications.length;
+    const result = await vscode.commands.executeCommand<DeleteResult>('lstmMnist.deleteCheckpoint', dirs, { confirm: false });
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    const { trashed } = result as Extract<DeleteResult, { status: 'done' }>;
+    const infos = notifications
+      .slice(mark)
+      .filter((n) => n.kind === 'info')
+      .map((n) => n.message);
+    assert.deepEqual(infos, [
+      trashed ? 'Moved 2 checkpoints to the trash.' : 'Deleted 2 checkpoints permanently: this file system has no trash.',
+    ]);
+    for (const dir of dirs) assert.ok(!fs.existsSync(dir), `${dir} deleted`);
+    assert.ok(!(await api.listCheckpoints()).some((c) => c.name.startsWith('several-')));
   });
 
   test('with nothing given (the Delete key) it deletes the selected item, and the next one is selected', async () => {
