@@ -9,6 +9,18 @@ import type { DeleteResult, LstmMnistApi } from '../../src/extension/api';
 import { writeCheckpoint } from './fixtures';
 import { checkpointTree, checkpointView, notifications, waitFor } from './observe';
 
+/** Deletes `targets` without dialogs; whether they went to the trash, and the information messages shown meanwhile. */
+async function deleteQuietly(targets: string | string[]): Promise<{ trashed: boolean; infos: string[] }> {
+  const mark = notifications.length;
+  const result = await vscode.commands.executeCommand<DeleteResult>('lstmMnist.deleteCheckpoint', targets, { confirm: false });
+  assert.equal(result.status, 'done', JSON.stringify(result));
+  const infos = notifications
+    .slice(mark)
+    .filter((n) => n.kind === 'info')
+    .map((n) => n.message);
+  return { trashed: (result as Extract<DeleteResult, { status: 'done' }>).trashed, infos };
+}
+
 suite('Delete Checkpoint', () => {
   test('moves the folder to the trash (or deletes it where there is none) and says which', async () => {
     const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
@@ -17,14 +29,7 @@ suite('Delete Checkpoint', () => {
     const dir = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'weights', 'to-delete');
     writeCheckpoint(dir, 0.3);
     assert.ok((await api.listCheckpoints()).some((c) => c.name === 'to-delete'));
-    const mark = notifications.length;
-    const result = await vscode.commands.executeCommand<DeleteResult>('lstmMnist.deleteCheckpoint', dir, { confirm: false });
-    assert.equal(result.status, 'done', JSON.stringify(result));
-    const { trashed } = result as Extract<DeleteResult, { status: 'done' }>;
-    const infos = notifications
-      .slice(mark)
-      .filter((n) => n.kind === 'info')
-      .map((n) => n.message);
+    const { trashed, infos } = await deleteQuietly(dir);
     assert.deepEqual(infos, [
       trashed
         ? 'Moved the checkpoint "to-delete" to the trash.'
@@ -41,14 +46,7 @@ suite('Delete Checkpoint', () => {
     const weights = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'weights');
     const dirs = ['several-a', 'several-b'].map((name) => path.join(weights, name));
     for (const dir of dirs) writeCheckpoint(dir, 0.3);
-    const mark = notifications.length;
-    const result = await vscode.commands.executeCommand<DeleteResult>('lstmMnist.deleteCheckpoint', dirs, { confirm: false });
-    assert.equal(result.status, 'done', JSON.stringify(result));
-    const { trashed } = result as Extract<DeleteResult, { status: 'done' }>;
-    const infos = notifications
-      .slice(mark)
-      .filter((n) => n.kind === 'info')
-      .map((n) => n.message);
+    const { trashed, infos } = await deleteQuietly(dirs);
     assert.deepEqual(infos, [
       trashed ? 'Moved 2 checkpoints to the trash.' : 'Deleted 2 checkpoints permanently: this file system has no trash.',
     ]);
