@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { EvaluationResult, TrainingEvent } from '../../src/protocol/training';
 import type { LogEntry, PanelJob } from '../../src/protocol/webview';
 import { announcement } from '../../webview-ui/src/announcements';
-import { chartSummary, lastIndex, tickText } from '../../webview-ui/src/chartText';
+import { chartSummary, lastIndex, legendValue, tickText } from '../../webview-ui/src/chartText';
 import { AA_CONTRAST, contrastRatio, mix, parseColor, readableText, type Rgb } from '../../webview-ui/src/contrast';
 import { applyMessage, initialState, type PanelState } from '../../webview-ui/src/panelState';
 
@@ -58,6 +58,18 @@ describe('charts in words', () => {
     assert.equal(lastIndex([0.5, 0.4, null]), 1);
     assert.equal(lastIndex([Number.NaN]), -1);
     assert.equal(lastIndex([]), -1);
+  });
+
+  it("the legend: a hovered point's value, or each series' latest, with its epoch when a longer run goes further", () => {
+    const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+    const epochs = [1, 2, 3, 4];
+    const longer = [0.9, 0.95, 0.96, 0.97];
+    const shorter = [0.91, 0.94, null, null];
+    assert.equal(legendValue(epochs, longer, null, pct), '97.0%');
+    assert.equal(legendValue(epochs, shorter, null, pct), '94.0% (epoch 2)');
+    assert.equal(legendValue(epochs, shorter, 0, pct), '91.0%');
+    assert.equal(legendValue(epochs, shorter, 3, pct), '–');
+    assert.equal(legendValue([], [], null, pct), '–');
   });
 
   it('lists a few points and describes many by their ends and extremes', () => {

@@ -19,6 +19,22 @@ export function lastIndex(values: ReadonlyArray<number | null>): number {
   return -1;
 }
 
+/**
+ * A series' value in the legend: at the hovered point `idx`, or (none hovered) its latest, with
+ * that point's epoch when it is not the chart's latest: a shorter run beside longer ones.
+ */
+export function legendValue(
+  x: readonly number[],
+  values: ReadonlyArray<number | null>,
+  idx: number | null,
+  format: (v: number) => string,
+): string {
+  const at = idx ?? lastIndex(values);
+  const v = at >= 0 ? values[at] : null;
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return idx === null && at !== lastIndex(x) ? `${format(v)} (${epochText(x[at])})` : format(v);
+}
+
 /** An x value as people read it: "epoch 2", or "epoch 1.25" part-way through. */
 export function epochText(x: number): string {
   return `epoch ${Number.isInteger(x) ? x : x.toFixed(2)}`;

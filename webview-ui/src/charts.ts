@@ -5,7 +5,7 @@
 // uPlot styles through the CSSOM only, which the CSP allows.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { chartSummary, EPOCH_INCREMENTS, epochText, lastIndex, tickText } from './chartText';
+import { chartSummary, EPOCH_INCREMENTS, epochText, lastIndex, legendValue, tickText } from './chartText';
 import { fill, h } from './dom';
 import { themeColors } from './theme';
 
@@ -106,25 +106,23 @@ export class LineChart {
   /** The values at point `idx` (the hovered one), or each series' latest. */
   private showLegend(idx: number | null | undefined): void {
     const [x, ...ys] = this.data;
-    const at = (values: ArrayLike<number | null | undefined>): number =>
-      idx === null || idx === undefined ? lastIndex(Array.from(values, (v) => v ?? null)) : idx;
-    const xi = at(x);
+    const hovered = idx ?? null;
+    const xs = Array.from(x, (v) => v ?? Number.NaN);
+    const xi = hovered ?? lastIndex(xs);
     fill(
       this.legend,
-      h('li', { className: 'legend-x' }, xi >= 0 ? epochText(x[xi]) : 'epoch –'),
+      h('li', { className: 'legend-x' }, xi >= 0 ? epochText(xs[xi]) : 'epoch –'),
       ...this.spec.series.map((s, i) => {
-        const values = ys[i] ?? [];
-        const vi = at(values);
-        const v = vi >= 0 ? values[vi] : null;
         const swatch = h('span', { className: 'swatch' });
         swatch.style.setProperty('border-top-color', themeColors.css(`--vscode-charts-${s.color}`, FALLBACK[s.color]));
         if (s.dashed) swatch.style.setProperty('border-top-style', 'dashed');
+        const values = Array.from(ys[i] ?? [], (v) => v ?? null);
         return h(
           'li',
           {},
           swatch,
           `${s.label} `,
-          h('span', { className: 'legend-value' }, v === null || v === undefined ? '–' : this.spec.format(v)),
+          h('span', { className: 'legend-value' }, legendValue(xs, values, hovered, this.spec.format)),
         );
       }),
     );
