@@ -3,6 +3,8 @@
 // one machine and reported as ratios to the tf.layers.lstm baseline; then the profile of one step
 // of the scheduled path (time per op type in a replica, and the coordinator's share), so that what
 // limits it is measured here. `--json` prints one object.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/backend';
@@ -176,6 +178,29 @@ async function measureInterleaved(
   return { results, peakRssMiB: peak / 2 ** 20 };
 }
 
+type PytorchReference = { version: string; threads: number; trainStepMs: number } | { skipped: string };
+
+/**
+ * The same step in PyTorch (bench/pytorch_reference.py), timed alike, after the paths above (not
+ * interleaved: another runtime, another process), when the Python found (`PYTHON`, else python3)
+ * has torch. The product does not depend on it; it is the figure users compare with.
+ */
+function pytorchReference(opts: { warmup: number; reps: number; steps: number }): PytorchReference {
+  const python = process.env.PYTHON ?? 'python3';
+  const script = path.join(__dirname, '..', '..', 'bench', 'pytorch_reference.py');
+  const args = ['--json', '--warmup', String(opts.warmup), '--reps', String(opts.reps), '--steps', String(opts.steps)];
+  const run = spawnSync(python, [script, ...args], { encoding: 'utf8', timeout: 300_000 });
+  if (run.error) return { skipped: `${python} could not run (${run.error.message})` };
+  if (run.status === 3) return { skipped: `${python} has no torch (pip install torch, or PYTHON=<a Python with torch>)` };
+  try {
+    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as { version: string; threads: number; trainStepMs: number };
+    if (run.status === 0 && Number.isFinite(out.trainStepMs)) return out;
+  } catch {
+    // Reported below with what it printed.
+  }
+  return { skipped: `${path.basename(script)} failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop() ?? ''}` };
+}
+
 /** Where one step of the scheduled path goes: the median of `runs` profiled steps. */
 async function profileScheduled(steps: ParallelSteps, rows: Int32Array, runs = 5) {
   const profiles: Array<{ replica: StepProfile; replicasMs: number; adamMs: number }> = [];
@@ -236,6 +261,8 @@ async function main() {
   });
   disposeSplit(train);
   disposeSplit(test);
+  if (!values.json) process.stderr.write('measuring the PyTorch reference...\n');
+  const pytorch = pytorchReference(opts);
   const base = raw[0];
   const results: PathResult[] = raw.map((r) => ({
     ...r,
@@ -249,6 +276,7 @@ async function main() {
     settings: opts,
     paths: results,
     profile,
+    pytorch,
     memory: { peakRssMiB, tensorsAtEnd: tf.memory().numTensors, bytesAtEnd: tf.memory().numBytes },
   };
   if (values.json) {
@@ -272,10 +300,17 @@ async function main() {
   console.log(
     `\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps; speed-up relative to ${base.name}; backend ${info.backend} (${info.package}); peak RSS ${peakRssMiB.toFixed(0)} MiB`,
   );
+  const fused = results.find((r) => r.name === 'fused-BlockLSTM');
+  const sched = results.find((r) => r.name === 'scheduled-replicas');
+  if (fused && sched) console.log(`scheduled-replicas against fused-BlockLSTM: ${(fused.trainStepMs / sched.trainStepMs).toFixed(2)}x`);
+  if ('skipped' in pytorch) console.log(`PyTorch reference: skipped, ${pytorch.skipped}`);
+  else
+    console.log(
+      `PyTorch ${pytorch.version} reference (bench/pytorch_reference.py, ${pytorch.threads} threads, after the paths above): ` +
+        `${pytorch.trainStepMs.toFixed(1)} ms a step` +
+        (sched ? `; scheduled-replicas takes ${(sched.trainStepMs / pytorch.trainStepMs).toFixed(2)}x its time` : ''),
+    );
   if (profile) {
-    const fused = results.find((r) => r.name === 'fused-BlockLSTM');
-    const sched = results.find((r) => r.name === 'scheduled-replicas');
-    if (fused && sched) console.log(`scheduled-replicas against fused-BlockLSTM: ${(fused.trainStepMs / sched.trainStepMs).toFixed(2)}x`);
     console.log(
       `\nprofile of one scheduled step (median of 5): ${profile.replicas} replicas; in the first, a step of ${profile.replicaStepMs.toFixed(2)} ms:`,
     );

@@ -2,20 +2,26 @@
 
 nn.LSTM(28, 128) over the 28 rows, nn.Linear(128, 10), cross-entropy, Adam 0.01, batch 100, the
 loss and accuracy read back each step as the bench's paths do; timed as `npm run bench` times them:
-5 warm-up steps, then the median of 5 repetitions of 10 steps. Needs `torch` (pip install torch).
+warm-up steps, then the median of repetitions of a number of steps. Needs `torch` (pip install
+torch); `npm run bench` runs it after its own paths when the Python it finds has torch.
 
-    python3 bench/pytorch_reference.py [threads]
+    python3 bench/pytorch_reference.py [--threads N] [--warmup 5] [--reps 5] [--steps 10] [--json]
 """
 
+import argparse
+import json
 import statistics
 import sys
 import time
 
-import torch
-from torch import nn
+try:
+    import torch
+    from torch import nn
+except ImportError:
+    print("torch is not installed for this Python", file=sys.stderr)
+    sys.exit(3)
 
 BATCH = 100
-STEPS = 10
 
 
 class SeedModel(nn.Module):
@@ -30,18 +36,25 @@ class SeedModel(nn.Module):
 
 
 def main() -> None:
-    if len(sys.argv) > 1:
-        torch.set_num_threads(int(sys.argv[1]))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(42)
     model = SeedModel()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
     # Timing only: random images and labels of MNIST's shape.
-    images = torch.rand(28, BATCH * STEPS, 28)
-    labels = torch.randint(0, 10, (BATCH * STEPS,))
+    images = torch.rand(28, BATCH * args.steps, 28)
+    labels = torch.randint(0, 10, (BATCH * args.steps,))
 
     def step(i: int) -> None:
-        rows = slice((i % STEPS) * BATCH, (i % STEPS + 1) * BATCH)
+        rows = slice((i % args.steps) * BATCH, (i % args.steps + 1) * BATCH)
         optimizer.zero_grad()
         logits = model(images[:, rows])
         loss = loss_fn(logits, labels[rows])
@@ -49,19 +62,20 @@ def main() -> None:
         optimizer.step()
         _ = (loss.item(), (logits.argmax(1) == labels[rows]).sum().item())  # read back, as the bench's paths do
 
-    for i in range(5):
+    for i in range(args.warmup):
         step(i)
     reps = []
-    for _ in range(5):
+    for _ in range(args.reps):
         start = time.perf_counter()
-        for i in range(STEPS):
+        for i in range(args.steps):
             step(i)
-        reps.append((time.perf_counter() - start) / STEPS * 1000)
+        reps.append((time.perf_counter() - start) / args.steps * 1000)
+    ms = statistics.median(reps)
     threads = torch.get_num_threads()
-    print(
-        f"PyTorch {torch.__version__}, {threads} thread{'' if threads == 1 else 's'}: "
-        f"{statistics.median(reps):.2f} ms a step (median of 5 x {STEPS} steps)"
-    )
+    if args.json:
+        print(json.dumps({"version": torch.__version__, "threads": threads, "trainStepMs": ms}))
+    else:
+        print(f"PyTorch {torch.__version__}, {threads} thread{'' if threads == 1 else 's'}: {ms:.2f} ms a step")
 
 
 if __name__ == "__main__":
