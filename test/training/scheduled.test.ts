@@ -1,8 +1,8 @@
 // The scheduled path against the others, on the seed model: its gradient (raw ops, the
 // hand-scheduled backward) equals the reference path's within 1e-4 and loss and accuracy agree;
-// shares add up to the whole batch; Adam on the flat array equals FlatAdam; the replica processes
-// give the same training as one process; nothing is left behind step after step; and a helper
-// that dies fails the step with its reason.
+// shares add up to the whole batch; Adam on the flat array equals FlatAdam; two replica processes,
+// or the training process alone, train as the fused path does; nothing is left behind step after
+// step; and a helper that dies fails the step with its reason.
 import { strict as assert } from 'node:assert';
 import { describe, it, after } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
@@ -98,29 +98,33 @@ describe('scheduled path', async () => {
     disposeParams(b);
   });
 
-  it('two replica processes train as one process does: the same weights after five steps, within 1e-4', { timeout: 120_000 }, async () => {
-    const one = initParams(tf, spec, 11);
-    const two = initParams(tf, spec, 11);
-    const tape = new TapeSteps(tf, { params: one, spec, kernels: 'fused' }, train, 0.01);
-    const parallel = await ParallelSteps.start(tf, two, spec, train, { learningRate: 0.01, trainSize: 400 }, { replicas: 2, threads: 1 });
-    try {
-      assert.equal(parallel.replicas, 2);
-      for (let step = 0; step < 5; step++) {
-        const batch = rows.map((r) => (r + 17 * step) % 400);
-        const a = await tape.step(batch);
-        const b = await parallel.step(batch);
-        assert.equal(b.correct, a.correct, `step ${step}: correct predictions`);
-        assert.ok(Math.abs(a.lossSum - b.lossSum) < 1e-3, `step ${step}: loss ${a.lossSum} and ${b.lossSum}`);
+  // Two processes on two cores; one alone where there is one core or a batch too small to share.
+  for (const replicas of [2, 1]) {
+    const who = replicas === 1 ? 'the training process alone trains' : `${replicas} replica processes train`;
+    it(`${who} as the fused path does: the same weights after five steps, within 1e-4`, { timeout: 120_000 }, async () => {
+      const one = initParams(tf, spec, 11);
+      const two = initParams(tf, spec, 11);
+      const tape = new TapeSteps(tf, { params: one, spec, kernels: 'fused' }, train, 0.01);
+      const parallel = await ParallelSteps.start(tf, two, spec, train, { learningRate: 0.01, trainSize: 400 }, { replicas, threads: 1 });
+      try {
+        assert.equal(parallel.replicas, replicas);
+        for (let step = 0; step < 5; step++) {
+          const batch = rows.map((r) => (r + 17 * step) % 400);
+          const a = await tape.step(batch);
+          const b = await parallel.step(batch);
+          assert.equal(b.correct, a.correct, `step ${step}: correct predictions`);
+          assert.ok(Math.abs(a.lossSum - b.lossSum) < 1e-3, `step ${step}: loss ${a.lossSum} and ${b.lossSum}`);
+        }
+        parallel.syncParams();
+        assert.ok(maxDifference(flatten(one), flatten(two)) < 1e-4, `max difference ${maxDifference(flatten(one), flatten(two))}`);
+      } finally {
+        tape.dispose();
+        parallel.dispose();
+        disposeParams(one);
+        disposeParams(two);
       }
-      parallel.syncParams();
-      assert.ok(maxDifference(flatten(one), flatten(two)) < 1e-4, `max difference ${maxDifference(flatten(one), flatten(two))}`);
-    } finally {
-      tape.dispose();
-      parallel.dispose();
-      disposeParams(one);
-      disposeParams(two);
-    }
-  });
+    });
+  }
 
   it('a helper that dies fails the step with its reason', { timeout: 60_000 }, async () => {
     const pool = await ReplicaPool.start(1, 1, flatten(params).length, { type: 'init', spec, trainSize: 400 });
