@@ -39,11 +39,12 @@ export async function deleteFromView(
   second: unknown,
 ): Promise<DeleteResult> {
   const { targets, options } = deleteRequest(arg, second, view.selection, (v): v is CheckpointItem => v instanceof CheckpointItem);
+  // Only a deletion from the view moves its selection: other callers' targets need no listing.
+  if (!targets.some((t) => t instanceof CheckpointItem)) return deleteCheckpoints(targets, options, () => tree.refresh());
   const paths = targets.map(checkpointPathFrom);
-  const before = await tree.getChildren();
-  const index = before.findIndex((item) => paths.includes(item.entry.path));
+  const index = (await tree.getChildren()).findIndex((item) => paths.includes(item.entry.path));
   const result = await deleteCheckpoints(targets, options, () => tree.refresh());
-  if (result.status !== 'done' || !view.visible || !targets.some((t) => t instanceof CheckpointItem)) return result;
+  if (result.status !== 'done' || !view.visible) return result;
   const after = await tree.getChildren();
   const next = after[Math.min(Math.max(index, 0), after.length - 1)];
   if (next) await view.reveal(next, { select: true, focus: true });

@@ -38,8 +38,50 @@ const CURVES: { metric: Metric; title: string }[] = [
   { metric: 'valAccuracy', title: 'Test accuracy per epoch' },
 ];
 
-function row(label: string, values: string[]): TableRow {
-  return { label, values, differs: new Set(values).size > 1 };
+/** A table's rows: a label, and what one run's cell says. */
+type Columns = ReadonlyArray<[label: string, cell: (run: ComparedRun) => string]>;
+
+/** A count as people read it; none given = every image there is (or `none`). */
+function count(n: number | undefined, none = 'all'): string {
+  return n === undefined ? none : n.toLocaleString('en-US');
+}
+
+const HYPERPARAMETERS: Columns = [
+  ['dataset', (r) => r.dataset.name],
+  ['units', (r) => String(r.model.units)],
+  ['batch size', (r) => String(r.hyperparameters.batchSize)],
+  ['epochs', (r) => String(r.hyperparameters.epochs)],
+  ['learning rate', (r) => String(r.hyperparameters.learningRate)],
+  ['seed', (r) => String(r.hyperparameters.seed)],
+  ['training images', (r) => count(r.hyperparameters.trainSize)],
+  ['test images', (r) => count(r.hyperparameters.testSize)],
+  ['keeps the best epoch', (r) => (r.hyperparameters.keepBest ? 'yes' : 'no')],
+  ['early stopping patience', (r) => count(r.hyperparameters.patience, 'off')],
+  ['continued from', (r) => r.continuedFrom ?? '–'],
+];
+
+const RESULTS: Columns = [
+  ['test accuracy', (r) => percent(r.test.accuracy)],
+  ['test loss', (r) => fixed(r.test.loss)],
+  ['epoch kept', (r) => String(r.bestEpoch ?? r.epochs.at(-1)?.epoch ?? '–')],
+  ['stopped early', (r) => (r.stoppedEarly ? `after epoch ${r.stoppedEarly.afterEpoch}` : 'no')],
+  [
+    'time per epoch',
+    (r) => {
+      const s = secondsPerEpoch(r.epochs);
+      return s === undefined ? '–' : seconds(s);
+    },
+  ],
+  ['run time', (r) => seconds(r.seconds)],
+  ['device', (r) => `${r.device.device.toUpperCase()}, ${kernelsText(r.device)}`],
+];
+
+/** One row per column, one cell per run; `differs` when not every run has the same value. */
+function rows(columns: Columns, runs: ComparedRun[]): TableRow[] {
+  return columns.map(([label, cell]) => {
+    const values = runs.map(cell);
+    return { label, values, differs: new Set(values).size > 1 };
+  });
 }
 
 /** Mean seconds per epoch: the epochs' own times. */
@@ -56,85 +98,5 @@ export function compare(runs: ComparedRun[]): Comparison {
     x,
     ys: runs.map((r) => x.map((epoch) => r.epochs.find((e) => e.epoch === epoch)?.[metric] ?? Number.NaN)),
   }));
-  const all = (n: number | undefined, what = 'all') => (n === undefined ? what : n.toLocaleString('en-US'));
-  const hyperparameters = [
-    row(
-      'dataset',
-      runs.map((r) => r.dataset.name),
-    ),
-    row(
-      'units',
-      runs.map((r) => String(r.model.units)),
-    ),
-    row(
-      'batch size',
-      runs.map((r) => String(r.hyperparameters.batchSize)),
-    ),
-    row(
-      'epochs',
-      runs.map((r) => String(r.hyperparameters.epochs)),
-    ),
-    row(
-      'learning rate',
-      runs.map((r) => String(r.hyperparameters.learningRate)),
-    ),
-    row(
-      'seed',
-      runs.map((r) => String(r.hyperparameters.seed)),
-    ),
-    row(
-      'training images',
-      runs.map((r) => all(r.hyperparameters.trainSize)),
-    ),
-    row(
-      'test images',
-      runs.map((r) => all(r.hyperparameters.testSize)),
-    ),
-    row(
-      'keeps the best epoch',
-      runs.map((r) => (r.hyperparameters.keepBest ? 'yes' : 'no')),
-    ),
-    row(
-      'early stopping patience',
-      runs.map((r) => all(r.hyperparameters.patience, 'off')),
-    ),
-    row(
-      'continued from',
-      runs.map((r) => r.continuedFrom ?? '–'),
-    ),
-  ];
-  const results = [
-    row(
-      'test accuracy',
-      runs.map((r) => percent(r.test.accuracy)),
-    ),
-    row(
-      'test loss',
-      runs.map((r) => fixed(r.test.loss)),
-    ),
-    row(
-      'epoch kept',
-      runs.map((r) => String(r.bestEpoch ?? r.epochs.at(-1)?.epoch ?? '–')),
-    ),
-    row(
-      'stopped early',
-      runs.map((r) => (r.stoppedEarly ? `after epoch ${r.stoppedEarly.afterEpoch}` : 'no')),
-    ),
-    row(
-      'time per epoch',
-      runs.map((r) => {
-        const s = secondsPerEpoch(r.epochs);
-        return s === undefined ? '–' : seconds(s);
-      }),
-    ),
-    row(
-      'run time',
-      runs.map((r) => seconds(r.seconds)),
-    ),
-    row(
-      'device',
-      runs.map((r) => `${r.device.device.toUpperCase()}, ${kernelsText(r.device)}`),
-    ),
-  ];
-  return { names: runs.map((r) => r.name), curves, hyperparameters, results };
+  return { names: runs.map((r) => r.name), curves, hyperparameters: rows(HYPERPARAMETERS, runs), results: rows(RESULTS, runs) };
 }
