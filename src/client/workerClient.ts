@@ -4,6 +4,8 @@
 // the CLI both run their jobs through it, and it is tested with a fake worker under plain Node.
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { removeLeftovers } from '../protocol/checkpoint';
 import { seconds } from '../protocol/format';
 import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
 import { isNativeLogNoise } from './nativeLog';
@@ -132,6 +134,7 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     function settle(code: number | null, signal: NodeJS.Signals | null): void {
       clearTimeout(killTimer);
       if (!finalEvent) {
+        if (command.type === 'train') removeRunLeftovers(path.resolve(options.cwd, command.config.weightsDir), options.onLog);
         finalEvent = cancelRequested
           ? { type: 'cancelled' }
           : { type: 'error', message: crashMessage(code, signal, spawnError, stderrTail) };
@@ -162,6 +165,18 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
       if (child.connected) child.send(message, () => undefined);
     },
   };
+}
+
+/**
+ * A training process that died without its final event (killed, crashed) leaves its run-name
+ * reservation and its staging folder (TensorBoard logs so far): they go now, not at the next save.
+ */
+function removeRunLeftovers(weightsDir: string, onLog: WorkerOptions['onLog']): void {
+  try {
+    if (fs.existsSync(weightsDir)) removeLeftovers(weightsDir);
+  } catch (e) {
+    onLog(`Could not remove what the training process left in ${weightsDir}: ${(e as Error).message}`, 'client');
+  }
 }
 
 function crashMessage(code: number | null, signal: NodeJS.Signals | null, spawnError: Error | undefined, stderrTail: string[]): string {

@@ -101,6 +101,8 @@ export class TrainingPanel {
   }
 
   private dispose(): void {
+    // A reply still on its way (an inspection takes a while) must not touch the disposed webview.
+    this.ready = false;
     if (TrainingPanel.current === this) TrainingPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }

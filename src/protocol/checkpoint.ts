@@ -38,6 +38,33 @@ export function reservationHolder(weightsDir: string, runName: string): number |
   return Number.isSafeInteger(pid) && processAlive(pid) ? pid : undefined;
 }
 
+const STAGING_PREFIX = '.tmp-';
+
+/**
+ * The hidden folder a checkpoint is put together in, renamed into place when complete; a run
+ * writes its TensorBoard logs there as it trains. `pid`: the training process's.
+ */
+export function stagingFolder(weightsDir: string, runName: string, pid: number = process.pid): string {
+  return path.join(weightsDir, `${STAGING_PREFIX}${pid}-${runName}`);
+}
+
+/**
+ * Removes the staging folders and run-name reservations of processes that are gone (killed
+ * mid-run or mid-save): at every save, and by the extension as soon as a training process dies.
+ */
+export function removeLeftovers(weightsDir: string): void {
+  for (const entry of fs.readdirSync(weightsDir)) {
+    if (entry.startsWith(STAGING_PREFIX)) {
+      const pid = Number.parseInt(entry.slice(STAGING_PREFIX.length), 10);
+      if (Number.isSafeInteger(pid) && !processAlive(pid)) fs.rmSync(path.join(weightsDir, entry), { recursive: true, force: true });
+    }
+    if (entry.startsWith(RESERVATION_PREFIX)) {
+      const name = entry.slice(RESERVATION_PREFIX.length);
+      if (reservationHolder(weightsDir, name) === undefined) fs.rmSync(reservationFile(weightsDir, name), { force: true });
+    }
+  }
+}
+
 /** Why a new run cannot take `runName` (a checkpoint has it, or a running training holds it), or undefined. */
 export function runNameTaken(weightsDir: string, runName: string): string | undefined {
   if (fs.existsSync(path.join(weightsDir, runName))) return `${path.join(weightsDir, runName)} already exists`;

@@ -155,9 +155,10 @@ export type TrainingEvent =
   | { type: 'probed'; tensorflow: string; gpu: boolean; loaded?: string[] }
   /**
    * The loss became NaN or infinite: the run stopped at that batch and saved nothing (as Keras'
-   * TerminateOnNaN does). Ends a training job.
+   * TerminateOnNaN does). Ends a training job. `loss` is its text ("NaN", "Infinity"): JSON, which
+   * carries events to the extension, the panel and `--json`, would turn the number into null.
    */
-  | { type: 'diverged'; epoch: number; batch: number; loss: number; message: string }
+  | { type: 'diverged'; epoch: number; batch: number; loss: string; message: string }
   /** After the first epoch the model is no better than guessing; the run goes on. */
   | { type: 'chanceLevel'; epoch: number; accuracy: number; chance: number; message: string }
   | { type: 'cancelled' }
@@ -282,7 +283,7 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
     case 'probed':
       return typeof v.tensorflow === 'string' && typeof v.gpu === 'boolean';
     case 'diverged':
-      return isFiniteNumber(v.epoch) && isFiniteNumber(v.batch) && typeof v.loss === 'number' && typeof v.message === 'string';
+      return isFiniteNumber(v.epoch) && isFiniteNumber(v.batch) && typeof v.loss === 'string' && typeof v.message === 'string';
     case 'stoppedEarly':
       return isFiniteNumber(v.epoch) && isFiniteNumber(v.bestEpoch) && isFiniteNumber(v.patience);
     case 'chanceLevel':

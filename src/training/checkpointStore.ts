@@ -11,44 +11,20 @@ import {
   type ModelSpec,
   OPTIMIZER_FILE,
   readCheckpointMeta,
-  RESERVATION_PREFIX,
-  reservationFile,
-  reservationHolder,
+  removeLeftovers,
+  stagingFolder,
   WEIGHTS_FILE,
   weightSizes,
   weightsSizeProblem,
 } from '../protocol/checkpoint';
 import { firstFreeName } from '../protocol/freeName';
-import { processAlive } from '../protocol/liveness';
 import type { AdamState } from './adamState';
 import type { Tf } from './backend';
 import { type LstmParams, PARAM_NAMES, weightSpecs } from './model';
 
-const TMP_PREFIX = '.tmp-';
-
 /** Test hook: called between the two files, where a crash would hurt most. */
 export interface SaveHooks {
   afterWeights?: () => void;
-}
-
-/** Removes temporary folders and run-name reservations left by processes that died (e.g. killed mid-save). */
-function removeLeftovers(weightsDir: string): void {
-  for (const entry of fs.readdirSync(weightsDir)) {
-    const tmp = /^\.tmp-(\d+)-/.exec(entry);
-    if (tmp && !processAlive(Number(tmp[1]))) fs.rmSync(path.join(weightsDir, entry), { recursive: true, force: true });
-    if (entry.startsWith(RESERVATION_PREFIX)) {
-      const name = entry.slice(RESERVATION_PREFIX.length);
-      if (reservationHolder(weightsDir, name) === undefined) fs.rmSync(reservationFile(weightsDir, name), { force: true });
-    }
-  }
-}
-
-/**
- * The hidden folder a checkpoint is put together in, renamed into place when complete; a run
- * writes its TensorBoard logs there as it trains. Removed at the next save when its process is gone.
- */
-export function stagingFolder(weightsDir: string, runName: string): string {
-  return path.join(weightsDir, `${TMP_PREFIX}${process.pid}-${runName}`);
 }
 
 export function checkpointPath(weightsDir: string, runName: string): string {

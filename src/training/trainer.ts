@@ -5,7 +5,14 @@
 // the tensor count stays flat however long the run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, type CheckpointMeta, type ModelSpec } from '../protocol/checkpoint';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  type CheckpointMeta,
+  type ModelSpec,
+  stagingFolder,
+} from '../protocol/checkpoint';
 import { percent } from '../protocol/format';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/training';
 import { type Backend, chooseKernels, forwardKernels, type TrainingKernels } from './backend';
@@ -18,7 +25,6 @@ import {
   rescueFolder,
   saveCheckpoint,
   type SaveHooks,
-  stagingFolder,
 } from './checkpointStore';
 import { adamRestartNote, type Continuation, shuffleGenerator } from './continuation';
 import type { Dataset } from './dataset';
@@ -250,7 +256,7 @@ async function trainReserved(
         type: 'diverged',
         epoch: e.epoch,
         batch: e.batch,
-        loss: e.loss,
+        loss: String(e.loss),
         message:
           `the loss became ${e.loss} at epoch ${e.epoch}, batch ${e.batch}: training stopped and nothing was saved; ` +
           `try a smaller learning rate (this run: ${config.learningRate})`,

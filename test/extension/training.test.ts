@@ -222,6 +222,53 @@ suite('training and checkpoints', () => {
     }
   });
 
+  test('A run whose loss becomes non-finite stops at that batch as diverged: the user and the panel are told, nothing is saved', async () => {
+    const { checkpoint } = requireTrained();
+    // Weights that are finite (so the checkpoint loads) but overflow float32 in the first
+    // forward pass: the logits become infinite and the loss NaN.
+    const overflowing = path.join(weightsDir, 'overflowing');
+    fs.cpSync(checkpoint, overflowing, { recursive: true });
+    fs.writeFileSync(path.join(overflowing, 'weights.bin'), new Float32Array(WEIGHT_BYTES / 4).fill(3e38));
+    const listed = weightsListing(weightsDir);
+    const mark = notifications.length;
+    try {
+      const result = await vscode.commands.executeCommand<TrainResult>('lstmMnist.continueTraining', overflowing, { epochs: 1 });
+      assert.equal(result.status, 'diverged', JSON.stringify(result));
+      const { message } = result as Extract<TrainResult, { status: 'diverged' }>;
+      assert.match(message, /^the loss became (NaN|-?Infinity) at epoch 2, batch 1: training stopped and nothing was saved; try a smaller/);
+      assert.deepEqual(notificationsSince(mark, 'error'), [`Training diverged: ${message}`]);
+      // The panel, from what it is sent (as JSON, as a webview's messages are).
+      const panel = applyMessage(initialState(), JSON.parse(JSON.stringify(api.panelSnapshot())));
+      assert.deepEqual(panel.training?.outcome, { kind: 'diverged', message });
+      assert.deepEqual(weightsListing(weightsDir), listed, 'no checkpoint and no leftover');
+    } finally {
+      fs.rmSync(overflowing, { recursive: true, force: true });
+    }
+  });
+
+  test('A run at chance level after its first epoch is warned about, in a notification and in the panel', async () => {
+    const cfg = vscode.workspace.getConfiguration('lstmMnist');
+    await cfg.update('learningRate', 10, vscode.ConfigurationTarget.Workspace);
+    const mark = notifications.length;
+    let checkpoint: string | undefined;
+    try {
+      const result = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      checkpoint = (result as Extract<TrainResult, { status: 'done' }>).checkpoint;
+      const warnings = notifications.slice(mark).filter((n) => n.kind === 'warning');
+      assert.equal(warnings.length, 1, JSON.stringify(warnings));
+      assert.match(
+        warnings[0].message,
+        /^LSTM MNIST: after epoch 1 the test accuracy is \d+\.\d\d%, no better than guessing \(10\.00%\): .*\(this run: 10\).*\.$/,
+      );
+      const panel = applyMessage(initialState(), JSON.parse(JSON.stringify(api.panelSnapshot())));
+      assert.deepEqual(panel.training?.warnings, [warnings[0].message.slice('LSTM MNIST: '.length, -1)]);
+    } finally {
+      await cfg.update('learningRate', undefined, vscode.ConfigurationTarget.Workspace);
+      if (checkpoint) await vscode.commands.executeCommand('lstmMnist.deleteCheckpoint', checkpoint, { confirm: false });
+    }
+  });
+
   test('Compare Runs shows two checkpoints side by side in one panel; a damaged one is refused with its reason', async () => {
     const { checkpoint } = requireTrained();
     const other = path.join(weightsDir, 'compare-fixture');

@@ -1,6 +1,7 @@
 // A training process killed with SIGKILL in the middle of a run (the out-of-memory killer, a user
 // with `kill -9`): the run ends as failed with the signal named, the panel shows that failure,
-// and no checkpoint, partial or whole, is left in the weights folder.
+// and nothing is left in the weights folder: no checkpoint, partial or whole, and neither the run's
+// name reservation nor its staging folder.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -32,7 +33,9 @@ suite('a killed training process', () => {
     assert.ok(ext);
     const api = await ext.activate();
     const weightsDir = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'weights');
-    const before = fs.existsSync(weightsDir) ? fs.readdirSync(weightsDir).filter((n) => !n.startsWith('.')) : [];
+    // Hidden entries included: a run's reservation and staging folder (.reserved-*, .tmp-*).
+    const listing = () => (fs.existsSync(weightsDir) ? fs.readdirSync(weightsDir).sort() : []);
+    const before = listing();
     // A run long enough to be killed in the middle of (the fixture's is a second long).
     const cfg = vscode.workspace.getConfiguration('lstmMnist');
     const fixtureTrainSize = cfg.inspect('trainSize')?.workspaceValue;
@@ -66,8 +69,7 @@ suite('a killed training process', () => {
       assert.equal(panel.training?.outcome?.kind, 'error');
       assert.match((panel.training?.outcome as { message: string }).message, /killed by SIGKILL/);
 
-      const after = fs.existsSync(weightsDir) ? fs.readdirSync(weightsDir).filter((n) => !n.startsWith('.')) : [];
-      assert.deepEqual(after, before, 'no checkpoint was added');
+      assert.deepEqual(listing(), before, 'no checkpoint was added, and the run left nothing behind');
     } finally {
       await cfg.update('trainSize', fixtureTrainSize, vscode.ConfigurationTarget.Workspace);
     }

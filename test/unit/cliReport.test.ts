@@ -99,7 +99,7 @@ describe('command-line report', () => {
     const err = sink();
     const reporter = new TextReporter(out, err);
     reporter.handle({ type: 'chanceLevel', epoch: 1, accuracy: 0.11, chance: 0.1, message: 'after epoch 1 the test accuracy is 11.00%' });
-    reporter.handle({ type: 'diverged', epoch: 2, batch: 5, loss: Number.NaN, message: 'the loss became NaN at epoch 2, batch 5' });
+    reporter.handle({ type: 'diverged', epoch: 2, batch: 5, loss: 'NaN', message: 'the loss became NaN at epoch 2, batch 5' });
     reporter.handle({ type: 'error', message: 'The run finished, but …', rescued: '/home/u/lstm-mnist-rescued/r' });
     assert.equal(out.text, '');
     assert.equal(

@@ -269,7 +269,7 @@ describe('panel state', () => {
       initialState(),
       { type: 'running', job: TRAIN },
       ev(TRAIN, { type: 'chanceLevel', epoch: 1, accuracy: 0.11, chance: 0.1, message: 'at chance level' }),
-      ev(TRAIN, { type: 'diverged', epoch: 2, batch: 3, loss: Number.NaN, message: 'the loss became NaN' }),
+      ev(TRAIN, { type: 'diverged', epoch: 2, batch: 3, loss: 'NaN', message: 'the loss became NaN' }),
     );
     assert.deepEqual(s.training!.warnings, ['at chance level']);
     assert.deepEqual(s.training!.outcome, { kind: 'diverged', message: 'the loss became NaN' });

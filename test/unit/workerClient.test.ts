@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -57,7 +58,14 @@ describe('worker client', () => {
     { timeout: TIMEOUT_MS },
     async () => {
       const h = harness();
+      h.options.cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-crash-'));
+      const weights = path.join(h.options.cwd, 'weights');
+      fs.mkdirSync(weights);
+      // A live process's reservation (this one's) is not a leftover.
+      fs.writeFileSync(path.join(weights, '.reserved-other'), String(process.pid));
       const final = await startWorker({ type: 'train', config: config('crash') }, h.options).finished;
+      assert.deepEqual(fs.readdirSync(weights), ['.reserved-other'], "the dead run's reservation and staging folder are gone");
+      fs.rmSync(h.options.cwd, { recursive: true });
       assert.equal(final.type, 'error');
       assert.ok(final.type === 'error');
       assert.match(final.message, /exited with code 3/);
