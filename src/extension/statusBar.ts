@@ -54,16 +54,11 @@ export class TrainingStatusBar implements vscode.Disposable {
 
   private render(): void {
     if (!this.job) return;
-    const { text, label, tooltip, error } = statusText(this.job, this.last, this.epochs, this.firstEpoch);
-    const atChance = this.chance !== undefined && this.last?.type !== 'diverged';
-    this.item.text = atChance ? `$(warning) ${text}` : text;
-    this.item.accessibilityInformation = { label: atChance ? `${label}; warning: ${this.chance}` : label, role: 'button' };
-    this.item.tooltip = `${tooltip}${atChance ? `\nWarning: ${this.chance}` : ''}\nClick to show the training panel.`;
-    this.item.backgroundColor = error
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : atChance
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
+    const { text, label, tooltip, background } = statusText(this.job, this.last, this.epochs, this.firstEpoch, this.chance);
+    this.item.text = text;
+    this.item.accessibilityInformation = { label, role: 'button' };
+    this.item.tooltip = `${tooltip}\nClick to show the training panel.`;
+    this.item.backgroundColor = background && new vscode.ThemeColor(`statusBarItem.${background}Background`);
   }
 
   dispose(): void {

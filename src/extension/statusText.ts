@@ -1,6 +1,7 @@
 // What the status bar item says about the latest job, in three forms: the short text with its
 // icon, the words a screen reader reads instead (no icon ids, no "1/2 ·"), and the tooltip.
-// A finished job's number says whether it is a training run's test accuracy or an evaluation's.
+// A finished job's number says whether it is a training run's test accuracy or an evaluation's;
+// a run at chance level carries the warning (in all three, and as the item's colour) until it ends.
 // No `vscode` import: unit-tested under plain Node.
 import * as path from 'node:path';
 import { fixed, percent } from '../protocol/format';
@@ -16,19 +17,35 @@ export interface StatusText {
   /** The item's accessible name: words only. */
   label: string;
   tooltip: string;
-  error?: boolean;
+  /** The item's background: VS Code's statusBarItem.errorBackground or .warningBackground. */
+  background?: 'error' | 'warning';
 }
 
 const NAME = 'LSTM MNIST';
 
-/** `epochs`: the run's last epoch; `first`: its first (after its checkpoint's, when it continues one). */
-export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs: number, first = 1): StatusText {
+/**
+ * `epochs`: the run's last epoch; `first`: its first (after its checkpoint's, when it continues
+ * one); `chance`: the running job's chance-level warning, if it had one (not shown once the run
+ * diverged: its error says more).
+ */
+export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs: number, first = 1, chance?: string): StatusText {
+  const s = jobText(job, last, epochs, first);
+  if (chance === undefined || s.background === 'error') return s;
+  return {
+    text: `$(warning) ${s.text}`,
+    label: `${s.label}; warning: ${chance}`,
+    tooltip: `${s.tooltip}\nWarning: ${chance}`,
+    background: 'warning',
+  };
+}
+
+function jobText(job: PanelJob, last: StatusEvent | undefined, epochs: number, first: number): StatusText {
   const name = job.kind === 'train' ? job.label : path.basename(job.label);
   const item = (icon: string, words: string, label: string, tooltip: string, error?: boolean): StatusText => ({
     text: `$(${icon}) ${NAME}${words}`,
     label: `${NAME}${label}`,
     tooltip,
-    error,
+    ...(error ? { background: 'error' as const } : {}),
   });
   switch (last?.type) {
     case undefined:

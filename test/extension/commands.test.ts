@@ -3,8 +3,8 @@
 // a command added there without a handler fails here).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LstmMnistApi } from '../../src/extension/api';
-import { checkpointTree } from './observe';
+import type { LstmMnistApi, TrainResult } from '../../src/extension/api';
+import { checkpointTree, clickNext, notifications, waitFor } from './observe';
 
 const EXTENSION_ID = 'lstm-mnist.lstm-mnist';
 
@@ -26,5 +26,38 @@ suite('commands', () => {
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
 
     assert.ok(checkpointTree(), 'the Checkpoints view has no data provider');
+  });
+
+  test('a setting out of its range is named as a setting, "Open Settings" opens that very setting, and nothing starts', async () => {
+    const cfg = vscode.workspace.getConfiguration('lstmMnist');
+    await cfg.update('learningRate', 10.5, vscode.ConfigurationTarget.Workspace);
+    // What the button runs (one API object for the extension and its tests, as in observe.ts).
+    const commands = vscode.commands;
+    const original = commands.executeCommand;
+    const opened: unknown[] = [];
+    commands.executeCommand = (<T>(id: string, ...args: unknown[]) => {
+      if (id !== 'workbench.action.openSettings') return original.call(commands, id, ...args) as Thenable<T>;
+      opened.push(args[0]);
+      return Promise.resolve(undefined as T);
+    }) as typeof original;
+    const mark = notifications.length;
+    clickNext('Open Settings');
+    try {
+      const result = await vscode.commands.executeCommand<TrainResult>('lstmMnist.train');
+      assert.equal(result.status, 'error', JSON.stringify(result));
+      const { message } = result as { message: string };
+      assert.match(message, /^Invalid LSTM MNIST settings: lstmMnist\.learningRate /);
+      assert.doesNotMatch(message, /--/, 'no command-line words in the extension');
+      assert.deepEqual(
+        notifications.slice(mark).map((n) => [n.kind, n.actions]),
+        [['error', ['Open Settings']]],
+      );
+      await waitFor('the settings editor to be opened', () => opened.length > 0, 5_000);
+      assert.deepEqual(opened, ['lstmMnist.learningRate']);
+      assert.equal(vscode.workspace.getConfiguration('lstmMnist').get('learningRate'), 10.5);
+    } finally {
+      commands.executeCommand = original;
+      await cfg.update('learningRate', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 });

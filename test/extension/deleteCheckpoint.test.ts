@@ -21,6 +21,20 @@ async function deleteQuietly(targets: string | string[]): Promise<{ trashed: boo
   return { trashed: (result as Extract<DeleteResult, { status: 'done' }>).trashed, infos };
 }
 
+/** Whether this VS Code's file system has a trash here: a scratch file deleted with `useTrash`. */
+async function hasTrash(dir: string): Promise<boolean> {
+  const probe = vscode.Uri.file(path.join(dir, '.trash-probe'));
+  await vscode.workspace.fs.writeFile(probe, new Uint8Array());
+  try {
+    await vscode.workspace.fs.delete(probe, { useTrash: true });
+    return true;
+  } catch (e) {
+    await vscode.workspace.fs.delete(probe);
+    if (/trash/i.test(String(e))) return false;
+    throw e;
+  }
+}
+
 suite('Delete Checkpoint', () => {
   test('moves the folder to the trash (or deletes it where there is none) and says which', async () => {
     const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
@@ -30,6 +44,7 @@ suite('Delete Checkpoint', () => {
     writeCheckpoint(dir, 0.3);
     assert.ok((await api.listCheckpoints()).some((c) => c.name === 'to-delete'));
     const { trashed, infos } = await deleteQuietly(dir);
+    assert.equal(trashed, await hasTrash(path.dirname(dir)), 'the trash where there is one; for good only where there is none');
     assert.deepEqual(infos, [
       trashed
         ? 'Moved the checkpoint "to-delete" to the trash.'

@@ -2,7 +2,8 @@
 // live in the same folder, so the extension host gives both the same `vscode` API object, and
 // wrapping a few of its `window` functions here lets the tests see the notifications, the
 // progress messages and the Checkpoints view (its data provider and selection). Every wrapper calls the original,
-// so the workbench shows exactly what it would without the tests.
+// so the workbench shows exactly what it would without the tests, except for a notification a
+// test has asked to answer (`clickNext`), which is answered at once instead of being shown.
 // Installed when this module is first imported, which the test files do while mocha loads them,
 // before any test activates the extension.
 import * as vscode from 'vscode';
@@ -26,6 +27,13 @@ export interface ProgressReport {
 export const notifications: Notification[] = [];
 /** Every progress message reported since the tests started, in order. */
 export const progressReports: ProgressReport[] = [];
+
+let pendingClick: string | undefined;
+
+/** The next notification that offers `action` is answered with it, as if the user had clicked it. */
+export function clickNext(action: string): void {
+  pendingClick = action;
+}
 
 let checkpointsProvider: vscode.TreeDataProvider<vscode.TreeItem> | undefined;
 let checkpointsView: vscode.TreeView<vscode.TreeItem> | undefined;
@@ -88,6 +96,11 @@ function install(): void {
         .map((a) => (typeof a === 'string' ? a : (a as { title?: unknown })?.title))
         .filter((a): a is string => typeof a === 'string');
       notifications.push({ kind, message: String(message), actions });
+      if (pendingClick !== undefined && actions.includes(pendingClick)) {
+        const clicked = pendingClick;
+        pendingClick = undefined;
+        return Promise.resolve(clicked);
+      }
       return original(message, ...rest);
     };
   wrap('showErrorMessage', note('error'));

@@ -14,7 +14,7 @@ const states: Array<[PanelJob, StatusEvent | undefined]> = [
   [train, { type: 'epoch', metrics: { epoch: 1, loss: 0.3, accuracy: 0.9, valLoss: 0.2, valAccuracy: 0.95, seconds: 5 } }],
   [train, { type: 'done', test: { loss: 0.1, accuracy: 0.736 }, checkpoint: 'weights/r', seconds: 9 }],
   [train, { type: 'cancelled' }],
-  [train, { type: 'diverged', epoch: 1, batch: 3, loss: Number.NaN, message: 'the loss became NaN' }],
+  [train, { type: 'diverged', epoch: 1, batch: 3, loss: 'NaN', message: 'the loss became NaN' }],
   [evaluate, undefined],
   [evaluate, { type: 'error', message: 'no such checkpoint' }],
 ];
@@ -47,5 +47,21 @@ describe('status bar text', () => {
     assert.equal(evaluated.text, '$(beaker) LSTM MNIST: evaluated, 73.60%');
     assert.equal(evaluated.label, 'LSTM MNIST: evaluated lstm-20261128-150523, test accuracy 73.60%');
     assert.equal(statusText(evaluate, { type: 'cancelled' }, 2).label, 'LSTM MNIST: evaluation cancelled');
+  });
+
+  it('a run at chance level carries the warning in its text, name, tooltip and colour, except once it has failed', () => {
+    const chance = 'after epoch 1 the test accuracy is 10.80%, no better than guessing';
+    const epoch = states[2][1];
+    const warned = statusText(train, epoch, 2, 1, chance);
+    assert.equal(warned.text, '$(warning) $(loading~spin) LSTM MNIST 1/2 · test 95.00%');
+    assert.equal(warned.label, `LSTM MNIST: training, epoch 1 of 2 done, test accuracy 95.00%; warning: ${chance}`);
+    assert.match(warned.tooltip, new RegExp(`\\nWarning: ${chance}$`));
+    assert.equal(warned.background, 'warning');
+    assert.equal(statusText(train, epoch, 2).background, undefined, 'no warning, no colour');
+    const done = statusText(train, states[3][1], 2, 1, chance);
+    assert.equal(done.background, 'warning', 'said until the next job');
+    const diverged = statusText(train, states[5][1], 2, 1, chance);
+    assert.equal(diverged.background, 'error');
+    assert.doesNotMatch(diverged.label, /warning/);
   });
 });
