@@ -70,14 +70,12 @@ suite('Restricted Mode (an untrusted folder)', () => {
     assert.equal(setup.status, 'error');
     assert.match((setup as { message: string }).message, TRUST_MESSAGE);
 
-    const warnings = notifications
-      .slice(mark)
-      .filter((n) => n.kind === 'warning')
-      .map((n) => n.message);
+    const warnings = notifications.slice(mark).filter((n) => n.kind === 'warning');
     assert.deepEqual(
-      warnings.map((w) => w.split(' needs')[0]),
+      warnings.map((w) => w.message.split(' needs')[0]),
       ['Training', 'Evaluation', 'Training', 'Export', 'Setting up TensorFlow'],
     );
+    for (const w of warnings) assert.deepEqual(w.actions, ['Manage Workspace Trust'], `a way to trust the folder: ${w.message}`);
     assert.deepEqual(fs.readdirSync(path.join(workspaceDir, 'weights')), ['in-weights'], 'no run was started');
     assert.ok(!fs.existsSync(path.join(workspaceDir, 'in-weights')), 'nothing was exported');
   });

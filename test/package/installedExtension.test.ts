@@ -2,8 +2,9 @@
 // --install-extension into a fresh extensions folder, with a fresh HOME (no npm, pip or
 // TensorFlow cache from the developer set-up: only pip's configuration, which names this machine's
 // package index), then used in Chromium. The first Train sets TensorFlow up with visible progress:
-// tfjs-node's official download fails here (no internet), no Python TensorFlow is installed, and
-// pip's tensorflow-cpu wheel works, and the log says so. Cancelling that set-up leaves nothing
+// tfjs-node's official download fails (pointed at an address where nothing listens, so that the
+// fall-through does not depend on this machine being offline), no Python TensorFlow is installed,
+// and pip's tensorflow-cpu wheel works, and the log says so. Cancelling that set-up leaves nothing
 // behind; the next Train sets it up and trains; Evaluate works; a second window reuses the
 // runtime without a second set-up.
 import * as assert from 'node:assert/strict';
@@ -29,6 +30,8 @@ import { packageFor } from './vsix';
 
 const EXTENSION_ID = 'lstm-mnist.lstm-mnist';
 const SETTINGS = { 'lstmMnist.trainSize': 2000, 'lstmMnist.testSize': 500, 'lstmMnist.epochs': 1 };
+/** Where nothing listens: a download from there is refused at once. */
+const UNREACHABLE = 'http://127.0.0.1:1/';
 const UI_TIMEOUT_MS = 60_000;
 /** pip's look-up (it retries the unreachable public index first), a 274 MB copy and an 850 MB unpack. */
 const SETUP_TIMEOUT_MS = 240_000;
@@ -103,6 +106,8 @@ test(
       LANG: process.env.LANG ?? 'C.UTF-8',
       ...pipConfig(),
       ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+      // tfjs-node's own mirror variable: the official source fails at once, online or not.
+      TFJS_NODE_CDN_STORAGE: UNREACHABLE,
     };
     const extensionsDir = path.join(tmp, 'extensions');
     const userDataDir = path.join(tmp, 'user-data');
@@ -157,7 +162,8 @@ test(
       const log = fs.readFileSync(setupLog, 'utf8').slice(logBefore);
       const order = [
         "trying tfjs-node's official binaries",
-        "tfjs-node's official binaries: https://storage.googleapis.com/",
+        `tfjs-node's official binaries: ${UNREACHABLE}tensorflow/libtensorflow/`,
+        'the connection was refused',
         'trying a TensorFlow installed in Python',
         'a TensorFlow installed in Python: ',
         "trying pip's tensorflow-cpu wheel",

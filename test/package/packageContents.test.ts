@@ -61,6 +61,15 @@ test(
       ]) {
         assert.ok(files.includes(needed), `${platform}: ${needed} is missing`);
       }
+      // The README is the extension's page in VS Code, its links relative to the package: every
+      // image it shows is inside.
+      const images = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+      assert.ok(images.length > 0, 'the README shows images');
+      assert.deepEqual(
+        images.filter((i) => !files.includes(i)),
+        [],
+        `${platform}: README images missing from the package`,
+      );
       // Only the Linux x64 package carries an addon, and only its own.
       const natives = files.filter((f) => f.startsWith('dist/native/'));
       assert.deepEqual(natives, platform === 'linux-x64' ? ['dist/native/linux-x64/tfjs_binding.node'] : [], `${platform}: native files`);
@@ -70,7 +79,17 @@ test(
       const pkg = JSON.parse(await zipText(file, 'extension/package.json')) as {
         extensionKind?: string[];
         capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } };
+        contributes: {
+          menus: Record<string, Array<{ command: string; when?: string }>>;
+          keybindings: Array<{ command: string; when?: string }>;
+        };
       };
+      // In Restricted Mode checkpoints are read-only: Delete is offered only in a trusted folder.
+      const deletes = [...Object.values(pkg.contributes.menus).flat(), ...pkg.contributes.keybindings].filter(
+        (m) => m.command === 'lstmMnist.deleteCheckpoint',
+      );
+      assert.ok(deletes.length >= 2, 'Delete is in the view and on a key');
+      for (const d of deletes) assert.match(d.when ?? '', /^false$|&& isWorkspaceTrusted$/, `Delete's "when": ${d.when}`);
       assert.deepEqual(pkg.extensionKind, ['workspace']);
       assert.equal(pkg.capabilities?.untrustedWorkspaces?.supported, 'limited');
       assert.deepEqual(pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations, [
