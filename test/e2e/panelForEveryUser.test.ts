@@ -109,6 +109,15 @@ test(
         .filter({ hasText: new RegExp(`^Evaluation of ${trained[0]}: test accuracy \\d+\\.\\d\\d% on 500 test images\\.$`) })
         .waitFor({ state: 'attached', timeout: RUN_TIMEOUT_MS });
       await doc.locator('#confusion-table').waitFor({ state: 'visible' });
+      // Every table says what it holds, to a screen reader's table list too.
+      const uncaptioned = await (
+        await panelFrame(page)
+      ).evaluate(() =>
+        Array.from(document.querySelectorAll('table'))
+          .filter((t) => !t.caption?.textContent?.trim())
+          .map((t) => t.id || t.className),
+      );
+      assert.deepEqual(uncaptioned, [], 'tables without a caption');
 
       // The status bar item's accessible name is words, and says what its number is.
       const item = page.locator('.statusbar-item', { hasText: 'LSTM MNIST' });
@@ -125,6 +134,8 @@ test(
       assert.equal(await focused(), 'train-button', 'Tab reaches Train');
       await page.keyboard.press('Space');
       await live.filter({ hasText: /^Training lstm-\d{8}-\d{6} started\.$/ }).waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+      // The progress bar is named for what it measures (the library's default name is "Loading").
+      await doc.getByRole('progressbar', { name: 'Training progress' }).waitFor({ state: 'attached' });
       await doc.locator('#cancel-button:focus').waitFor({ state: 'attached' });
       assert.equal(await frame.evaluate(() => window.scrollY), 0, 'Space on Train must not scroll the page');
       await page.keyboard.press('Space');
@@ -159,6 +170,26 @@ test(
       ] as const) {
         await setColorTheme(page, theme, bodyClass);
         await page.waitForTimeout(300); // the charts and heat maps redraw on the next frame
+        const look = await (
+          await panelFrame(page)
+        ).evaluate(() => {
+          const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
+          // The button's face is the element's own, inside its shadow root.
+          const face = getComputedStyle(document.querySelector('#train-button')!.shadowRoot!.querySelector('.base')!);
+          return {
+            page: style('body').backgroundColor,
+            header: style('header').backgroundColor,
+            train: face.backgroundColor,
+            trainBorder: face.borderTopColor,
+          };
+        });
+        // The sticky header hides what scrolls under it: an opaque background, the page's own.
+        assert.equal(look.header, look.page, `${theme}: the header's background`);
+        if (theme === 'Dark High Contrast') {
+          // As VS Code's own buttons in High Contrast: the page's background, with an outline.
+          assert.ok([look.page, 'rgba(0, 0, 0, 0)'].includes(look.train), `High Contrast: Train is filled (${look.train})`);
+          assert.notEqual(look.trainBorder, 'rgba(0, 0, 0, 0)', 'High Contrast: Train has a border');
+        }
         assertAccessible(await scan(await panelFrame(page)), `after a run and an evaluation (${theme})`);
         await screenshot(page, `theme-${theme.toLowerCase().replace(/ /g, '-')}.png`);
       }

@@ -201,6 +201,23 @@ describe('panel state', () => {
     });
   });
 
+  it('keeps what a cancelled or failed run drew: its charts show it, not an empty frame', () => {
+    const epoch: TrainingEvent = {
+      type: 'epoch',
+      metrics: { epoch: 1, loss: 0.4, accuracy: 0.9, valLoss: 0.3, valAccuracy: 0.92, seconds: 3 },
+    };
+    for (const end of [{ type: 'cancelled' }, { type: 'error', message: 'killed' }] as TrainingEvent[]) {
+      const s = apply(initialState(), ev(TRAIN, STARTED), ev(TRAIN, batch(1, 1)), ev(TRAIN, epoch), ev(TRAIN, batch(2, 1)), ev(TRAIN, end));
+      assert.equal(s.training!.outcome?.kind, end.type === 'cancelled' ? 'cancelled' : 'error');
+      assert.equal(s.training!.batches.x.length, 2, `${end.type}: the per-batch series`);
+      assert.deepEqual(
+        s.training!.epochs.map((e) => e.valAccuracy),
+        [0.92],
+        `${end.type}: the per-epoch series`,
+      );
+    }
+  });
+
   it('rebuilds from a snapshot, replacing the kinds it holds and keeping the others', () => {
     const restored = apply(
       initialState(),
