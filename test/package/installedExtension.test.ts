@@ -1,12 +1,13 @@
 // The packaged extension as a user gets it: the Linux x64 .vsix installed with code-server's
 // --install-extension into a fresh extensions folder, with a fresh HOME (no npm, pip or
 // TensorFlow cache from the developer set-up: only pip's configuration, which names this machine's
-// package index), then used in Chromium. The first Train sets TensorFlow up with visible progress:
+// package index), then used in Chromium. The first use sets TensorFlow up with visible progress:
 // tfjs-node's official download fails (pointed at an address where nothing listens, so that the
 // fall-through does not depend on this machine being offline), no Python TensorFlow is installed,
-// and pip's tensorflow-cpu wheel works, and the log says so. Cancelling that set-up leaves nothing
-// behind; the next Train sets it up and trains; Evaluate works; a second window reuses the
-// runtime without a second set-up.
+// and pip's tensorflow-cpu wheel works, and the log says so. The first use is an Evaluate (of a
+// checkpoint already in the folder), whose set-up is cancelled and leaves nothing behind; the next
+// use, a Train, sets it up and trains; Evaluate works; a second window reuses the runtime without a
+// second set-up.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,6 +27,7 @@ import {
   toast,
   writeUserSettings,
 } from '../e2e/workbench';
+import { writeCheckpoint } from '../extension/fixtures';
 import { packageFor } from './vsix';
 
 const EXTENSION_ID = 'lstm-mnist.lstm-mnist';
@@ -115,6 +117,9 @@ test(
     const workspace = path.join(tmp, 'workspace');
     fs.cpSync(FIXTURE, workspace, { recursive: true });
     fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    // A checkpoint from before (another machine, say): the first thing the user does is evaluate it.
+    const earlier = 'from-before';
+    writeCheckpoint(path.join(workspace, 'weights', earlier), 0.5);
     const runtimeRoot = path.join(userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'runtime');
     const setupLog = path.join(runtimeRoot, 'setup.log');
 
@@ -130,17 +135,19 @@ test(
       ({ server, browser } = await startWorkbench({ workspace, userDataDir, extensionsDir, env }));
       page = await openWindow(browser, server.url(workspace), UI_TIMEOUT_MS);
 
-      stage('installed; the first Train, cancelled during its set-up');
-      // 1. The first Train sets TensorFlow up; cancelled while it unpacks, it leaves nothing behind.
-      await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');
+      stage('installed; the first use, an Evaluate, cancelled during its set-up');
+      // 1. The first use, an Evaluate, sets TensorFlow up; cancelled while it unpacks, it leaves nothing behind.
+      await quickPick(page, '>LSTM MNIST: Evaluate Checkpoint', 'Evaluate Checkpoint');
+      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: earlier }).waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
       await toast(page, 'Setting up TensorFlow').first().waitFor({ state: 'visible' });
       await cancelSetupWhileUnpacking(page);
       assert.deepEqual(runtimeRootContents(runtimeRoot), [], 'a cancelled set-up leaves no runtime and no staging folder');
       assert.match(fs.readFileSync(setupLog, 'utf8'), /cancelled; nothing was installed/);
-      assert.ok(!fs.existsSync(path.join(workspace, 'weights')), 'no run started');
+      assert.deepEqual(fs.readdirSync(path.join(workspace, 'weights')), [earlier], 'nothing ran');
 
-      stage('the second Train: set-up and run');
-      // 2. Train again: the set-up runs to its end (screenshot of a step's bar), then the run.
+      stage('Train: set-up and run');
+      // 2. Train: the set-up runs to its end (screenshot of a step's bar), then the run.
       const logBefore = fs.readFileSync(setupLog, 'utf8').length;
       await quickPick(page, '>Notifications: Clear All Notifications', 'Clear All Notifications');
       await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');
@@ -183,7 +190,7 @@ test(
 
       stage('trained; evaluating');
       // 3. The checkpoint is listed, and Evaluate gives the same accuracy.
-      const weights = fs.readdirSync(path.join(workspace, 'weights'));
+      const weights = fs.readdirSync(path.join(workspace, 'weights')).filter((n) => n !== earlier);
       assert.equal(weights.length, 1, `checkpoints: ${weights.join(', ')}`);
       await activityBarEntry(page).click();
       await page.locator('.monaco-list[aria-label="Checkpoints"] .monaco-list-row', { hasText: weights[0] }).waitFor({ state: 'visible' });
@@ -205,7 +212,11 @@ test(
       assert.equal(fs.readFileSync(setupLog, 'utf8').length, logLength, 'the second window did not set TensorFlow up again');
       assert.equal(fs.statSync(path.join(runtimeRoot, runtimes[0])).ino, runtimeStat.ino, 'the same runtime folder');
       assert.equal(await toast(second, 'Setting up TensorFlow').count(), 0);
-      assert.equal(fs.readdirSync(path.join(workspace, 'weights')).length, 2, 'the second run saved its checkpoint');
+      assert.equal(
+        fs.readdirSync(path.join(workspace, 'weights')).filter((n) => n !== earlier).length,
+        2,
+        'the second run saved its checkpoint',
+      );
     } catch (err) {
       if (fs.existsSync(setupLog)) console.error(`--- setup.log ---\n${fs.readFileSync(setupLog, 'utf8')}`);
       await reportFailure(page, server, 'installed');
