@@ -80,6 +80,8 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Structured clone, not JSON: a loss that overflowed stays NaN instead of becoming null.
+    serialization: 'advanced',
     detached: options.ownProcessGroup ?? false,
     // The extension host may run with --inspect and the like; the worker must not inherit them.
     // A developer asks for a debugger port explicitly (.vscode/launch.json, "Run Extension").

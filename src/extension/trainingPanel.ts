@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { InspectRequest, InspectResult } from '../protocol/inspection';
 import type { InspectTarget, PanelCommand } from '../protocol/webview';
+import { encodeNonFinite } from '../protocol/nonFinite';
 import { HostToWebview, isWebviewToHost } from '../protocol/webview';
 import type { JobRunner } from './jobRunner';
 import { webviewOptions, webviewPage } from './webviewPage';
@@ -97,7 +98,7 @@ export class TrainingPanel {
   }
 
   private post(message: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
+    if (this.ready) void this.panel.webview.postMessage(encodeNonFinite(message));
   }
 
   private dispose(): void {

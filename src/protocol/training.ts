@@ -155,8 +155,8 @@ export type TrainingEvent =
   | { type: 'probed'; tensorflow: string; gpu: boolean; loaded?: string[] }
   /**
    * The loss became NaN or infinite: the run stopped at that batch and saved nothing (as Keras'
-   * TerminateOnNaN does). Ends a training job. `loss` is its text ("NaN", "Infinity"): JSON, which
-   * carries events to the extension, the panel and `--json`, would turn the number into null.
+   * TerminateOnNaN does). Ends a training job. `loss` is its text ("NaN", "Infinity"): in
+   * `--json`'s lines (JSON has no NaN) a number here would always read null.
    */
   | { type: 'diverged'; epoch: number; batch: number; loss: string; message: string }
   /** After the first epoch the model is no better than guessing; the run goes on. */

@@ -123,6 +123,29 @@ test(
       const item = page.locator('.statusbar-item', { hasText: 'LSTM MNIST' });
       assert.match((await item.getAttribute('aria-label')) ?? '', /^LSTM MNIST: evaluated lstm-\d{8}-\d{6}, test accuracy \d+\.\d\d%$/);
 
+      // A checkpoint whose weights overflow float32: its loss reads NaN in the panel, not null
+      // (the webview's messages are JSON, which has no NaN).
+      const overflowing = path.join(weightsDir, 'lstm-20991231-000000');
+      fs.cpSync(path.join(weightsDir, trained[0]), overflowing, { recursive: true });
+      const metaFile = path.join(overflowing, 'checkpoint.json');
+      fs.writeFileSync(
+        metaFile,
+        JSON.stringify({
+          ...JSON.parse(fs.readFileSync(metaFile, 'utf8')),
+          name: path.basename(overflowing),
+          createdAt: '2099-12-31T00:00:00.000Z',
+        }),
+      );
+      const weightsFile = path.join(overflowing, 'weights.bin');
+      fs.writeFileSync(weightsFile, new Float32Array(fs.statSync(weightsFile).size / 4).fill(3e38));
+      await evaluateNewest(page);
+      await live.filter({ hasText: /^Evaluation of lstm-20991231-000000: / }).waitFor({ state: 'attached', timeout: RUN_TIMEOUT_MS });
+      assert.match(
+        (await doc.locator('.headline', { has: doc.locator('#evaluation-accuracy') }).textContent()) ?? '',
+        /loss (NaN|-?Infinity)/,
+      );
+      fs.rmSync(overflowing, { recursive: true });
+
       // 3. The keyboard, on a page long enough to scroll: Tab to Train, Space starts a run and
       // does not scroll; the focus moves to Cancel; Space cancels; the focus is back on Train.
       frame = await panelFrame(page);

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { CompareResult, EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
 import { writeCheckpoint } from './fixtures';
 import type { CheckpointMeta } from '../../src/protocol/checkpoint';
+import { decodeNonFinite, encodeNonFinite } from '../../src/protocol/nonFinite';
 import { applyMessage, initialState } from '../../webview-ui/src/panelState';
 import { checkpointItems, checkpointTree, type Notification, notifications, progressReports, waitFor } from './observe';
 
@@ -222,7 +223,7 @@ suite('training and checkpoints', () => {
     }
   });
 
-  test('A run whose loss becomes non-finite stops at that batch as diverged: the user and the panel are told, nothing is saved', async () => {
+  test('A run whose loss becomes non-finite stops at that batch as diverged: the user and the panel are told, nothing is saved; evaluated, its loss reads NaN', async () => {
     const { checkpoint } = requireTrained();
     // Weights that are finite (so the checkpoint loads) but overflow float32 in the first
     // forward pass: the logits become infinite and the loss NaN.
@@ -241,6 +242,18 @@ suite('training and checkpoints', () => {
       const panel = applyMessage(initialState(), JSON.parse(JSON.stringify(api.panelSnapshot())));
       assert.deepEqual(panel.training?.outcome, { kind: 'diverged', message });
       assert.deepEqual(weightsListing(weightsDir), listed, 'no checkpoint and no leftover');
+
+      // Evaluated, the same checkpoint has a loss that is not a number: said as such, not as null.
+      const evaluated = await vscode.commands.executeCommand<EvaluateResult>('lstmMnist.evaluateCheckpoint', overflowing);
+      assert.equal(evaluated.status, 'done', JSON.stringify(evaluated));
+      const { loss } = (evaluated as Extract<EvaluateResult, { status: 'done' }>).result;
+      assert.ok(typeof loss === 'number' && !Number.isFinite(loss), `loss ${loss}`);
+      // The panel decodes what the host encodes (JSON has no NaN).
+      const shown = applyMessage(
+        initialState(),
+        decodeNonFinite(JSON.parse(JSON.stringify(encodeNonFinite(api.panelSnapshot())))) as never,
+      );
+      assert.ok(Object.is(shown.evaluation?.result?.loss, loss), `the panel's loss: ${shown.evaluation?.result?.loss}`);
     } finally {
       fs.rmSync(overflowing, { recursive: true, force: true });
     }

@@ -74,6 +74,13 @@ describe('worker client', () => {
     },
   );
 
+  it('passes a non-finite number on as it is (IPC by structured clone: JSON would make NaN null)', { timeout: TIMEOUT_MS }, async () => {
+    const h = harness();
+    const final = await startWorker({ type: 'evaluate', request: { checkpoint: '/overflowing', device: 'cpu' } }, h.options).finished;
+    assert.ok(final.type === 'evaluation', JSON.stringify(final));
+    assert.ok(Number.isNaN(final.result.loss), String(final.result.loss));
+  });
+
   it('cancels a worker that obeys: it stops by itself, long before the grace period', { timeout: TIMEOUT_MS }, async () => {
     // A grace period longer than the test's timeout: only the worker's own exit can end this job in time.
     const h = harness(60_000);

@@ -2,6 +2,7 @@
 // host answers), asks the host for the session log with `ready`, then applies each checked
 // message and redraws at most once per frame.
 import { PanelCommand, isHostToWebview } from '../../src/protocol/webview';
+import { decodeNonFinite } from '../../src/protocol/nonFinite';
 import './panel.css';
 import { InspectClient } from './inspectClient';
 import { PanelState, applyMessage, restoreState } from './panelState';
@@ -52,7 +53,7 @@ function scheduleSave(now: boolean): void {
 }
 
 window.addEventListener('message', (e: MessageEvent<unknown>) => {
-  const message = e.data;
+  const message = decodeNonFinite(e.data);
   if (!isHostToWebview(message)) return;
   if (message.type === 'inspectReply') {
     inspect.receive(message);
