@@ -2,18 +2,19 @@
 // host answers), asks the host for the session log with `ready`, then applies each checked
 // message and redraws at most once per frame.
 import { PanelCommand, isHostToWebview } from '../../src/protocol/webview';
-import { decodeNonFinite } from '../../src/protocol/nonFinite';
+import { decodeNonFinite, encodeNonFinite } from '../../src/protocol/nonFinite';
 import './panel.css';
 import { InspectClient } from './inspectClient';
-import { PanelState, applyMessage, restoreState } from './panelState';
+import { applyMessage, restoreState } from './panelState';
 import { PanelView } from './view';
 import { vscodeApi } from './vscodeApi';
 
 /** setState copies the whole state (batch series included): not on every batch. */
 const SAVE_INTERVAL_MS = 1000;
 
-const vscode = vscodeApi<PanelState>();
-let state = restoreState(vscode.getState());
+// The saved state is JSON too: its non-finite numbers go encoded, as the host's messages do.
+const vscode = vscodeApi<unknown>();
+let state = restoreState(decodeNonFinite(vscode.getState()));
 const waiting = new Map<number, PanelCommand>();
 let nextRequestId = 1;
 
@@ -46,7 +47,7 @@ function scheduleSave(now: boolean): void {
   if (now) {
     clearTimeout(saveTimer);
     saveTimer = undefined;
-    vscode.setState(state);
+    vscode.setState(encodeNonFinite(state));
   } else {
     saveTimer ??= setTimeout(() => scheduleSave(true), SAVE_INTERVAL_MS);
   }
