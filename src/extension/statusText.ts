@@ -26,7 +26,7 @@ const NAME = 'LSTM MNIST';
 /**
  * `epochs`: the run's last epoch; `first`: its first (after its checkpoint's, when it continues
  * one); `chance`: the running job's chance-level warning, if it had one (not shown once the run
- * diverged: its error says more).
+ * diverged or failed: its error says more).
  */
 export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs: number, first = 1, chance?: string): StatusText {
   const s = jobText(job, last, epochs, first);

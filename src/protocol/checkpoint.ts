@@ -41,11 +41,11 @@ export function reservationHolder(weightsDir: string, runName: string): number |
 const STAGING_PREFIX = '.tmp-';
 
 /**
- * The hidden folder a checkpoint is put together in, renamed into place when complete; a run
- * writes its TensorBoard logs there as it trains. `pid`: the training process's.
+ * The hidden folder this process puts a checkpoint together in, renamed into place when complete;
+ * a run writes its TensorBoard logs there as it trains.
  */
-export function stagingFolder(weightsDir: string, runName: string, pid: number = process.pid): string {
-  return path.join(weightsDir, `${STAGING_PREFIX}${pid}-${runName}`);
+export function stagingFolder(weightsDir: string, runName: string): string {
+  return path.join(weightsDir, `${STAGING_PREFIX}${process.pid}-${runName}`);
 }
 
 /**
