@@ -136,7 +136,8 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     function settle(code: number | null, signal: NodeJS.Signals | null): void {
       clearTimeout(killTimer);
       if (!finalEvent) {
-        if (command.type === 'train') removeRunLeftovers(path.resolve(options.cwd, command.config.weightsDir), options.onLog);
+        const staging = stagingParent(command, options.cwd);
+        if (staging) removeRunLeftovers(staging, options.onLog);
         finalEvent = cancelRequested
           ? { type: 'cancelled' }
           : { type: 'error', message: crashMessage(code, signal, spawnError, stderrTail) };
@@ -169,9 +170,17 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
   };
 }
 
+/** Where a job writes its staging folder: a run's weights folder, an export's parent folder. */
+function stagingParent(command: Exclude<WorkerCommand, { type: 'cancel' }>, cwd: string): string | undefined {
+  if (command.type === 'train') return path.resolve(cwd, command.config.weightsDir);
+  if (command.type === 'export') return path.dirname(path.resolve(cwd, command.request.outDir));
+  return undefined;
+}
+
 /**
  * A training process that died without its final event (killed, crashed) leaves its run-name
- * reservation and its staging folder (TensorBoard logs so far): they go now, not at the next save.
+ * reservation and its staging folder (a run's TensorBoard logs so far, a half-written export):
+ * they go now, not at the next save.
  */
 function removeRunLeftovers(weightsDir: string, onLog: WorkerOptions['onLog']): void {
   try {

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { type CheckpointMeta } from '../protocol/checkpoint';
+import { type CheckpointMeta, stagingFolder } from '../protocol/checkpoint';
 import type { Tf } from './backend';
 import { loadCheckpoint } from './checkpointStore';
 import { disposeParams, type LstmParams } from './model';
@@ -70,7 +70,8 @@ export async function exportLayersModel(tf: Tf, checkpoint: string, outDir: stri
   if (fs.existsSync(dest)) throw new Error(`${dest} already exists: export into a new folder`);
   await fs.promises.mkdir(path.dirname(dest), { recursive: true });
   const { meta, params } = await loadCheckpoint(tf, checkpoint);
-  const tmp = path.join(path.dirname(dest), `.tmp-${process.pid}-${path.basename(dest)}`);
+  // Hidden beside it, named as a checkpoint's staging folder: removed by the same rule if this process dies.
+  const tmp = stagingFolder(path.dirname(dest), path.basename(dest));
   try {
     const model = layersModel(tf, meta, params);
     try {

@@ -81,6 +81,16 @@ describe('worker client', () => {
     assert.ok(Number.isNaN(final.result.loss), String(final.result.loss));
   });
 
+  it("removes a dead export's half-written folder", { timeout: TIMEOUT_MS }, async () => {
+    const h = harness();
+    h.options.cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-export-'));
+    const final = await startWorker({ type: 'export', request: { checkpoint: '/c', outDir: 'exports/model', device: 'cpu' } }, h.options)
+      .finished;
+    assert.ok(final.type === 'error' && /exited with code 9/.test(final.message), JSON.stringify(final));
+    assert.deepEqual(fs.readdirSync(path.join(h.options.cwd, 'exports')), []);
+    fs.rmSync(h.options.cwd, { recursive: true });
+  });
+
   it('cancels a worker that obeys: it stops by itself, long before the grace period', { timeout: TIMEOUT_MS }, async () => {
     // A grace period longer than the test's timeout: only the worker's own exit can end this job in time.
     const h = harness(60_000);
