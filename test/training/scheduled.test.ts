@@ -1,7 +1,7 @@
 // The scheduled path against the others, on the seed model: its gradient (raw ops, the
 // hand-scheduled backward) equals the reference path's within 1e-4 and loss and accuracy agree;
-// shares add up to the whole batch; Adam on the flat array equals FlatAdam; two replica processes,
-// or the training process alone, train as the fused path does; nothing is left behind step after
+// shares add up to the whole batch; Adam on the flat array equals FlatAdam; two replica processes
+// train as the fused path does (the training process alone: scheduledAlone.test.ts); nothing is left behind step after
 // step; and a helper that dies fails the step with its reason.
 import { strict as assert } from 'node:assert';
 import { describe, it, after } from 'node:test';
@@ -11,24 +11,13 @@ import { correctCount, crossEntropy, disposeParams, initParams, logits, modelSpe
 import { loadDataset } from '../../src/training/dataset';
 import { ReplicaPool } from '../../src/training/replicaPool';
 import { ShardTrainer } from '../../src/training/shardTrainer';
-import { ParallelSteps, TapeSteps } from '../../src/training/stepRunners';
 import { disposeSplit, tensorsFromSplit } from '../../src/training/tensors';
 import { VectorAdam } from '../../src/training/vectorAdam';
 import { cpuBackend } from './helpers';
+import { flatten, maxDifference, trainsAsTheFusedPath } from './replicaRuns';
 
 const { tf } = cpuBackend();
 const spec = modelSpec(28, 28, 128);
-
-function flatten(params: ReturnType<typeof initParams>): Float32Array {
-  return Float32Array.from(paramList(params).flatMap((v) => Array.from(v.dataSync())));
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('scheduled path', async () => {
   const data = await loadDataset({ trainSize: 400, testSize: 10 });
@@ -98,33 +87,8 @@ describe('scheduled path', async () => {
     disposeParams(b);
   });
 
-  // Two processes on two cores; one alone where there is one core or a batch too small to share.
-  for (const replicas of [2, 1]) {
-    const who = replicas === 1 ? 'the training process alone trains' : `${replicas} replica processes train`;
-    it(`${who} as the fused path does: the same weights after five steps, within 1e-4`, { timeout: 120_000 }, async () => {
-      const one = initParams(tf, spec, 11);
-      const two = initParams(tf, spec, 11);
-      const tape = new TapeSteps(tf, { params: one, spec, kernels: 'fused' }, train, 0.01);
-      const parallel = await ParallelSteps.start(tf, two, spec, train, { learningRate: 0.01, trainSize: 400 }, { replicas, threads: 1 });
-      try {
-        assert.equal(parallel.replicas, replicas);
-        for (let step = 0; step < 5; step++) {
-          const batch = rows.map((r) => (r + 17 * step) % 400);
-          const a = await tape.step(batch);
-          const b = await parallel.step(batch);
-          assert.equal(b.correct, a.correct, `step ${step}: correct predictions`);
-          assert.ok(Math.abs(a.lossSum - b.lossSum) < 1e-3, `step ${step}: loss ${a.lossSum} and ${b.lossSum}`);
-        }
-        parallel.syncParams();
-        assert.ok(maxDifference(flatten(one), flatten(two)) < 1e-4, `max difference ${maxDifference(flatten(one), flatten(two))}`);
-      } finally {
-        tape.dispose();
-        parallel.dispose();
-        disposeParams(one);
-        disposeParams(two);
-      }
-    });
-  }
+  // Two processes on two cores (the training process alone, in scheduledAlone.test.ts).
+  trainsAsTheFusedPath(2);
 
   it('a helper that dies fails the step with its reason', { timeout: 60_000 }, async () => {
     const pool = await ReplicaPool.start(1, 1, flatten(params).length, { type: 'init', spec, trainSize: 400 });
