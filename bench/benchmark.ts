@@ -178,7 +178,8 @@ async function measureInterleaved(
   return { results, peakRssMiB: peak / 2 ** 20 };
 }
 
-type PytorchReference = { version: string; threads: number; trainStepMs: number } | { skipped: string };
+type PytorchTiming = { version: string; threads: number; trainStepMs: number };
+type PytorchReference = PytorchTiming | { skipped: string };
 
 /**
  * The same step in PyTorch (bench/pytorch_reference.py), timed alike, after the paths above (not
@@ -193,7 +194,7 @@ function pytorchReference(opts: { warmup: number; reps: number; steps: number })
   if (run.error) return { skipped: `${python} could not run (${run.error.message})` };
   if (run.status === 3) return { skipped: `${python} has no torch (pip install torch, or PYTHON=<a Python with torch>)` };
   try {
-    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as { version: string; threads: number; trainStepMs: number };
+    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as PytorchTiming;
     if (run.status === 0 && Number.isFinite(out.trainStepMs)) return out;
   } catch {
     // Reported below with what it printed.

@@ -137,7 +137,7 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
       clearTimeout(killTimer);
       if (!finalEvent) {
         const staging = stagingParent(command, options.cwd);
-        if (staging) removeRunLeftovers(staging, options.onLog);
+        if (staging) removeDeadJobLeftovers(staging, options.onLog);
         finalEvent = cancelRequested
           ? { type: 'cancelled' }
           : { type: 'error', message: crashMessage(code, signal, spawnError, stderrTail) };
@@ -182,7 +182,7 @@ function stagingParent(command: Exclude<WorkerCommand, { type: 'cancel' }>, cwd:
  * reservation and its staging folder (a run's TensorBoard logs so far, a half-written export):
  * they go now, not at the next save.
  */
-function removeRunLeftovers(weightsDir: string, onLog: WorkerOptions['onLog']): void {
+function removeDeadJobLeftovers(weightsDir: string, onLog: WorkerOptions['onLog']): void {
   try {
     if (fs.existsSync(weightsDir)) removeLeftovers(weightsDir);
   } catch (e) {

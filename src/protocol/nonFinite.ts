@@ -9,30 +9,37 @@ const KEY = '$nonFinite';
 
 /** `value` with each non-finite number encoded; `value` itself when it holds none (most messages). */
 export function encodeNonFinite(value: unknown): unknown {
-  return hasNonFinite(value) ? encode(value) : value;
+  return holds(value, isNonFinite) ? replace(value, isNonFinite, (n) => ({ [KEY]: String(n) })) : value;
 }
 
-function encode(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : { [KEY]: String(value) };
-  if (Array.isArray(value)) return value.map(encode);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
-  return value;
-}
-
+/** `value` with each encoded number decoded; `value` itself when it holds none. */
 export function decodeNonFinite(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeNonFinite);
-  if (!isPlainObject(value)) return value;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === KEY && ['NaN', 'Infinity', '-Infinity'].includes(value[KEY] as string)) {
-    return Number(value[KEY]);
-  }
-  return Object.fromEntries(keys.map((k) => [k, decodeNonFinite(value[k])]));
+  return holds(value, isEncoded) ? replace(value, isEncoded, (e) => Number(e[KEY])) : value;
 }
 
-function hasNonFinite(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (Array.isArray(value)) return value.some(hasNonFinite);
-  return isPlainObject(value) && Object.values(value).some(hasNonFinite);
+function isNonFinite(value: unknown): value is number {
+  return typeof value === 'number' && !Number.isFinite(value);
+}
+
+function isEncoded(value: unknown): value is Record<typeof KEY, string> {
+  if (!isPlainObject(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === KEY && ['NaN', 'Infinity', '-Infinity'].includes(value[KEY] as string);
+}
+
+/** Whether `value`, or anything in its arrays and plain objects, is one `is` picks. */
+function holds(value: unknown, is: (v: unknown) => boolean): boolean {
+  if (is(value)) return true;
+  if (Array.isArray(value)) return value.some((v) => holds(v, is));
+  return isPlainObject(value) && Object.values(value).some((v) => holds(v, is));
+}
+
+/** A copy of `value` with each part `is` picks replaced by `to` of it. */
+function replace<T>(value: unknown, is: (v: unknown) => v is T, to: (picked: T) => unknown): unknown {
+  if (is(value)) return to(value);
+  if (Array.isArray(value)) return value.map((v) => replace(v, is, to));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v, is, to)]));
+  return value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

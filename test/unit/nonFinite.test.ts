@@ -26,5 +26,6 @@ describe('non-finite numbers through JSON', () => {
   it('leaves a message without any as the same object', () => {
     const message = { type: 'running', job: { id: 'j', startedAt: 1 }, values: [1, 2, 3] };
     assert.equal(encodeNonFinite(message), message);
+    assert.equal(decodeNonFinite(message), message);
   });
 });
