@@ -45,7 +45,6 @@ module.exports = [
     entry: {
       'cli/cli': './src/cli/cli.ts',
       'training/worker': './src/training/worker.ts',
-      'training/replica': './src/training/replica.ts',
       'training/bench': './bench/benchmark.ts',
     },
     // tfjs-node's JavaScript is bundled (the .vsix has no node_modules); its native addon is not:

@@ -1,8 +1,8 @@
 // `npm run bench`: steady-state time of one training step (forward, backward, Adam; batch 100;
 // the seed model) and of evaluation, for each way of running the model, measured in one run on
-// one machine and reported as ratios to the tf.layers.lstm baseline; then the profile of one step
-// of the scheduled path (time per op type in a replica, and the coordinator's share), so that what
-// limits it is measured here. `--json` prints one object.
+// one machine and reported as ratios to the tf.layers.lstm baseline; then the profile of the
+// scheduled path (its gradient and Adam, and the time per op type with its ops run one by one),
+// so that what limits it is measured here. `--json` prints one object.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,9 +10,8 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/backend';
 import { loadDataset } from '../src/training/dataset';
 import { disposeParams, initParams, type Kernels, logits, modelSpec } from '../src/training/model';
-import { planReplicas, useReplicaThreads } from '../src/training/replicaPool';
-import type { StepProfile } from '../src/training/replicaProtocol';
-import { ParallelSteps, TapeSteps } from '../src/training/stepRunners';
+import { planShares, useShareThreads } from '../src/training/sharePlan';
+import { ScheduledSteps, TapeSteps } from '../src/training/stepRunners';
 import { disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/tensors';
 
 const BATCH = 100;
@@ -35,6 +34,9 @@ interface Runner {
   evaluate(x: tfn.Tensor3D): void;
   dispose(): void;
 }
+
+/** V8's collector, exposed where the bench runs with --expose-gc (as `npm run bench` does). */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -93,17 +95,17 @@ function tapeRunner(tf: Tf, kernels: Kernels, train: SplitTensors): Runner {
   };
 }
 
-/** The trainer's scheduled step: replica processes, their gradients added by Adam here. */
-async function scheduledRunner(tf: Tf, train: SplitTensors, trainSize: number): Promise<Runner & { steps: ParallelSteps }> {
+/** The trainer's scheduled step: the batch's shares side by side in one graph, Adam in JS. */
+function scheduledRunner(tf: Tf, train: SplitTensors): Runner & { steps: ScheduledSteps } {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
-  const steps = await ParallelSteps.start(tf, params, spec, train, { learningRate: 0.01, trainSize }, planReplicas(BATCH));
+  const steps = new ScheduledSteps(tf, params, spec, train, 0.01, planShares(BATCH));
   return {
     steps,
     step: async (rows) => {
       await steps.step(rows);
     },
-    // The scheduled path evaluates with the fused forward pass, in this process.
+    // The scheduled path evaluates with the fused forward pass.
     evaluate: (x) => {
       steps.syncParams();
       evaluator(tf, params, 'fused')(x);
@@ -126,7 +128,8 @@ interface Measured {
 
 /**
  * Runs the paths round-robin: every repetition times each path once, so a burst of load on this
- * shared machine slows all of them alike and the ratios stay meaningful. `beforeDispose` sees the
+ * shared machine slows all of them alike and the ratios stay meaningful; each repetition of a path
+ * starts with the garbage of the others collected. `beforeDispose` sees the
  * runners while they still run (for the profile).
  */
 async function measureInterleaved(
@@ -134,7 +137,7 @@ async function measureInterleaved(
   paths: Array<[string, string, () => Runner | Promise<Runner>]>,
   data: SplitTensors,
   test: SplitTensors,
-  opts: { warmup: number; reps: number; steps: number },
+  opts: { warmup: number; reps: number; steps: number; rewarm: number },
   beforeDispose: (runners: Runner[]) => Promise<void>,
 ): Promise<{ results: Array<Omit<PathResult, 'trainStepRatio' | 'evalRatio'>>; peakRssMiB: number }> {
   const batches = Array.from({ length: opts.steps }, (_, i) => Int32Array.from({ length: BATCH }, (_, k) => (i * BATCH + k) % data.count));
@@ -150,6 +153,12 @@ async function measureInterleaved(
   let peak = process.memoryUsage().rss;
   for (let r = 0; r < opts.reps; r++) {
     for (const m of measured) {
+      // The garbage the path before left (tf.layers' makes scavenges of about 3 ms) is collected
+      // here, not inside this path's timing: each path pays for its own.
+      collectGarbage?.();
+      // Untimed steps first: a path on two cores finds the second idle after the single-threaded
+      // paths, and its first steps wait for it to come back up to speed (6.5, 5.7, 5.4 ms, then 4.8).
+      for (let i = 0; i < opts.rewarm; i++) await m.runner.step(batches[i % batches.length]);
       let t0 = process.hrtime.bigint();
       for (const b of batches) await m.runner.step(b);
       m.stepTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / batches.length);
@@ -202,41 +211,49 @@ function pytorchReference(opts: { warmup: number; reps: number; steps: number })
   return { skipped: `${path.basename(script)} failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop() ?? ''}` };
 }
 
-/** Where one step of the scheduled path goes: the median of `runs` profiled steps. */
-async function profileScheduled(steps: ParallelSteps, rows: Int32Array, runs = 5) {
-  const profiles: Array<{ replica: StepProfile; replicasMs: number; adamMs: number }> = [];
-  for (let i = 0; i < runs; i++) profiles.push(await steps.profiledStep(rows));
-  profiles.sort((a, b) => a.replicasMs - b.replicasMs);
-  const { replica, replicasMs, adamMs } = profiles[Math.floor(runs / 2)];
-  const opsMs = replica.ops.reduce((sum, p) => sum + p.ms, 0);
+/** Where a step of the scheduled path goes: the medians of 20 timed steps, and of `runs` op-by-op profiles of its gradient. */
+function profileScheduled(steps: ScheduledSteps, rows: Int32Array, runs = 5) {
+  const timings = Array.from({ length: 20 }, () => steps.timedStep(rows));
+  const profiles = Array.from({ length: runs }, () => steps.profileGradient(rows)).sort((a, b) => a.opByOpMs - b.opByOpMs);
+  const { ops, opByOpMs } = profiles[Math.floor(runs / 2)];
   return {
-    replicas: steps.replicas,
-    /** In the first replica: each op type, and what its step spent outside the ops (gathering the rows, copying). */
-    ops: replica.ops,
-    replicaStepMs: replica.stepMs,
-    replicaOtherMs: replica.stepMs - opsMs,
-    /** In this process: from sending the weights to having every replica's gradient; then Adam, which adds them. */
-    gradientsMs: replicasMs,
-    messagesMs: replicasMs - replica.stepMs,
-    adamMs,
+    shares: steps.shares,
+    /** The batch's gradient as one graph, its shares side by side; Adam. */
+    gradientMs: median(timings.map((t) => t.gradientMs)),
+    adamMs: median(timings.map((t) => t.adamMs)),
+    /** The same ops run one by one on one thread, each timed, and the time outside them (reading the gradient, JS). */
+    ops,
+    opByOpMs,
+    otherMs: opByOpMs - ops.reduce((sum, p) => sum + p.ms, 0),
   };
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { json: { type: 'boolean' }, reps: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      reps: { type: 'string' },
+      steps: { type: 'string' },
+      warmup: { type: 'string' },
+      rewarm: { type: 'string' },
+    },
   });
-  const opts = { reps: Number(values.reps ?? 5), steps: Number(values.steps ?? 10), warmup: Number(values.warmup ?? 5) };
+  const opts = {
+    reps: Number(values.reps ?? 5),
+    steps: Number(values.steps ?? 10),
+    warmup: Number(values.warmup ?? 5),
+    rewarm: Number(values.rewarm ?? 3),
+  };
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-  // As in a training run on the scheduled path: this process's TensorFlow runs a replica's threads
+  // As in a training run on the scheduled path: this process's TensorFlow runs the plan's threads
   // (one each on two cores), for every path alike; the fused path is itself fastest so (README).
-  useReplicaThreads(planReplicas(BATCH));
+  useShareThreads(planShares(BATCH));
   const { tf, info } = loadBackend('cpu');
   const data = await loadDataset({ trainSize: BATCH * opts.steps, testSize: EVAL_EXAMPLES });
   const train = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   const test = tensorsFromSplit(tf, data.test, data.rows, data.cols);
-  let scheduled: (Runner & { steps: ParallelSteps }) | undefined;
-  const plan = planReplicas(BATCH);
+  let scheduled: (Runner & { steps: ScheduledSteps }) | undefined;
+  const plan = planShares(BATCH);
   const paths: Array<[string, string, () => Runner | Promise<Runner>]> = [
     ['layers-lstm', 'tf.layers.lstm + dense, model.trainOnBatch (baseline)', () => layersRunner(tf, train)],
     [
@@ -246,16 +263,16 @@ async function main() {
     ],
     ['fused-BlockLSTM', 'the same loop as one native BlockLSTM op, BlockLSTMGrad as its gradient', () => tapeRunner(tf, 'fused', train)],
     [
-      'scheduled-replicas',
-      `BlockLSTM, a hand-scheduled backward in raw ops, ${plan.replicas} single-threaded replica processes adding their gradients, Adam in JS`,
-      async () => (scheduled = await scheduledRunner(tf, train, BATCH * opts.steps)),
+      'scheduled-graph',
+      `BlockLSTM, a hand-scheduled backward, as one TensorFlow graph whose ${plan.shares} shares of the batch run side by side, Adam in JS`,
+      () => (scheduled = scheduledRunner(tf, train)),
     ],
   ];
   if (!values.json) process.stderr.write(`measuring ${paths.map((p) => p[0]).join(', ')} (interleaved)...\n`);
-  let profile: Awaited<ReturnType<typeof profileScheduled>> | undefined;
+  let profile: ReturnType<typeof profileScheduled> | undefined;
   const { results: raw, peakRssMiB } = await measureInterleaved(tf, paths, train, test, opts, async () => {
     if (scheduled)
-      profile = await profileScheduled(
+      profile = profileScheduled(
         scheduled.steps,
         Int32Array.from({ length: BATCH }, (_, k) => k),
       );
@@ -299,39 +316,32 @@ async function main() {
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
   console.log([line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n'));
   console.log(
-    `\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps; speed-up relative to ${base.name}; backend ${info.backend} (${info.package}); peak RSS ${peakRssMiB.toFixed(0)} MiB`,
+    `\nbatch ${BATCH}, median of ${opts.reps} repetitions of ${opts.steps} steps after ${opts.warmup} warm-up steps (and ${opts.rewarm} untimed ones before each); speed-up relative to ${base.name}; backend ${info.backend} (${info.package}); peak RSS ${peakRssMiB.toFixed(0)} MiB`,
   );
   const fused = results.find((r) => r.name === 'fused-BlockLSTM');
-  const sched = results.find((r) => r.name === 'scheduled-replicas');
-  if (fused && sched) console.log(`scheduled-replicas against fused-BlockLSTM: ${(fused.trainStepMs / sched.trainStepMs).toFixed(2)}x`);
+  const sched = results.find((r) => r.name === 'scheduled-graph');
+  if (fused && sched) console.log(`scheduled-graph against fused-BlockLSTM: ${(fused.trainStepMs / sched.trainStepMs).toFixed(2)}x`);
   if ('skipped' in pytorch) console.log(`PyTorch reference: skipped, ${pytorch.skipped}`);
   else
     console.log(
       `PyTorch ${pytorch.version} reference (bench/pytorch_reference.py, ${pytorch.threads} threads, after the paths above): ` +
         `${pytorch.trainStepMs.toFixed(1)} ms a step` +
-        (sched ? `; scheduled-replicas takes ${(sched.trainStepMs / pytorch.trainStepMs).toFixed(2)}x its time` : ''),
+        (sched ? `; scheduled-graph takes ${(sched.trainStepMs / pytorch.trainStepMs).toFixed(2)}x its time` : ''),
     );
   if (profile) {
     console.log(
-      `\nprofile of one scheduled step (median of 5): ${profile.replicas} replicas; in the first, a step of ${profile.replicaStepMs.toFixed(2)} ms:`,
+      `\nprofile of the scheduled step (medians of 20 steps): the batch's gradient ${profile.gradientMs.toFixed(2)} ms as one graph, ` +
+        `its ${profile.shares} shares side by side; then Adam ${profile.adamMs.toFixed(2)} ms.`,
     );
+    console.log(`The same ops run one by one on one thread, each timed (median of 5: ${profile.opByOpMs.toFixed(2)} ms):`);
     const opRows = [
       ['op', 'calls', 'ms', 'share'],
-      ...profile.ops.map((p) => [p.op, String(p.calls), p.ms.toFixed(2), `${((100 * p.ms) / profile!.replicaStepMs).toFixed(0)}%`]),
+      ...profile.ops.map((p) => [p.op, String(p.calls), p.ms.toFixed(2), `${((100 * p.ms) / profile!.opByOpMs).toFixed(0)}%`]),
+      ['(reading the gradient, JS)', '', profile.otherMs.toFixed(2), `${((100 * profile.otherMs) / profile.opByOpMs).toFixed(0)}%`],
     ];
-    opRows.push([
-      '(gathering the rows, copying, JS)',
-      '',
-      profile.replicaOtherMs.toFixed(2),
-      `${((100 * profile.replicaOtherMs) / profile.replicaStepMs).toFixed(0)}%`,
-    ]);
     const w = opRows[0].map((_, c) => Math.max(...opRows.map((row) => row[c].length)));
     console.log(
       opRows.map((row) => `  ${row.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join('  ')}`).join('\n'),
-    );
-    console.log(
-      `in this process: ${profile.gradientsMs.toFixed(2)} ms from sending the weights to having every gradient ` +
-        `(${profile.messagesMs.toFixed(2)} ms of it beyond the replica's step: messages, the slower replica), then Adam adding them ${profile.adamMs.toFixed(2)} ms`,
     );
   }
 }

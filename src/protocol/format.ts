@@ -44,9 +44,11 @@ export function baseName(p: string): string {
   return p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 }
 
-/** How a run computed its gradient, for people: "scheduled LSTM kernels, 2 processes". */
-export function kernelsText(device: { fusedKernels: boolean; kernels?: string; replicas?: number }): string {
-  if (device.kernels === 'scheduled')
+/** How a run computed its gradient, for people: "scheduled LSTM kernels, 2 threads". */
+export function kernelsText(device: { fusedKernels: boolean; kernels?: string; shares?: number; replicas?: number }): string {
+  if (device.kernels === 'scheduled') {
+    if (device.shares && device.shares > 1) return `scheduled LSTM kernels, ${device.shares} threads`;
     return `scheduled LSTM kernels${device.replicas && device.replicas > 1 ? `, ${device.replicas} processes` : ''}`;
+  }
   return device.fusedKernels ? 'fused LSTM kernels' : 'reference kernels';
 }

@@ -91,7 +91,9 @@ export interface DeviceInfo {
   fusedKernels: boolean;
   /** The training path (absent in older checkpoints and in evaluations). */
   kernels?: 'scheduled' | 'fused' | 'reference';
-  /** The scheduled path's processes, one per core. */
+  /** The scheduled path's shares of each batch, computed side by side on as many threads. */
+  shares?: number;
+  /** Older checkpoints' scheduled runs: their processes, one per core (now shares of one process). */
   replicas?: number;
 }
 

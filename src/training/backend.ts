@@ -79,8 +79,8 @@ export function loadBackend(requested: DeviceChoice): Backend {
 }
 
 /**
- * How a run computes its gradient: `scheduled` (the hand-scheduled backward in replica processes,
- * scheduledGradient.ts), `fused` (BlockLSTM with BlockLSTMGrad as its gradient, in this process),
+ * How a run computes its gradient: `scheduled` (the hand-scheduled backward, the batch's shares
+ * side by side in one graph, scheduledGradient.ts), `fused` (BlockLSTM with BlockLSTMGrad as its gradient, in this process),
  * or `reference` (the stepwise tf.basicLSTMCell loop, any backend).
  */
 export type TrainingKernels = 'scheduled' | 'fused' | 'reference';

@@ -32,8 +32,6 @@ export interface DatasetOptions {
   testSize?: number;
   /** Only the test split (an evaluation): the training files are not read, nor needed. */
   testOnly?: boolean;
-  /** Only the training split (a training replica): the test split is left empty. */
-  trainOnly?: boolean;
 }
 
 /**
@@ -83,32 +81,24 @@ async function readSplit(dir: string, split: keyof typeof SPLIT_PREFIX, limit: n
 export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset> {
   const dir = options.dataDir ? path.resolve(options.dataDir) : embeddedMnistDir();
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new DatasetError(`Dataset folder not found: ${dir}`);
-  const empty = (like: { rows: number; cols: number }) => ({
-    rows: like.rows,
-    cols: like.cols,
-    split: { count: 0, pixels: new Uint8Array(0), labels: new Uint8Array(0) },
-  });
-  // An evaluation reads only the test files (the training files need not even be there); a
-  // training replica only the training files.
-  const test = options.trainOnly ? undefined : await readSplit(dir, 'test', options.testSize);
-  const trainRead = options.testOnly ? undefined : await readSplit(dir, 'train', options.trainSize);
-  const train = trainRead ?? empty(test!);
-  const testSplit = test ?? empty(train);
-  if (train.rows !== testSplit.rows || train.cols !== testSplit.cols) {
-    throw new DatasetError(
-      `${dir}: training images are ${train.rows}x${train.cols} but test images are ${testSplit.rows}x${testSplit.cols}`,
-    );
+  const test = await readSplit(dir, 'test', options.testSize);
+  // An evaluation reads only the test files (the training files need not even be there).
+  const train = options.testOnly
+    ? { rows: test.rows, cols: test.cols, split: { count: 0, pixels: new Uint8Array(0), labels: new Uint8Array(0) } }
+    : await readSplit(dir, 'train', options.trainSize);
+  if (train.rows !== test.rows || train.cols !== test.cols) {
+    throw new DatasetError(`${dir}: training images are ${train.rows}x${train.cols} but test images are ${test.rows}x${test.cols}`);
   }
   return {
     info: {
       name: options.dataDir ? path.basename(dir) : 'MNIST',
       source: dir,
       trainCount: train.split.count,
-      testCount: testSplit.split.count,
+      testCount: test.split.count,
     },
     rows: train.rows,
     cols: train.cols,
     train: train.split,
-    test: testSplit.split,
+    test: test.split,
   };
 }

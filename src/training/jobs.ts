@@ -14,7 +14,7 @@ import { evaluateEach } from './evaluator';
 import { Inspector } from './inspector';
 import { exportLayersModel, LAYERS_FILES } from './layersExport';
 import { probeBackend } from './probe';
-import { planReplicas, useReplicaThreads } from './replicaPool';
+import { planShares, useShareThreads } from './sharePlan';
 import { disposeParams } from './model';
 import { tensorsFromSplit, disposeSplit } from './tensors';
 import { type JobHooks, SaveFailed, train } from './trainer';
@@ -43,11 +43,11 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
     // The CLI and the extension check with the same rules; this is for any other sender.
     const problems = configProblems(config, (r) => r.setting);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
-    // The scheduled path (the default on a CPU) computes a share of each batch here too.
+    // The scheduled path (the default on a CPU) runs a batch's shares on as many TensorFlow threads.
     const kernels = config.kernels ?? 'auto';
     if (config.device !== 'gpu' && (kernels === 'auto' || kernels === 'scheduled')) {
       const batchSize = config.resume ? (await readCheckpointMeta(config.resume)).hyperparameters.batchSize : config.batchSize;
-      useReplicaThreads(planReplicas(batchSize));
+      useShareThreads(planShares(batchSize));
     }
     const backend = loadBackend(config.device);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });

@@ -43,12 +43,12 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
     const value = (await loss.data())[0];
     tf.dispose([loss, hits]);
     if (!Number.isFinite(value)) throw new Error(`a training step on the new runtime gave a loss of ${value}`);
-    // The scheduled path's ops (LSTMBlockCellGrad, Unpack, Pack, ...), as a replica runs them.
+    // The scheduled path's ops (LSTMBlockCellGrad, Unpack, Pack, ...), as a run's graph, in two shares.
     const ops = new RawOps(tf);
-    const gradient = new ScheduledGradient(ops, spec);
+    const gradient = new ScheduledGradient(ops, spec, { x: ops.handleOf(batch.x), labels: ops.handleOf(batch.labels), count: 2 }, 2);
     try {
       const flat = Float32Array.from(paramList(params).flatMap((p) => Array.from(p.dataSync())));
-      const { grad } = gradient.compute(flat, ops.handleOf(batch.x), ops.handleOf(batch.labels), 2, 0.5);
+      const { grad } = gradient.compute(flat, Int32Array.of(0, 1));
       if (!grad.every(Number.isFinite)) throw new Error('the scheduled gradient on the new runtime is not finite');
     } finally {
       gradient.dispose();

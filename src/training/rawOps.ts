@@ -1,19 +1,27 @@
 // TensorFlow ops run straight through tfjs-node's binding, below the tfjs engine: a handle is a
 // number, an op costs about 6 µs of overhead instead of about 35 µs through tf.*, and nothing is
-// recorded for autodiff (the scheduled path writes its own backward). Every handle an op makes
+// recorded for autodiff (the scheduled path writes its own backward). A whole graph of ops
+// (graphWriter.ts) runs here too, as a session, in one call. Every handle an op makes
 // belongs to a Scope and is deleted when the scope ends, so a step leaves nothing behind however
 // many intermediate tensors it made; `live` counts what is still held, for the tests. With
 // profiling on, each op's time is added up by op name (TensorFlow runs CPU ops synchronously, so
 // the time around the call is the op's).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { NodeJSKernelBackend } from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend';
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { Tf } from './backend';
+import type { DType, OpAttr, OpWriter } from './opWriter';
 
 type Binding = NodeJSKernelBackend['binding'];
-type OpAttr = Parameters<Binding['executeOp']>[1][number];
+type BindingAttr = Parameters<Binding['executeOp']>[1][number];
 
 /** A tensor held by the binding, by id. */
 export type Handle = number;
+
+/** A graph loaded as a TensorFlow session, by id. */
+export type LoadedGraph = number;
 
 export interface OpProfile {
   op: string;
@@ -27,28 +35,36 @@ export class RawOps {
   /** Handles made and not yet deleted. */
   live = 0;
   private profile: Map<string, { calls: number; ns: bigint }> | undefined;
-  readonly float: OpAttr;
-  readonly int32: number;
+  private readonly dtypes: Record<DType, number>;
 
   constructor(tf: Tf) {
     this.backend = tf.backend() as unknown as NodeJSKernelBackend;
     this.binding = this.backend.binding;
-    this.float = { name: 'T', type: this.binding.TF_ATTR_TYPE, value: this.binding.TF_FLOAT };
-    this.int32 = this.binding.TF_INT32;
+    this.dtypes = { float: this.binding.TF_FLOAT, int32: this.binding.TF_INT32, int64: this.binding.TF_INT64, bool: this.binding.TF_BOOL };
   }
 
-  // Attribute helpers, named as TensorFlow's op definitions name them.
-  bool(name: string, value: boolean): OpAttr {
-    return { name, type: this.binding.TF_ATTR_BOOL, value };
+  /** Ops that run as they are written, their handles held by `scope`. */
+  writer(scope: Scope): OpWriter<Handle> {
+    return {
+      run: (op, attrs, inputs, outputs) => this.run(scope, op, attrs, inputs, outputs),
+      fill: (shape, value) => this.floats(scope, shape, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value)),
+      ints: (shape, values) => this.ints(scope, shape, values),
+      int64Scalar: (value) => this.int64Scalar(scope, value),
+    };
   }
-  int(name: string, value: number): OpAttr {
-    return { name, type: this.binding.TF_ATTR_INT, value };
-  }
-  floatAttr(name: string, value: number): OpAttr {
-    return { name, type: this.binding.TF_ATTR_FLOAT, value };
-  }
-  type(name: string, value: number): OpAttr {
-    return { name, type: this.binding.TF_ATTR_TYPE, value };
+
+  private bindingAttr(a: OpAttr): BindingAttr {
+    const b = this.binding;
+    switch (a.kind) {
+      case 'bool':
+        return { name: a.name, type: b.TF_ATTR_BOOL, value: a.value };
+      case 'int':
+        return { name: a.name, type: b.TF_ATTR_INT, value: a.value };
+      case 'float':
+        return { name: a.name, type: b.TF_ATTR_FLOAT, value: a.value };
+      case 'type':
+        return { name: a.name, type: b.TF_ATTR_TYPE, value: this.dtypes[a.value] };
+    }
   }
 
   /** Starts adding up each op's time by name (see takeProfile). */
@@ -71,7 +87,14 @@ export class RawOps {
 
   run(scope: Scope, op: string, attrs: OpAttr[], inputs: Handle[], outputs = 1): Handle[] {
     const start = this.profile ? process.hrtime.bigint() : 0n;
-    const made = this.binding.executeOp(op, attrs, inputs, outputs).map((m) => m.id);
+    const made = this.binding
+      .executeOp(
+        op,
+        attrs.map((a) => this.bindingAttr(a)),
+        inputs,
+        outputs,
+      )
+      .map((m) => m.id);
     if (this.profile) {
       const p = this.profile.get(op) ?? { calls: 0, ns: 0n };
       p.calls++;
@@ -94,6 +117,37 @@ export class RawOps {
   /** TensorFlow's int64 scalar (BlockLSTM's sequence length); tfjs has no int64, the binding takes two int32 halves. */
   int64Scalar(scope: Scope, value: number): Handle {
     return this.adopt(scope, this.binding.createTensor([], this.binding.TF_INT64, Int32Array.from([value, 0])));
+  }
+
+  /**
+   * Loads a graph (GraphWriter.savedModelText) as a TensorFlow session. The SavedModel goes
+   * through a temporary folder, which is gone again when this returns.
+   */
+  loadGraph(savedModelText: string): LoadedGraph {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-graph-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'saved_model.pbtxt'), savedModelText);
+      return this.binding.loadSavedModel(folder, 'serve');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs `graph` with `inputs` fed to its inputs named `inputNames`; the outputs named `outputNames`, held by `scope`. */
+  runGraph(scope: Scope, graph: LoadedGraph, inputs: Handle[], inputNames: readonly string[], outputNames: readonly string[]): Handle[] {
+    const made = this.binding.runSavedModel(graph, inputs, inputNames.join(','), outputNames.join(',')).map((m) => m.id);
+    this.live += made.length;
+    scope.held.push(...made);
+    return made;
+  }
+
+  deleteGraph(graph: LoadedGraph): void {
+    this.binding.deleteSavedModel(graph);
+  }
+
+  /** Graphs loaded and not yet deleted, in this process (for the tests). */
+  get loadedGraphs(): number {
+    return this.binding.getNumOfSavedModels();
   }
 
   read(h: Handle): Float32Array {

@@ -1,118 +1,238 @@
-// The model's gradient with a hand-scheduled backward pass, in raw TensorFlow ops (rawOps.ts).
-// Forward: one BlockLSTM over the 28 rows, the last h into Dense(10), TensorFlow's fused sparse
-// softmax cross-entropy. Backward, where BlockLSTMGrad does two small products per row:
+// The model's gradient on a batch with a hand-scheduled backward pass, as one TensorFlow graph.
+// A share of the batch (writeShare): forward, one BlockLSTM over the 28 rows, the last h into
+// Dense(10), TensorFlow's fused sparse softmax cross-entropy; backward, where BlockLSTMGrad does two
+// small products per row:
 // - per row only what the recurrence needs: LSTMBlockCellGrad (the gate gradients, elementwise)
 //   and one product with the recurrent weights, transposed once (dh of the row before), none at
 //   the first row;
 // - the gate activations split once per tensor (Unpack), not sliced per row;
 // - the weight and bias gradients as two products over all rows after the loop: [x, 1]^T dGates
 //   (the input rows and the bias) and h_prev^T dGates without the first row, whose h_prev is zero.
-// The same function as model.ts's paths: tests compare the gradients with the reference path's.
+// The batch (writeBatch): its rows gathered from the training images inside the graph, split into
+// shares (sharePlan.ts) that TensorFlow runs side by side, one per inter-op thread, the shares'
+// gradients, losses and correct counts added at the end. The ops are written once and recorded
+// into a graph per batch size, loaded as a session (graphWriter.ts): TensorFlow then runs them
+// all in one call, about 1 µs an op against 6 µs each run from JavaScript, and on every core. They
+// are also run one by one (to time each op: the bench's profile), and so where a runtime cannot
+// load the graph. The same function as model.ts's paths: tests compare the gradients with the
+// reference path's.
 import type { ModelSpec } from '../protocol/checkpoint';
-import { type Handle, type RawOps, Scope } from './rawOps';
+import { GraphWriter } from './graphWriter';
+import { attr, FLOAT_T, type OpAttr, type OpWriter } from './opWriter';
+import { type Handle, type LoadedGraph, type RawOps, Scope } from './rawOps';
+import { shareBounds } from './sharePlan';
 
-export interface ShardGradient {
-  /** d(scale × the shard's summed loss)/d(parameters), flat in PARAM_NAMES order. */
+export interface BatchGradient {
+  /** d(the batch's mean loss)/d(parameters), flat in PARAM_NAMES order. */
   grad: Float32Array;
-  /** The shard's summed loss (not scaled) and how many it predicted right. */
+  /** The batch's summed loss (not scaled) and how many it predicted right. */
   lossSum: number;
   correct: number;
 }
 
-/** Handles that depend only on the shard size: made once per size. */
-interface Constants {
-  seqLen: Handle;
-  zerosNU: Handle;
-  zerosNI: Handle;
-  zerosU: Handle;
-  /** A column of ones beside the inputs makes the bias gradient a row of the weight gradient's product. */
-  onesN1: Handle;
-  onesTN1: Handle;
-  gatesShape: Handle;
-  x1Shape: Handle;
-  hPrevShape: Handle;
-  tailBegin: Handle;
-  tailSize: Handle;
-  lastBegin: Handle;
-  lastSize: Handle;
-  lastShape: Handle;
-  headBegin: Handle;
-  headSize: Handle;
+/** The training images as tensors: `x` [timesteps, count, inputSize] and int32 `labels` [count]. */
+export interface TrainingImages {
+  x: Handle;
+  labels: Handle;
+  count: number;
+}
+
+/** What a batch's ops take: the parameters, the training images, the batch's row numbers (int32). */
+const INPUTS = ['w', 'b', 'wd', 'bd', 'trainX', 'trainLabels', 'rows'] as const;
+/** What they give: the gradient in three products, the summed loss, the correct count (int32). */
+const OUTPUTS = ['dInput', 'dRecurrent', 'dDense', 'lossSum', 'correct'] as const;
+
+type BatchInputs<R> = Record<(typeof INPUTS)[number], R>;
+type BatchOutputs<R> = Record<(typeof OUTPUTS)[number], R>;
+type ShareInputs<R> = Pick<BatchInputs<R>, 'w' | 'b' | 'wd' | 'bd'> & { x: R; labels: R; scale: R };
+
+/** The ops of one share of `n` examples, forward and backward, written once for both ways to run them. */
+function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, bd, x, labels, scale }: ShareInputs<R>) {
+  const { timesteps: T, inputSize: I, units: U, forgetBias } = spec;
+  const int32 = attr.type('Index', 'int32');
+  const ints = (...values: number[]): R => g.ints([values.length], Int32Array.from(values));
+  const scalar = (value: number): R => g.ints([], Int32Array.of(value));
+  const op = (name: string, attrs: OpAttr[], inputs: R[]): R => g.run(name, attrs, inputs)[0];
+  const matmul = (a: R, m: R, ta: boolean, tb: boolean): R =>
+    op('MatMul', [attr.bool('transpose_a', ta), attr.bool('transpose_b', tb), FLOAT_T], [a, m]);
+  const reshape = (t: R, ...shape: number[]): R => op('Reshape', [FLOAT_T, attr.type('Tshape', 'int32')], [t, ints(...shape)]);
+  const slice = (t: R, begin: number[], size: number[]): R => op('Slice', [FLOAT_T, int32], [t, ints(...begin), ints(...size)]);
+  const concat = (parts: R[], axis: number): R =>
+    op('ConcatV2', [attr.int('N', parts.length), FLOAT_T, attr.type('Tidx', 'int32')], [...parts, scalar(axis)]);
+  const zerosNU = g.fill([n, U], 0);
+  const zerosU = g.fill([U], 0);
+
+  // Forward.
+  const peephole = attr.bool('use_peephole', false);
+  const [gi, cs, gf, go, ci, co, h] = g.run(
+    'BlockLSTM',
+    [peephole, FLOAT_T, attr.float('forget_bias', forgetBias), attr.float('cell_clip', -1)],
+    [g.int64Scalar(T), x, zerosNU, zerosNU, w, zerosU, zerosU, zerosU, b],
+    7,
+  );
+  const hLast = reshape(slice(h, [T - 1, 0, 0], [1, n, U]), n, U);
+  const logits = op('BiasAdd', [FLOAT_T], [matmul(hLast, wd, false, false), bd]);
+  const [loss, backprop] = g.run('SparseSoftmaxCrossEntropyWithLogits', [FLOAT_T, attr.type('Tlabels', 'int32')], [logits, labels], 2);
+
+  // Backward: the dense layer.
+  const dLogits = op('Mul', [FLOAT_T], [backprop, scale]);
+  // [h, 1]^T dLogits: the dense kernel's gradient, and the bias's as its last row.
+  const dDense = matmul(concat([hLast, g.fill([n, 1], 1)], 1), dLogits, true, false);
+  let dh = matmul(dLogits, wd, false, true);
+
+  // Backward: the recurrence, row by row, last to first.
+  const split = (t: R): R[] => g.run('Unpack', [attr.int('num', T), attr.int('axis', 0), FLOAT_T], [t], T);
+  const [iRows, csRows, fRows, oRows, ciRows, coRows] = [gi, cs, gf, go, ci, co].map(split);
+  // W_h^T [4 * units, units], transposed once: 27 products with it beat 27 with transpose_b (35 against 44 us each).
+  const recurrentT = op('Transpose', [FLOAT_T, attr.type('Tperm', 'int32')], [slice(w, [I, 0], [U, 4 * U]), ints(1, 0)]);
+  const zerosNI = g.fill([n, I], 0);
+  const gates: R[] = new Array<R>(T);
+  let dcs = zerosNU;
+  for (let t = T - 1; t >= 0; t--) {
+    // x, h_prev and w only give LSTMBlockCellGrad its shapes: zeros of the right shape do.
+    const [csPrevGrad, dicfo] = g.run(
+      'LSTMBlockCellGrad',
+      [peephole, FLOAT_T],
+      [
+        zerosNI,
+        t > 0 ? csRows[t - 1] : zerosNU,
+        zerosNU,
+        w,
+        zerosU,
+        zerosU,
+        zerosU,
+        b,
+        iRows[t],
+        csRows[t],
+        fRows[t],
+        oRows[t],
+        ciRows[t],
+        coRows[t],
+        dcs,
+        dh,
+      ],
+      5,
+    );
+    gates[t] = dicfo;
+    dcs = csPrevGrad;
+    if (t > 0) dh = matmul(dicfo, recurrentT, false, false);
+  }
+
+  // Backward: the weights, over all rows at once.
+  const dGates = reshape(op('Pack', [attr.int('N', T), attr.int('axis', 0), FLOAT_T], gates), T * n, 4 * U);
+  // [x, 1]^T dGates: the input rows of the kernel's gradient, and the bias's as its last row.
+  const x1 = reshape(concat([x, g.fill([T, n, 1], 1)], 2), T * n, I + 1);
+  const dInput = matmul(x1, dGates, true, false);
+  // h_prev^T dGates without the first row, whose h_prev is zero: the recurrent rows. Both slices
+  // are along the first axis, which TensorFlow takes without copying.
+  const hPrev = reshape(slice(h, [0, 0, 0], [T - 1, n, U]), (T - 1) * n, U);
+  const dRecurrent = matmul(hPrev, slice(dGates, [n, 0], [(T - 1) * n, 4 * U]), true, false);
+  return { loss, logits, dInput, dRecurrent, dDense };
+}
+
+/** The ops of a batch of `n` rows in `shares` shares, their sums at the end; `g` runs or records them. */
+function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares: number, inputs: BatchInputs<R>): BatchOutputs<R> {
+  const { w, b, wd, bd, trainX, trainLabels, rows } = inputs;
+  const int32 = attr.type('T', 'int32');
+  const axis = (a: number): R => g.ints([], Int32Array.of(a));
+  const gather = (from: R, dtype: 'float' | 'int32', indices: R, along: number): R =>
+    g.run(
+      'GatherV2',
+      [attr.type('Tparams', dtype), attr.type('Tindices', 'int32'), attr.type('Taxis', 'int32'), attr.int('batch_dims', 0)],
+      [from, indices, axis(along)],
+    )[0];
+  const sum = (t: R, dtype: 'float' | 'int32'): R =>
+    g.run('Sum', [attr.type('T', dtype), attr.type('Tidx', 'int32'), attr.bool('keep_dims', false)], [t, axis(0)])[0];
+  // The batch's mean: each share's gradient is scaled by 1 / n, so that the shares add up to it.
+  const scale = g.fill([], 1 / n);
+  const parts = shareBounds(n, shares).map(([offset, size]) => {
+    const mine = g.run(
+      'Slice',
+      [int32, attr.type('Index', 'int32')],
+      [rows, g.ints([1], Int32Array.of(offset)), g.ints([1], Int32Array.of(size))],
+    )[0];
+    const labels = gather(trainLabels, 'int32', mine, 0);
+    const share = writeShare(g, spec, size, { w, b, wd, bd, x: gather(trainX, 'float', mine, 1), labels, scale });
+    // The first highest logit, as tf.argMax picks it.
+    const predicted = g.run('ArgMax', [FLOAT_T, attr.type('Tidx', 'int32'), attr.type('output_type', 'int32')], [share.logits, axis(1)])[0];
+    const right = g.run('Equal', [int32], [predicted, labels])[0];
+    const correct = sum(g.run('Cast', [attr.type('SrcT', 'bool'), attr.type('DstT', 'int32')], [right])[0], 'int32');
+    return { dInput: share.dInput, dRecurrent: share.dRecurrent, dDense: share.dDense, lossSum: sum(share.loss, 'float'), correct };
+  });
+  const total = (key: (typeof OUTPUTS)[number], dtype: 'float' | 'int32'): R =>
+    parts.length === 1
+      ? parts[0][key]
+      : g.run(
+          'AddN',
+          [attr.int('N', parts.length), attr.type('T', dtype)],
+          parts.map((p) => p[key]),
+        )[0];
+  return {
+    dInput: total('dInput', 'float'),
+    dRecurrent: total('dRecurrent', 'float'),
+    dDense: total('dDense', 'float'),
+    lossSum: total('lossSum', 'float'),
+    correct: total('correct', 'int32'),
+  };
 }
 
 export class ScheduledGradient {
-  private readonly constants = new Scope();
-  private readonly bySize = new Map<number, Constants>();
-  private readonly axis1: Handle;
-  private readonly axis2: Handle;
-  private readonly recurrentBegin: Handle;
-  private readonly recurrentSize: Handle;
-  private readonly zerosPeephole: Handle;
-  private readonly swapAxes: Handle;
+  /** The batch's graph by batch size, loaded once per size. */
+  private readonly graphs = new Map<number, LoadedGraph>();
+  /** Why the graph could not be loaded, if it could not: the ops then run one by one. */
+  graphUnavailable: string | undefined;
   /** Element counts of the parameters in PARAM_NAMES order: kernel, bias, dense kernel, dense bias. */
   readonly sizes: readonly number[];
 
   constructor(
     private readonly ops: RawOps,
     private readonly spec: ModelSpec,
+    private readonly train: TrainingImages,
+    /** Shares of each batch, run side by side (sharePlan.ts). */
+    readonly shares: number,
   ) {
     const { inputSize: I, units: U, classes: C } = spec;
     this.sizes = [(I + U) * 4 * U, 4 * U, U * C, C];
-    const c = this.constants;
-    this.axis1 = ops.ints(c, [], Int32Array.of(1));
-    this.axis2 = ops.ints(c, [], Int32Array.of(2));
-    this.recurrentBegin = ops.ints(c, [2], Int32Array.of(I, 0));
-    this.recurrentSize = ops.ints(c, [2], Int32Array.of(U, 4 * U));
-    this.zerosPeephole = ops.floats(c, [U], new Float32Array(U));
-    this.swapAxes = ops.ints(c, [2], Int32Array.of(1, 0));
   }
 
-  private constantsFor(n: number): Constants {
-    const known = this.bySize.get(n);
-    if (known) return known;
-    const { ops, constants: c } = this;
-    const { timesteps: T, inputSize: I, units: U } = this.spec;
-    const made: Constants = {
-      seqLen: ops.int64Scalar(c, T),
-      zerosNU: ops.floats(c, [n, U], new Float32Array(n * U)),
-      zerosNI: ops.floats(c, [n, I], new Float32Array(n * I)),
-      zerosU: this.zerosPeephole,
-      onesN1: ops.floats(c, [n, 1], new Float32Array(n).fill(1)),
-      onesTN1: ops.floats(c, [T, n, 1], new Float32Array(T * n).fill(1)),
-      gatesShape: ops.ints(c, [2], Int32Array.of(T * n, 4 * U)),
-      x1Shape: ops.ints(c, [2], Int32Array.of(T * n, I + 1)),
-      hPrevShape: ops.ints(c, [2], Int32Array.of((T - 1) * n, U)),
-      tailBegin: ops.ints(c, [2], Int32Array.of(n, 0)),
-      tailSize: ops.ints(c, [2], Int32Array.of((T - 1) * n, 4 * U)),
-      lastBegin: ops.ints(c, [3], Int32Array.of(T - 1, 0, 0)),
-      lastSize: ops.ints(c, [3], Int32Array.of(1, n, U)),
-      lastShape: ops.ints(c, [2], Int32Array.of(n, U)),
-      headBegin: ops.ints(c, [3], Int32Array.of(0, 0, 0)),
-      headSize: ops.ints(c, [3], Int32Array.of(T - 1, n, U)),
+  /** The batch's ops as one graph for `n` rows, loaded as a session; undefined where the runtime cannot load it. */
+  private graphFor(n: number): LoadedGraph | undefined {
+    const known = this.graphs.get(n);
+    if (known !== undefined || this.graphUnavailable) return known;
+    const { timesteps: T, inputSize: I, units: U, classes: C } = this.spec;
+    const g = new GraphWriter();
+    const count = this.train.count;
+    const inputs: BatchInputs<string> = {
+      w: g.input('w', 'float', [I + U, 4 * U]),
+      b: g.input('b', 'float', [4 * U]),
+      wd: g.input('wd', 'float', [U, C]),
+      bd: g.input('bd', 'float', [C]),
+      trainX: g.input('trainX', 'float', [T, count, I]),
+      trainLabels: g.input('trainLabels', 'int32', [count]),
+      rows: g.input('rows', 'int32', [n]),
     };
-    this.bySize.set(n, made);
-    return made;
+    const outputs = writeBatch(g, this.spec, n, this.shares, inputs);
+    for (const name of OUTPUTS) g.output(name, outputs[name], name === 'correct' ? 'int32' : 'float');
+    try {
+      const graph = this.ops.loadGraph(g.savedModelText());
+      this.graphs.set(n, graph);
+      return graph;
+    } catch (e) {
+      this.graphUnavailable = e instanceof Error ? e.message : String(e);
+      return undefined;
+    }
   }
 
   /**
-   * The gradient for the parameters `params` (flat, PARAM_NAMES order) on one shard: `x`
-   * [timesteps, n, inputSize] and int32 `labels` [n], scaled by `scale` (1 / the whole batch's size,
-   * so that the shards' gradients add up to the batch's mean).
+   * The gradient of the batch `rows` (numbers of training images) for the parameters `params`
+   * (flat, PARAM_NAMES order). Its ops run as one graph, or with `opByOp` one by one (so that
+   * RawOps can time each).
    */
-  compute(params: Float32Array, x: Handle, labels: Handle, n: number, scale: number): ShardGradient {
+  compute(params: Float32Array, rows: Int32Array, opByOp = false): BatchGradient {
     const { ops } = this;
-    const { timesteps: T, inputSize: I, units: U, classes: C, forgetBias } = this.spec;
-    const k = this.constantsFor(n);
+    const { inputSize: I, units: U, classes: C } = this.spec;
+    const n = rows.length;
     const s = new Scope();
-    const f = ops.float;
-    const int32 = ops.type('Index', ops.int32);
-    const tidx = ops.type('Tidx', ops.int32);
-    const matmul = (a: Handle, b: Handle, ta: boolean, tb: boolean): Handle =>
-      ops.run(s, 'MatMul', [ops.bool('transpose_a', ta), ops.bool('transpose_b', tb), f], [a, b])[0];
-    const reshape = (t: Handle, shape: Handle): Handle => ops.run(s, 'Reshape', [f, ops.type('Tshape', ops.int32)], [t, shape])[0];
-    const slice = (t: Handle, begin: Handle, size: Handle): Handle => ops.run(s, 'Slice', [f, int32], [t, begin, size])[0];
-    const concat = (parts: Handle[], axis: Handle): Handle =>
-      ops.run(s, 'ConcatV2', [ops.int('N', parts.length), f, tidx], [...parts, axis])[0];
     try {
       let offset = 0;
       const part = (shape: number[], size: number): Handle => {
@@ -121,114 +241,43 @@ export class ScheduledGradient {
         return h;
       };
       const [kernelSize, biasSize, denseSize, denseBiasSize] = this.sizes;
-      const w = part([I + U, 4 * U], kernelSize);
-      const b = part([4 * U], biasSize);
-      const wd = part([U, C], denseSize);
-      const bd = part([C], denseBiasSize);
-      const z = this.zerosPeephole;
-
-      // Forward.
-      const peephole = ops.bool('use_peephole', false);
-      const [gi, cs, gf, go, ci, co, h] = ops.run(
-        s,
-        'BlockLSTM',
-        [peephole, f, ops.floatAttr('forget_bias', forgetBias), ops.floatAttr('cell_clip', -1)],
-        [k.seqLen, x, k.zerosNU, k.zerosNU, w, z, z, z, b],
-        7,
-      );
-      const hLast = reshape(slice(h, k.lastBegin, k.lastSize), k.lastShape);
-      const logits = ops.run(s, 'BiasAdd', [f], [matmul(hLast, wd, false, false), bd])[0];
-      const [loss, backprop] = ops.run(s, 'SparseSoftmaxCrossEntropyWithLogits', [f, ops.type('Tlabels', ops.int32)], [logits, labels], 2);
-      const { lossSum, correct } = this.score(ops.read(loss), ops.read(logits), ops.readInts(labels), C);
-
-      // Backward: the dense layer.
-      const scaleHandle = ops.floats(s, [], Float32Array.of(scale));
-      const dLogits = ops.run(s, 'Mul', [f], [backprop, scaleHandle])[0];
-      // [h, 1]^T dLogits: the dense kernel's gradient, and the bias's as its last row.
-      const dDense = matmul(concat([hLast, k.onesN1], this.axis1), dLogits, true, false);
-      let dh = matmul(dLogits, wd, false, true);
-
-      // Backward: the recurrence, row by row, last to first.
-      const split = (t: Handle): Handle[] => ops.run(s, 'Unpack', [ops.int('num', T), ops.int('axis', 0), f], [t], T);
-      const [iRows, csRows, fRows, oRows, ciRows, coRows] = [gi, cs, gf, go, ci, co].map(split);
-      // W_h^T [4 * units, units], transposed once: 27 products with it beat 27 with transpose_b (35 against 44 us each).
-      const recurrentT = ops.run(
-        s,
-        'Transpose',
-        [f, ops.type('Tperm', ops.int32)],
-        [slice(w, this.recurrentBegin, this.recurrentSize), this.swapAxes],
-      )[0];
-      const gates: Handle[] = new Array<Handle>(T);
-      let dcs = k.zerosNU;
-      for (let t = T - 1; t >= 0; t--) {
-        // x, h_prev and w only give LSTMBlockCellGrad its shapes: zeros of the right shape do.
-        const [csPrevGrad, dicfo] = ops.run(
+      const inputs: BatchInputs<Handle> = {
+        w: part([I + U, 4 * U], kernelSize),
+        b: part([4 * U], biasSize),
+        wd: part([U, C], denseSize),
+        bd: part([C], denseBiasSize),
+        trainX: this.train.x,
+        trainLabels: this.train.labels,
+        rows: ops.ints(s, [n], rows),
+      };
+      const graph = opByOp ? undefined : this.graphFor(n);
+      let out: BatchOutputs<Handle>;
+      if (graph === undefined) out = writeBatch(ops.writer(s), this.spec, n, this.shares, inputs);
+      else {
+        const made = ops.runGraph(
           s,
-          'LSTMBlockCellGrad',
-          [peephole, f],
-          [
-            k.zerosNI,
-            t > 0 ? csRows[t - 1] : k.zerosNU,
-            k.zerosNU,
-            w,
-            z,
-            z,
-            z,
-            b,
-            iRows[t],
-            csRows[t],
-            fRows[t],
-            oRows[t],
-            ciRows[t],
-            coRows[t],
-            dcs,
-            dh,
-          ],
-          5,
+          graph,
+          INPUTS.map((name) => inputs[name]),
+          INPUTS,
+          OUTPUTS,
         );
-        gates[t] = dicfo;
-        dcs = csPrevGrad;
-        if (t > 0) dh = matmul(dicfo, recurrentT, false, false);
+        out = Object.fromEntries(OUTPUTS.map((name, i) => [name, made[i]])) as BatchOutputs<Handle>;
       }
-
-      // Backward: the weights, over all rows at once.
-      const dGates = reshape(ops.run(s, 'Pack', [ops.int('N', T), ops.int('axis', 0), f], gates)[0], k.gatesShape);
-      // [x, 1]^T dGates: the input rows of the kernel's gradient, and the bias's as its last row.
-      const x1 = reshape(concat([x, k.onesTN1], this.axis2), k.x1Shape);
-      const dInput = matmul(x1, dGates, true, false);
-      // h_prev^T dGates without the first row, whose h_prev is zero: the recurrent rows. Both
-      // slices are along the first axis, which TensorFlow takes without copying.
-      const hPrev = reshape(slice(h, k.headBegin, k.headSize), k.hPrevShape);
-      const dRecurrent = matmul(hPrev, slice(dGates, k.tailBegin, k.tailSize), true, false);
-
       // Kernel (input rows, recurrent rows) and bias, then dense kernel and dense bias: PARAM_NAMES order.
       const grad = new Float32Array(kernelSize + biasSize + denseSize + denseBiasSize);
-      const inputPart = ops.read(dInput);
+      const inputPart = ops.read(out.dInput);
       grad.set(inputPart.subarray(0, I * 4 * U), 0);
-      grad.set(ops.read(dRecurrent), I * 4 * U);
+      grad.set(ops.read(out.dRecurrent), I * 4 * U);
       grad.set(inputPart.subarray(I * 4 * U), kernelSize);
-      grad.set(ops.read(dDense), kernelSize + biasSize);
-      return { grad, lossSum, correct };
+      grad.set(ops.read(out.dDense), kernelSize + biasSize);
+      return { grad, lossSum: ops.read(out.lossSum)[0], correct: ops.readInts(out.correct)[0] };
     } finally {
       ops.end(s);
     }
   }
 
-  /** The shard's summed loss and correct predictions (the first highest logit, as tf.argMax picks). */
-  private score(loss: Float32Array, logits: Float32Array, labels: Int32Array, classes: number): { lossSum: number; correct: number } {
-    let lossSum = 0;
-    let correct = 0;
-    for (let i = 0; i < loss.length; i++) {
-      lossSum += loss[i];
-      let best = 0;
-      for (let c = 1; c < classes; c++) if (logits[i * classes + c] > logits[i * classes + best]) best = c;
-      if (best === labels[i]) correct++;
-    }
-    return { lossSum, correct };
-  }
-
   dispose(): void {
-    this.ops.end(this.constants);
-    this.bySize.clear();
+    for (const graph of this.graphs.values()) this.ops.deleteGraph(graph);
+    this.graphs.clear();
   }
 }

@@ -1,19 +1,19 @@
 // The two ways a run takes a training step, behind one interface for the trainer and the benchmark:
 // - TapeSteps: the gradient by tfjs's autodiff (tf.variableGrads) on the fused or the reference
 //   kernels, and FlatAdam, in this process;
-// - ParallelSteps: the scheduled gradient (scheduledGradient.ts) of each share of the batch in the
-//   replica processes (replicaPool.ts), added here, and Adam on the flat weights (vectorAdam.ts).
-//   The model's variables are brought up to date only when they are read: before an evaluation
-//   and before the save (syncParams).
+// - ScheduledSteps: the scheduled gradient (scheduledGradient.ts), the batch's shares side by side
+//   in one TensorFlow graph, and Adam on the flat weights (vectorAdam.ts). The model's variables
+//   are brought up to date only when they are read: before an evaluation and before the save
+//   (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { ModelSpec } from '../protocol/checkpoint';
 import type { AdamState } from './adamState';
 import type { Tf } from './backend';
 import { FlatAdam } from './flatAdam';
 import { correctCount, crossEntropy, type Kernels, logits, type LstmParams, paramList } from './model';
-import { type PoolPlan, ReplicaPool, shards as split } from './replicaPool';
-import { ShardTrainer } from './shardTrainer';
-import type { StepProfile } from './replicaProtocol';
+import { type OpProfile, RawOps } from './rawOps';
+import { ScheduledGradient } from './scheduledGradient';
+import type { SharePlan } from './sharePlan';
 import { type Batch, gatherBatch, type SplitTensors } from './tensors';
 import { VectorAdam } from './vectorAdam';
 
@@ -93,88 +93,78 @@ export class TapeSteps implements StepRunner {
   }
 }
 
-export class ParallelSteps implements StepRunner {
-  private constructor(
+/** Where a scheduled step's time went. */
+export interface StepTiming {
+  /** The batch's gradient: the graph, and reading what it gives. */
+  gradientMs: number;
+  /** Adam updating the weights. */
+  adamMs: number;
+}
+
+export class ScheduledSteps implements StepRunner {
+  private readonly ops: RawOps;
+  private readonly gradient: ScheduledGradient;
+  private readonly adam: VectorAdam;
+
+  /** From the model's current weights, on the training images `train`; `adam` where a continued run's Adam left off. */
+  constructor(
     private readonly tf: Tf,
     private readonly params: LstmParams,
-    private readonly local: ShardTrainer,
-    private readonly helpers: ReplicaPool,
-    private readonly adam: VectorAdam,
-  ) {}
-
-  /**
-   * Starts the helpers on the run's training images (this process computes the first share on
-   * `train`), from the model's current weights. This process's TensorFlow should run `plan.threads`
-   * threads too (TF_NUM_INTRAOP_THREADS, set before it loads: see jobs.ts).
-   */
-  static async start(
-    tf: Tf,
-    params: LstmParams,
     spec: ModelSpec,
     train: SplitTensors,
-    run: { learningRate: number; dataDir?: string; trainSize?: number },
-    plan: PoolPlan,
+    learningRate: number,
+    plan: SharePlan,
     adam?: AdamState,
-  ): Promise<ParallelSteps> {
+  ) {
+    this.ops = new RawOps(tf);
+    const images = { x: this.ops.handleOf(train.x), labels: this.ops.handleOf(train.labels), count: train.count };
+    this.gradient = new ScheduledGradient(this.ops, spec, images, plan.shares);
     const values = paramList(params).map((v) => v.dataSync() as Float32Array);
     const flat = new Float32Array(values.reduce((n, v) => n + v.length, 0));
-    const helpers = await ReplicaPool.start(plan.replicas - 1, plan.threads, flat.length, {
-      type: 'init',
-      spec,
-      dataDir: run.dataDir,
-      trainSize: run.trainSize,
-    });
     let at = 0;
     for (const v of values) {
       flat.set(v, at);
       at += v.length;
     }
     // tf.train.adam's epsilon is the backend's.
-    return new ParallelSteps(
-      tf,
-      params,
-      new ShardTrainer(tf, spec, train),
-      helpers,
-      new VectorAdam(flat, run.learningRate, tf.backend().epsilon(), adam),
-    );
+    this.adam = new VectorAdam(flat, learningRate, tf.backend().epsilon(), adam);
   }
 
-  /** The processes that compute a share of each batch, this one included. */
-  get replicas(): number {
-    return this.helpers.size + 1;
+  /** The shares of each batch, computed side by side. */
+  get shares(): number {
+    return this.gradient.shares;
+  }
+
+  /** Handles still held by the raw ops (none between steps). */
+  get liveHandles(): number {
+    return this.ops.live;
   }
 
   async step(indices: Int32Array): Promise<StepResult> {
-    const { lossSum, correct } = await this.gradientStep(indices, false);
+    const { lossSum, correct } = this.timedStep(indices);
     return { lossSum, correct };
   }
 
-  /** One step, timed in its parts: this process's share (its ops), the wait for the helpers, Adam. */
-  async profiledStep(indices: Int32Array): Promise<{ replica: StepProfile; replicasMs: number; adamMs: number }> {
-    const { profile, gradientMs, adamMs } = await this.gradientStep(indices, true);
-    return { replica: profile!, replicasMs: gradientMs, adamMs };
+  /** One step, timed in its parts (StepTiming). */
+  timedStep(indices: Int32Array): StepResult & StepTiming {
+    const started = process.hrtime.bigint();
+    const { grad, lossSum, correct } = this.gradient.compute(this.adam.params, indices);
+    const computed = process.hrtime.bigint();
+    this.adam.apply(grad);
+    const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
+    return { lossSum, correct, gradientMs: ms(started, computed), adamMs: ms(computed, process.hrtime.bigint()) };
   }
 
-  /** The helpers' shares go out first; this process computes its own meanwhile; Adam adds the gradients in share order. */
-  private async gradientStep(indices: Int32Array, profile: boolean) {
+  /**
+   * Where the gradient of the batch `indices` spends its time: its ops run one by one on this
+   * thread, each timed, and the whole (reading the gradient included). The weights do not change.
+   * For the bench.
+   */
+  profileGradient(indices: Int32Array): { ops: OpProfile[]; opByOpMs: number } {
     const started = process.hrtime.bigint();
-    const shares = split(indices, this.replicas);
-    const scale = 1 / indices.length;
-    const params = this.adam.params;
-    const others = this.helpers.gradients(params, shares.slice(1), scale);
-    await others.sent;
-    const mine = this.local.compute(params, shares[0], scale, profile);
-    let { lossSum, correct } = mine;
-    const theirs = await others.gradients;
-    for (const other of theirs) {
-      lossSum += other.lossSum;
-      correct += other.correct;
-    }
-    const gathered = process.hrtime.bigint();
-    // Added in share order, inside Adam's loop.
-    this.adam.apply(mine.grad, ...theirs.map((o) => o.grad));
-    const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
-    return { lossSum, correct, profile: mine.profile, gradientMs: ms(started, gathered), adamMs: ms(gathered, process.hrtime.bigint()) };
+    this.ops.startProfile();
+    this.gradient.compute(this.adam.params, indices, true);
+    return { ops: this.ops.takeProfile(), opByOpMs: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 
   syncParams(): void {
@@ -193,7 +183,6 @@ export class ParallelSteps implements StepRunner {
   }
 
   dispose(): void {
-    this.helpers.dispose();
-    this.local.dispose();
+    this.gradient.dispose();
   }
 }

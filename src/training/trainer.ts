@@ -33,9 +33,9 @@ import { evaluate } from './evaluator';
 import { disposeParams, initParams, modelSpec, weightSpecs } from './model';
 import { shuffledIndices } from './random';
 import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from './runPreparation';
-import { planReplicas, type PoolPlan } from './replicaPool';
+import { planShares, type SharePlan } from './sharePlan';
 import { LOG_FOLDER, RunLog } from './runLog';
-import { ParallelSteps, type StepRunner, TapeSteps } from './stepRunners';
+import { ScheduledSteps, type StepRunner, TapeSteps } from './stepRunners';
 import { disposeSplit, tensorsFromSplit } from './tensors';
 
 export interface JobHooks {
@@ -85,11 +85,9 @@ export async function train(
   const kernels = chooseKernels(config, backend);
   const spec = modelSpec(data.rows, data.cols, config.units);
   if (continuation) checkSameData(continuation, data);
-  const plan = kernels === 'scheduled' ? planReplicas(config.batchSize) : undefined;
+  const plan = kernels === 'scheduled' ? planShares(config.batchSize) : undefined;
   // Everything that can fail for want of memory or disk fails here, before the first batch.
-  // Each replica holds the training images and a share's activations.
-  const perProcess = estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count });
-  checkMemory(perProcess * (plan?.replicas ?? 1));
+  checkMemory(estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count }));
   const reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(spec));
   try {
     return await trainReserved(config, backend, data, hooks, { started, kernels, spec, plan, continuation }, saveHooks);
@@ -127,12 +125,12 @@ async function trainReserved(
     spec,
     plan,
     continuation,
-  }: { started: number; kernels: TrainingKernels; spec: ModelSpec; plan?: PoolPlan; continuation?: Continuation },
+  }: { started: number; kernels: TrainingKernels; spec: ModelSpec; plan?: SharePlan; continuation?: Continuation },
   saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const { tf } = backend;
   const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
-  const device = { ...backend.info, fusedKernels: kernels !== 'reference', kernels, replicas: plan?.replicas };
+  const device = { ...backend.info, fusedKernels: kernels !== 'reference', kernels, shares: plan?.shares };
   hooks.emit({ type: 'started', config, device, dataset: data.info, batchesPerEpoch, continued: continuation?.from });
   const epochs: EpochMetrics[] = [...(continuation?.epochs ?? [])];
   for (const metrics of epochs) hooks.emit({ type: 'epoch', metrics });
@@ -158,7 +156,7 @@ async function trainReserved(
     }
     steps =
       kernels === 'scheduled'
-        ? await ParallelSteps.start(tf, params, spec, trainSet, config, plan!, continuation?.adam)
+        ? new ScheduledSteps(tf, params, spec, trainSet, config.learningRate, plan!, continuation?.adam)
         : new TapeSteps(tf, { params, spec, kernels: forwardKernels(kernels) }, trainSet, config.learningRate, continuation?.adam);
     for (let epoch = epochs.length + 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();

@@ -51,7 +51,6 @@ test(
         'dist/extension.js',
         'dist/setup.js',
         'dist/training/worker.js',
-        'dist/training/replica.js',
         'dist/training/vendor.js',
         'dist/webview/main.js',
         'dist/mnist/train-images-idx3-ubyte.gz',

@@ -63,7 +63,7 @@ describe('command-line report', () => {
     reporter.handle({
       type: 'started',
       config: { units: 8, batchSize: 10, epochs: 1, learningRate: 0.01, seed: 1, weightsDir: '/w', runName: 'r', device: 'cpu' },
-      device: { device: 'cpu', backend: 'tensorflow', package: 'tfjs-node', fusedKernels: true, kernels: 'scheduled', replicas: 2 },
+      device: { device: 'cpu', backend: 'tensorflow', package: 'tfjs-node', fusedKernels: true, kernels: 'scheduled', shares: 2 },
       dataset: { name: 'MNIST', source: '/d', trainCount: 1000, testCount: 100 },
       batchesPerEpoch: 100,
     });

