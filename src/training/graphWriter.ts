@@ -44,14 +44,41 @@ export class GraphWriter implements OpWriter<string> {
     return this.node('Placeholder', [], [attrText('dtype', `type: ${DT[dtype]}`), attrText('shape', shapeText(shape))], name);
   }
 
-  /** Makes `ref` (of type `dtype`) fetchable by `name`. */
-  output(name: string, ref: string, dtype: DType): void {
-    this.node('Identity', [ref], [attrText('T', `type: ${DT[dtype]}`)], name);
+  /** Makes `ref` (of type `dtype`) fetchable by `name`, once the ops named by `after` have run. */
+  output(name: string, ref: string, dtype: DType, after: readonly string[] = []): void {
+    this.node('Identity', [ref, ...after.map((op) => `^${op}`)], [attrText('T', `type: ${DT[dtype]}`)], name);
+  }
+
+  /** A float variable of `shape`, held by the session between runs: the handle other ops take. */
+  variable(name: string, shape: number[]): string {
+    const attrs = [
+      attrText('container', 's: ""'),
+      attrText('shared_name', `s: "${name}"`),
+      attrText('dtype', `type: ${DT.float}`),
+      attrText('shape', shapeText(shape)),
+    ];
+    return this.node('VarHandleOp', [], attrs, name);
   }
 
   run(op: string, attrs: OpAttr[], inputs: string[], outputs = 1): string[] {
     const name = this.node(op, inputs, attrs.map(opAttrText));
     return Array.from({ length: outputs }, (_, i) => (i === 0 ? name : `${name}:${i}`));
+  }
+
+  /** An op run for what it does, not for an output (it has none): its name, for `output`'s `after`. */
+  effect(op: string, attrs: OpAttr[], inputs: string[]): string {
+    return this.node(op, inputs, attrs.map(opAttrText));
+  }
+
+  /** A fetchable int32 scalar `name` that says the ops named by `after` have run. */
+  done(name: string, after: readonly string[]): void {
+    const value = attrText('value', `tensor { dtype: ${DT.int32} tensor_shape { } int_val: 1 }`);
+    this.node(
+      'Const',
+      after.map((op) => `^${op}`),
+      [attrText('dtype', `type: ${DT.int32}`), value],
+      name,
+    );
   }
 
   fill(shape: number[], value: number): string {

@@ -1,14 +1,12 @@
 // The set-up's check of a new runtime, run in the training process: one training step of a tiny
-// model on the fused path (BlockLSTM, BlockLSTMGrad, the fused softmax cross-entropy, Adam) and its
-// scheduled gradient (LSTMBlockCellGrad and the rest), so that a runtime is accepted only if it
-// loads and has every native op a real run needs.
+// model on the fused path (BlockLSTM, BlockLSTMGrad, the fused softmax cross-entropy, Adam) and one
+// on the scheduled path (its graph, LSTMBlockCellGrad and the rest), so that a runtime is accepted
+// only if it loads and has every native op a real run needs.
 import * as fs from 'node:fs';
 import type { Backend } from './backend';
 import { FlatAdam } from './flatAdam';
 import { disposeParams, initParams, modelSpec, paramList } from './model';
-import { RawOps } from './rawOps';
-import { ScheduledGradient } from './scheduledGradient';
-import { trainStep } from './stepRunners';
+import { ScheduledSteps, trainStep } from './stepRunners';
 
 export interface Probed {
   tensorflow: string;
@@ -43,15 +41,14 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
     const value = (await loss.data())[0];
     tf.dispose([loss, hits]);
     if (!Number.isFinite(value)) throw new Error(`a training step on the new runtime gave a loss of ${value}`);
-    // The scheduled path's ops (LSTMBlockCellGrad, Unpack, Pack, ...), as a run's graph, in two shares.
-    const ops = new RawOps(tf);
-    const gradient = new ScheduledGradient(ops, spec, { x: ops.handleOf(batch.x), labels: ops.handleOf(batch.labels), count: 2 }, 2);
+    // The scheduled path's step (LSTMBlockCellGrad, Unpack, Pack, ... in two shares, and Adam), as a
+    // run takes it: one graph, or its ops one by one where the runtime cannot load the graph.
+    const scheduled = new ScheduledSteps(tf, params, spec, { count: 2, ...batch }, 0.01, { shares: 2, threads: 1 }, [2]);
     try {
-      const flat = Float32Array.from(paramList(params).flatMap((p) => Array.from(p.dataSync())));
-      const { grad } = gradient.compute(flat, Int32Array.of(0, 1));
-      if (!grad.every(Number.isFinite)) throw new Error('the scheduled gradient on the new runtime is not finite');
+      const { lossSum } = await scheduled.step(Int32Array.of(0, 1));
+      if (!Number.isFinite(lossSum)) throw new Error(`a scheduled training step on the new runtime gave a loss of ${lossSum}`);
     } finally {
-      gradient.dispose();
+      scheduled.dispose();
       tf.dispose([batch.x, batch.labels]);
     }
   } finally {

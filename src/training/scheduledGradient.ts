@@ -1,5 +1,4 @@
-// The model's gradient on a batch with a hand-scheduled backward pass, as one TensorFlow graph.
-// A share of the batch (writeShare): forward, one BlockLSTM over the 28 rows, the last h into
+// The model's gradient on a batch with a hand-scheduled backward pass. A share of the batch (writeShare): forward, one BlockLSTM over the 28 rows, the last h into
 // Dense(10), TensorFlow's fused sparse softmax cross-entropy; backward, where BlockLSTMGrad does two
 // small products per row:
 // - per row only what the recurrence needs: LSTMBlockCellGrad (the gate gradients, elementwise)
@@ -8,18 +7,16 @@
 // - the gate activations split once per tensor (Unpack), not sliced per row;
 // - the weight and bias gradients as two products over all rows after the loop: [x, 1]^T dGates
 //   (the input rows and the bias) and h_prev^T dGates without the first row, whose h_prev is zero.
-// The batch (writeBatch): its rows gathered from the training images inside the graph, split into
-// shares (sharePlan.ts) that TensorFlow runs side by side, one per inter-op thread, the shares'
-// gradients, losses and correct counts added at the end. The ops are written once and recorded
-// into a graph per batch size, loaded as a session (graphWriter.ts): TensorFlow then runs them
-// all in one call, about 1 µs an op against 6 µs each run from JavaScript, and on every core. They
-// are also run one by one (to time each op: the bench's profile), and so where a runtime cannot
-// load the graph. The same function as model.ts's paths: tests compare the gradients with the
-// reference path's.
+// The batch (writeBatch): its rows gathered from the training images, split into shares
+// (sharePlan.ts), the shares' gradients, losses and correct counts added at the end. The ops are
+// written once (OpWriter) and either recorded into the training step's graph (trainingGraph.ts),
+// where TensorFlow runs the shares side by side, one per inter-op thread, or run one by one here
+// (ScheduledGradient: to time each op, the bench's profile, and where a runtime cannot load the
+// graph). The same function as model.ts's paths: tests compare the gradients with the reference
+// path's.
 import type { ModelSpec } from '../protocol/checkpoint';
-import { GraphWriter } from './graphWriter';
 import { attr, FLOAT_T, type OpAttr, type OpWriter } from './opWriter';
-import { type Handle, type LoadedGraph, type RawOps, Scope } from './rawOps';
+import { type Handle, type RawOps, Scope } from './rawOps';
 import { shareBounds } from './sharePlan';
 
 export interface BatchGradient {
@@ -38,12 +35,9 @@ export interface TrainingImages {
 }
 
 /** What a batch's ops take: the parameters, the training images, the batch's row numbers (int32). */
-const INPUTS = ['w', 'b', 'wd', 'bd', 'trainX', 'trainLabels', 'rows'] as const;
+type BatchInputs<R> = Record<'w' | 'b' | 'wd' | 'bd' | 'trainX' | 'trainLabels' | 'rows', R>;
 /** What they give: the gradient in three products, the summed loss, the correct count (int32). */
-const OUTPUTS = ['dInput', 'dRecurrent', 'dDense', 'lossSum', 'correct'] as const;
-
-type BatchInputs<R> = Record<(typeof INPUTS)[number], R>;
-type BatchOutputs<R> = Record<(typeof OUTPUTS)[number], R>;
+type BatchOutputs<R> = Record<'dInput' | 'dRecurrent' | 'dDense' | 'lossSum' | 'correct', R>;
 type ShareInputs<R> = Pick<BatchInputs<R>, 'w' | 'b' | 'wd' | 'bd'> & { x: R; labels: R; scale: R };
 
 /** The ops of one share of `n` examples, forward and backward, written once for both ways to run them. */
@@ -131,7 +125,7 @@ function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, b
 }
 
 /** The ops of a batch of `n` rows in `shares` shares, their sums at the end; `g` runs or records them. */
-function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares: number, inputs: BatchInputs<R>): BatchOutputs<R> {
+export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares: number, inputs: BatchInputs<R>): BatchOutputs<R> {
   const { w, b, wd, bd, trainX, trainLabels, rows } = inputs;
   const int32 = attr.type('T', 'int32');
   const axis = (a: number): R => g.ints([], Int32Array.of(a));
@@ -159,7 +153,7 @@ function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares: numbe
     const correct = sum(g.run('Cast', [attr.type('SrcT', 'bool'), attr.type('DstT', 'int32')], [right])[0], 'int32');
     return { dInput: share.dInput, dRecurrent: share.dRecurrent, dDense: share.dDense, lossSum: sum(share.loss, 'float'), correct };
   });
-  const total = (key: (typeof OUTPUTS)[number], dtype: 'float' | 'int32'): R =>
+  const total = (key: keyof BatchOutputs<R>, dtype: 'float' | 'int32'): R =>
     parts.length === 1
       ? parts[0][key]
       : g.run(
@@ -176,108 +170,57 @@ function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares: numbe
   };
 }
 
-export class ScheduledGradient {
-  /** The batch's graph by batch size, loaded once per size. */
-  private readonly graphs = new Map<number, LoadedGraph>();
-  /** Why the graph could not be loaded, if it could not: the ops then run one by one. */
-  graphUnavailable: string | undefined;
-  /** Element counts of the parameters in PARAM_NAMES order: kernel, bias, dense kernel, dense bias. */
-  readonly sizes: readonly number[];
+/** The parameters' shapes in PARAM_NAMES order: kernel, bias, dense kernel, dense bias. */
+export function paramShapes(spec: ModelSpec): number[][] {
+  const { inputSize: I, units: U, classes: C } = spec;
+  return [[I + U, 4 * U], [4 * U], [U, C], [C]];
+}
 
+/**
+ * The batch's gradient with its ops run one by one from JavaScript: to time each op (the bench's
+ * profile), and the scheduled path's steps where a runtime cannot load its graph.
+ */
+export class ScheduledGradient {
   constructor(
     private readonly ops: RawOps,
     private readonly spec: ModelSpec,
     private readonly train: TrainingImages,
-    /** Shares of each batch, run side by side (sharePlan.ts). */
-    readonly shares: number,
-  ) {
-    const { inputSize: I, units: U, classes: C } = spec;
-    this.sizes = [(I + U) * 4 * U, 4 * U, U * C, C];
-  }
+    /** Shares of each batch (sharePlan.ts): one after the other here. */
+    private readonly shares: number,
+  ) {}
 
-  /** The batch's ops as one graph for `n` rows, loaded as a session; undefined where the runtime cannot load it. */
-  private graphFor(n: number): LoadedGraph | undefined {
-    const known = this.graphs.get(n);
-    if (known !== undefined || this.graphUnavailable) return known;
-    const { timesteps: T, inputSize: I, units: U, classes: C } = this.spec;
-    const g = new GraphWriter();
-    const count = this.train.count;
-    const inputs: BatchInputs<string> = {
-      w: g.input('w', 'float', [I + U, 4 * U]),
-      b: g.input('b', 'float', [4 * U]),
-      wd: g.input('wd', 'float', [U, C]),
-      bd: g.input('bd', 'float', [C]),
-      trainX: g.input('trainX', 'float', [T, count, I]),
-      trainLabels: g.input('trainLabels', 'int32', [count]),
-      rows: g.input('rows', 'int32', [n]),
-    };
-    const outputs = writeBatch(g, this.spec, n, this.shares, inputs);
-    for (const name of OUTPUTS) g.output(name, outputs[name], name === 'correct' ? 'int32' : 'float');
-    try {
-      const graph = this.ops.loadGraph(g.savedModelText());
-      this.graphs.set(n, graph);
-      return graph;
-    } catch (e) {
-      this.graphUnavailable = e instanceof Error ? e.message : String(e);
-      return undefined;
-    }
-  }
-
-  /**
-   * The gradient of the batch `rows` (numbers of training images) for the parameters `params`
-   * (flat, PARAM_NAMES order). Its ops run as one graph, or with `opByOp` one by one (so that
-   * RawOps can time each).
-   */
-  compute(params: Float32Array, rows: Int32Array, opByOp = false): BatchGradient {
+  /** The gradient of the batch `rows` (numbers of training images) for the parameters `params` (flat, PARAM_NAMES order). */
+  compute(params: Float32Array, rows: Int32Array): BatchGradient {
     const { ops } = this;
-    const { inputSize: I, units: U, classes: C } = this.spec;
-    const n = rows.length;
+    const { inputSize: I, units: U } = this.spec;
     const s = new Scope();
     try {
       let offset = 0;
-      const part = (shape: number[], size: number): Handle => {
+      const [w, b, wd, bd] = paramShapes(this.spec).map((shape) => {
+        const size = shape.reduce((a, d) => a * d, 1);
         const h = ops.floats(s, shape, params.subarray(offset, offset + size));
         offset += size;
         return h;
-      };
-      const [kernelSize, biasSize, denseSize, denseBiasSize] = this.sizes;
-      const inputs: BatchInputs<Handle> = {
-        w: part([I + U, 4 * U], kernelSize),
-        b: part([4 * U], biasSize),
-        wd: part([U, C], denseSize),
-        bd: part([C], denseBiasSize),
+      });
+      const out = writeBatch(ops.writer(s), this.spec, rows.length, this.shares, {
+        w,
+        b,
+        wd,
+        bd,
         trainX: this.train.x,
         trainLabels: this.train.labels,
-        rows: ops.ints(s, [n], rows),
-      };
-      const graph = opByOp ? undefined : this.graphFor(n);
-      let out: BatchOutputs<Handle>;
-      if (graph === undefined) out = writeBatch(ops.writer(s), this.spec, n, this.shares, inputs);
-      else {
-        const made = ops.runGraph(
-          s,
-          graph,
-          INPUTS.map((name) => inputs[name]),
-          INPUTS,
-          OUTPUTS,
-        );
-        out = Object.fromEntries(OUTPUTS.map((name, i) => [name, made[i]])) as BatchOutputs<Handle>;
-      }
+        rows: ops.ints(s, [rows.length], rows),
+      });
       // Kernel (input rows, recurrent rows) and bias, then dense kernel and dense bias: PARAM_NAMES order.
-      const grad = new Float32Array(kernelSize + biasSize + denseSize + denseBiasSize);
+      const grad = new Float32Array(params.length);
       const inputPart = ops.read(out.dInput);
       grad.set(inputPart.subarray(0, I * 4 * U), 0);
       grad.set(ops.read(out.dRecurrent), I * 4 * U);
-      grad.set(inputPart.subarray(I * 4 * U), kernelSize);
-      grad.set(ops.read(out.dDense), kernelSize + biasSize);
+      grad.set(inputPart.subarray(I * 4 * U), (I + U) * 4 * U);
+      grad.set(ops.read(out.dDense), (I + U + 1) * 4 * U);
       return { grad, lossSum: ops.read(out.lossSum)[0], correct: ops.readInts(out.correct)[0] };
     } finally {
       ops.end(s);
     }
-  }
-
-  dispose(): void {
-    for (const graph of this.graphs.values()) this.ops.deleteGraph(graph);
-    this.graphs.clear();
   }
 }

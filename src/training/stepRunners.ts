@@ -1,18 +1,20 @@
 // The two ways a run takes a training step, behind one interface for the trainer and the benchmark:
 // - TapeSteps: the gradient by tfjs's autodiff (tf.variableGrads) on the fused or the reference
 //   kernels, and FlatAdam, in this process;
-// - ScheduledSteps: the scheduled gradient (scheduledGradient.ts), the batch's shares side by side
-//   in one TensorFlow graph, and Adam on the flat weights (vectorAdam.ts). The model's variables
-//   are brought up to date only when they are read: before an evaluation and before the save
-//   (syncParams).
+// - ScheduledSteps: the scheduled path, a whole step as one TensorFlow graph (trainingGraph.ts:
+//   the batch's shares side by side, then Adam, the weights in the graph's variables), or, where
+//   the runtime cannot load it, the same gradient op by op (scheduledGradient.ts) and Adam on the
+//   flat weights in JS (vectorAdam.ts). The model's variables are brought up to date only when
+//   they are read: before an evaluation and before the save (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { ModelSpec } from '../protocol/checkpoint';
-import type { AdamState } from './adamState';
+import { type AdamState, freshAdamState } from './adamState';
 import type { Tf } from './backend';
 import { FlatAdam } from './flatAdam';
 import { correctCount, crossEntropy, type Kernels, logits, type LstmParams, paramList } from './model';
 import { type OpProfile, RawOps } from './rawOps';
 import { ScheduledGradient } from './scheduledGradient';
+import { TrainingGraph } from './trainingGraph';
 import type { SharePlan } from './sharePlan';
 import { type Batch, gatherBatch, type SplitTensors } from './tensors';
 import { VectorAdam } from './vectorAdam';
@@ -93,27 +95,30 @@ export class TapeSteps implements StepRunner {
   }
 }
 
-/** Where a scheduled step's time went. */
-export interface StepTiming {
-  /** The batch's gradient: the graph, and reading what it gives. */
-  gradientMs: number;
-  /** Adam updating the weights. */
-  adamMs: number;
-}
+/** Where the scheduled path keeps the weights and Adam's state between steps. */
+type ScheduledStore =
+  /** In TensorFlow's variables, inside the training step's graph; Adam's step count here. */
+  | { kind: 'graph'; graph: TrainingGraph; step: number }
+  /** In arrays here, the steps' ops run one by one: where the runtime cannot load the graph. */
+  | { kind: 'ops'; adam: VectorAdam; reason: string };
 
 export class ScheduledSteps implements StepRunner {
   private readonly ops: RawOps;
   private readonly gradient: ScheduledGradient;
-  private readonly adam: VectorAdam;
+  private readonly store: ScheduledStore;
 
-  /** From the model's current weights, on the training images `train`; `adam` where a continued run's Adam left off. */
+  /**
+   * From the model's current weights (and `adam`, where a continued run's Adam left off), on the
+   * training images `train`, for batches of the sizes `batchSizes` (the run's, and its last one's).
+   */
   constructor(
     private readonly tf: Tf,
     private readonly params: LstmParams,
     spec: ModelSpec,
     train: SplitTensors,
-    learningRate: number,
+    private readonly learningRate: number,
     plan: SharePlan,
+    batchSizes: readonly number[],
     adam?: AdamState,
   ) {
     this.ops = new RawOps(tf);
@@ -126,13 +131,30 @@ export class ScheduledSteps implements StepRunner {
       flat.set(v, at);
       at += v.length;
     }
-    // tf.train.adam's epsilon is the backend's.
-    this.adam = new VectorAdam(flat, learningRate, tf.backend().epsilon(), adam);
+    const state = adam ?? freshAdamState(flat.length);
+    let graph: TrainingGraph | undefined;
+    try {
+      graph = TrainingGraph.load(this.ops, spec, images, plan.shares, batchSizes);
+      graph.init({ params: flat, m: state.m, v: state.v });
+      this.store = { kind: 'graph', graph, step: state.step };
+    } catch (e) {
+      graph?.dispose();
+      this.store = {
+        kind: 'ops',
+        adam: new VectorAdam(flat, learningRate, this.epsilon, state),
+        reason: e instanceof Error ? e.message : String(e),
+      };
+    }
   }
 
-  /** The shares of each batch, computed side by side. */
-  get shares(): number {
-    return this.gradient.shares;
+  /** tf.train.adam's epsilon: the backend's. */
+  private get epsilon(): number {
+    return this.tf.backend().epsilon();
+  }
+
+  /** Why the steps run their ops one by one (the graph could not be loaded), if they do. */
+  get graphUnavailable(): string | undefined {
+    return this.store.kind === 'ops' ? this.store.reason : undefined;
   }
 
   /** Handles still held by the raw ops (none between steps). */
@@ -141,18 +163,15 @@ export class ScheduledSteps implements StepRunner {
   }
 
   async step(indices: Int32Array): Promise<StepResult> {
-    const { lossSum, correct } = this.timedStep(indices);
+    const { store } = this;
+    if (store.kind === 'graph') {
+      const result = store.graph.step(indices, { learningRate: this.learningRate, epsilon: this.epsilon, step: store.step + 1 });
+      store.step += 1;
+      return result;
+    }
+    const { grad, lossSum, correct } = this.gradient.compute(store.adam.params, indices);
+    store.adam.apply(grad);
     return { lossSum, correct };
-  }
-
-  /** One step, timed in its parts (StepTiming). */
-  timedStep(indices: Int32Array): StepResult & StepTiming {
-    const started = process.hrtime.bigint();
-    const { grad, lossSum, correct } = this.gradient.compute(this.adam.params, indices);
-    const computed = process.hrtime.bigint();
-    this.adam.apply(grad);
-    const ms = (from: bigint, to: bigint): number => Number(to - from) / 1e6;
-    return { lossSum, correct, gradientMs: ms(started, computed), adamMs: ms(computed, process.hrtime.bigint()) };
   }
 
   /**
@@ -161,17 +180,26 @@ export class ScheduledSteps implements StepRunner {
    * For the bench.
    */
   profileGradient(indices: Int32Array): { ops: OpProfile[]; opByOpMs: number } {
+    const params = this.current().params;
     const started = process.hrtime.bigint();
     this.ops.startProfile();
-    this.gradient.compute(this.adam.params, indices, true);
+    this.gradient.compute(params, indices);
     return { ops: this.ops.takeProfile(), opByOpMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  }
+
+  /** The weights and Adam's state as they are now. */
+  private current(): AdamState & { params: Float32Array } {
+    const { store } = this;
+    if (store.kind === 'graph') return { ...store.graph.read(), step: store.step };
+    return { ...store.adam.snapshot(), params: store.adam.params };
   }
 
   syncParams(): void {
     const { tf } = this;
+    const { params } = this.current();
     let at = 0;
     for (const v of paramList(this.params)) {
-      const values = this.adam.params.subarray(at, at + v.size);
+      const values = params.subarray(at, at + v.size);
       at += v.size;
       // A copy: tfjs-node may keep the array it is given, and Adam updates this one in place.
       tf.tidy(() => v.assign(tf.tensor(values.slice(), v.shape, 'float32') as tfn.Tensor));
@@ -179,10 +207,11 @@ export class ScheduledSteps implements StepRunner {
   }
 
   optimizerState(): AdamState {
-    return this.adam.snapshot();
+    const { step, m, v } = this.current();
+    return { step, m, v };
   }
 
   dispose(): void {
-    this.gradient.dispose();
+    if (this.store.kind === 'graph') this.store.graph.dispose();
   }
 }

@@ -97,6 +97,11 @@ export async function train(
 }
 
 /** A run goes on with the images it was trained on: the same set, as many, in the same order. */
+/** The sizes of an epoch's batches of `batchSize` over `count` images: full ones, and the last one's. */
+function batchSizes(count: number, batchSize: number): number[] {
+  return [...new Set([Math.min(batchSize, count), count % batchSize].filter((n) => n > 0))];
+}
+
 function checkSameData(continuation: Continuation, data: Dataset): void {
   const was = continuation.meta.dataset;
   if (was.name !== data.info.name || was.trainCount !== data.info.trainCount) {
@@ -154,10 +159,24 @@ async function trainReserved(
       log.text('hyperparameters', hyperparameterTable(config, continuation), 0);
       for (const m of epochs) log.epoch(m);
     }
-    steps =
-      kernels === 'scheduled'
-        ? new ScheduledSteps(tf, params, spec, trainSet, config.learningRate, plan!, continuation?.adam)
-        : new TapeSteps(tf, { params, spec, kernels: forwardKernels(kernels) }, trainSet, config.learningRate, continuation?.adam);
+    if (kernels === 'scheduled') {
+      const scheduled = new ScheduledSteps(
+        tf,
+        params,
+        spec,
+        trainSet,
+        config.learningRate,
+        plan!,
+        batchSizes(data.train.count, config.batchSize),
+        continuation?.adam,
+      );
+      steps = scheduled;
+      if (scheduled.graphUnavailable)
+        hooks.emit({
+          type: 'warning',
+          message: `Training runs slower: TensorFlow could not load the training step's graph (${scheduled.graphUnavailable}).`,
+        });
+    } else steps = new TapeSteps(tf, { params, spec, kernels: forwardKernels(kernels) }, trainSet, config.learningRate, continuation?.adam);
     for (let epoch = epochs.length + 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();
       const order = shuffledIndices(data.train.count, random);

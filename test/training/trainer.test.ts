@@ -132,6 +132,35 @@ describe('trainer', () => {
     });
   }
 
+  it('scheduled: a last batch of another size trains in the same graph; where the graph cannot be written, the run says it runs slower, and trains', async () => {
+    const data = await loadDataset({ trainSize: 530, testSize: 100 });
+    const run = async (name: string) => {
+      const rec = recorder();
+      const status = (await train(quickConfig(dir, { runName: name, kernels: 'scheduled', trainSize: 530 }), backend, data, rec)).status;
+      return { status, events: rec.events };
+    };
+    const inGraph = await run('last-batch');
+    assert.equal(inGraph.status, 'done', JSON.stringify(ofType(inGraph.events, 'error')));
+    assert.deepEqual(ofType(inGraph.events, 'warning'), []);
+    assert.equal(ofType(inGraph.events, 'batch').length, 11, '10 batches of 50 and one of 30');
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = path.join(dir, 'no-such-folder');
+    try {
+      const opByOp = await run('no-graph');
+      assert.equal(opByOp.status, 'done', JSON.stringify(ofType(opByOp.events, 'error')));
+      assert.match(
+        ofType(opByOp.events, 'warning')[0]?.message ?? '',
+        /^Training runs slower: TensorFlow could not load the training step's graph \(.*ENOENT/,
+      );
+      // The same function either way: the same predictions after one epoch, nearly the same loss.
+      const [a, b] = [inGraph, opByOp].map((r) => ofType(r.events, 'epoch')[0].metrics as EpochMetrics);
+      assert.ok(Math.abs(a.loss - b.loss) < 1e-3, `loss ${a.loss} and ${b.loss}`);
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+    }
+  });
+
   it('a bad dataset folder or checkpoint ends in an error event, not an exception', async () => {
     const rec = recorder();
     assert.equal(await runTraining(quickConfig(dir, { runName: 'nodata', dataDir: path.join(dir, 'missing') }), rec), 'error');

@@ -1,0 +1,187 @@
+// The scheduled path's whole training step as one TensorFlow graph, with the weights and Adam's
+// moments in TensorFlow variables that its session keeps between steps. A step is one call: the
+// batch's rows go in; the rows are gathered, the shares' gradients computed side by side and added
+// (scheduledGradient.ts's writeBatch), Adam applied (TensorFlow's ResourceApplyAdam, one pass over
+// each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
+// the weights are read (before an evaluation or a save). One graph holds a step per batch size,
+// all on the same variables. Recorded by GraphWriter, loaded and run through RawOps.
+import type { ModelSpec } from '../protocol/checkpoint';
+import { BETA1, BETA2, correctedStep } from './adamState';
+import { GraphWriter } from './graphWriter';
+import { attr, FLOAT_T } from './opWriter';
+import { type Handle, type LoadedGraph, type RawOps, Scope } from './rawOps';
+import { paramShapes, type TrainingImages, writeBatch } from './scheduledGradient';
+
+/** The weights and Adam's moments, flat in PARAM_NAMES order. */
+export interface TrainingState {
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/** The variables: each parameter, and Adam's two moments of it. */
+const KINDS = ['value', 'm', 'v'] as const;
+type Kind = (typeof KINDS)[number];
+/** The inputs every step takes besides its rows; Adam's step size and bias corrections change each step. */
+const STEP_INPUTS = ['trainX', 'trainLabels', 'learningRate', 'beta1Power', 'beta2Power', 'epsilon'] as const;
+
+const variableName = (kind: Kind, param: number): string => `${kind}_${param}`;
+
+export class TrainingGraph {
+  private constructor(
+    private readonly ops: RawOps,
+    private readonly graph: LoadedGraph,
+    private readonly images: TrainingImages,
+    private readonly spec: ModelSpec,
+    /** The batch sizes it has a step for. */
+    readonly sizes: readonly number[],
+  ) {}
+
+  /** Records and loads the graph (throws where the runtime cannot load it); its variables are set by `init`. */
+  static load(ops: RawOps, spec: ModelSpec, images: TrainingImages, shares: number, sizes: readonly number[]): TrainingGraph {
+    const { timesteps: T, inputSize: I, units: U, classes: C } = spec;
+    const shapes = paramShapes(spec);
+    const g = new GraphWriter();
+    const variables = shapes.map((shape, p) => KINDS.map((kind) => g.variable(variableName(kind, p), shape)));
+    const read = (p: number): string => g.run('ReadVariableOp', [attr.type('dtype', 'float')], [variables[p][0]])[0];
+    const [w, b, wd, bd] = shapes.map((_, p) => read(p));
+    const scalar = (name: string): string => g.input(name, 'float', []);
+    const [trainX, trainLabels, learningRate, beta1Power, beta2Power, epsilon] = STEP_INPUTS.map((name) =>
+      name === 'trainX'
+        ? g.input(name, 'float', [T, images.count, I])
+        : name === 'trainLabels'
+          ? g.input(name, 'int32', [images.count])
+          : scalar(name),
+    );
+    const ints = (...values: number[]): string => g.ints([values.length], Int32Array.from(values));
+    const slice = (t: string, begin: number[], size: number[]): string =>
+      g.run('Slice', [FLOAT_T, attr.type('Index', 'int32')], [t, ints(...begin), ints(...size)])[0];
+    const reshape = (t: string, ...shape: number[]): string =>
+      g.run('Reshape', [FLOAT_T, attr.type('Tshape', 'int32')], [t, ints(...shape)])[0];
+    const beta1 = g.fill([], BETA1);
+    const beta2 = g.fill([], BETA2);
+    for (const n of sizes) {
+      const rows = g.input(`rows_${n}`, 'int32', [n]);
+      const out = writeBatch(g, spec, n, shares, { w, b, wd, bd, trainX, trainLabels, rows });
+      // The products' rows back into the parameters: the kernel's input rows then its recurrent
+      // rows, the bias (dInput's last row), the dense kernel and its bias (dDense's last row).
+      const kernel = g.run(
+        'ConcatV2',
+        [attr.int('N', 2), FLOAT_T, attr.type('Tidx', 'int32')],
+        [slice(out.dInput, [0, 0], [I, 4 * U]), out.dRecurrent, g.ints([], Int32Array.of(0))],
+      )[0];
+      const grads = [
+        kernel,
+        reshape(slice(out.dInput, [I, 0], [1, 4 * U]), 4 * U),
+        slice(out.dDense, [0, 0], [U, C]),
+        reshape(slice(out.dDense, [U, 0], [1, C]), C),
+      ];
+      const applied = grads.map((grad, p) =>
+        g.effect('ResourceApplyAdam', [FLOAT_T], [...variables[p], beta1Power, beta2Power, learningRate, beta1, beta2, epsilon, grad]),
+      );
+      g.output(`lossSum_${n}`, out.lossSum, 'float', applied);
+      g.output(`correct_${n}`, out.correct, 'int32', applied);
+    }
+    const assigned = variables.flatMap((handles, p) =>
+      handles.map((handle, k) =>
+        g.effect(
+          'AssignVariableOp',
+          [attr.type('dtype', 'float')],
+          [handle, g.input(`set_${variableName(KINDS[k], p)}`, 'float', shapes[p])],
+        ),
+      ),
+    );
+    g.done('assigned', assigned);
+    for (const [p, handles] of variables.entries())
+      handles.forEach((handle, k) =>
+        g.output(`get_${variableName(KINDS[k], p)}`, g.run('ReadVariableOp', [attr.type('dtype', 'float')], [handle])[0], 'float'),
+      );
+    return new TrainingGraph(ops, ops.loadGraph(g.savedModelText()), images, spec, [...sizes]);
+  }
+
+  /** Sets the weights and Adam's moments. */
+  init(state: TrainingState): void {
+    const { ops } = this;
+    const s = new Scope();
+    try {
+      const names: string[] = [];
+      const values: Handle[] = [];
+      this.forEachVariable((name, shape, kind, offset, size) => {
+        names.push(`set_${name}`);
+        values.push(ops.floats(s, shape, state[kind === 'value' ? 'params' : kind].subarray(offset, offset + size)));
+      });
+      ops.runGraph(s, this.graph, values, names, ['assigned']);
+    } finally {
+      ops.end(s);
+    }
+  }
+
+  /** The weights and Adam's moments as they are now. */
+  read(): TrainingState {
+    const { ops } = this;
+    const total = paramShapes(this.spec).reduce((sum, shape) => sum + shape.reduce((a, d) => a * d, 1), 0);
+    const state: TrainingState = { params: new Float32Array(total), m: new Float32Array(total), v: new Float32Array(total) };
+    const s = new Scope();
+    try {
+      const names: string[] = [];
+      const places: Array<[Kind, number]> = [];
+      this.forEachVariable((name, _shape, kind, offset) => {
+        names.push(`get_${name}`);
+        places.push([kind, offset]);
+      });
+      ops.runGraph(s, this.graph, [], [], names).forEach((h, i) => {
+        const [kind, offset] = places[i];
+        state[kind === 'value' ? 'params' : kind].set(ops.read(h), offset);
+      });
+      return state;
+    } finally {
+      ops.end(s);
+    }
+  }
+
+  /**
+   * One training step on the batch `rows` (a size this graph has), Adam's `step`-th; `epsilon` is
+   * tf.train.adam's (the backend's), folded with the bias correction as VectorAdam folds it.
+   */
+  step(rows: Int32Array, adam: { learningRate: number; epsilon: number; step: number }): { lossSum: number; correct: number } {
+    const { ops } = this;
+    const n = rows.length;
+    if (!this.sizes.includes(n)) throw new Error(`no training step for batches of ${n} in this graph`);
+    const s = new Scope();
+    try {
+      const scalar = (value: number): Handle => ops.floats(s, [], Float32Array.of(value));
+      const { epsT } = correctedStep(adam.learningRate, adam.epsilon, adam.step);
+      const inputs = [
+        this.images.x,
+        this.images.labels,
+        scalar(adam.learningRate),
+        scalar(BETA1 ** adam.step),
+        scalar(BETA2 ** adam.step),
+        scalar(epsT),
+      ];
+      const [lossSum, correct] = ops.runGraph(
+        s,
+        this.graph,
+        [...inputs, ops.ints(s, [n], rows)],
+        [...STEP_INPUTS, `rows_${n}`],
+        [`lossSum_${n}`, `correct_${n}`],
+      );
+      return { lossSum: ops.read(lossSum)[0], correct: ops.readInts(correct)[0] };
+    } finally {
+      ops.end(s);
+    }
+  }
+
+  private forEachVariable(visit: (name: string, shape: number[], kind: Kind, offset: number, size: number) => void): void {
+    let offset = 0;
+    for (const [p, shape] of paramShapes(this.spec).entries()) {
+      const size = shape.reduce((a, d) => a * d, 1);
+      for (const kind of KINDS) visit(variableName(kind, p), shape, kind, offset, size);
+      offset += size;
+    }
+  }
+
+  dispose(): void {
+    this.ops.deleteGraph(this.graph);
+  }
+}
