@@ -36,8 +36,12 @@ export interface TrainingImages {
 
 /** What a batch's ops take: the parameters, the training images, the batch's row numbers (int32). */
 type BatchInputs<R> = Record<'w' | 'b' | 'wd' | 'bd' | 'trainX' | 'trainLabels' | 'rows', R>;
-/** What they give: the gradient in three products, the summed loss, the correct count (int32). */
-type BatchOutputs<R> = Record<'dInput' | 'dRecurrent' | 'dDense' | 'lossSum' | 'correct', R>;
+/** What they give: the gradient of each parameter (PARAM_NAMES order), the summed loss, the correct count (int32). */
+interface BatchOutputs<R> {
+  grads: R[];
+  lossSum: R;
+  correct: R;
+}
 type ShareInputs<R> = Pick<BatchInputs<R>, 'w' | 'b' | 'wd' | 'bd'> & { x: R; labels: R; scale: R };
 
 /** The ops of one share of `n` examples, forward and backward, written once for both ways to run them. */
@@ -153,7 +157,7 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
     const correct = sum(g.run('Cast', [attr.type('SrcT', 'bool'), attr.type('DstT', 'int32')], [right])[0], 'int32');
     return { dInput: share.dInput, dRecurrent: share.dRecurrent, dDense: share.dDense, lossSum: sum(share.loss, 'float'), correct };
   });
-  const total = (key: keyof BatchOutputs<R>, dtype: 'float' | 'int32'): R =>
+  const total = (key: keyof (typeof parts)[number], dtype: 'float' | 'int32'): R =>
     parts.length === 1
       ? parts[0][key]
       : g.run(
@@ -161,10 +165,27 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
           [attr.int('N', parts.length), attr.type('T', dtype)],
           parts.map((p) => p[key]),
         )[0];
+  const dInput = total('dInput', 'float');
+  const dDense = total('dDense', 'float');
+  // The products' rows back into the parameters: the kernel's input rows then its recurrent rows,
+  // the bias (dInput's last row), the dense kernel and its bias (dDense's last row).
+  const { inputSize: I, units: U, classes: C } = spec;
+  const ints = (...values: number[]): R => g.ints([values.length], Int32Array.from(values));
+  const slice = (t: R, begin: number[], size: number[]): R =>
+    g.run('Slice', [FLOAT_T, attr.type('Index', 'int32')], [t, ints(...begin), ints(...size)])[0];
+  const reshape = (t: R, ...shape: number[]): R => g.run('Reshape', [FLOAT_T, attr.type('Tshape', 'int32')], [t, ints(...shape)])[0];
+  const kernel = g.run(
+    'ConcatV2',
+    [attr.int('N', 2), FLOAT_T, attr.type('Tidx', 'int32')],
+    [slice(dInput, [0, 0], [I, 4 * U]), total('dRecurrent', 'float'), axis(0)],
+  )[0];
   return {
-    dInput: total('dInput', 'float'),
-    dRecurrent: total('dRecurrent', 'float'),
-    dDense: total('dDense', 'float'),
+    grads: [
+      kernel,
+      reshape(slice(dInput, [I, 0], [1, 4 * U]), 4 * U),
+      slice(dDense, [0, 0], [U, C]),
+      reshape(slice(dDense, [U, 0], [1, C]), C),
+    ],
     lossSum: total('lossSum', 'float'),
     correct: total('correct', 'int32'),
   };
@@ -192,7 +213,6 @@ export class ScheduledGradient {
   /** The gradient of the batch `rows` (numbers of training images) for the parameters `params` (flat, PARAM_NAMES order). */
   compute(params: Float32Array, rows: Int32Array): BatchGradient {
     const { ops } = this;
-    const { inputSize: I, units: U } = this.spec;
     const s = new Scope();
     try {
       let offset = 0;
@@ -211,13 +231,13 @@ export class ScheduledGradient {
         trainLabels: this.train.labels,
         rows: ops.ints(s, [rows.length], rows),
       });
-      // Kernel (input rows, recurrent rows) and bias, then dense kernel and dense bias: PARAM_NAMES order.
       const grad = new Float32Array(params.length);
-      const inputPart = ops.read(out.dInput);
-      grad.set(inputPart.subarray(0, I * 4 * U), 0);
-      grad.set(ops.read(out.dRecurrent), I * 4 * U);
-      grad.set(inputPart.subarray(I * 4 * U), (I + U) * 4 * U);
-      grad.set(ops.read(out.dDense), (I + U + 1) * 4 * U);
+      offset = 0;
+      for (const h of out.grads) {
+        const values = ops.read(h);
+        grad.set(values, offset);
+        offset += values.length;
+      }
       return { grad, lossSum: ops.read(out.lossSum)[0], correct: ops.readInts(out.correct)[0] };
     } finally {
       ops.end(s);

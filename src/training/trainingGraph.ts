@@ -39,44 +39,21 @@ export class TrainingGraph {
 
   /** Records and loads the graph (throws where the runtime cannot load it); its variables are set by `init`. */
   static load(ops: RawOps, spec: ModelSpec, images: TrainingImages, shares: number, sizes: readonly number[]): TrainingGraph {
-    const { timesteps: T, inputSize: I, units: U, classes: C } = spec;
+    const { timesteps: T, inputSize: I } = spec;
     const shapes = paramShapes(spec);
     const g = new GraphWriter();
     const variables = shapes.map((shape, p) => KINDS.map((kind) => g.variable(variableName(kind, p), shape)));
     const read = (p: number): string => g.run('ReadVariableOp', [attr.type('dtype', 'float')], [variables[p][0]])[0];
     const [w, b, wd, bd] = shapes.map((_, p) => read(p));
-    const scalar = (name: string): string => g.input(name, 'float', []);
-    const [trainX, trainLabels, learningRate, beta1Power, beta2Power, epsilon] = STEP_INPUTS.map((name) =>
-      name === 'trainX'
-        ? g.input(name, 'float', [T, images.count, I])
-        : name === 'trainLabels'
-          ? g.input(name, 'int32', [images.count])
-          : scalar(name),
-    );
-    const ints = (...values: number[]): string => g.ints([values.length], Int32Array.from(values));
-    const slice = (t: string, begin: number[], size: number[]): string =>
-      g.run('Slice', [FLOAT_T, attr.type('Index', 'int32')], [t, ints(...begin), ints(...size)])[0];
-    const reshape = (t: string, ...shape: number[]): string =>
-      g.run('Reshape', [FLOAT_T, attr.type('Tshape', 'int32')], [t, ints(...shape)])[0];
+    const trainX = g.input('trainX', 'float', [T, images.count, I]);
+    const trainLabels = g.input('trainLabels', 'int32', [images.count]);
+    const [learningRate, beta1Power, beta2Power, epsilon] = STEP_INPUTS.slice(2).map((name) => g.input(name, 'float', []));
     const beta1 = g.fill([], BETA1);
     const beta2 = g.fill([], BETA2);
     for (const n of sizes) {
       const rows = g.input(`rows_${n}`, 'int32', [n]);
       const out = writeBatch(g, spec, n, shares, { w, b, wd, bd, trainX, trainLabels, rows });
-      // The products' rows back into the parameters: the kernel's input rows then its recurrent
-      // rows, the bias (dInput's last row), the dense kernel and its bias (dDense's last row).
-      const kernel = g.run(
-        'ConcatV2',
-        [attr.int('N', 2), FLOAT_T, attr.type('Tidx', 'int32')],
-        [slice(out.dInput, [0, 0], [I, 4 * U]), out.dRecurrent, g.ints([], Int32Array.of(0))],
-      )[0];
-      const grads = [
-        kernel,
-        reshape(slice(out.dInput, [I, 0], [1, 4 * U]), 4 * U),
-        slice(out.dDense, [0, 0], [U, C]),
-        reshape(slice(out.dDense, [U, 0], [1, C]), C),
-      ];
-      const applied = grads.map((grad, p) =>
+      const applied = out.grads.map((grad, p) =>
         g.effect('ResourceApplyAdam', [FLOAT_T], [...variables[p], beta1Power, beta2Power, learningRate, beta1, beta2, epsilon, grad]),
       );
       g.output(`lossSum_${n}`, out.lossSum, 'float', applied);
