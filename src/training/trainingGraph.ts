@@ -19,8 +19,8 @@ export interface TrainingState {
   v: Float32Array;
 }
 
-/** The variables: each parameter, and Adam's two moments of it. */
-const KINDS = ['value', 'm', 'v'] as const;
+/** The variables: each parameter, and Adam's two moments of it (TrainingState's keys). */
+const KINDS = ['params', 'm', 'v'] as const;
 type Kind = (typeof KINDS)[number];
 /** The inputs every step takes besides its rows; Adam's step size and bias corrections change each step. */
 const STEP_INPUTS = ['trainX', 'trainLabels', 'learningRate', 'beta1Power', 'beta2Power', 'epsilon'] as const;
@@ -85,7 +85,7 @@ export class TrainingGraph {
       const values: Handle[] = [];
       this.forEachVariable((name, shape, kind, offset, size) => {
         names.push(`set_${name}`);
-        values.push(ops.floats(s, shape, state[kind === 'value' ? 'params' : kind].subarray(offset, offset + size)));
+        values.push(ops.floats(s, shape, state[kind].subarray(offset, offset + size)));
       });
       ops.runGraph(s, this.graph, values, names, ['assigned']);
     } finally {
@@ -108,7 +108,7 @@ export class TrainingGraph {
       });
       ops.runGraph(s, this.graph, [], [], names).forEach((h, i) => {
         const [kind, offset] = places[i];
-        state[kind === 'value' ? 'params' : kind].set(ops.read(h), offset);
+        state[kind].set(ops.read(h), offset);
       });
       return state;
     } finally {
