@@ -8,8 +8,9 @@ import type { DType, OpAttr, OpWriter } from './opWriter';
 const DT: Record<DType, string> = { float: 'DT_FLOAT', int32: 'DT_INT32', int64: 'DT_INT64', bool: 'DT_BOOL' };
 
 /**
- * The GraphDef version the graph says it was written for: older than the TensorFlow of every
- * runtime this extension loads (2.9 and later), and without any op of this graph deprecated.
+ * The GraphDef version the graph says it was written for. TensorFlow reads any producer version
+ * from its oldest (0) on, and no op this graph uses has been deprecated since this one (that of
+ * the TensorFlow 2.9 years; the runtimes here are 2.9 to 2.21).
  */
 const PRODUCER_VERSION = 1087;
 
