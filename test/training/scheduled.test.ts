@@ -68,6 +68,23 @@ describe('scheduled path', async () => {
     tf.dispose([idx, x, labels, value, ...Object.values(grads)]);
   });
 
+  it("the graph's gradient is the one its ops give run one by one: Adam's first moment after a first step is a tenth of it", async () => {
+    const graphParams = initParams(tf, spec, 7);
+    const steps = new ScheduledSteps(tf, graphParams, spec, train, 0.01, { shares: 2, threads: 1 }, [100]);
+    try {
+      const expected = gradient(2).compute(flatten(params), rows);
+      const got = await steps.step(rows);
+      assert.equal(steps.graphUnavailable, undefined);
+      const fromGraph = steps.optimizerState().m.map((m) => m / (1 - 0.9));
+      assert.ok(maxDifference(fromGraph, expected.grad) < 1e-6, `max difference ${maxDifference(fromGraph, expected.grad)}`);
+      assert.equal(got.correct, expected.correct);
+      assert.ok(Math.abs(got.lossSum - expected.lossSum) < 1e-4);
+    } finally {
+      steps.dispose();
+      disposeParams(graphParams);
+    }
+  });
+
   it("one, two or three shares give the whole batch's gradient, loss and correct count", () => {
     const flat = flatten(params);
     const [one, two, three] = [1, 2, 3].map((shares) => gradient(shares).compute(flat, rows));
