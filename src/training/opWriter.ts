@@ -30,3 +30,22 @@ export interface OpWriter<R> {
   ints(shape: number[], values: Int32Array): R;
   int64Scalar(value: number): R;
 }
+
+/** The ops the scheduled path writes most, by their TensorFlow names, on any writer. */
+export function shorthands<R>(g: OpWriter<R>) {
+  const ints = (...values: number[]): R => g.ints([values.length], Int32Array.from(values));
+  const scalar = (value: number): R => g.ints([], Int32Array.of(value));
+  const op = (name: string, attrs: OpAttr[], inputs: R[]): R => g.run(name, attrs, inputs)[0];
+  return {
+    ints,
+    scalar,
+    op,
+    matmul: (a: R, b: R, ta: boolean, tb: boolean): R =>
+      op('MatMul', [attr.bool('transpose_a', ta), attr.bool('transpose_b', tb), FLOAT_T], [a, b]),
+    reshape: (t: R, ...shape: number[]): R => op('Reshape', [FLOAT_T, attr.type('Tshape', 'int32')], [t, ints(...shape)]),
+    slice: (t: R, begin: number[], size: number[], dtype: DType = 'float'): R =>
+      op('Slice', [attr.type('T', dtype), attr.type('Index', 'int32')], [t, ints(...begin), ints(...size)]),
+    concat: (parts: R[], axis: number): R =>
+      op('ConcatV2', [attr.int('N', parts.length), FLOAT_T, attr.type('Tidx', 'int32')], [...parts, scalar(axis)]),
+  };
+}

@@ -14,8 +14,9 @@
 // (ScheduledGradient: to time each op, the bench's profile, and where a runtime cannot load the
 // graph). The same function as model.ts's paths: tests compare the gradients with the reference
 // path's.
-import type { ModelSpec } from '../protocol/checkpoint';
-import { attr, FLOAT_T, type OpAttr, type OpWriter } from './opWriter';
+import { type ModelSpec, weightSizes } from '../protocol/checkpoint';
+import { weightSpecs } from './model';
+import { attr, FLOAT_T, type OpWriter, shorthands } from './opWriter';
 import { type Handle, type RawOps, Scope } from './rawOps';
 import { shareBounds } from './sharePlan';
 
@@ -47,16 +48,7 @@ type ShareInputs<R> = Pick<BatchInputs<R>, 'w' | 'b' | 'wd' | 'bd'> & { x: R; la
 /** The ops of one share of `n` examples, forward and backward, written once for both ways to run them. */
 function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, bd, x, labels, scale }: ShareInputs<R>) {
   const { timesteps: T, inputSize: I, units: U, forgetBias } = spec;
-  const int32 = attr.type('Index', 'int32');
-  const ints = (...values: number[]): R => g.ints([values.length], Int32Array.from(values));
-  const scalar = (value: number): R => g.ints([], Int32Array.of(value));
-  const op = (name: string, attrs: OpAttr[], inputs: R[]): R => g.run(name, attrs, inputs)[0];
-  const matmul = (a: R, m: R, ta: boolean, tb: boolean): R =>
-    op('MatMul', [attr.bool('transpose_a', ta), attr.bool('transpose_b', tb), FLOAT_T], [a, m]);
-  const reshape = (t: R, ...shape: number[]): R => op('Reshape', [FLOAT_T, attr.type('Tshape', 'int32')], [t, ints(...shape)]);
-  const slice = (t: R, begin: number[], size: number[]): R => op('Slice', [FLOAT_T, int32], [t, ints(...begin), ints(...size)]);
-  const concat = (parts: R[], axis: number): R =>
-    op('ConcatV2', [attr.int('N', parts.length), FLOAT_T, attr.type('Tidx', 'int32')], [...parts, scalar(axis)]);
+  const { ints, op, matmul, reshape, slice, concat } = shorthands(g);
   const zerosNU = g.fill([n, U], 0);
   const zerosU = g.fill([U], 0);
 
@@ -131,8 +123,7 @@ function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, b
 /** The ops of a batch of `n` rows in `shares` shares, their sums at the end; `g` runs or records them. */
 export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares: number, inputs: BatchInputs<R>): BatchOutputs<R> {
   const { w, b, wd, bd, trainX, trainLabels, rows } = inputs;
-  const int32 = attr.type('T', 'int32');
-  const axis = (a: number): R => g.ints([], Int32Array.of(a));
+  const { scalar: axis, op, reshape, slice, concat } = shorthands(g);
   const gather = (from: R, dtype: 'float' | 'int32', indices: R, along: number): R =>
     g.run(
       'GatherV2',
@@ -144,16 +135,12 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
   // The batch's mean: each share's gradient is scaled by 1 / n, so that the shares add up to it.
   const scale = g.fill([], 1 / n);
   const parts = shareBounds(n, shares).map(([offset, size]) => {
-    const mine = g.run(
-      'Slice',
-      [int32, attr.type('Index', 'int32')],
-      [rows, g.ints([1], Int32Array.of(offset)), g.ints([1], Int32Array.of(size))],
-    )[0];
+    const mine = slice(rows, [offset], [size], 'int32');
     const labels = gather(trainLabels, 'int32', mine, 0);
     const share = writeShare(g, spec, size, { w, b, wd, bd, x: gather(trainX, 'float', mine, 1), labels, scale });
     // The first highest logit, as tf.argMax picks it.
     const predicted = g.run('ArgMax', [FLOAT_T, attr.type('Tidx', 'int32'), attr.type('output_type', 'int32')], [share.logits, axis(1)])[0];
-    const right = g.run('Equal', [int32], [predicted, labels])[0];
+    const right = op('Equal', [attr.type('T', 'int32')], [predicted, labels]);
     const correct = sum(g.run('Cast', [attr.type('SrcT', 'bool'), attr.type('DstT', 'int32')], [right])[0], 'int32');
     return { dInput: share.dInput, dRecurrent: share.dRecurrent, dDense: share.dDense, lossSum: sum(share.loss, 'float'), correct };
   });
@@ -170,18 +157,9 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
   // The products' rows back into the parameters: the kernel's input rows then its recurrent rows,
   // the bias (dInput's last row), the dense kernel and its bias (dDense's last row).
   const { inputSize: I, units: U, classes: C } = spec;
-  const ints = (...values: number[]): R => g.ints([values.length], Int32Array.from(values));
-  const slice = (t: R, begin: number[], size: number[]): R =>
-    g.run('Slice', [FLOAT_T, attr.type('Index', 'int32')], [t, ints(...begin), ints(...size)])[0];
-  const reshape = (t: R, ...shape: number[]): R => g.run('Reshape', [FLOAT_T, attr.type('Tshape', 'int32')], [t, ints(...shape)])[0];
-  const kernel = g.run(
-    'ConcatV2',
-    [attr.int('N', 2), FLOAT_T, attr.type('Tidx', 'int32')],
-    [slice(dInput, [0, 0], [I, 4 * U]), total('dRecurrent', 'float'), axis(0)],
-  )[0];
   return {
     grads: [
-      kernel,
+      concat([slice(dInput, [0, 0], [I, 4 * U]), total('dRecurrent', 'float')], 0),
       reshape(slice(dInput, [I, 0], [1, 4 * U]), 4 * U),
       slice(dDense, [0, 0], [U, C]),
       reshape(slice(dDense, [U, 0], [1, C]), C),
@@ -189,12 +167,6 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
     lossSum: total('lossSum', 'float'),
     correct: total('correct', 'int32'),
   };
-}
-
-/** The parameters' shapes in PARAM_NAMES order: kernel, bias, dense kernel, dense bias. */
-export function paramShapes(spec: ModelSpec): number[][] {
-  const { inputSize: I, units: U, classes: C } = spec;
-  return [[I + U, 4 * U], [4 * U], [U, C], [C]];
 }
 
 /**
@@ -215,11 +187,12 @@ export class ScheduledGradient {
     const { ops } = this;
     const s = new Scope();
     try {
+      const weights = weightSpecs(this.spec);
+      const sizes = weightSizes(weights);
       let offset = 0;
-      const [w, b, wd, bd] = paramShapes(this.spec).map((shape) => {
-        const size = shape.reduce((a, d) => a * d, 1);
-        const h = ops.floats(s, shape, params.subarray(offset, offset + size));
-        offset += size;
+      const [w, b, wd, bd] = weights.map(({ shape }, i) => {
+        const h = ops.floats(s, shape, params.subarray(offset, offset + sizes[i]));
+        offset += sizes[i];
         return h;
       });
       const out = writeBatch(ops.writer(s), this.spec, rows.length, this.shares, {

@@ -106,6 +106,8 @@ export class ScheduledSteps implements StepRunner {
   private readonly ops: RawOps;
   private readonly gradient: ScheduledGradient;
   private readonly store: ScheduledStore;
+  /** tf.train.adam's epsilon: the backend's. */
+  private readonly epsilon: number;
 
   /**
    * From the model's current weights (and `adam`, where a continued run's Adam left off), on the
@@ -122,6 +124,7 @@ export class ScheduledSteps implements StepRunner {
     adam?: AdamState,
   ) {
     this.ops = new RawOps(tf);
+    this.epsilon = tf.backend().epsilon();
     const images = { x: this.ops.handleOf(train.x), labels: this.ops.handleOf(train.labels), count: train.count };
     this.gradient = new ScheduledGradient(this.ops, spec, images, plan.shares);
     const values = paramList(params).map((v) => v.dataSync() as Float32Array);
@@ -145,11 +148,6 @@ export class ScheduledSteps implements StepRunner {
         reason: e instanceof Error ? e.message : String(e),
       };
     }
-  }
-
-  /** tf.train.adam's epsilon: the backend's. */
-  private get epsilon(): number {
-    return this.tf.backend().epsilon();
   }
 
   /** Why the steps run their ops one by one (the graph could not be loaded), if they do. */

@@ -5,12 +5,13 @@
 // each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
 // the weights are read (before an evaluation or a save). One graph holds a step per batch size,
 // all on the same variables. Recorded by GraphWriter, loaded and run through RawOps.
-import type { ModelSpec } from '../protocol/checkpoint';
+import { type ModelSpec, weightSizes } from '../protocol/checkpoint';
 import { BETA1, BETA2, correctedStep } from './adamState';
 import { GraphWriter } from './graphWriter';
 import { attr, FLOAT_T } from './opWriter';
 import { type Handle, type LoadedGraph, type RawOps, Scope } from './rawOps';
-import { paramShapes, type TrainingImages, writeBatch } from './scheduledGradient';
+import { type TrainingImages, writeBatch } from './scheduledGradient';
+import { weightSpecs } from './model';
 
 /** The weights and Adam's moments, flat in PARAM_NAMES order. */
 export interface TrainingState {
@@ -40,7 +41,7 @@ export class TrainingGraph {
   /** Records and loads the graph (throws where the runtime cannot load it); its variables are set by `init`. */
   static load(ops: RawOps, spec: ModelSpec, images: TrainingImages, shares: number, sizes: readonly number[]): TrainingGraph {
     const { timesteps: T, inputSize: I } = spec;
-    const shapes = paramShapes(spec);
+    const shapes = weightSpecs(spec).map((w) => w.shape);
     const g = new GraphWriter();
     const variables = shapes.map((shape, p) => KINDS.map((kind) => g.variable(variableName(kind, p), shape)));
     const read = (p: number): string => g.run('ReadVariableOp', [attr.type('dtype', 'float')], [variables[p][0]])[0];
@@ -96,7 +97,7 @@ export class TrainingGraph {
   /** The weights and Adam's moments as they are now. */
   read(): TrainingState {
     const { ops } = this;
-    const total = paramShapes(this.spec).reduce((sum, shape) => sum + shape.reduce((a, d) => a * d, 1), 0);
+    const total = weightSizes(weightSpecs(this.spec)).reduce((a, b) => a + b, 0);
     const state: TrainingState = { params: new Float32Array(total), m: new Float32Array(total), v: new Float32Array(total) };
     const s = new Scope();
     try {
@@ -151,8 +152,10 @@ export class TrainingGraph {
 
   private forEachVariable(visit: (name: string, shape: number[], kind: Kind, offset: number, size: number) => void): void {
     let offset = 0;
-    for (const [p, shape] of paramShapes(this.spec).entries()) {
-      const size = shape.reduce((a, d) => a * d, 1);
+    const weights = weightSpecs(this.spec);
+    const sizes = weightSizes(weights);
+    for (const [p, { shape }] of weights.entries()) {
+      const size = sizes[p];
       for (const kind of KINDS) visit(variableName(kind, p), shape, kind, offset, size);
       offset += size;
     }
