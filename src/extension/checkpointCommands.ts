@@ -2,6 +2,7 @@
 // they take a tree item (context menu), a folder path or a Uri (other callers, tests); Delete
 // also several (the view's selection, or an array) or nothing (its Delete key in the view), and
 // then takes the view's selection.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeleteResult } from './api';
@@ -20,9 +21,35 @@ export function checkpointPathFrom(arg: unknown): string | undefined {
   return undefined;
 }
 
-export async function revealCheckpoint(arg: unknown): Promise<void> {
+/**
+ * Checks that the folders a command was given are still there. An item can outlive its folder:
+ * deleted by hand, by `git checkout` or by a sync tool, the view lists it until the file watcher's
+ * refresh arrives. Those are named in a warning and the view is refreshed; returns the warning,
+ * or undefined when every folder exists.
+ */
+export async function goneCheckpoints(dirs: readonly string[], refreshView: () => void): Promise<string | undefined> {
+  const exists = await Promise.all(
+    dirs.map((d) =>
+      fs.promises.stat(d).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ),
+    ),
+  );
+  const gone = dirs.filter((_, i) => !exists[i]);
+  if (gone.length === 0) return undefined;
+  const message =
+    gone.length === 1
+      ? `The checkpoint ${checkpointNames(gone)} no longer exists: there is no folder ${gone[0]}.`
+      : `The checkpoints ${checkpointNames(gone)} no longer exist: their folders were moved or deleted.`;
+  void vscode.window.showWarningMessage(message);
+  refreshView();
+  return message;
+}
+
+export async function revealCheckpoint(arg: unknown, refreshView: () => void): Promise<void> {
   const dir = checkpointPathFrom(arg);
-  if (dir) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
+  if (dir && !(await goneCheckpoints([dir], refreshView))) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
 }
 
 /**
@@ -60,7 +87,10 @@ export async function deleteFromView(
 export async function deleteCheckpoints(targets: unknown[], options: unknown, onDeleted: () => void): Promise<DeleteResult> {
   const dirs = targets.map(checkpointPathFrom);
   if (dirs.length === 0 || dirs.some((d) => d === undefined)) return { status: 'error', message: 'No checkpoint was given to delete.' };
-  const folders = [...new Set(dirs as string[])];
+  const given = [...new Set(dirs as string[])];
+  const gone = await goneCheckpoints(given, onDeleted);
+  const folders = gone === undefined ? given : given.filter((d) => fs.existsSync(d));
+  if (gone !== undefined && folders.length === 0) return { status: 'error', message: gone };
   const confirm = !(typeof options === 'object' && options !== null && (options as { confirm?: unknown }).confirm === false);
   const one = folders.length === 1;
   const what = checkpointsPhrase(folders);

@@ -1,6 +1,8 @@
 // The Checkpoints view: one item per folder of the weights folder, valid or not (a broken
 // checkpoint is shown with its reason, so the user can see it and delete it). Refreshed by a
-// file watcher on the weights folder, by the refresh command, and when a job ends.
+// file watcher on the weights folder, by the refresh command, and when a job ends; the listing
+// the view was given is kept until then, and read again once after it settles, for what the
+// watcher cannot report.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpoint';
@@ -17,6 +19,15 @@ const INVALID_CHECKPOINT = 'invalidCheckpoint';
 
 /** Several files change per checkpoint written or deleted: refresh once after they settle. */
 const WATCH_DEBOUNCE_MS = 300;
+
+/**
+ * How long after each reading the folder is read again, and the view refreshed if it differs.
+ * File events can be lost: VS Code drops a create and a delete of the same path that fall in one
+ * batch of events (a folder copied in and removed again while the view read it), and a file
+ * written into a new folder before the watcher watches that folder is never reported (inotify).
+ * Batches are flushed within about 0.6 s (the watcher's 0.5 s maximum wait, then 75 ms).
+ */
+export const SETTLE_CHECK_MS = 2000;
 
 export class CheckpointItem extends vscode.TreeItem {
   constructor(readonly entry: CheckpointEntry) {
@@ -49,6 +60,9 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private watcher: vscode.Disposable | undefined;
   private debounce: NodeJS.Timeout | undefined;
+  private settleCheck: NodeJS.Timeout | undefined;
+  /** What the view was last given; undefined once a refresh asked it to read again. */
+  private listing: Promise<CheckpointEntry[]> | undefined;
 
   readonly onDidChangeTreeData = this.changeEmitter.event;
 
@@ -63,6 +77,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   }
 
   refresh(): void {
+    this.listing = undefined;
     this.changeEmitter.fire();
   }
 
@@ -75,16 +90,37 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     return undefined;
   }
 
+  /** The listing the view shows: read on the first call after a refresh, the same until the next. */
   async getChildren(parent?: CheckpointItem): Promise<CheckpointItem[]> {
     if (parent) return [];
-    const dir = weightsDirOf(workspaceFolder());
-    return dir ? (await listCheckpoints(dir)).map((e) => new CheckpointItem(e)) : [];
+    this.listing ??= this.readAndCheckLater();
+    return (await this.listing).map((e) => new CheckpointItem(e));
   }
 
   dispose(): void {
     clearTimeout(this.debounce);
+    clearTimeout(this.settleCheck);
     this.watcher?.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+
+  private read(): Promise<CheckpointEntry[]> {
+    const dir = weightsDirOf(workspaceFolder());
+    return dir ? listCheckpoints(dir) : Promise.resolve([]);
+  }
+
+  private readAndCheckLater(): Promise<CheckpointEntry[]> {
+    const listing = this.read();
+    clearTimeout(this.settleCheck);
+    this.settleCheck = setTimeout(() => void this.checkStillTrue(listing), SETTLE_CHECK_MS);
+    return listing;
+  }
+
+  /** Refreshes the view if the folder no longer holds what `shown` says; that reading is checked in turn. */
+  private async checkStillTrue(shown: Promise<CheckpointEntry[]>): Promise<void> {
+    if (this.listing !== shown) return; // Refreshed since: the newer reading has its own check.
+    const [before, now] = await Promise.all([shown, this.read()]);
+    if (this.listing === shown && JSON.stringify(before) !== JSON.stringify(now)) this.refresh();
   }
 
   private rewatch(): void {

@@ -14,4 +14,6 @@ export interface CommandDeps {
   showPanel(): void;
   /** Whether the panel is on screen: a notification offers "Show Panel" only when it is not. */
   panelVisible(): boolean;
+  /** Makes the Checkpoints view read the weights folder again. */
+  refreshCheckpoints(): void;
 }

@@ -8,7 +8,7 @@ import { readCheckpointMeta } from '../protocol/checkpoint';
 import { type ComparedRun, comparedRun } from '../protocol/compare';
 import { percent } from '../protocol/format';
 import type { CompareResult } from './api';
-import { checkpointPathFrom } from './checkpointCommands';
+import { checkpointPathFrom, goneCheckpoints } from './checkpointCommands';
 import { isValid, listCheckpoints } from './checkpointList';
 import { ComparePanel } from './comparePanel';
 import { weightsDirOf, workspaceFolder } from './workspace';
@@ -24,7 +24,12 @@ async function readRuns(paths: string[]): Promise<ComparedRun[]> {
   return Promise.all(paths.map(async (p) => comparedRun(p, await readCheckpointMeta(p))));
 }
 
-export async function compareCheckpoints(extensionUri: vscode.Uri, arg: unknown, selected: unknown): Promise<CompareResult> {
+export async function compareCheckpoints(
+  extensionUri: vscode.Uri,
+  arg: unknown,
+  selected: unknown,
+  refreshView: () => void,
+): Promise<CompareResult> {
   let paths = pathsFrom(arg, selected);
   if (paths.length < 2) {
     const picked = await pickOthers(paths[0]);
@@ -36,6 +41,8 @@ export async function compareCheckpoints(extensionUri: vscode.Uri, arg: unknown,
     void vscode.window.showErrorMessage(message);
     return { status: 'error', message };
   }
+  const gone = await goneCheckpoints(paths, refreshView);
+  if (gone) return { status: 'error', message: gone };
   let runs: ComparedRun[];
   try {
     runs = await readRuns(paths);

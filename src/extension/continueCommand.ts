@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { readCheckpointMeta, trainedEpochs } from '../protocol/checkpoint';
 import { numberProblem, numberRule } from '../protocol/runOptions';
 import type { TrainResult } from './api';
-import { checkpointPathFrom } from './checkpointCommands';
+import { checkpointPathFrom, goneCheckpoints } from './checkpointCommands';
 import type { CommandDeps } from './commandDeps';
 import { startTraining } from './trainCommand';
 import { settingsOf, workspaceFolder } from './workspace';
@@ -18,6 +18,8 @@ export async function continueTraining(deps: CommandDeps, arg: unknown, options:
     void vscode.window.showErrorMessage(message);
     return { status: 'error', message };
   }
+  const gone = await goneCheckpoints([checkpoint], deps.refreshCheckpoints);
+  if (gone) return { status: 'error', message: gone };
   let done: number;
   try {
     done = trainedEpochs(await readCheckpointMeta(checkpoint)).length;

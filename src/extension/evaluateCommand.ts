@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvaluateResult } from './api';
-import { checkpointPathFrom } from './checkpointCommands';
+import { checkpointPathFrom, goneCheckpoints } from './checkpointCommands';
 import { isValid, listCheckpoints } from './checkpointList';
 import { localDateTime, percent, plural } from '../protocol/format';
 import { followJob } from './jobProgress';
@@ -22,6 +22,8 @@ export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promi
   const checkpoint = arg === undefined ? await pickCheckpoint() : checkpointPathFrom(arg);
   if (checkpoint === undefined) return { status: 'error', message: `Not a checkpoint folder: ${String(arg)}` };
   if (typeof checkpoint !== 'string') return checkpoint;
+  const gone = await goneCheckpoints([checkpoint], deps.refreshCheckpoints);
+  if (gone) return { status: 'error', message: gone };
   // Without a workspace (a path given by another extension), paths resolve beside the checkpoint.
   const base = folder?.uri.fsPath ?? path.dirname(checkpoint);
   const checked = await readEvaluateRequest(settingsOf(folder), base, checkpoint);

@@ -8,7 +8,7 @@ import { startWorker } from '../client/workerClient';
 import { firstFreeName } from '../protocol/freeName';
 import { DEFAULT_EXPORT_FOLDER } from '../protocol/runOptions';
 import type { ExportResult } from './api';
-import { checkpointPathFrom } from './checkpointCommands';
+import { checkpointPathFrom, goneCheckpoints } from './checkpointCommands';
 import type { CommandDeps } from './commandDeps';
 import { showJobError, showUnexpectedEvent } from './notifications';
 import { readDevice } from './settings';
@@ -23,6 +23,8 @@ export async function exportCheckpoint(deps: CommandDeps, arg: unknown, options:
     void vscode.window.showErrorMessage(message);
     return { status: 'error', message };
   }
+  const gone = await goneCheckpoints([checkpoint], deps.refreshCheckpoints);
+  if (gone) return { status: 'error', message: gone };
   const given = (options as { folder?: unknown } | undefined)?.folder;
   const folder = typeof given === 'string' ? given : await askFolder();
   if (!folder) return { status: 'cancelled' };

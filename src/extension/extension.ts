@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     workerPath,
     showPanel: () => TrainingPanel.createOrShow(panelHost, true),
     panelVisible: () => TrainingPanel.isVisible(),
+    refreshCheckpoints: () => tree.refresh(),
   };
 
   context.subscriptions.push(
@@ -70,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.commands.registerCommand('lstmMnist.showPanel', () => TrainingPanel.createOrShow(panelHost, false)),
     vscode.commands.registerCommand('lstmMnist.evaluateCheckpoint', (arg: unknown) => evaluateCheckpoint(deps, arg)),
     vscode.commands.registerCommand('lstmMnist.compareCheckpoints', (arg: unknown, selected: unknown) =>
-      compareCheckpoints(context.extensionUri, arg, selected),
+      compareCheckpoints(context.extensionUri, arg, selected, deps.refreshCheckpoints),
     ),
     treeView.onDidChangeSelection((e) => followSelection(e.selection)),
     vscode.commands.registerCommand('lstmMnist.exportCheckpoint', (arg: unknown, options: unknown) => exportCheckpoint(deps, arg, options)),
@@ -79,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.commands.registerCommand('lstmMnist.setUpTensorFlow', () => setUpTensorflow(deps)),
     // Trust makes the folder's own weightsFolder setting count.
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
-    vscode.commands.registerCommand('lstmMnist.revealCheckpoint', (arg: unknown) => revealCheckpoint(arg)),
+    vscode.commands.registerCommand('lstmMnist.revealCheckpoint', (arg: unknown) => revealCheckpoint(arg, deps.refreshCheckpoints)),
     vscode.commands.registerCommand('lstmMnist.deleteCheckpoint', (arg: unknown, options: unknown) =>
       deleteFromView(treeView, tree, arg, options),
     ),

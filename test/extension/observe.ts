@@ -62,15 +62,35 @@ export async function checkpointItems(): Promise<vscode.TreeItem[]> {
   return Promise.all(children.map((c) => provider.getTreeItem(c)));
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs: number): Promise<T> {
+/** The names the Checkpoints view lists now: what its provider last gave VS Code (read again only after a refresh). */
+export async function viewListing(): Promise<string[]> {
+  return (await checkpointItems()).map((i) => String(i.label));
+}
+
+/**
+ * Reads a state every 100 ms until `done` holds for it; after `timeoutMs`, fails saying what it
+ * saw last. For what the extension does in its own time (a refresh, a notification): a state can
+ * be waited for, where an event may have fired before anyone listened.
+ */
+export async function waitForState<S>(
+  what: string,
+  read: () => S | Promise<S>,
+  done: (state: S) => boolean,
+  timeoutMs: number,
+): Promise<S> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    const state = await read();
+    if (done(state)) return state;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(state)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs: number): Promise<T> {
+  return (await waitForState(what, check, (v) => v !== undefined && v !== false, timeoutMs)) as T;
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
