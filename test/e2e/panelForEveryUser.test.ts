@@ -66,14 +66,37 @@ async function evaluateNewest(page: Page): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * The panel's width once it has stopped changing: the same for five frames in a row (the
+ * workbench lays the editor out, then the webview's frame follows, each on a frame of its own).
+ */
+async function settledWidth(frame: Frame): Promise<number> {
+  return frame.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let last = -1;
+        let same = 0;
+        const tick = (): void => {
+          const width = document.documentElement.clientWidth;
+          same = width === last ? same + 1 : 0;
+          last = width;
+          if (same >= 5) resolve(width);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+}
+
 /** Sets the window so that the panel (the only editor, no side bar) is `width` px wide. */
 async function panelWidth(page: Page, frame: Frame, width: number): Promise<number> {
   let viewport = width + 60;
   let actual = 0;
   for (let attempt = 0; attempt < 4; attempt++) {
     await page.setViewportSize({ width: viewport, height: 900 });
-    await page.waitForTimeout(500);
-    actual = await frame.evaluate(() => document.documentElement.clientWidth);
+    // The workbench has taken the window's new width, then the panel has followed.
+    await page.waitForFunction((w) => document.querySelector('.monaco-workbench')?.clientWidth === w, viewport);
+    actual = await settledWidth(frame);
     if (Math.abs(actual - width) <= 2) break;
     viewport += width - actual;
   }
@@ -192,10 +215,10 @@ test(
         ['Dark Modern', 'vscode-dark'],
       ] as const) {
         await setColorTheme(page, theme, bodyClass);
-        await page.waitForTimeout(300); // the charts and heat maps redraw on the next frame
-        const look = await (
-          await panelFrame(page)
-        ).evaluate(() => {
+        const themed = await panelFrame(page);
+        // The charts and heat maps redraw on the next frame.
+        await themed.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const look = await themed.evaluate(() => {
           const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
           // The button's face is the element's own, inside its shadow root.
           const face = getComputedStyle(document.querySelector('#train-button')!.shadowRoot!.querySelector('.base')!);
