@@ -45,8 +45,8 @@ function main() {
   for (const target of targets) {
     const file = path.join(outDir, `${name}-${target}-${version}.vsix`);
     fs.rmSync(file, { force: true });
-    // The README's links and pictures point into docs/, which the package holds: no remote
-    // repository is needed to resolve them (there is none to name yet).
+    // vsce rewrites the README's relative links and pictures to the repository's (package.json),
+    // as the Marketplace's page needs; the pictures are in the package too (docs/).
     // vsce 3.9's --ignore-other-target-folders does nothing: the other platforms' addons are left
     // out through the ignore file instead.
     const ignoreFile = path.join(outDir, `.vscodeignore-${target}`);
@@ -58,19 +58,7 @@ function main() {
           .map((t) => `dist/native/${t}/**\n`)
           .join(''),
     );
-    run('npx', [
-      'vsce',
-      'package',
-      '--target',
-      target,
-      '--no-dependencies',
-      '--ignoreFile',
-      ignoreFile,
-      '--no-rewrite-relative-links',
-      '--allow-missing-repository',
-      '--out',
-      file,
-    ]);
+    run('npx', ['vsce', 'package', '--target', target, '--no-dependencies', '--ignoreFile', ignoreFile, '--out', file]);
     made.push(file);
   }
   console.log('');

@@ -48,7 +48,9 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('--resume DIR')}continue that checkpoint: its weights, Adam's state, its shuffle order and
   ${pad('')}hyperparameters; --epochs counts the epochs added
   ${pad('--device D')}${DEVICE_CHOICES.join('|')} (${DEFAULT_DEVICE})
-  ${pad('--kernels K')}${KERNEL_CHOICES.join('|')}: fused native LSTM ops or the plain tfjs loop (${DEFAULT_KERNELS})
+  ${pad('--kernels K')}${KERNEL_CHOICES.join('|')}: the training path (${DEFAULT_KERNELS}: scheduled on a CPU,
+  ${pad('')}fused on a GPU); scheduled = one graph on both cores, fused = BlockLSTM ops,
+  ${pad('')}reference = the plain tfjs loop
   ${pad('--json')}print events as JSON lines instead of text
   ${pad('--verbose')}also print TensorFlow's own log lines
 Evaluation options: --data-dir, --device, --json, --verbose, and

@@ -2,7 +2,7 @@
 // prints while it loads (oneDNN, CPU features, absl's start-up notice), whatever the caller
 // asked for. TF_CPP_MIN_LOG_LEVEL hides most of them, but not those printed before the library
 // reads it; TF_ENABLE_ONEDNN_OPTS=0 would hide the oneDNN notice but makes the training step
-// slower (README, "Speed"). So they are recognised here and left out where people read: the
+// slower (docs/PERFORMANCE.md, "Speed"). So they are recognised here and left out where people read: the
 // terminal (unless --verbose) and the last lines quoted when the process dies.
 
 /**

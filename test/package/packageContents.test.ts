@@ -3,6 +3,7 @@
 // no node_modules, no build leftovers; its manifest names its platform, the extension kind and
 // the Restricted Mode support.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -21,6 +22,10 @@ test(
   { timeout: 300_000 },
   async () => {
     const printed = runPackage();
+    const repository = (
+      JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } }
+    ).repository.url.replace(/\.git$/, '');
+    const tracked = new Set(spawnSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).stdout.split('\n'));
     for (const platform of SUPPORTED_PLATFORMS) {
       const file = vsixPath(platform);
       const bytes = fs.statSync(file).size;
@@ -47,6 +52,8 @@ test(
         'package.json',
         'LICENSE.txt',
         'readme.md',
+        'changelog.md',
+        'media/icon.png',
         'media/lstm-mnist.svg',
         'dist/extension.js',
         'dist/setup.js',
@@ -60,14 +67,26 @@ test(
       ]) {
         assert.ok(files.includes(needed), `${platform}: ${needed} is missing`);
       }
-      // The README is the extension's page in VS Code, its links relative to the package: every
-      // image it shows is inside.
-      const images = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+      // The README is the extension's page, in VS Code and on the Marketplace: vsce points its
+      // links and pictures at the repository package.json names; each picture is in the package
+      // too, and every target is a file of this repository.
+      const readme = await zipText(file, 'extension/readme.md');
+      const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !t.startsWith('#'));
+      const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
       assert.ok(images.length > 0, 'the README shows images');
+      const ours = (t: string): string | undefined => /^https:\/\/github\.com\/[^/]+\/[^/]+\/(?:raw|blob)\/HEAD\/(.+)$/.exec(t)?.[1];
       assert.deepEqual(
-        images.filter((i) => !files.includes(i)),
+        targets.filter((t) => !/^https:\/\//.test(t)),
         [],
-        `${platform}: README images missing from the package`,
+        `${platform}: relative links left in the packaged README`,
+      );
+      for (const t of targets.filter((t) => t.startsWith(`${repository}/`))) {
+        assert.ok(tracked.has(ours(t) ?? ''), `${platform}: the README points at ${t}, which is no file of this repository`);
+      }
+      assert.deepEqual(
+        images.filter((i) => !i.startsWith(`${repository}/raw/HEAD/`) || !files.includes(ours(i) ?? '')),
+        [],
+        `${platform}: README pictures not on the repository or missing from the package`,
       );
       // Only the Linux x64 package carries an addon, and only its own.
       const natives = files.filter((f) => f.startsWith('dist/native/'));

@@ -1,4 +1,4 @@
-// The faults of the README's fault table that the training process handles, each as it happens:
+// The faults of docs/TESTING.md's fault table that the training process handles, each as it happens:
 // checked before the first batch (a weights folder under a file, a run name another process
 // holds, a model too big for the memory), a save that fails at the end (the weights go to the
 // rescue folder, and the error says where), a loss that becomes non-finite (the run stops and

@@ -1,6 +1,6 @@
 // The seed notebook reproduced: all 60,000 training and 10,000 test images, 2 epochs, batch 100,
 // Adam 0.01, 128 units. The notebook reached 0.979; over seeds this implementation reaches
-// 0.970-0.984 (twenty runs, README, "Reproducing the seed"), so one run must reach 0.965: a bound
+// 0.970-0.984 (twenty runs, docs/PERFORMANCE.md, "Reproducing the seed"), so one run must reach 0.965: a bound
 // any machine meets with a correct implementation, and a broken one (a wrong gradient, gate or
 // learning rate) misses by far.
 import { strict as assert } from 'node:assert';
