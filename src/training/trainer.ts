@@ -96,12 +96,12 @@ export async function train(
   }
 }
 
-/** A run goes on with the images it was trained on: the same set, as many, in the same order. */
 /** The sizes of an epoch's batches of `batchSize` over `count` images: full ones, and the last one's. */
 function batchSizes(count: number, batchSize: number): number[] {
   return [...new Set([Math.min(batchSize, count), count % batchSize].filter((n) => n > 0))];
 }
 
+/** A run goes on with the images it was trained on: the same set, as many, in the same order. */
 function checkSameData(continuation: Continuation, data: Dataset): void {
   const was = continuation.meta.dataset;
   if (was.name !== data.info.name || was.trainCount !== data.info.trainCount) {

@@ -6,8 +6,9 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { isNativeLogNoise } from '../../src/client/nativeLog';
+import { numberRule } from '../../src/protocol/runOptions';
 import { tempDir } from './helpers';
 
 const CLI = path.resolve(__dirname, '../../src/cli/cli.js');
@@ -25,6 +26,12 @@ const bannerLines = (text: string): string[] => text.split(/[\r\n]/).filter(isNa
 
 describe('the command line', () => {
   const dir = tempDir('cli');
+  /** A quick run the tests below continue and evaluate, trained here so that each stands on its own. */
+  const checkpoint = path.join(dir, 'quick');
+  before(() => {
+    const r = spawnSync(process.execPath, [CLI, 'train', ...QUICK, '--weights-dir', dir, '--run-name', 'quick'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("prints no TensorFlow banner, only what went wrong; --verbose shows TensorFlow's lines", () => {
@@ -38,10 +45,8 @@ describe('the command line', () => {
     assert.ok(bannerLines(verbose.stderr).length > 0, `TensorFlow's log lines with --verbose:\n${verbose.stderr}`);
   });
 
-  let checkpoint = '';
-
   it('in a 60-column terminal the progress is one line redrawn in place, and the report reads like the panel', () => {
-    const run = inTerminal(60, ['train', ...QUICK, '--weights-dir', dir, '--run-name', 'quick']);
+    const run = inTerminal(60, ['train', ...QUICK, '--weights-dir', dir, '--run-name', 'in-terminal']);
     assert.equal(run.status, 0, run.text);
     assert.deepEqual(bannerLines(run.text), []);
     const lines = run.text.split('\n');
@@ -52,8 +57,7 @@ describe('the command line', () => {
     }
     assert.match(run.text, /, 1 epoch,/);
     assert.match(run.text, /test accuracy \d+\.\d\d%/);
-    checkpoint = path.join(dir, 'quick');
-    assert.ok(fs.existsSync(path.join(checkpoint, 'checkpoint.json')));
+    assert.ok(fs.existsSync(path.join(dir, 'in-terminal', 'checkpoint.json')));
   });
 
   it('continues a run with --resume and exports it as a TensorFlow.js model', () => {
@@ -91,7 +95,9 @@ describe('the command line', () => {
   it('Ctrl-C in the terminal cancels after the batch, exit code 130, and writes nothing', async () => {
     const weights = path.join(dir, 'cancelled');
     // Its own process group, as a terminal's foreground job: the signal goes to the whole group.
-    const child = spawn(process.execPath, [CLI, 'train', ...QUICK, '--train-size', '20000', '--weights-dir', weights, '--json'], {
+    // As many epochs as a run may have: it cannot end before the signal, however fast the machine.
+    const epochs = String(numberRule('epochs').max);
+    const child = spawn(process.execPath, [CLI, 'train', ...QUICK, '--epochs', epochs, '--weights-dir', weights, '--json'], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

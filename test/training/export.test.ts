@@ -62,11 +62,10 @@ describe('export to a TensorFlow.js Layers model', () => {
   });
 
   it('refuses a folder that exists, and a missing checkpoint, with the reason', async () => {
+    const taken = path.join(dir, 'taken');
+    fs.mkdirSync(taken);
     const rec = recorder();
-    assert.equal(
-      await runExport({ checkpoint: checkpoint(), outDir: path.join(dir, 'exported', 'trained-tfjs'), device: 'cpu' }, rec),
-      'error',
-    );
+    assert.equal(await runExport({ checkpoint: checkpoint(), outDir: taken, device: 'cpu' }, rec), 'error');
     assert.match(JSON.stringify(rec.events), /already exists: export into a new folder/);
     const rec2 = recorder();
     assert.equal(await runExport({ checkpoint: path.join(dir, 'nope'), outDir: path.join(dir, 'x'), device: 'cpu' }, rec2), 'error');

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readCheckpointMeta, reservationFile } from '../../src/protocol/checkpoint';
+import { numberRule } from '../../src/protocol/runOptions';
 import type { TrainingEvent } from '../../src/protocol/training';
 import { startWorker } from '../../src/client/workerClient';
 import { loadCheckpoint } from '../../src/training/checkpointStore';
@@ -63,13 +64,14 @@ describe('faults of a training run', () => {
 
   it('a run name another training process holds is refused before the first batch; the holder keeps it', async () => {
     const weights = path.join(dir, 'shared');
-    // The first process: a run long enough to be under way while the second asks for its name.
+    // The first process: under way while the second asks for its name, and with as many epochs as
+    // a run may have, it cannot end before it is cancelled, however fast the machine.
     let started!: () => void;
     const underWay = new Promise<void>((resolve) => {
       started = resolve;
     });
     const first = startWorker(
-      { type: 'train', config: quickConfig(weights, { runName: 'same', trainSize: 10000, epochs: 3 }) },
+      { type: 'train', config: quickConfig(weights, { runName: 'same', epochs: numberRule('epochs').max }) },
       {
         workerPath: WORKER,
         cwd: dir,

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it, before } from 'node:test';
 import { type CheckpointMeta, META_FILE, OPTIMIZER_FILE, readCheckpointMeta, WEIGHTS_FILE } from '../../src/protocol/checkpoint';
 import type { EpochMetrics, EvaluationResult, TrainConfig, TrainingEvent } from '../../src/protocol/training';
+import { embeddedMnistDir } from '../../src/training/dataset';
 import { runEvaluation, runTraining } from '../../src/training/jobs';
 import { LOG_FOLDER, TRAIN_LOG, VALIDATION_LOG } from '../../src/training/runLog';
 import { type LoggedValue, readEventFiles } from './eventFiles';
@@ -42,8 +43,11 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 
 describe('continuing a run', () => {
   let dir: string;
-  before(() => {
+  /** A one-epoch run the tests below continue, copy and damage; each makes its own copy. */
+  const base = (): string => path.join(dir, 'base');
+  before(async () => {
     dir = tempDir('runs');
+    await run(quickConfig(dir, { seed: 7, kernels: 'fused', runName: 'base' }));
   });
 
   for (const kernels of ['scheduled', 'fused'] as const) {
@@ -78,7 +82,7 @@ describe('continuing a run', () => {
   it("takes the checkpoint's hyperparameters, not the request's", async () => {
     const events = await run({
       ...quickConfig(dir, { runName: 'other-settings', learningRate: 0.5, seed: 99, batchSize: 25, trainSize: 100 }),
-      resume: path.join(dir, 'fused-one'),
+      resume: base(),
     });
     const { config } = ofType(events, 'started')[0];
     assert.deepEqual([config.learningRate, config.seed, config.batchSize, config.trainSize, config.units], [0.01, 7, 50, 500, 32]);
@@ -86,7 +90,7 @@ describe('continuing a run', () => {
 
   it('a checkpoint saved before Adam was kept continues, with a note that Adam restarts, and still evaluates', async () => {
     const old = path.join(dir, 'old-format');
-    fs.cpSync(path.join(dir, 'fused-one'), old, { recursive: true });
+    fs.cpSync(base(), old, { recursive: true });
     fs.rmSync(path.join(old, OPTIMIZER_FILE));
     const meta = JSON.parse(fs.readFileSync(path.join(old, META_FILE), 'utf8')) as CheckpointMeta;
     delete meta.optimizer;
@@ -117,7 +121,7 @@ describe('continuing a run', () => {
   ] as const) {
     it(`a damaged Adam state is an error, not dropped: ${why.source}`, async () => {
       const damaged = path.join(dir, `damaged-${why.source.length}`);
-      fs.cpSync(path.join(dir, 'fused-one'), damaged, { recursive: true });
+      fs.cpSync(base(), damaged, { recursive: true });
       damage(damaged);
       const rec = recorder();
       assert.equal(await runTraining({ ...quickConfig(dir, { runName: 'from-damaged' }), resume: damaged }, rec), 'error');
@@ -127,10 +131,20 @@ describe('continuing a run', () => {
     });
   }
 
-  it('continuing on other data is refused', async () => {
+  it('continuing on other data is refused, before the first batch, saying which data each has', async () => {
+    // The same IDX files under another folder's name: a data set the checkpoint was not trained on.
+    const other = path.join(dir, 'other-data');
+    fs.mkdirSync(other);
+    for (const name of fs.readdirSync(embeddedMnistDir())) fs.symlinkSync(path.join(embeddedMnistDir(), name), path.join(other, name));
     const rec = recorder();
-    const status = await runTraining({ ...quickConfig(dir, { runName: 'fewer' }), resume: path.join(dir, 'fused-one'), dataDir: dir }, rec);
+    const status = await runTraining({ ...quickConfig(dir, { runName: 'on-other-data' }), resume: base(), dataDir: other }, rec);
     assert.equal(status, 'error');
+    assert.equal(ofType(rec.events, 'batch').length, 0);
+    assert.match(
+      ofType(rec.events, 'error')[0]?.message ?? '',
+      /base: it was trained on 500 images of MNIST, this run has 500 of other-data: continue it on the same data$/,
+    );
+    assert.ok(!fs.existsSync(path.join(dir, 'on-other-data')));
   });
 });
 

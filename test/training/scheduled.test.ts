@@ -6,7 +6,6 @@
 // as the fused path does; nothing is left behind step after step.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
@@ -18,7 +17,7 @@ import { ScheduledGradient } from '../../src/training/scheduledGradient';
 import { ScheduledSteps, TapeSteps } from '../../src/training/stepRunners';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/tensors';
 import { VectorAdam } from '../../src/training/vectorAdam';
-import { cpuBackend } from './helpers';
+import { cpuBackend, tempDir } from './helpers';
 
 const { tf } = cpuBackend();
 const spec = modelSpec(28, 28, 128);
@@ -34,9 +33,21 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-/** The SavedModel folders of loaded graphs still in the temporary folder. */
-function graphFolders(): string[] {
-  return fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('lstm-mnist-graph-'));
+/** The SavedModel folders of loaded graphs still in `dir`. */
+function graphFolders(dir: string): string[] {
+  return fs.readdirSync(dir).filter((name) => name.startsWith('lstm-mnist-graph-'));
+}
+
+/** Runs `make` with the temporary folder (where graphs are written) set to `dir`. */
+function withTmpdir<T>(dir: string, make: () => T): T {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    return make();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
 }
 
 describe('scheduled path', async () => {
@@ -96,24 +107,21 @@ describe('scheduled path', async () => {
   });
 
   it('its step as one graph trains as its ops run one by one with Adam in JS, which it falls back to where the graph cannot be written', async () => {
-    const before = { graphs: ops.loadedGraphs, folders: graphFolders() };
+    // A temporary folder of this test's own: other test files write graphs too.
+    const tmp = tempDir('scheduled-graphs');
+    const loaded = ops.loadedGraphs;
     const asGraph = initParams(tf, spec, 5);
     const opByOp = initParams(tf, spec, 5);
-    const graphSteps = new ScheduledSteps(tf, asGraph, spec, train, 0.01, { shares: 2, threads: 1 }, [100, 60]);
-    const tmpdir = process.env.TMPDIR;
-    process.env.TMPDIR = path.join(os.tmpdir(), 'lstm-mnist-no-such-folder');
-    let fallback: ScheduledSteps;
-    try {
-      fallback = new ScheduledSteps(tf, opByOp, spec, train, 0.01, { shares: 2, threads: 1 }, [100, 60]);
-    } finally {
-      if (tmpdir === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = tmpdir;
-    }
+    const graphSteps = withTmpdir(tmp, () => new ScheduledSteps(tf, asGraph, spec, train, 0.01, { shares: 2, threads: 1 }, [100, 60]));
+    const fallback = withTmpdir(
+      path.join(tmp, 'no-such-folder'),
+      () => new ScheduledSteps(tf, opByOp, spec, train, 0.01, { shares: 2, threads: 1 }, [100, 60]),
+    );
     try {
       assert.equal(graphSteps.graphUnavailable, undefined);
       assert.match(fallback.graphUnavailable ?? '', /ENOENT/);
-      assert.equal(ops.loadedGraphs, before.graphs + 1, 'one graph, for both batch sizes');
-      assert.deepEqual(graphFolders(), before.folders, 'its SavedModel folder is removed once loaded');
+      assert.equal(ops.loadedGraphs, loaded + 1, 'one graph, for both batch sizes');
+      assert.deepEqual(graphFolders(tmp), [], 'its SavedModel folder is removed once loaded');
       // Both batch sizes, on the same weights and Adam's state.
       for (const batch of [rows, rows.subarray(0, 60), rows.map((r) => (r + 1) % 400)]) {
         const a = await graphSteps.step(batch);
@@ -143,7 +151,7 @@ describe('scheduled path', async () => {
       disposeParams(asGraph);
       disposeParams(opByOp);
     }
-    assert.equal(ops.loadedGraphs, before.graphs, 'its graph is deleted with it');
+    assert.equal(ops.loadedGraphs, loaded, 'its graph is deleted with it');
   });
 
   it('Adam on the flat array updates the weights as FlatAdam (tf.train.adam) does', () => {

@@ -66,8 +66,7 @@ describe('worker client', () => {
       const final = await startWorker({ type: 'train', config: config('crash') }, h.options).finished;
       assert.deepEqual(fs.readdirSync(weights), ['.reserved-other'], "the dead run's reservation and staging folder are gone");
       fs.rmSync(h.options.cwd, { recursive: true });
-      assert.equal(final.type, 'error');
-      assert.ok(final.type === 'error');
+      assert.ok(final.type === 'error', JSON.stringify(final));
       assert.match(final.message, /exited with code 3/);
       assert.match(final.message, /about to fail\nSegmentation fault \(pretend\)/);
       assert.equal(h.events.at(-1), final, 'the made-up error is also reported as the last event');
