@@ -26,7 +26,7 @@ function options() {
   }
 }
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function nodeTest(file, pattern) {
   return spawnSync(process.execPath, ['--test', '--test-reporter=tap', `--test-name-pattern=${pattern}`, file], {
@@ -74,7 +74,7 @@ function main() {
   let passed = 0;
   let failed = 0;
   for (const [i, { file, name }] of tests.entries()) {
-    const r = nodeTest(file, `^${escape(name)}$`);
+    const r = nodeTest(file, `^${escapeRegExp(name)}$`);
     const count = (k) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(r.stdout)?.[1] ?? 0);
     const ok = r.status === 0 && count('pass') >= 1 && count('fail') === 0;
     if (ok) passed++;
