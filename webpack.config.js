@@ -48,7 +48,7 @@ module.exports = [
       'training/bench': './bench/benchmark.ts',
     },
     // tfjs-node's JavaScript is bundled (the .vsix has no node_modules); its native addon is not:
-    // the loader makes tfjs-node load it from the runtime folder (src/training/nativeRuntime.ts).
+    // the loader makes tfjs-node load it from the runtime folder (src/training/native/runtime.ts).
     // The node builds ("main") are what runs unbundled in development, so they are used here too.
     resolve: { ...nodeBase.resolve, mainFields: ['main'] },
     module: {

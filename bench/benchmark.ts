@@ -7,12 +7,12 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { loadBackend, type Tf } from '../src/training/backend';
-import { loadDataset } from '../src/training/dataset';
-import { disposeParams, initParams, type Kernels, logits, modelSpec } from '../src/training/model';
-import { planShares, useShareThreads } from '../src/training/sharePlan';
-import { ScheduledSteps, TapeSteps } from '../src/training/stepRunners';
-import { disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/tensors';
+import { loadBackend, type Tf } from '../src/training/native/backend';
+import { loadDataset } from '../src/training/data/dataset';
+import { disposeParams, initParams, type Kernels, logits, modelSpec } from '../src/training/model/lstmModel';
+import { planShares, useShareThreads } from '../src/training/graph/shardPlan';
+import { ScheduledSteps, TapeSteps } from '../src/training/loop/stepRunners';
+import { disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
 
 const BATCH = 100;
 const EVAL_EXAMPLES = 2000;

@@ -8,7 +8,7 @@
 'use strict';
 const path = require('node:path');
 
-const RUNTIME_MODULE = path.resolve(__dirname, '..', 'src', 'training', 'nativeRuntime.ts');
+const RUNTIME_MODULE = path.resolve(__dirname, '..', 'src', 'training', 'native', 'runtime.ts');
 
 const REPLACEMENTS = [
   [

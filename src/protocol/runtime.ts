@@ -1,5 +1,5 @@
 // The native TensorFlow runtime as a folder on disk: what the extension sets up (src/runtime) and
-// what the training process loads (src/training/nativeRuntime.ts). Its layout is tfjs-node's own
+// what the training process loads (src/training/native/runtime.ts). Its layout is tfjs-node's own
 // package layout, `lib/napi-v8/tfjs_binding.node` + `deps/lib/<TensorFlow libraries>`, because
 // tfjs-node's prebuilt addons find their libraries through the RUNPATH `$ORIGIN/../../deps/lib`:
 // so an official addon, the addon built for the wheel's library, and a developer's

@@ -18,9 +18,9 @@ import {
   weightsSizeProblem,
 } from '../protocol/checkpoint';
 import { firstFreeName } from '../protocol/freeName';
-import type { AdamState } from './adamState';
-import type { Tf } from './backend';
-import { type LstmParams, PARAM_NAMES, weightSpecs } from './model';
+import type { AdamState } from './optim/adamState';
+import type { Tf } from './native/backend';
+import { type LstmParams, PARAM_NAMES, weightSpecs } from './model/lstmModel';
 
 /** Test hook: called between the two files, where a crash would hurt most. */
 export interface SaveHooks {

@@ -6,10 +6,10 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { toBase64, bytesFromBase64 } from '../protocol/binary';
 import type { ModelSpec } from '../protocol/checkpoint';
 import type { InspectRequest, InspectResult, InspectSubject } from '../protocol/inspection';
-import { type Backend, chooseKernels, forwardKernels } from './backend';
+import { type Backend, chooseKernels, forwardKernels } from './native/backend';
 import { loadCheckpoint } from './checkpointStore';
-import { loadDataset, type Split } from './dataset';
-import { disposeParams, type Kernels, type LstmParams, rowProbabilities } from './model';
+import { loadDataset, type Split } from './data/dataset';
+import { disposeParams, type Kernels, type LstmParams, rowProbabilities } from './model/lstmModel';
 
 export class Inspector {
   private constructor(

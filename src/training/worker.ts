@@ -6,7 +6,7 @@ import type { InspectSubject } from '../protocol/inspection';
 import { isWorkerCommand, type TrainingEvent, type WorkerCommand } from '../protocol/training';
 import type { Inspector } from './inspector';
 import { type JobStatus, openInspector, runEvaluation, runExport, runProbe, runTraining } from './jobs';
-import type { JobHooks } from './trainer';
+import type { JobHooks } from './loop/trainer';
 
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 

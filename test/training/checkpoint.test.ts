@@ -14,7 +14,7 @@ import {
   WEIGHTS_FILE,
 } from '../../src/protocol/checkpoint';
 import { loadCheckpoint, paramValues, saveCheckpoint } from '../../src/training/checkpointStore';
-import { initParams, logits, modelSpec, weightSpecs } from '../../src/training/model';
+import { initParams, logits, modelSpec, weightSpecs } from '../../src/training/model/lstmModel';
 import { cpuBackend, tempDir } from './helpers';
 
 const { tf, info } = cpuBackend();

@@ -7,10 +7,10 @@ import { describe, it, before } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { TrainingEvent } from '../../src/protocol/training';
 import { loadCheckpoint } from '../../src/training/checkpointStore';
-import { loadDataset } from '../../src/training/dataset';
+import { loadDataset } from '../../src/training/data/dataset';
 import { runExport, runTraining } from '../../src/training/jobs';
-import { disposeParams, logits } from '../../src/training/model';
-import { disposeSplit, tensorsFromSplit } from '../../src/training/tensors';
+import { disposeParams, logits } from '../../src/training/model/lstmModel';
+import { disposeSplit, tensorsFromSplit } from '../../src/training/data/splitTensors';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';
 
 const { tf } = cpuBackend();

@@ -12,11 +12,11 @@ import { numberRule } from '../../src/protocol/runOptions';
 import type { TrainingEvent } from '../../src/protocol/training';
 import { startWorker } from '../../src/client/workerClient';
 import { loadCheckpoint } from '../../src/training/checkpointStore';
-import { loadDataset } from '../../src/training/dataset';
+import { loadDataset } from '../../src/training/data/dataset';
 import { runTraining } from '../../src/training/jobs';
-import { disposeParams } from '../../src/training/model';
+import { disposeParams } from '../../src/training/model/lstmModel';
 import { checkMemory, estimateRunBytes, prepareWeightsFolder } from '../../src/training/runPreparation';
-import { train } from '../../src/training/trainer';
+import { train } from '../../src/training/loop/trainer';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';
 
 const WORKER = path.resolve(__dirname, '../../src/training/worker.js');

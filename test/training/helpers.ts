@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrainConfig, TrainingEvent } from '../../src/protocol/training';
-import { type Backend, loadBackend } from '../../src/training/backend';
+import { type Backend, loadBackend } from '../../src/training/native/backend';
 
 let backend: Backend | undefined;
 

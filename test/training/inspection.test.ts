@@ -13,7 +13,7 @@ import { bytesFromBase64, floatsFromBase64, toBase64 } from '../../src/protocol/
 import type { InspectResult } from '../../src/protocol/inspection';
 import { decodePredictions, type Predictions, selectImages } from '../../src/protocol/predictions';
 import type { EvaluationResult, TrainingEvent } from '../../src/protocol/training';
-import { loadDataset, type Split } from '../../src/training/dataset';
+import { loadDataset, type Split } from '../../src/training/data/dataset';
 import { Inspector } from '../../src/training/inspector';
 import { runEvaluation, runTraining } from '../../src/training/jobs';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { describe, it, before } from 'node:test';
 import { type CheckpointMeta, META_FILE, OPTIMIZER_FILE, readCheckpointMeta, WEIGHTS_FILE } from '../../src/protocol/checkpoint';
 import type { EpochMetrics, EvaluationResult, TrainConfig, TrainingEvent } from '../../src/protocol/training';
-import { embeddedMnistDir } from '../../src/training/dataset';
+import { embeddedMnistDir } from '../../src/training/data/dataset';
 import { runEvaluation, runTraining } from '../../src/training/jobs';
-import { LOG_FOLDER, TRAIN_LOG, VALIDATION_LOG } from '../../src/training/runLog';
+import { LOG_FOLDER, TRAIN_LOG, VALIDATION_LOG } from '../../src/training/loop/tensorBoardLog';
 import { type LoggedValue, readEventFiles } from './eventFiles';
 import { quickConfig, recorder, tempDir } from './helpers';
 

@@ -25,7 +25,7 @@ import { type InstalledRuntime } from '../../src/runtime/runtimeStore';
 import { SOURCES, setUpRuntime } from '../../src/runtime/setup';
 import type { SetupReporter } from '../../src/runtime/source';
 import { pipWheelSource } from '../../src/runtime/sources/pipWheel';
-import { developmentRuntime } from '../../src/training/nativeRuntime';
+import { developmentRuntime } from '../../src/training/native/runtime';
 import { quickConfig, tempDir } from './helpers';
 
 const root = path.resolve(__dirname, '..', '..', '..'); // this file runs as out/test/training/

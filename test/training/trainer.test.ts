@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { describe, it, before } from 'node:test';
 import type { EpochMetrics, EvaluationResult, TrainingEvent } from '../../src/protocol/training';
 import { readCheckpointMeta } from '../../src/protocol/checkpoint';
-import { loadDataset } from '../../src/training/dataset';
+import { loadDataset } from '../../src/training/data/dataset';
 import { runEvaluation, runTraining } from '../../src/training/jobs';
-import { train } from '../../src/training/trainer';
+import { train } from '../../src/training/loop/trainer';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';
 
 const backend = cpuBackend();

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { describe, it, before, after } from 'node:test';
-import { embeddedMnistDir, loadDataset } from '../../src/training/dataset';
-import { DatasetError, readIdxImages, readIdxLabels } from '../../src/training/idx';
+import { embeddedMnistDir, loadDataset } from '../../src/training/data/dataset';
+import { DatasetError, readIdxImages, readIdxLabels } from '../../src/training/data/idx';
 
 const TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 const TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];

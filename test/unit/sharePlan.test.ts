@@ -3,7 +3,7 @@
 // order, as equal as can be, and cover the batch exactly.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { planShares, shareBounds } from '../../src/training/sharePlan';
+import { planShares, shareBounds } from '../../src/training/graph/shardPlan';
 
 describe('planShares', () => {
   it('one share per core for the seed batch, each op single-threaded', () => {

@@ -3,7 +3,7 @@
 // state goes on exactly as the run would have; a state or a gradient of the wrong length is refused.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { VectorAdam } from '../../src/training/vectorAdam';
+import { VectorAdam } from '../../src/training/optim/arrayAdam';
 
 const LENGTH = 1000;
 

@@ -2,7 +2,7 @@
 // floats in [0, 1], so a batch is one gather along axis 1 and goes to the model without a
 // transpose or a copy from JavaScript.
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { Tf } from './backend';
+import type { Tf } from '../native/backend';
 import type { Split } from './dataset';
 
 export interface SplitTensors {

@@ -8,10 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { type CheckpointMeta, stagingFolder } from '../protocol/checkpoint';
-import type { Tf } from './backend';
-import { loadCheckpoint } from './checkpointStore';
-import { disposeParams, type LstmParams } from './model';
+import { type CheckpointMeta, stagingFolder } from '../../protocol/checkpoint';
+import type { Tf } from '../native/backend';
+import { loadCheckpoint } from '../checkpointStore';
+import { disposeParams, type LstmParams } from './lstmModel';
 
 /** The files a Layers model is saved as. */
 export const LAYERS_FILES = ['model.json', 'weights.bin'] as const;

@@ -14,11 +14,11 @@
 // (ScheduledGradient: to time each op, the bench's profile, and where a runtime cannot load the
 // graph). The same function as model.ts's paths: tests compare the gradients with the reference
 // path's.
-import { type ModelSpec, weightSizes } from '../protocol/checkpoint';
-import { weightSpecs } from './model';
+import { type ModelSpec, weightSizes } from '../../protocol/checkpoint';
+import { weightSpecs } from '../model/lstmModel';
 import { attr, FLOAT_T, type OpWriter, shorthands } from './opWriter';
-import { type Handle, type RawOps, Scope } from './rawOps';
-import { shareBounds } from './sharePlan';
+import { type Handle, type RawOps, Scope } from '../native/bindingOps';
+import { shareBounds } from './shardPlan';
 
 export interface BatchGradient {
   /** d(the batch's mean loss)/d(parameters), flat in PARAM_NAMES order. */

@@ -9,8 +9,8 @@
 // and closed before the checkpoint folder holding them is renamed into place.
 import * as path from 'node:path';
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { EpochMetrics, TestResult } from '../protocol/training';
-import { int64Scalar, type Tf } from './backend';
+import type { EpochMetrics, TestResult } from '../../protocol/training';
+import { int64Scalar, type Tf } from '../native/backend';
 
 export const LOG_FOLDER = 'logs';
 export const TRAIN_LOG = 'train';

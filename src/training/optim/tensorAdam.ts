@@ -4,7 +4,7 @@
 // training step here, since each small op costs ~0.1 ms of overhead on this machine.
 import type * as tfn from '@tensorflow/tfjs-node';
 import { type AdamState, BETA1, BETA2, correctedStep } from './adamState';
-import type { Tf } from './backend';
+import type { Tf } from '../native/backend';
 
 export class FlatAdam {
   private readonly m: tfn.Variable;

@@ -2,14 +2,14 @@
 // that N epochs and then M more give what N + M epochs in one run give. The checkpoint's
 // hyperparameters are the run's; only how many more epochs, where it is saved and on what
 // device come from the new request.
-import { type CheckpointMeta, CheckpointError, trainedEpochs } from '../protocol/checkpoint';
-import type { FromCheckpointField } from '../protocol/runOptions';
-import type { ContinuedFrom, EpochMetrics, TrainConfig } from '../protocol/training';
-import type { AdamState } from './adamState';
-import type { Tf } from './backend';
-import { loadCheckpoint, loadOptimizerState } from './checkpointStore';
-import { disposeParams, type LstmParams, modelSpec } from './model';
-import { seededRandom, shuffledIndices } from './random';
+import { type CheckpointMeta, CheckpointError, trainedEpochs } from '../../protocol/checkpoint';
+import type { FromCheckpointField } from '../../protocol/runOptions';
+import type { ContinuedFrom, EpochMetrics, TrainConfig } from '../../protocol/training';
+import type { AdamState } from '../optim/adamState';
+import type { Tf } from '../native/backend';
+import { loadCheckpoint, loadOptimizerState } from '../checkpointStore';
+import { disposeParams, type LstmParams, modelSpec } from '../model/lstmModel';
+import { seededRandom, shuffledIndices } from '../data/shuffle';
 
 export interface Continuation {
   from: ContinuedFrom;

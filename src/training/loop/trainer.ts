@@ -12,11 +12,11 @@ import {
   type CheckpointMeta,
   type ModelSpec,
   stagingFolder,
-} from '../protocol/checkpoint';
-import { percent } from '../protocol/format';
-import type { EpochMetrics, TrainConfig, TrainingEvent } from '../protocol/training';
-import { type Backend, chooseKernels, forwardKernels, type TrainingKernels } from './backend';
-import { BETA1, BETA2 } from './adamState';
+} from '../../protocol/checkpoint';
+import { percent } from '../../protocol/format';
+import type { EpochMetrics, TrainConfig, TrainingEvent } from '../../protocol/training';
+import { type Backend, chooseKernels, forwardKernels, type TrainingKernels } from '../native/backend';
+import { BETA1, BETA2 } from '../optim/adamState';
 import {
   type CheckpointContents,
   checkpointBytes,
@@ -25,18 +25,18 @@ import {
   rescueFolder,
   saveCheckpoint,
   type SaveHooks,
-} from './checkpointStore';
+} from '../checkpointStore';
 import { adamRestartNote, type Continuation, shuffleGenerator } from './continuation';
-import type { Dataset } from './dataset';
+import type { Dataset } from '../data/dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
-import { disposeParams, initParams, modelSpec, weightSpecs } from './model';
-import { shuffledIndices } from './random';
-import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from './runPreparation';
-import { planShares, type SharePlan } from './sharePlan';
-import { LOG_FOLDER, RunLog } from './runLog';
+import { disposeParams, initParams, modelSpec, weightSpecs } from '../model/lstmModel';
+import { shuffledIndices } from '../data/shuffle';
+import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from '../runPreparation';
+import { planShares, type SharePlan } from '../graph/shardPlan';
+import { LOG_FOLDER, RunLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, TapeSteps } from './stepRunners';
-import { disposeSplit, tensorsFromSplit } from './tensors';
+import { disposeSplit, tensorsFromSplit } from '../data/splitTensors';
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;

@@ -5,13 +5,13 @@
 // each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
 // the weights are read (before an evaluation or a save). One graph holds a step per batch size,
 // all on the same variables. Recorded by GraphWriter, loaded and run through RawOps.
-import { type ModelSpec, weightSizes } from '../protocol/checkpoint';
-import { BETA1, BETA2, correctedStep } from './adamState';
+import { type ModelSpec, weightSizes } from '../../protocol/checkpoint';
+import { BETA1, BETA2, correctedStep } from '../optim/adamState';
 import { GraphWriter } from './graphWriter';
 import { attr, FLOAT_T } from './opWriter';
-import { type Handle, type LoadedGraph, type RawOps, Scope } from './rawOps';
+import { type Handle, type LoadedGraph, type RawOps, Scope } from '../native/bindingOps';
 import { type TrainingImages, writeBatch } from './scheduledGradient';
-import { weightSpecs } from './model';
+import { weightSpecs } from '../model/lstmModel';
 
 /** The weights and Adam's moments, flat in PARAM_NAMES order. */
 export interface TrainingState {

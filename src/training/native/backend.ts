@@ -2,9 +2,9 @@
 // is nativeRuntime's business: the runtime the extension set up (which already fixes the device),
 // or the packages in a developer's node_modules (tfjs-node-gpu when it is installed and a CUDA
 // GPU is present, else tfjs-node). The device rule itself is src/runtime/device.ts.
-import type { DeviceChoice, DeviceInfo, TrainConfig } from '../protocol/training';
-import { chooseDevice, cudaGpuPresent, DeviceError } from '../runtime/device';
-import type { Kernels } from './model';
+import type { DeviceChoice, DeviceInfo, TrainConfig } from '../../protocol/training';
+import { chooseDevice, cudaGpuPresent, DeviceError } from '../../runtime/device';
+import type { Kernels } from '../model/lstmModel';
 import {
   CPU_PACKAGE,
   developmentRuntime,
@@ -13,7 +13,7 @@ import {
   type NativeRuntime,
   RuntimeMissingError,
   useRuntime,
-} from './nativeRuntime';
+} from './runtime';
 
 export type Tf = typeof import('@tensorflow/tfjs-node');
 

@@ -1,13 +1,13 @@
 // Test-set evaluation: loss, accuracy, per-class accuracy and the confusion matrix, computed in
 // large chunks without gradients. Used after every epoch and for a saved checkpoint, which also
 // keeps each image's prediction and its probability (the panel's gallery of mistakes).
-import type { EvaluationResult } from '../protocol/training';
-import type { Tf } from './backend';
-import { CLASSES } from './dataset';
-import { crossEntropy, type Kernels, type LstmParams, logits } from './model';
-import type { ModelSpec } from '../protocol/checkpoint';
+import type { EvaluationResult } from '../../protocol/training';
+import type { Tf } from '../native/backend';
+import { CLASSES } from '../data/dataset';
+import { crossEntropy, type Kernels, type LstmParams, logits } from '../model/lstmModel';
+import type { ModelSpec } from '../../protocol/checkpoint';
 import { stopIfCancelled } from './cancellation';
-import { sliceBatch, type SplitTensors } from './tensors';
+import { sliceBatch, type SplitTensors } from '../data/splitTensors';
 
 /** Big enough to amortise per-op overhead, small enough to keep memory modest. */
 export const EVAL_BATCH = 2000;

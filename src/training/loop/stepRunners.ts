@@ -7,17 +7,17 @@
 //   flat weights in JS (vectorAdam.ts). The model's variables are brought up to date only when
 //   they are read: before an evaluation and before the save (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { ModelSpec } from '../protocol/checkpoint';
-import { type AdamState, freshAdamState } from './adamState';
-import type { Tf } from './backend';
-import { FlatAdam } from './flatAdam';
-import { correctCount, crossEntropy, type Kernels, logits, type LstmParams, paramList } from './model';
-import { type OpProfile, RawOps } from './rawOps';
-import { ScheduledGradient } from './scheduledGradient';
-import { TrainingGraph } from './trainingGraph';
-import type { SharePlan } from './sharePlan';
-import { type Batch, gatherBatch, type SplitTensors } from './tensors';
-import { VectorAdam } from './vectorAdam';
+import type { ModelSpec } from '../../protocol/checkpoint';
+import { type AdamState, freshAdamState } from '../optim/adamState';
+import type { Tf } from '../native/backend';
+import { FlatAdam } from '../optim/tensorAdam';
+import { correctCount, crossEntropy, type Kernels, logits, type LstmParams, paramList } from '../model/lstmModel';
+import { type OpProfile, RawOps } from '../native/bindingOps';
+import { ScheduledGradient } from '../graph/scheduledGradient';
+import { TrainingGraph } from '../graph/trainingGraph';
+import type { SharePlan } from '../graph/shardPlan';
+import { type Batch, gatherBatch, type SplitTensors } from '../data/splitTensors';
+import { VectorAdam } from '../optim/arrayAdam';
 
 /** What one training step needs besides the batch. */
 export interface StepModel {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { NodeJSKernelBackend } from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend';
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { Tf } from './backend';
-import type { DType, OpAttr, OpWriter } from './opWriter';
+import type { DType, OpAttr, OpWriter } from '../graph/opWriter';
 
 type Binding = NodeJSKernelBackend['binding'];
 type BindingAttr = Parameters<Binding['executeOp']>[1][number];

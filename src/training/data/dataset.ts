@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import type { DatasetInfo } from '../protocol/training';
+import type { DatasetInfo } from '../../protocol/training';
 import { DatasetError, readIdxImages, readIdxLabels } from './idx';
 
 export const CLASSES = 10;

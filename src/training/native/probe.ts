@@ -4,9 +4,9 @@
 // only if it loads and has every native op a real run needs.
 import * as fs from 'node:fs';
 import type { Backend } from './backend';
-import { FlatAdam } from './flatAdam';
-import { disposeParams, initParams, modelSpec, paramList } from './model';
-import { ScheduledSteps, trainStep } from './stepRunners';
+import { FlatAdam } from '../optim/tensorAdam';
+import { disposeParams, initParams, modelSpec, paramList } from '../model/lstmModel';
+import { ScheduledSteps, trainStep } from '../loop/stepRunners';
 
 export interface Probed {
   tensorflow: string;
