@@ -5,7 +5,15 @@ import { describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { FlatAdam } from '../../src/training/optim/tensorAdam';
 import { fusedLastHidden } from '../../src/training/native/fusedLstm';
-import { crossEntropy, type Kernels, initParams, logits, modelSpec, paramList, referenceLastHidden } from '../../src/training/model/lstmModel';
+import {
+  crossEntropy,
+  type Kernels,
+  initParams,
+  logits,
+  modelSpec,
+  paramList,
+  referenceLastHidden,
+} from '../../src/training/model/lstmModel';
 import { cpuBackend } from './helpers';
 
 const { tf } = cpuBackend();
