@@ -5,7 +5,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { removeLeftovers } from '../protocol/checkpoint';
+import { removeLeftovers } from '../checkpoint/reservation';
 import { seconds } from '../protocol/format';
 import { TrainingEvent, WorkerCommand, isTrainingEvent } from '../protocol/training';
 import { isNativeLogNoise } from './nativeLog';

@@ -3,7 +3,8 @@
 // extension host stays light, and a broken folder becomes an entry with a reason, not a throw.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, CheckpointMeta, WEIGHTS_FILE, readCheckpointMeta, weightsSizeProblem } from '../protocol/checkpoint';
+import { CheckpointError, CheckpointMeta, WEIGHTS_FILE, weightsSizeProblem } from '../protocol/checkpointFormat';
+import { readCheckpointMeta } from '../checkpoint/read';
 
 export type CheckpointEntry =
   { name: string; path: string; valid: true; meta: CheckpointMeta } | { name: string; path: string; valid: false; problem: string };

@@ -5,7 +5,7 @@
 // watcher cannot report.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckpointMeta } from '../protocol/checkpoint';
+import type { CheckpointMeta } from '../protocol/checkpointFormat';
 import { CheckpointEntry, listCheckpoints } from './checkpointList';
 import { fixed, kernelsText, localDateTime, percent, plural, seconds } from '../protocol/format';
 import { SECTION, weightsDirOf, workspaceFolder } from './workspace';

@@ -4,7 +4,7 @@
 // multi-select quick pick. A list of folder paths works too (automation and tests).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readCheckpointMeta } from '../protocol/checkpoint';
+import { readCheckpointMeta } from '../checkpoint/read';
 import { type ComparedRun, comparedRun } from '../protocol/compare';
 import { percent } from '../protocol/format';
 import type { CompareResult } from './api';

@@ -3,7 +3,8 @@
 // the caller says (`{ epochs: N }`, for automation and tests).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readCheckpointMeta, trainedEpochs } from '../protocol/checkpoint';
+import { readCheckpointMeta } from '../checkpoint/read';
+import { trainedEpochs } from '../protocol/checkpointFormat';
 import { numberProblem, numberRule } from '../protocol/runOptions';
 import type { TrainResult } from './api';
 import { checkpointPathFrom, goneCheckpoints } from './checkpointCommands';

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { bindingFile, RUNTIME_ENV, type RuntimeFlavor } from '../protocol/runtime';
+import { bindingFile } from '../runtime/runtimeFolder';
+import { RUNTIME_ENV, type RuntimeFlavor } from '../protocol/runtime';
 import type { DeviceChoice } from '../protocol/training';
 import { chooseDevice, cudaGpuPresent, DeviceError, type DeviceProbe } from '../runtime/device';
 import { platformId, setupPlan, shipsAddon, unsupportedReason, WHEEL_PACKAGE } from '../runtime/platforms';

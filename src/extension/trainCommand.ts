@@ -2,7 +2,7 @@
 // in a cancellable notification, and its end as a message and as the command's result.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runNameTaken } from '../protocol/checkpoint';
+import { runNameTaken } from '../checkpoint/reservation';
 import { firstFreeName } from '../protocol/freeName';
 import { firstEpoch, runFraction, type TrainConfig } from '../protocol/training';
 import type { TrainResult } from './api';

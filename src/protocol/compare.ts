@@ -1,7 +1,7 @@
 // The comparison panel's messages: the host reads the selected checkpoints' metadata (no
 // TensorFlow) and sends each run as it was recorded; the webview asks for them with `ready`
 // (it reloads whenever it is shown again). Checked on arrival, as the training panel's are.
-import type { CheckpointMeta } from './checkpointMeta';
+import type { CheckpointMeta } from './checkpointFormat';
 import { isRecord } from './guards';
 
 /** What the comparison shows of a run: its checkpoint's record. */

@@ -4,8 +4,6 @@
 // tfjs-node's prebuilt addons find their libraries through the RUNPATH `$ORIGIN/../../deps/lib`:
 // so an official addon, the addon built for the wheel's library, and a developer's
 // `node_modules/@tensorflow/tfjs-node` all work without LD_LIBRARY_PATH.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import tfjsNodePackage from '@tensorflow/tfjs-node/package.json';
 import { isRecord } from './guards';
 
@@ -49,14 +47,6 @@ export function runtimeKey(flavor: RuntimeFlavor, platform: string = process.pla
   return `tfjs-node-${TFJS_NODE_VERSION}-${flavor}-${platform}-${arch}`;
 }
 
-export function bindingFile(runtimeDir: string): string {
-  return path.join(runtimeDir, 'lib', NAPI_FOLDER, 'tfjs_binding.node');
-}
-
-export function libraryFolder(runtimeDir: string): string {
-  return path.join(runtimeDir, 'deps', 'lib');
-}
-
 export function isRuntimeManifest(v: unknown): v is RuntimeManifest {
   return (
     isRecord(v) &&
@@ -68,17 +58,4 @@ export function isRuntimeManifest(v: unknown): v is RuntimeManifest {
     typeof v.tensorflow === 'string' &&
     typeof v.tfjsNode === 'string'
   );
-}
-
-/**
- * The manifest of a complete runtime folder, or undefined. The set-up writes it last and then
- * renames the whole folder into place, so a folder with a valid manifest is complete.
- */
-export function readManifest(runtimeDir: string): RuntimeManifest | undefined {
-  try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(runtimeDir, MANIFEST_FILE), 'utf8'));
-    return isRuntimeManifest(parsed) && fs.existsSync(bindingFile(runtimeDir)) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -3,7 +3,8 @@
 // while the set-up itself (./setup.ts, with its archive libraries) loads only when one is needed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readManifest, type RuntimeFlavor, type RuntimeManifest, runtimeKey } from '../protocol/runtime';
+import { readManifest } from './runtimeFolder';
+import { type RuntimeFlavor, type RuntimeManifest, runtimeKey } from '../protocol/runtime';
 
 /** The set-up's log, beside the runtimes. */
 export const LOG_FILE = 'setup.log';

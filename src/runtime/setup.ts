@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   MANIFEST_FILE,
-  readManifest,
   RUNTIME_FORMAT,
   RUNTIME_VERSION,
   type RuntimeFlavor,
@@ -18,6 +17,7 @@ import {
   runtimeKey,
   TFJS_NODE_VERSION,
 } from '../protocol/runtime';
+import { readManifest } from './runtimeFolder';
 import {
   type Attempt,
   findRuntime,
@@ -30,7 +30,7 @@ import {
   STAGING_PREFIX,
   TRASH_PREFIX,
 } from './runtimeStore';
-import { processAlive } from '../protocol/liveness';
+import { processAlive } from '../checkpoint/liveness';
 import { setupPlan, unsupportedReason } from './platforms';
 import type { RuntimeSource, SetupReporter, SourceContext } from './source';
 import { megabytes } from '../protocol/format';

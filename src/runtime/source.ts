@@ -3,7 +3,8 @@
 // ./sources; setup.ts tries them in the order of the platform's plan.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bindingFile, libraryFolder, type RuntimeFlavor, type RuntimeSourceKind } from '../protocol/runtime';
+import { bindingFile, libraryFolder } from './runtimeFolder';
+import { type RuntimeFlavor, type RuntimeSourceKind } from '../protocol/runtime';
 
 /** A step of the set-up the user sees, with a bar when its size is known. */
 export interface StepProgress {

@@ -4,10 +4,10 @@
 // on the same kernels as evaluation, so the last row's probabilities are the prediction.
 import type * as tfn from '@tensorflow/tfjs-node';
 import { toBase64, bytesFromBase64 } from '../protocol/binary';
-import type { ModelSpec } from '../protocol/checkpoint';
+import type { ModelSpec } from '../protocol/checkpointFormat';
 import type { InspectRequest, InspectResult, InspectSubject } from '../protocol/inspection';
 import { type Backend, chooseKernels, forwardKernels } from './native/backend';
-import { loadCheckpoint } from './checkpointStore';
+import { loadCheckpoint } from './model/checkpointParams';
 import { loadDataset, type Split } from './data/dataset';
 import { disposeParams, type Kernels, type LstmParams, rowProbabilities } from './model/lstmModel';
 

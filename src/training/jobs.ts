@@ -1,13 +1,13 @@
 // The jobs of the training process (the worker runs them for the extension and the CLI): each
 // loads the backend and data, runs, and reports everything, failures included, as TrainingEvents.
-import { readCheckpointMeta } from '../protocol/checkpoint';
+import { readCheckpointMeta } from '../checkpoint/read';
 import { configProblems } from '../protocol/runOptions';
 import { toBase64 } from '../protocol/binary';
 import type { InspectSubject } from '../protocol/inspection';
 import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
 import { chooseKernels, forwardKernels, loadBackend } from './native/backend';
 import { Cancelled } from './loop/cancellation';
-import { loadCheckpoint } from './checkpointStore';
+import { loadCheckpoint } from './model/checkpointParams';
 import { openContinuation } from './loop/continuation';
 import { loadDataset } from './data/dataset';
 import { evaluateEach } from './loop/evaluator';

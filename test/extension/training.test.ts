@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareResult, EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
 import { writeCheckpoint } from './fixtures';
-import type { CheckpointMeta } from '../../src/protocol/checkpoint';
+import type { CheckpointMeta } from '../../src/protocol/checkpointFormat';
 import { decodeNonFinite, encodeNonFinite } from '../../src/protocol/nonFinite';
 import { applyMessage, initialState } from '../../webview-ui/src/panelState';
 import { SETTLE_CHECK_MS } from '../../src/extension/checkpointTree';

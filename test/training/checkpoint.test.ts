@@ -12,8 +12,9 @@ import {
   CheckpointError,
   META_FILE,
   WEIGHTS_FILE,
-} from '../../src/protocol/checkpoint';
-import { loadCheckpoint, paramValues, saveCheckpoint } from '../../src/training/checkpointStore';
+} from '../../src/protocol/checkpointFormat';
+import { loadCheckpoint, paramValues } from '../../src/training/model/checkpointParams';
+import { saveCheckpoint } from '../../src/checkpoint/write';
 import { initParams, logits, modelSpec, weightSpecs } from '../../src/training/model/lstmModel';
 import { cpuBackend, tempDir } from './helpers';
 

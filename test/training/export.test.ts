@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, it, before } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { TrainingEvent } from '../../src/protocol/training';
-import { loadCheckpoint } from '../../src/training/checkpointStore';
+import { loadCheckpoint } from '../../src/training/model/checkpointParams';
 import { loadDataset } from '../../src/training/data/dataset';
 import { runExport, runTraining } from '../../src/training/jobs';
 import { disposeParams, logits } from '../../src/training/model/lstmModel';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it, before } from 'node:test';
 import type { EpochMetrics, EvaluationResult, TrainingEvent } from '../../src/protocol/training';
-import { readCheckpointMeta } from '../../src/protocol/checkpoint';
+import { readCheckpointMeta } from '../../src/checkpoint/read';
 import { loadDataset } from '../../src/training/data/dataset';
 import { runEvaluation, runTraining } from '../../src/training/jobs';
 import { train } from '../../src/training/loop/trainer';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointMeta } from '../../src/protocol/checkpoint';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointMeta } from '../../src/protocol/checkpointFormat';
 import { listCheckpoints } from '../../src/extension/checkpointList';
 
 function meta(name: string, createdAt: string, accuracy: number): CheckpointMeta {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { libraryFolder } from '../../protocol/runtime';
+import { libraryFolder } from '../runtimeFolder';
 import { WHEEL_PACKAGE } from '../platforms';
 import { installBundledAddon, linkLibraryAliases, type RuntimeSource, type SourceContext } from '../source';
 import { downloadStep, unpackStep } from '../steps';

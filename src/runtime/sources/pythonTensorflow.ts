@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { libraryFolder } from '../../protocol/runtime';
+import { libraryFolder } from '../runtimeFolder';
 import { megabytes } from '../../protocol/format';
 import { installBundledAddon, linkLibraryAliases, type RuntimeSource, type SourceContext } from '../source';
 import { findPython, lastLine, runPython } from './python';

@@ -14,7 +14,7 @@
 // (ScheduledGradient: to time each op, the bench's profile, and where a runtime cannot load the
 // graph). The same function as model.ts's paths: tests compare the gradients with the reference
 // path's.
-import { type ModelSpec, weightSizes } from '../../protocol/checkpoint';
+import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
 import { weightSpecs } from '../model/lstmModel';
 import { attr, FLOAT_T, type OpWriter, shorthands } from './opWriter';
 import { type Handle, type RawOps, Scope } from '../native/bindingOps';

@@ -5,7 +5,7 @@
 // each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
 // the weights are read (before an evaluation or a save). One graph holds a step per batch size,
 // all on the same variables. Recorded by GraphWriter, loaded and run through RawOps.
-import { type ModelSpec, weightSizes } from '../../protocol/checkpoint';
+import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
 import { BETA1, BETA2, correctedStep } from '../optim/adamState';
 import { GraphWriter } from './graphWriter';
 import { attr, FLOAT_T } from './opWriter';

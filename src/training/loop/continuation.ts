@@ -2,12 +2,13 @@
 // that N epochs and then M more give what N + M epochs in one run give. The checkpoint's
 // hyperparameters are the run's; only how many more epochs, where it is saved and on what
 // device come from the new request.
-import { type CheckpointMeta, CheckpointError, trainedEpochs } from '../../protocol/checkpoint';
+import { type CheckpointMeta, CheckpointError, trainedEpochs } from '../../protocol/checkpointFormat';
 import type { FromCheckpointField } from '../../protocol/runOptions';
 import type { ContinuedFrom, EpochMetrics, TrainConfig } from '../../protocol/training';
-import type { AdamState } from '../optim/adamState';
+import type { AdamState } from '../../protocol/checkpointFormat';
 import type { Tf } from '../native/backend';
-import { loadCheckpoint, loadOptimizerState } from '../checkpointStore';
+import { loadCheckpoint } from '../model/checkpointParams';
+import { readOptimizerState } from '../../checkpoint/read';
 import { disposeParams, type LstmParams, modelSpec } from '../model/lstmModel';
 import { seededRandom, shuffledIndices } from '../data/shuffle';
 
@@ -35,7 +36,7 @@ export async function openContinuation(
 ): Promise<{ config: TrainConfig; continuation: Continuation }> {
   const { meta, params } = await loadCheckpoint(tf, config.resume, true);
   try {
-    const adam = await loadOptimizerState(config.resume, meta);
+    const adam = await readOptimizerState(config.resume, meta);
     const h = meta.hyperparameters;
     const epochs = trainedEpochs(meta);
     const spec = modelSpec(meta.model.timesteps, meta.model.inputSize, meta.model.units);

@@ -5,7 +5,7 @@ import type { EvaluationResult } from '../../protocol/training';
 import type { Tf } from '../native/backend';
 import { CLASSES } from '../data/dataset';
 import { crossEntropy, type Kernels, type LstmParams, logits } from '../model/lstmModel';
-import type { ModelSpec } from '../../protocol/checkpoint';
+import type { ModelSpec } from '../../protocol/checkpointFormat';
 import { stopIfCancelled } from './cancellation';
 import { sliceBatch, type SplitTensors } from '../data/splitTensors';
 

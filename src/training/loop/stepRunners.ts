@@ -7,8 +7,9 @@
 //   flat weights in JS (vectorAdam.ts). The model's variables are brought up to date only when
 //   they are read: before an evaluation and before the save (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { ModelSpec } from '../../protocol/checkpoint';
-import { type AdamState, freshAdamState } from '../optim/adamState';
+import type { ModelSpec } from '../../protocol/checkpointFormat';
+import { type AdamState } from '../../protocol/checkpointFormat';
+import { freshAdamState } from '../optim/adamState';
 import type { Tf } from '../native/backend';
 import { FlatAdam } from '../optim/tensorAdam';
 import { correctCount, crossEntropy, type Kernels, logits, type LstmParams, paramList } from '../model/lstmModel';

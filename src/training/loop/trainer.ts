@@ -11,8 +11,8 @@ import {
   CheckpointError,
   type CheckpointMeta,
   type ModelSpec,
-  stagingFolder,
-} from '../../protocol/checkpoint';
+} from '../../protocol/checkpointFormat';
+import { stagingFolder } from '../../checkpoint/reservation';
 import { percent } from '../../protocol/format';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../../protocol/training';
 import { type Backend, chooseKernels, forwardKernels, type TrainingKernels } from '../native/backend';
@@ -20,19 +20,20 @@ import { BETA1, BETA2 } from '../optim/adamState';
 import {
   type CheckpointContents,
   checkpointBytes,
-  paramValues,
   rescueCheckpoint,
   rescueFolder,
   saveCheckpoint,
   type SaveHooks,
-} from '../checkpointStore';
+} from '../../checkpoint/write';
+import { paramValues } from '../model/checkpointParams';
 import { adamRestartNote, type Continuation, shuffleGenerator } from './continuation';
 import type { Dataset } from '../data/dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
 import { disposeParams, initParams, modelSpec, weightSpecs } from '../model/lstmModel';
 import { shuffledIndices } from '../data/shuffle';
-import { checkMemory, describeFsError, estimateRunBytes, prepareWeightsFolder } from '../runPreparation';
+import { checkMemory, estimateRunBytes } from './memoryBudget';
+import { describeFsError, prepareWeightsFolder } from '../../checkpoint/weightsFolder';
 import { planShares, type SharePlan } from '../graph/shardPlan';
 import { LOG_FOLDER, RunLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, TapeSteps } from './stepRunners';
@@ -88,7 +89,7 @@ export async function train(
   const plan = kernels === 'scheduled' ? planShares(config.batchSize) : undefined;
   // Everything that can fail for want of memory or disk fails here, before the first batch.
   checkMemory(estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count }));
-  const reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(spec));
+  const reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(weightSpecs(spec)));
   try {
     return await trainReserved(config, backend, data, hooks, { started, kernels, spec, plan, continuation }, saveHooks);
   } finally {

@@ -8,9 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { type CheckpointMeta, stagingFolder } from '../../protocol/checkpoint';
+import { type CheckpointMeta } from '../../protocol/checkpointFormat';
+import { stagingFolder } from '../../checkpoint/reservation';
 import type { Tf } from '../native/backend';
-import { loadCheckpoint } from '../checkpointStore';
+import { loadCheckpoint } from './checkpointParams';
 import { disposeParams, type LstmParams } from './lstmModel';
 
 /** The files a Layers model is saved as. */

@@ -3,7 +3,7 @@
 // Weights use TensorFlow's LSTMCell layout: kernel [input + units, 4 * units] with the gates
 // in the order i, j, f, o, and forget_bias added to f; tf.basicLSTMCell uses the same layout.
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { ModelSpec, WeightSpec } from '../../protocol/checkpoint';
+import type { ModelSpec, WeightSpec } from '../../protocol/checkpointFormat';
 import type { Tf } from '../native/backend';
 import { fusedHiddenStates, fusedLastHidden } from '../native/fusedLstm';
 import { nativeSparseCrossEntropy } from '../native/nativeLoss';

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { bindingFile, readManifest, RUNTIME_ENV, type RuntimeFlavor } from '../../protocol/runtime';
+import { bindingFile, readManifest } from '../../runtime/runtimeFolder';
+import { RUNTIME_ENV, type RuntimeFlavor } from '../../protocol/runtime';
 
 export const CPU_PACKAGE = '@tensorflow/tfjs-node';
 export const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';

@@ -1,16 +1,9 @@
-// Adam's hyperparameters (tf.train.adam's defaults) and its state, shared by FlatAdam and
-// VectorAdam, so that a checkpoint saved by either continues in either.
+// Adam's hyperparameters (tf.train.adam's defaults) and its state (protocol/checkpointFormat.ts's
+// AdamState), shared by FlatAdam and VectorAdam, so that a checkpoint saved by either continues in either.
+import type { AdamState } from '../../protocol/checkpointFormat';
 
 export const BETA1 = 0.9;
 export const BETA2 = 0.999;
-
-/** Everything Adam carries from step to step; m and v are laid out as the weights are, flat. */
-export interface AdamState {
-  /** Steps taken (the bias corrections' t). */
-  step: number;
-  m: Float32Array;
-  v: Float32Array;
-}
 
 /** A fresh state for `size` weights: no steps, zero moments. */
 export function freshAdamState(size: number): AdamState {

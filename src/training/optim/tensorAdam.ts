@@ -3,7 +3,8 @@
 // tf.train.adam issues about a dozen small ops per weight; with four weights that was 8% of a
 // training step here, since each small op costs ~0.1 ms of overhead on this machine.
 import type * as tfn from '@tensorflow/tfjs-node';
-import { type AdamState, BETA1, BETA2, correctedStep } from './adamState';
+import { type AdamState } from '../../protocol/checkpointFormat';
+import { BETA1, BETA2, correctedStep } from './adamState';
 import type { Tf } from '../native/backend';
 
 export class FlatAdam {

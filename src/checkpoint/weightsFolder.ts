@@ -1,12 +1,11 @@
-// What a run checks before its first batch, so that it never trains for an hour and then cannot
-// keep the result: the weights folder can be created and written (as much as the checkpoint will
-// take), the run name is free and reserved for this process (two processes cannot both take
-// it), and the model fits in memory. Each failure says what is wrong in words a user can act on.
+// What a run checks of its weights folder before its first batch, so that it never trains for an
+// hour and then cannot keep the result: the folder can be created and written (as much as the
+// checkpoint will take), and the run name is free and reserved for this process (two processes
+// cannot both take it). Each failure says what is wrong in words a user can act on.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { reservationFile, runNameTaken } from '../protocol/checkpoint';
 import { megabytes } from '../protocol/format';
+import { reservationFile, runNameTaken } from './reservation';
 
 export class RunPreparationError extends Error {
   constructor(message: string) {
@@ -102,31 +101,4 @@ function reserve(weightsDir: string, runName: string): Reservation {
     }
   }
   throw new RunPreparationError(`The run name "${runName}" could not be reserved in ${weightsDir}.`);
-}
-
-/** Bytes a run needs at its peak, roughly: the data as tensors, the weights with Adam's moments and gradients, a step's activations. */
-export function estimateRunBytes(m: {
-  units: number;
-  inputSize: number;
-  timesteps: number;
-  classes: number;
-  batchSize: number;
-  trainCount: number;
-  testCount: number;
-}): number {
-  const weights = (m.inputSize + m.units) * 4 * m.units + 4 * m.units + m.units * m.classes + m.classes;
-  const data = (m.trainCount + m.testCount) * (m.timesteps * m.inputSize + 1) * 1.25; // float32 tensors + the uint8 source
-  // BlockLSTM keeps seven [timesteps, batch, units] outputs for the backward pass, which makes as many.
-  const activations = 14 * m.timesteps * Math.max(m.batchSize, 2000) * m.units; // evaluation runs in chunks of 2,000
-  return 4 * (4 * weights + data + activations);
-}
-
-/** Fails when a run cannot fit in this machine's memory, naming the figures. */
-export function checkMemory(needed: number, total: number = os.totalmem()): void {
-  if (needed <= 0.8 * total) return;
-  const gb = (b: number): string => `${(b / 2 ** 30).toFixed(b < 2 ** 31 ? 1 : 0)} GB`;
-  throw new RunPreparationError(
-    `This run needs about ${gb(needed)} of memory and this machine has ${gb(total)}: ` +
-      'use fewer units, a smaller batch size or fewer images.',
-  );
 }

@@ -1,0 +1,133 @@
+// The checkpoint format, free of Node: the comparison panel's webview reads it as the extension
+// host and the training process do (src/checkpoint reads and writes the folders).
+// A checkpoint is a folder: checkpoint.json (this metadata) + weights.bin (float32, little
+// endian, the tensors of `weights` one after another) + optimizer.bin (Adam's first and second
+// moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
+import { isPositiveInt, isRecord } from './guards';
+import type { DatasetInfo, DeviceInfo, EpochMetrics, TestResult, TrainConfig } from './training';
+
+export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+export const META_FILE = 'checkpoint.json';
+export const WEIGHTS_FILE = 'weights.bin';
+export const OPTIMIZER_FILE = 'optimizer.bin';
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+}
+
+export interface ModelSpec {
+  timesteps: number;
+  inputSize: number;
+  units: number;
+  classes: number;
+  forgetBias: number;
+}
+
+/**
+ * Everything Adam carries from step to step: the step count (checkpoint.json's `optimizer`) and
+ * the moments (optimizer.bin), each laid out as the weights are, flat.
+ */
+export interface AdamState {
+  /** Steps taken (the bias corrections' t). */
+  step: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/** Adam's state after the checkpoint's last step: what continuing the run needs besides the weights. */
+export interface OptimizerMeta {
+  name: 'adam';
+  /** Steps taken: the bias corrections' t. */
+  step: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export interface CheckpointMeta {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  name: string;
+  /** ISO 8601 time the checkpoint was written. */
+  createdAt: string;
+  /** The run's settings (units are in `model`). */
+  hyperparameters: Pick<TrainConfig, 'batchSize' | 'epochs' | 'learningRate' | 'seed' | 'trainSize' | 'testSize' | 'keepBest' | 'patience'>;
+  model: ModelSpec;
+  weights: WeightSpec[];
+  epochs: EpochMetrics[];
+  test: TestResult;
+  device: DeviceInfo;
+  dataset: DatasetInfo;
+  /** Wall-clock seconds of the whole run. */
+  seconds: number;
+  /** What the run warned about (e.g. accuracy at chance level), so the list can say it too. */
+  warnings?: string[];
+  /** Adam's state, in optimizer.bin; absent in checkpoints written before it was kept (continuing restarts Adam). */
+  optimizer?: OptimizerMeta;
+  /** The checkpoint this run continued (its name), when it was one. */
+  continuedFrom?: string;
+  /**
+   * The epoch whose weights these are, when the run kept its best epoch rather than its last;
+   * `epochs` holds every epoch the run trained, `test` that epoch's result.
+   */
+  bestEpoch?: number;
+  /** The run stopped early: no better test accuracy for `patience` epochs after `bestEpoch`. */
+  stoppedEarly?: { afterEpoch: number; patience: number };
+}
+
+/** The epochs whose training the checkpoint's weights hold: up to its best epoch when it kept that one. */
+export function trainedEpochs(meta: CheckpointMeta): EpochMetrics[] {
+  return meta.bestEpoch === undefined ? meta.epochs : meta.epochs.filter((e) => e.epoch <= meta.bestEpoch!);
+}
+
+export class CheckpointError extends Error {
+  constructor(
+    readonly checkpoint: string,
+    readonly reason: string,
+  ) {
+    super(`${checkpoint}: ${reason}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** The number of float32 values of each weight, in file order. */
+export function weightSizes(weights: WeightSpec[]): number[] {
+  return weights.map((w) => w.shape.reduce((a, b) => a * b, 1));
+}
+
+/** Why a weights.bin of `bytes` bytes cannot hold `weights`, or undefined when it can. */
+export function weightsSizeProblem(bytes: number, weights: WeightSpec[]): string | undefined {
+  const expected = 4 * weightSizes(weights).reduce((a, b) => a + b, 0);
+  return bytes === expected ? undefined : `${WEIGHTS_FILE} has ${bytes} bytes, the weights need ${expected}`;
+}
+
+/** Validates parsed JSON as checkpoint metadata; returns the reason it is not, or undefined. */
+export function checkpointMetaProblem(v: unknown): string | undefined {
+  if (!isRecord(v)) return `${META_FILE} is not a JSON object`;
+  if (v.format !== CHECKPOINT_FORMAT) return `${META_FILE} is not an LSTM MNIST checkpoint (format ${JSON.stringify(v.format)})`;
+  if (v.version !== CHECKPOINT_VERSION)
+    return `unsupported checkpoint version ${JSON.stringify(v.version)} (expected ${CHECKPOINT_VERSION})`;
+  if (typeof v.name !== 'string' || typeof v.createdAt !== 'string') return `${META_FILE} lacks name or createdAt`;
+  const m = v.model;
+  if (!isRecord(m) || ![m.timesteps, m.inputSize, m.units, m.classes].every(isPositiveInt) || typeof m.forgetBias !== 'number') {
+    return `${META_FILE} has no valid model description`;
+  }
+  if (!isRecord(v.hyperparameters)) return `${META_FILE} lacks hyperparameters`;
+  if (
+    !Array.isArray(v.weights) ||
+    v.weights.length === 0 ||
+    !v.weights.every((w) => isRecord(w) && typeof w.name === 'string' && Array.isArray(w.shape) && w.shape.every(isPositiveInt))
+  ) {
+    return `${META_FILE} has no valid weight list`;
+  }
+  if (!Array.isArray(v.epochs)) return `${META_FILE} lacks the epoch metrics`;
+  if (!isRecord(v.test) || typeof v.test.accuracy !== 'number' || typeof v.test.loss !== 'number')
+    return `${META_FILE} lacks the test result`;
+  if (!isRecord(v.device) || !isRecord(v.dataset)) return `${META_FILE} lacks device or dataset`;
+  const o = v.optimizer;
+  if (o !== undefined && (!isRecord(o) || o.name !== 'adam' || !Number.isSafeInteger(o.step) || (o.step as number) < 0))
+    return `${META_FILE} has an optimizer entry that is not Adam's state`;
+  return undefined;
+}

@@ -1,0 +1,26 @@
+// A checkpoint's weights as the model's variables, and back: src/checkpoint reads and writes the
+// arrays, this makes tensors of them (and arrays of the tensors).
+import type { CheckpointMeta } from '../../protocol/checkpointFormat';
+import { readWeights } from '../../checkpoint/read';
+import type { Tf } from '../native/backend';
+import { type LstmParams, PARAM_NAMES, weightSpecs } from './lstmModel';
+
+/** The model's current weights, in file order. */
+export async function paramValues(params: LstmParams): Promise<Float32Array[]> {
+  return Promise.all(PARAM_NAMES.map((n) => params[n].data() as Promise<Float32Array>));
+}
+
+export interface LoadedCheckpoint {
+  meta: CheckpointMeta;
+  params: LstmParams;
+}
+
+/** Reads and checks a checkpoint (every problem a CheckpointError that says what is wrong), its weights as variables. */
+export async function loadCheckpoint(tf: Tf, dir: string, trainable = false): Promise<LoadedCheckpoint> {
+  const { meta, weights } = await readWeights(dir, weightSpecs);
+  const tensors = weightSpecs(meta.model).map((spec, i) =>
+    tf.tidy(() => tf.variable(tf.tensor(weights[i], spec.shape, 'float32'), trainable)),
+  );
+  const [kernel, bias, denseKernel, denseBias] = tensors;
+  return { meta, params: { kernel, bias, denseKernel, denseBias } };
+}
