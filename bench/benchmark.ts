@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/native/backend';
 import { loadDataset } from '../src/training/data/dataset';
-import { disposeParams, initParams, type Kernels, logits, modelSpec } from '../src/training/model/lstmModel';
+import { disposeParams, initParams, type ForwardPath, logits, modelSpec } from '../src/training/model/lstmModel';
 import { planShares, useShareThreads } from '../src/training/graph/shardPlan';
 import { ScheduledSteps, TapeSteps } from '../src/training/loop/stepRunners';
 import { disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
@@ -70,7 +70,7 @@ function layersRunner(tf: Tf, train: SplitTensors): Runner {
   };
 }
 
-function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: Kernels): (x: tfn.Tensor3D) => void {
+function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: ForwardPath): (x: tfn.Tensor3D) => void {
   const spec = modelSpec(28, 28, 128);
   return (x) =>
     tf.tidy(() => {
@@ -79,7 +79,7 @@ function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: Kerne
 }
 
 /** The trainer's own step on one process's tape (the fused or the reference kernels), reads included. */
-function tapeRunner(tf: Tf, kernels: Kernels, train: SplitTensors): Runner {
+function tapeRunner(tf: Tf, kernels: ForwardPath, train: SplitTensors): Runner {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
   const steps = new TapeSteps(tf, { params, spec, kernels }, train, 0.01);

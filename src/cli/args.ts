@@ -10,20 +10,21 @@ import {
   configProblems,
   configValue,
   DEFAULT_DEVICE,
-  DEFAULT_KERNELS,
+  DEFAULT_TRAINING_PATH,
   DEFAULT_EXPORT_FOLDER,
   DEFAULT_WEIGHTS_FOLDER,
   defaultRunName,
   DEVICE_CHOICES,
   FROM_CHECKPOINT,
-  KERNEL_CHOICES,
+  TRAINING_PATH_CHOICES,
   NUMBER_RULES,
   numberProblem,
   numberRule,
   type NumberRule,
 } from '../protocol/runOptions';
 import type { InspectSubject } from '../protocol/inspection';
-import type { DeviceChoice, EvaluateRequest, ExportRequest, KernelChoice, TrainConfig } from '../protocol/training';
+import type { DeviceChoice, TrainingPathChoice } from '../protocol/compute';
+import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
 
 export class UsageError extends Error {}
 
@@ -48,7 +49,7 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('--resume DIR')}continue that checkpoint: its weights, Adam's state, its shuffle order and
   ${pad('')}hyperparameters; --epochs counts the epochs added
   ${pad('--device D')}${DEVICE_CHOICES.join('|')} (${DEFAULT_DEVICE})
-  ${pad('--kernels K')}${KERNEL_CHOICES.join('|')}: the training path (${DEFAULT_KERNELS}: scheduled on a CPU,
+  ${pad('--kernels K')}${TRAINING_PATH_CHOICES.join('|')}: the training path (${DEFAULT_TRAINING_PATH}: scheduled on a CPU,
   ${pad('')}fused on a GPU); scheduled = one graph on both cores, fused = BlockLSTM ops,
   ${pad('')}reference = the plain tfjs loop
   ${pad('--json')}print events as JSON lines instead of text
@@ -180,7 +181,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       weightsDir: path.resolve(cwd, typeof v['weights-dir'] === 'string' ? v['weights-dir'] : DEFAULT_WEIGHTS_FOLDER),
       runName: typeof v['run-name'] === 'string' ? v['run-name'] : defaultRunName(now),
       device,
-      kernels: choice<KernelChoice>('kernels', KERNEL_CHOICES, DEFAULT_KERNELS, v),
+      kernels: choice<TrainingPathChoice>('kernels', TRAINING_PATH_CHOICES, DEFAULT_TRAINING_PATH, v),
       ...(resume ? { resume } : {}),
       ...(v['keep-best'] ? { keepBest: true } : {}),
       ...(v['no-tensorboard'] ? { tensorBoard: false } : {}),

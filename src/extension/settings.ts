@@ -9,7 +9,7 @@ import {
   choiceProblem,
   configValue,
   DEFAULT_DEVICE,
-  DEFAULT_KERNELS,
+  DEFAULT_TRAINING_PATH,
   DEVICE_CHOICES,
   KEEP_BEST,
   NUMBER_RULES,
@@ -18,7 +18,8 @@ import {
   numberRule,
   type NumberRule,
 } from '../protocol/runOptions';
-import type { DeviceChoice, EvaluateRequest, TrainConfig } from '../protocol/training';
+import type { DeviceChoice } from '../protocol/compute';
+import type { EvaluateRequest, TrainConfig } from '../protocol/training';
 
 /** Reads one setting below `lstmMnist.` (e.g. `cfg.get`). */
 export type SettingGetter = (key: string) => unknown;
@@ -117,7 +118,7 @@ export async function readTrainConfig(get: SettingGetter, folder: string, runNam
     weightsDir: weights.ok ? weights.value : '',
     runName,
     device: r.device(),
-    kernels: DEFAULT_KERNELS,
+    kernels: DEFAULT_TRAINING_PATH,
     ...(r.flag(KEEP_BEST.setting, false) ? { keepBest: true } : {}),
     ...(r.flag(TENSORBOARD.setting, true) ? {} : { tensorBoard: false }),
   };

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { bindingFile } from '../runtime/runtimeFolder';
 import { RUNTIME_ENV, type RuntimeFlavor } from '../protocol/runtime';
-import type { DeviceChoice } from '../protocol/training';
+import type { DeviceChoice } from '../protocol/compute';
 import { chooseDevice, cudaGpuPresent, DeviceError, type DeviceProbe } from '../runtime/device';
 import { platformId, setupPlan, shipsAddon, unsupportedReason, WHEEL_PACKAGE } from '../runtime/platforms';
 import { findRuntime, type InstalledRuntime, LOG_FILE, removeRuntime, SetupCancelled, SetupFailed } from '../runtime/runtimeStore';

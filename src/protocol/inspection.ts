@@ -5,7 +5,7 @@
 // probabilities travel as base64 (src/protocol/binary.ts), never as JSON arrays of numbers.
 import { isBase64 } from './binary';
 import { isFiniteNumber, isRecord } from './guards';
-import type { DeviceChoice } from './training';
+import type { DeviceChoice } from './compute';
 
 /** What the inspecting process loads: the checkpoint and the test images its evaluation used. */
 export interface InspectSubject {

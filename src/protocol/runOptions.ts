@@ -4,7 +4,8 @@
 // settings with them, the training process checks what it is sent with them, and package.json's
 // settings schema carries the same limits (a test compares them). Messages name the option the
 // way the place that shows them does.
-import type { DeviceChoice, KernelChoice, TrainConfig } from './training';
+import type { DeviceChoice, TrainingPathChoice } from './compute';
+import type { TrainConfig } from './training';
 
 /** The numeric fields of a TrainConfig. */
 export type NumberField = 'units' | 'batchSize' | 'epochs' | 'learningRate' | 'seed' | 'trainSize' | 'testSize' | 'patience';
@@ -126,9 +127,9 @@ export function numberRule(field: NumberField): NumberRule {
 }
 
 export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'gpu'];
-export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'scheduled', 'fused', 'reference'];
+export const TRAINING_PATH_CHOICES: readonly TrainingPathChoice[] = ['auto', 'scheduled', 'fused', 'reference'];
 export const DEFAULT_DEVICE: DeviceChoice = 'auto';
-export const DEFAULT_KERNELS: KernelChoice = 'auto';
+export const DEFAULT_TRAINING_PATH: TrainingPathChoice = 'auto';
 /** Relative to the workspace folder (VS Code) or the current folder (CLI). */
 export const DEFAULT_WEIGHTS_FOLDER = 'weights';
 /** Where Export puts a model, `<folder>/<run name>`, relative as the weights folder is. */
@@ -137,7 +138,7 @@ export const DEFAULT_EXPORT_FOLDER = 'exported';
 /** The seed notebook's run: every default, for a given run name and weights folder. */
 export function defaultConfig(runName: string, weightsDir: string): TrainConfig {
   const numbers = Object.fromEntries(NUMBER_RULES.map((r) => [r.field, configValue(r, r.default)])) as Pick<TrainConfig, NumberField>;
-  return { ...numbers, weightsDir, runName, device: DEFAULT_DEVICE, kernels: DEFAULT_KERNELS };
+  return { ...numbers, weightsDir, runName, device: DEFAULT_DEVICE, kernels: DEFAULT_TRAINING_PATH };
 }
 
 /** What a value must be, in words: "a whole number from 1 to 4096". */
@@ -204,7 +205,7 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   }
   const device = choiceProblem(DEVICE_CHOICES, c.device);
   if (device) problems.push(`${name({ setting: 'device', option: 'device' })} ${device}`);
-  const kernels = c.kernels === undefined ? undefined : choiceProblem(KERNEL_CHOICES, c.kernels);
+  const kernels = c.kernels === undefined ? undefined : choiceProblem(TRAINING_PATH_CHOICES, c.kernels);
   if (kernels) problems.push(`${name({ setting: 'kernels', option: 'kernels' })} ${kernels}`);
   const runName = runNameProblem(c.runName);
   if (runName) problems.push(`${name({ setting: 'runName', option: 'run-name' })} ${runName}`);

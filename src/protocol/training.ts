@@ -2,6 +2,7 @@
 // reports (TrainingEvent). The CLI prints the same events (`--json`), the extension host reads
 // them from the forked worker, and the webview renders them: one definition for all three.
 import { isBase64 } from './binary';
+import type { DeviceChoice, TrainingPathChoice } from './compute';
 import { isFiniteNumber, isRecord } from './guards';
 import {
   type InspectRequest,
@@ -11,14 +12,6 @@ import {
   isInspectResult,
   isInspectSubject,
 } from './inspection';
-
-export type DeviceChoice = 'auto' | 'cpu' | 'gpu';
-/**
- * How the gradient is computed: `scheduled`, the hand-scheduled backward in one process per core;
- * `fused`, TensorFlow's BlockLSTM and BlockLSTMGrad in one process (both tfjs-node only);
- * `reference`, the plain tfjs stepwise loop. `auto`: scheduled on a CPU, fused on a GPU.
- */
-export type KernelChoice = 'auto' | 'scheduled' | 'fused' | 'reference';
 
 /** Hyperparameters and run settings; the defaults are the seed notebook's. */
 export interface TrainConfig {
@@ -37,7 +30,7 @@ export interface TrainConfig {
   weightsDir: string;
   runName: string;
   device: DeviceChoice;
-  kernels?: KernelChoice;
+  kernels?: TrainingPathChoice;
   /**
    * A checkpoint folder to continue: its weights, Adam's state and its shuffle order go on for
    * `epochs` more epochs; its hyperparameters replace this config's.

@@ -4,7 +4,7 @@
 // (where it means @tensorflow/tfjs-node-gpu is installed). Free of TensorFlow and of VS Code.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import type { DeviceChoice } from '../protocol/training';
+import type { DeviceChoice } from '../protocol/compute';
 
 export class DeviceError extends Error {
   constructor(message: string) {

@@ -6,17 +6,18 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { toBase64, bytesFromBase64 } from '../protocol/binary';
 import type { ModelSpec } from '../protocol/checkpointFormat';
 import type { InspectRequest, InspectResult, InspectSubject } from '../protocol/inspection';
-import { type Backend, chooseKernels, forwardKernels } from './native/backend';
+import { type Backend } from './native/backend';
+import { chooseTrainingPath, forwardPath } from './loop/trainingPath';
 import { loadCheckpoint } from './model/checkpointParams';
 import { loadDataset, type Split } from './data/dataset';
-import { disposeParams, type Kernels, type LstmParams, rowProbabilities } from './model/lstmModel';
+import { disposeParams, type ForwardPath, type LstmParams, rowProbabilities } from './model/lstmModel';
 
 export class Inspector {
   private constructor(
     private readonly backend: Backend,
     private readonly params: LstmParams,
     private readonly spec: ModelSpec,
-    private readonly kernels: Kernels,
+    private readonly kernels: ForwardPath,
     private readonly test: Split,
   ) {}
 
@@ -30,7 +31,7 @@ export class Inspector {
           `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
         );
       }
-      return new Inspector(backend, params, meta.model, forwardKernels(chooseKernels({ kernels: 'auto' }, backend)), data.test);
+      return new Inspector(backend, params, meta.model, forwardPath(chooseTrainingPath('auto', backend.info)), data.test);
     } catch (e) {
       disposeParams(params);
       throw e;

@@ -5,7 +5,8 @@ import { configProblems } from '../protocol/runOptions';
 import { toBase64 } from '../protocol/binary';
 import type { InspectSubject } from '../protocol/inspection';
 import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
-import { chooseKernels, forwardKernels, loadBackend } from './native/backend';
+import { chooseTrainingPath, evaluationDevice, forwardPath, mayTrainScheduled } from './loop/trainingPath';
+import { loadBackend } from './native/backend';
 import { Cancelled } from './loop/cancellation';
 import { loadCheckpoint } from './model/checkpointParams';
 import { openContinuation } from './loop/continuation';
@@ -13,7 +14,7 @@ import { loadDataset } from './data/dataset';
 import { evaluateEach } from './loop/evaluator';
 import { Inspector } from './inspector';
 import { exportLayersModel, LAYERS_FILES } from './model/layersExport';
-import { probeBackend } from './native/probe';
+import { probeBackend } from './probe';
 import { planShares, useShareThreads } from './graph/shardPlan';
 import { disposeParams } from './model/lstmModel';
 import { tensorsFromSplit, disposeSplit } from './data/splitTensors';
@@ -44,8 +45,7 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
     const problems = configProblems(config, (r) => r.setting);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
     // The scheduled path (the default on a CPU) runs a batch's shares on as many TensorFlow threads.
-    const kernels = config.kernels ?? 'auto';
-    if (config.device !== 'gpu' && (kernels === 'auto' || kernels === 'scheduled')) {
+    if (mayTrainScheduled(config.kernels, config.device)) {
       const batchSize = config.resume ? (await readCheckpointMeta(config.resume)).hyperparameters.batchSize : config.batchSize;
       useShareThreads(planShares(batchSize));
     }
@@ -78,14 +78,14 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
           `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
         );
       }
-      const kernels = forwardKernels(chooseKernels({ kernels: 'auto' }, backend));
+      const kernels = forwardPath(chooseTrainingPath('auto', backend.info));
       const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
       try {
         const { result, predictions } = await evaluateEach(tf, params, meta.model, kernels, testSet, hooks.isCancelled, true);
         hooks.emit({
           type: 'evaluation',
           checkpoint: request.checkpoint,
-          device: { ...backend.info, fusedKernels: kernels === 'fused' },
+          device: evaluationDevice(backend.info, kernels),
           dataset: data.info,
           result,
           runTestSize,

@@ -16,6 +16,7 @@ import {
 import { loadCheckpoint, paramValues } from '../../src/training/model/checkpointParams';
 import { saveCheckpoint } from '../../src/checkpoint/write';
 import { initParams, logits, modelSpec, weightSpecs } from '../../src/training/model/lstmModel';
+import { trainingDevice } from '../../src/training/loop/trainingPath';
 import { cpuBackend, tempDir } from './helpers';
 
 const { tf, info } = cpuBackend();
@@ -32,7 +33,7 @@ function meta(name: string): CheckpointMeta {
     weights: weightSpecs(spec),
     epochs: [],
     test: { loss: 1, accuracy: 0.5 },
-    device: info,
+    device: trainingDevice(info, 'fused', undefined),
     dataset: { name: 'MNIST', source: 'x', trainCount: 1, testCount: 1 },
     seconds: 1,
   };

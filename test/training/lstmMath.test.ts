@@ -7,7 +7,7 @@ import { FlatAdam } from '../../src/training/optim/tensorAdam';
 import { fusedLastHidden } from '../../src/training/native/fusedLstm';
 import {
   crossEntropy,
-  type Kernels,
+  type ForwardPath,
   initParams,
   logits,
   modelSpec,
@@ -79,7 +79,7 @@ describe('gradients', () => {
   const x = tf.randomUniform([4, 6, 3], 0, 1, 'float32', 21) as tfn.Tensor3D;
   const y = tf.oneHot(tf.tensor1d([0, 3, 9, 1, 3, 7], 'int32'), 10) as tfn.Tensor2D;
 
-  for (const kernels of ['reference', 'fused'] as Kernels[]) {
+  for (const kernels of ['reference', 'fused'] as ForwardPath[]) {
     it(`${kernels}: analytic gradients match central finite differences`, () => {
       const params = initParams(tf, spec, 5);
       const loss = () => tf.losses.softmaxCrossEntropy(y, logits(tf, params, x, spec, kernels)) as tfn.Scalar;
@@ -117,7 +117,7 @@ describe('fused path against the reference path (seed model size, random inputs)
   });
 
   it('gradients of every weight agree within 1e-4', () => {
-    const gradsOf = (kernels: Kernels) =>
+    const gradsOf = (kernels: ForwardPath) =>
       tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, logits(tf, params, x, spec, kernels)) as tfn.Scalar, paramList(params)).grads;
     const fused = gradsOf('fused');
     const reference = gradsOf('reference');
@@ -129,7 +129,7 @@ describe('cross-entropy', () => {
   it('the native fused op and the tfjs composition agree in value and gradient', () => {
     const out = tf.randomNormal([16, 10], 0, 3, 'float32', 41) as tfn.Tensor2D;
     const labels = tf.randomUniform([16], 0, 10, 'int32', 42) as tfn.Tensor1D;
-    const valueAndGrad = (kernels: Kernels) => {
+    const valueAndGrad = (kernels: ForwardPath) => {
       const { value, grad } = tf.valueAndGrad((o: tfn.Tensor) => crossEntropy(tf, o as tfn.Tensor2D, labels, kernels))(out);
       return [value.dataSync()[0], grad.dataSync()] as const;
     };

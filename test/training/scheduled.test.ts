@@ -12,7 +12,7 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { FlatAdam } from '../../src/training/optim/tensorAdam';
 import { correctCount, crossEntropy, disposeParams, initParams, logits, modelSpec, paramList } from '../../src/training/model/lstmModel';
 import { loadDataset } from '../../src/training/data/dataset';
-import { RawOps } from '../../src/training/native/bindingOps';
+import { BindingOps } from '../../src/training/native/bindingOps';
 import { ScheduledGradient } from '../../src/training/graph/scheduledGradient';
 import { ScheduledSteps, TapeSteps } from '../../src/training/loop/stepRunners';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
@@ -55,7 +55,7 @@ describe('scheduled path', async () => {
   const train: SplitTensors = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   const params = initParams(tf, spec, 7);
   const rows = Int32Array.from({ length: 100 }, (_, i) => (i * 3) % 400);
-  const ops = new RawOps(tf);
+  const ops = new BindingOps(tf);
   const images = { x: ops.handleOf(train.x), labels: ops.handleOf(train.labels), count: train.count };
   const gradient = (shares: number): ScheduledGradient => new ScheduledGradient(ops, spec, images, shares);
   after(() => {

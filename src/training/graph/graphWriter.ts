@@ -1,9 +1,10 @@
 // A sequence of ops recorded as a TensorFlow graph rather than run: a GraphDef in protobuf's text
-// format, inside the SavedModel that TensorFlow's C library loads as a session (RawOps.loadGraph).
+// format, inside the SavedModel that TensorFlow's C library loads as a session (BindingOps.loadGraph).
 // TensorFlow then runs the whole sequence in one call, about 1 µs an op, where each op run from
 // JavaScript costs about 6 µs of overhead, and some 120 of them make a share of a training step.
 // Text, because TensorFlow reads a SavedModel as text too (saved_model.pbtxt): no protobuf encoder.
-import type { DType, OpAttr, OpWriter } from './opWriter';
+import type { DType, OpAttr } from '../native/opAttrs';
+import type { OpWriter } from './opWriter';
 
 const DT: Record<DType, string> = { float: 'DT_FLOAT', int32: 'DT_INT32', int64: 'DT_INT64', bool: 'DT_BOOL' };
 

@@ -1,26 +1,8 @@
 // What a sequence of TensorFlow ops is written against, so that it is written once and then either
-// run op by op (RawOps.writer: each op executes as it is written, and can be timed) or recorded
-// into a graph that TensorFlow runs in one call (GraphWriter). The attributes are TensorFlow's, by
-// the names its op definitions give them.
-
-/** The tensor types the scheduled path uses. */
-export type DType = 'float' | 'int32' | 'int64' | 'bool';
-
-export type OpAttr =
-  | { name: string; kind: 'bool'; value: boolean }
-  | { name: string; kind: 'int'; value: number }
-  | { name: string; kind: 'float'; value: number }
-  | { name: string; kind: 'type'; value: DType };
-
-export const attr = {
-  bool: (name: string, value: boolean): OpAttr => ({ name, kind: 'bool', value }),
-  int: (name: string, value: number): OpAttr => ({ name, kind: 'int', value }),
-  float: (name: string, value: number): OpAttr => ({ name, kind: 'float', value }),
-  type: (name: string, value: DType): OpAttr => ({ name, kind: 'type', value }),
-};
-
-/** `T: float`, the attribute nearly every op here takes. */
-export const FLOAT_T = attr.type('T', 'float');
+// run op by op (bindingWriter: each op executes as it is written, and can be timed) or recorded
+// into a graph that TensorFlow runs in one call (GraphWriter).
+import { attr, type DType, FLOAT_T, type OpAttr } from '../native/opAttrs';
+import type { BindingOps, Handle, Scope } from '../native/bindingOps';
 
 /** Ops and constants, made by reference `R`: a tensor handle when run, a node's output when recorded. */
 export interface OpWriter<R> {
@@ -29,6 +11,16 @@ export interface OpWriter<R> {
   fill(shape: number[], value: number): R;
   ints(shape: number[], values: Int32Array): R;
   int64Scalar(value: number): R;
+}
+
+/** Ops that run through the binding as they are written, their handles held by `scope`. */
+export function bindingWriter(ops: BindingOps, scope: Scope): OpWriter<Handle> {
+  return {
+    run: (op, attrs, inputs, outputs) => ops.run(scope, op, attrs, inputs, outputs),
+    fill: (shape, value) => ops.floats(scope, shape, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value)),
+    ints: (shape, values) => ops.ints(scope, shape, values),
+    int64Scalar: (value) => ops.int64Scalar(scope, value),
+  };
 }
 
 /** The ops the scheduled path writes most, by their TensorFlow names, on any writer. */

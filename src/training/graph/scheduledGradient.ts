@@ -16,8 +16,9 @@
 // path's.
 import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
 import { weightSpecs } from '../model/lstmModel';
-import { attr, FLOAT_T, type OpWriter, shorthands } from './opWriter';
-import { type Handle, type RawOps, Scope } from '../native/bindingOps';
+import { attr, FLOAT_T } from '../native/opAttrs';
+import { bindingWriter, type OpWriter, shorthands } from './opWriter';
+import { type Handle, type BindingOps, Scope } from '../native/bindingOps';
 import { shareBounds } from './shardPlan';
 
 export interface BatchGradient {
@@ -175,7 +176,7 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
  */
 export class ScheduledGradient {
   constructor(
-    private readonly ops: RawOps,
+    private readonly ops: BindingOps,
     private readonly spec: ModelSpec,
     private readonly train: TrainingImages,
     /** Shares of each batch (sharePlan.ts): one after the other here. */
@@ -195,7 +196,7 @@ export class ScheduledGradient {
         offset += sizes[i];
         return h;
       });
-      const out = writeBatch(ops.writer(s), this.spec, rows.length, this.shares, {
+      const out = writeBatch(bindingWriter(ops, s), this.spec, rows.length, this.shares, {
         w,
         b,
         wd,

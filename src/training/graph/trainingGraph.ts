@@ -4,12 +4,12 @@
 // (scheduledGradient.ts's writeBatch), Adam applied (TensorFlow's ResourceApplyAdam, one pass over
 // each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
 // the weights are read (before an evaluation or a save). One graph holds a step per batch size,
-// all on the same variables. Recorded by GraphWriter, loaded and run through RawOps.
+// all on the same variables. Recorded by GraphWriter, loaded and run through BindingOps.
 import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
 import { BETA1, BETA2, correctedStep } from '../optim/adamState';
 import { GraphWriter } from './graphWriter';
-import { attr, FLOAT_T } from './opWriter';
-import { type Handle, type LoadedGraph, type RawOps, Scope } from '../native/bindingOps';
+import { attr, FLOAT_T } from '../native/opAttrs';
+import { type Handle, type LoadedGraph, type BindingOps, Scope } from '../native/bindingOps';
 import { type TrainingImages, writeBatch } from './scheduledGradient';
 import { weightSpecs } from '../model/lstmModel';
 
@@ -30,7 +30,7 @@ const variableName = (kind: Kind, param: number): string => `${kind}_${param}`;
 
 export class TrainingGraph {
   private constructor(
-    private readonly ops: RawOps,
+    private readonly ops: BindingOps,
     private readonly graph: LoadedGraph,
     private readonly images: TrainingImages,
     private readonly spec: ModelSpec,
@@ -39,7 +39,7 @@ export class TrainingGraph {
   ) {}
 
   /** Records and loads the graph (throws where the runtime cannot load it); its variables are set by `init`. */
-  static load(ops: RawOps, spec: ModelSpec, images: TrainingImages, shares: number, sizes: readonly number[]): TrainingGraph {
+  static load(ops: BindingOps, spec: ModelSpec, images: TrainingImages, shares: number, sizes: readonly number[]): TrainingGraph {
     const { timesteps: T, inputSize: I } = spec;
     const shapes = weightSpecs(spec).map((w) => w.shape);
     const g = new GraphWriter();

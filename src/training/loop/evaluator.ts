@@ -4,7 +4,7 @@
 import type { EvaluationResult } from '../../protocol/training';
 import type { Tf } from '../native/backend';
 import { CLASSES } from '../data/dataset';
-import { crossEntropy, type Kernels, type LstmParams, logits } from '../model/lstmModel';
+import { crossEntropy, type ForwardPath, type LstmParams, logits } from '../model/lstmModel';
 import type { ModelSpec } from '../../protocol/checkpointFormat';
 import { stopIfCancelled } from './cancellation';
 import { sliceBatch, type SplitTensors } from '../data/splitTensors';
@@ -24,7 +24,7 @@ export async function evaluate(
   tf: Tf,
   params: LstmParams,
   spec: ModelSpec,
-  kernels: Kernels,
+  kernels: ForwardPath,
   data: SplitTensors,
   isCancelled: () => boolean = () => false,
 ): Promise<EvaluationResult> {
@@ -36,7 +36,7 @@ export async function evaluateEach(
   tf: Tf,
   params: LstmParams,
   spec: ModelSpec,
-  kernels: Kernels,
+  kernels: ForwardPath,
   data: SplitTensors,
   isCancelled: () => boolean,
   keep: boolean,

@@ -12,8 +12,8 @@ import { type AdamState } from '../../protocol/checkpointFormat';
 import { freshAdamState } from '../optim/adamState';
 import type { Tf } from '../native/backend';
 import { FlatAdam } from '../optim/tensorAdam';
-import { correctCount, crossEntropy, type Kernels, logits, type LstmParams, paramList } from '../model/lstmModel';
-import { type OpProfile, RawOps } from '../native/bindingOps';
+import { correctCount, crossEntropy, type ForwardPath, logits, type LstmParams, paramList } from '../model/lstmModel';
+import { type OpProfile, BindingOps } from '../native/bindingOps';
 import { ScheduledGradient } from '../graph/scheduledGradient';
 import { TrainingGraph } from '../graph/trainingGraph';
 import type { SharePlan } from '../graph/shardPlan';
@@ -24,7 +24,7 @@ import { VectorAdam } from '../optim/arrayAdam';
 export interface StepModel {
   params: LstmParams;
   spec: ModelSpec;
-  kernels: Kernels;
+  kernels: ForwardPath;
 }
 
 /**
@@ -104,7 +104,7 @@ type ScheduledStore =
   | { kind: 'ops'; adam: VectorAdam; reason: string };
 
 export class ScheduledSteps implements StepRunner {
-  private readonly ops: RawOps;
+  private readonly ops: BindingOps;
   private readonly gradient: ScheduledGradient;
   private readonly store: ScheduledStore;
   /** tf.train.adam's epsilon: the backend's. */
@@ -124,7 +124,7 @@ export class ScheduledSteps implements StepRunner {
     batchSizes: readonly number[],
     adam?: AdamState,
   ) {
-    this.ops = new RawOps(tf);
+    this.ops = new BindingOps(tf);
     this.epsilon = tf.backend().epsilon();
     const images = { x: this.ops.handleOf(train.x), labels: this.ops.handleOf(train.labels), count: train.count };
     this.gradient = new ScheduledGradient(this.ops, spec, images, plan.shares);

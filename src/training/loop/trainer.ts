@@ -15,7 +15,9 @@ import {
 import { stagingFolder } from '../../checkpoint/reservation';
 import { percent } from '../../protocol/format';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../../protocol/training';
-import { type Backend, chooseKernels, forwardKernels, type TrainingKernels } from '../native/backend';
+import { type Backend } from '../native/backend';
+import { chooseTrainingPath, forwardPath, trainingDevice } from './trainingPath';
+import { type TrainingPath } from '../../protocol/compute';
 import { BETA1, BETA2 } from '../optim/adamState';
 import {
   type CheckpointContents,
@@ -83,7 +85,7 @@ export async function train(
   continuation?: Continuation,
 ): Promise<TrainOutcome> {
   const started = Date.now();
-  const kernels = chooseKernels(config, backend);
+  const kernels = chooseTrainingPath(config.kernels, backend.info);
   const spec = modelSpec(data.rows, data.cols, config.units);
   if (continuation) checkSameData(continuation, data);
   const plan = kernels === 'scheduled' ? planShares(config.batchSize) : undefined;
@@ -131,12 +133,12 @@ async function trainReserved(
     spec,
     plan,
     continuation,
-  }: { started: number; kernels: TrainingKernels; spec: ModelSpec; plan?: SharePlan; continuation?: Continuation },
+  }: { started: number; kernels: TrainingPath; spec: ModelSpec; plan?: SharePlan; continuation?: Continuation },
   saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const { tf } = backend;
   const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
-  const device = { ...backend.info, fusedKernels: kernels !== 'reference', kernels, shares: plan?.shares };
+  const device = trainingDevice(backend.info, kernels, plan?.shares);
   hooks.emit({ type: 'started', config, device, dataset: data.info, batchesPerEpoch, continued: continuation?.from });
   const epochs: EpochMetrics[] = [...(continuation?.epochs ?? [])];
   for (const metrics of epochs) hooks.emit({ type: 'epoch', metrics });
@@ -177,7 +179,7 @@ async function trainReserved(
           type: 'warning',
           message: `Training runs slower: TensorFlow could not load the training step's graph (${scheduled.graphUnavailable}).`,
         });
-    } else steps = new TapeSteps(tf, { params, spec, kernels: forwardKernels(kernels) }, trainSet, config.learningRate, continuation?.adam);
+    } else steps = new TapeSteps(tf, { params, spec, kernels: forwardPath(kernels) }, trainSet, config.learningRate, continuation?.adam);
     for (let epoch = epochs.length + 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();
       const order = shuffledIndices(data.train.count, random);
@@ -196,7 +198,7 @@ async function trainReserved(
         hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
       }
       steps.syncParams();
-      const val = await evaluate(tf, params, spec, forwardKernels(kernels), testSet, hooks.isCancelled);
+      const val = await evaluate(tf, params, spec, forwardPath(kernels), testSet, hooks.isCancelled);
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / seen,

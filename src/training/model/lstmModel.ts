@@ -17,8 +17,8 @@ export interface LstmParams {
 
 export const PARAM_NAMES = ['kernel', 'bias', 'denseKernel', 'denseBias'] as const;
 
-/** Which implementation computes the recurrence; both compute the same function. */
-export type Kernels = 'reference' | 'fused';
+/** Which implementation computes the forward recurrence: the basicLSTMCell loop or BlockLSTM; both compute the same function. */
+export type ForwardPath = 'reference' | 'fused';
 
 export function modelSpec(timesteps: number, inputSize: number, units: number): ModelSpec {
   return { timesteps, inputSize, units, classes: 10, forgetBias: 1.0 };
@@ -83,7 +83,7 @@ export function referenceLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2
  * and softmax on every hidden state, not only the last. The last row's are the prediction
  * (the same hidden state `logits` uses). Forward only.
  */
-export function rowProbabilities(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelSpec, kernels: Kernels): tfn.Tensor3D {
+export function rowProbabilities(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelSpec, kernels: ForwardPath): tfn.Tensor3D {
   return tf.tidy(() => {
     const kernel = params.kernel as tfn.Tensor2D;
     const bias = params.bias as tfn.Tensor1D;
@@ -102,7 +102,7 @@ export function rowProbabilities(tf: Tf, params: LstmParams, x: tfn.Tensor3D, sp
  * Logits for a time-major batch x [timesteps, batch, inputSize]. Time-major because the data is
  * laid out that way once per run, and the fused kernel wants it so: no transpose per batch.
  */
-export function logits(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelSpec, kernels: Kernels): tfn.Tensor2D {
+export function logits(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelSpec, kernels: ForwardPath): tfn.Tensor2D {
   const kernel = params.kernel as tfn.Tensor2D;
   const bias = params.bias as tfn.Tensor1D;
   const h =
@@ -111,7 +111,7 @@ export function logits(tf: Tf, params: LstmParams, x: tfn.Tensor3D, spec: ModelS
 }
 
 /** Mean softmax cross-entropy against int32 labels; the fused path uses TensorFlow's own op. */
-export function crossEntropy(tf: Tf, out: tfn.Tensor2D, labels: tfn.Tensor1D, kernels: Kernels): tfn.Scalar {
+export function crossEntropy(tf: Tf, out: tfn.Tensor2D, labels: tfn.Tensor1D, kernels: ForwardPath): tfn.Scalar {
   if (kernels === 'fused') return nativeSparseCrossEntropy(tf, out, labels);
   return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, out.shape[1]), out) as tfn.Scalar;
 }

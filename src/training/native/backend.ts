@@ -2,9 +2,9 @@
 // is nativeRuntime's business: the runtime the extension set up (which already fixes the device),
 // or the packages in a developer's node_modules (tfjs-node-gpu when it is installed and a CUDA
 // GPU is present, else tfjs-node). The device rule itself is src/runtime/device.ts.
-import type { DeviceChoice, DeviceInfo, TrainConfig } from '../../protocol/training';
+import type { DeviceChoice } from '../../protocol/compute';
+import type { DeviceInfo } from '../../protocol/training';
 import { chooseDevice, cudaGpuPresent, DeviceError } from '../../runtime/device';
-import type { Kernels } from '../model/lstmModel';
 import {
   CPU_PACKAGE,
   developmentRuntime,
@@ -27,9 +27,12 @@ export function int64Scalar(value: number): unknown {
   return new Int64Scalar(value);
 }
 
+/** What a loaded backend is; how a run uses it (its training path) is added by loop/trainingPath.ts. */
+export type BackendInfo = Omit<DeviceInfo, 'fusedKernels' | 'kernels' | 'shares' | 'replicas'>;
+
 export interface Backend {
   tf: Tf;
-  info: DeviceInfo;
+  info: BackendInfo;
   warning?: string;
 }
 
@@ -58,7 +61,7 @@ function chooseRuntime(requested: DeviceChoice): Choice {
   return { runtime, warning: decision.warning };
 }
 
-/** Loads the backend for `requested`; `fusedKernels` says whether the native LSTM ops can run. */
+/** Loads the backend for `requested`. */
 export function loadBackend(requested: DeviceChoice): Backend {
   const { runtime, warning } = chooseRuntime(requested);
   useRuntime(runtime);
@@ -72,31 +75,7 @@ export function loadBackend(requested: DeviceChoice): Backend {
       backend,
       package: runtime.flavor === 'gpu' ? GPU_PACKAGE : CPU_PACKAGE,
       runtime: runtime.description,
-      fusedKernels: backend === 'tensorflow',
     },
     warning,
   };
-}
-
-/**
- * How a run computes its gradient: `scheduled` (the hand-scheduled backward, the batch's shares
- * side by side in one graph, scheduledGradient.ts), `fused` (BlockLSTM with BlockLSTMGrad as its gradient, in this process),
- * or `reference` (the stepwise tf.basicLSTMCell loop, any backend).
- */
-export type TrainingKernels = 'scheduled' | 'fused' | 'reference';
-
-/** The kernels a run uses: on tfjs-node the scheduled path on the CPU (the fused one on a GPU), unless asked otherwise. */
-export function chooseKernels(config: Pick<TrainConfig, 'kernels'>, backend: Backend): TrainingKernels {
-  const native = backend.info.backend === 'tensorflow';
-  if ((config.kernels === 'fused' || config.kernels === 'scheduled') && !native) {
-    throw new Error(`kernels "${config.kernels}" need the native tensorflow backend; this backend is ${backend.info.backend}`);
-  }
-  if (config.kernels === 'reference' || config.kernels === 'fused' || config.kernels === 'scheduled') return config.kernels;
-  if (!native) return 'reference';
-  return backend.info.device === 'gpu' ? 'fused' : 'scheduled';
-}
-
-/** The forward pass of a training path (for evaluation): the scheduled path's is the fused one. */
-export function forwardKernels(kernels: TrainingKernels): Kernels {
-  return kernels === 'reference' ? 'reference' : 'fused';
 }

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { NodeJSKernelBackend } from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend';
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { Tf } from './backend';
-import type { DType, OpAttr, OpWriter } from '../graph/opWriter';
+import type { DType, OpAttr } from './opAttrs';
 
 type Binding = NodeJSKernelBackend['binding'];
 type BindingAttr = Parameters<Binding['executeOp']>[1][number];
@@ -29,7 +29,7 @@ export interface OpProfile {
   ms: number;
 }
 
-export class RawOps {
+export class BindingOps {
   private readonly binding: Binding;
   private readonly backend: NodeJSKernelBackend;
   /** Handles made and not yet deleted. */
@@ -41,16 +41,6 @@ export class RawOps {
     this.backend = tf.backend() as unknown as NodeJSKernelBackend;
     this.binding = this.backend.binding;
     this.dtypes = { float: this.binding.TF_FLOAT, int32: this.binding.TF_INT32, int64: this.binding.TF_INT64, bool: this.binding.TF_BOOL };
-  }
-
-  /** Ops that run as they are written, their handles held by `scope`. */
-  writer(scope: Scope): OpWriter<Handle> {
-    return {
-      run: (op, attrs, inputs, outputs) => this.run(scope, op, attrs, inputs, outputs),
-      fill: (shape, value) => this.floats(scope, shape, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value)),
-      ints: (shape, values) => this.ints(scope, shape, values),
-      int64Scalar: (value) => this.int64Scalar(scope, value),
-    };
   }
 
   private bindingAttr(a: OpAttr): BindingAttr {

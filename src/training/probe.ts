@@ -3,10 +3,10 @@
 // on the scheduled path (its graph, LSTMBlockCellGrad and the rest), so that a runtime is accepted
 // only if it loads and has every native op a real run needs.
 import * as fs from 'node:fs';
-import type { Backend } from './backend';
-import { FlatAdam } from '../optim/tensorAdam';
-import { disposeParams, initParams, modelSpec, paramList } from '../model/lstmModel';
-import { ScheduledSteps, trainStep } from '../loop/stepRunners';
+import type { Backend } from './native/backend';
+import { FlatAdam } from './optim/tensorAdam';
+import { disposeParams, initParams, modelSpec, paramList } from './model/lstmModel';
+import { ScheduledSteps, trainStep } from './loop/stepRunners';
 
 export interface Probed {
   tensorflow: string;
@@ -31,7 +31,7 @@ function loadedNativeFiles(): string[] | undefined {
 }
 
 export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
-  if (!info.fusedKernels) throw new Error(`TensorFlow loaded on the ${info.backend} backend, not the native one`);
+  if (info.backend !== 'tensorflow') throw new Error(`TensorFlow loaded on the ${info.backend} backend, not the native one`);
   const spec = modelSpec(3, 2, 4);
   const params = initParams(tf, spec, 1);
   const optimizer = new FlatAdam(tf, paramList(params), 0.01);
