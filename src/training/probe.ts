@@ -1,12 +1,17 @@
 // The set-up's check of a new runtime, run in the training process: one training step of a tiny
-// model on the fused path (BlockLSTM, BlockLSTMGrad, the fused softmax cross-entropy, Adam) and one
-// on the scheduled path (its graph, LSTMBlockCellGrad and the rest), so that a runtime is accepted
-// only if it loads and has every native op a real run needs.
+// model on the fused path (BlockLSTM, BlockLSTMGrad, the fused softmax cross-entropy, Adam), one
+// on the scheduled path (its graph, LSTMBlockCellGrad and the rest) and its gradient op by op, and
+// a TensorBoard log written and closed: a runtime is accepted only if it loads, has every native
+// op a real run needs, and tfjs-node's insides (native/internals.ts) answer every call made of them.
 import * as fs from 'node:fs';
-import type { Backend } from './native/backend';
-import { FlatAdam } from './optim/tensorAdam';
-import { disposeParams, initParams, modelSpec, paramList } from './model/lstmModel';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ScheduledSteps, trainStep } from './loop/stepRunners';
+import { TensorBoardLog } from './loop/tensorBoardLog';
+import { disposeParams, initParams, modelSpec, paramList } from './model/lstmModel';
+import type { Backend } from './native/backend';
+import { tfjsNodeInternals } from './native/internals';
+import { TensorAdam } from './optim/tensorAdam';
 
 export interface Probed {
   tensorflow: string;
@@ -34,7 +39,7 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
   if (info.backend !== 'tensorflow') throw new Error(`TensorFlow loaded on the ${info.backend} backend, not the native one`);
   const spec = modelSpec(3, 2, 4);
   const params = initParams(tf, spec, 1);
-  const optimizer = new FlatAdam(tf, paramList(params), 0.01);
+  const optimizer = new TensorAdam(tf, paramList(params), 0.01);
   try {
     const batch = { x: tf.ones([spec.timesteps, 2, spec.inputSize]) as never, labels: tf.tensor1d([1, 7], 'int32') };
     const [loss, hits] = trainStep(tf, { params, spec, kernels: 'fused' }, optimizer, batch);
@@ -47,6 +52,8 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
     try {
       const { lossSum } = await scheduled.step(Int32Array.of(0, 1));
       if (!Number.isFinite(lossSum)) throw new Error(`a scheduled training step on the new runtime gave a loss of ${lossSum}`);
+      // The same gradient with its ops run one by one (the path where a runtime cannot load the graph).
+      if (scheduled.profileGradient(Int32Array.of(0, 1)).ops.length === 0) throw new Error('the scheduled gradient ran no op one by one');
     } finally {
       scheduled.dispose();
       tf.dispose([batch.x, batch.labels]);
@@ -55,6 +62,15 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
     optimizer.dispose();
     disposeParams(params);
   }
-  const binding = tf.backend() as unknown as { binding: { TF_Version: string }; isUsingGpuDevice: boolean };
-  return { tensorflow: binding.binding.TF_Version, gpu: binding.isUsingGpuDevice, loaded: loadedNativeFiles() };
+  const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-probe-'));
+  try {
+    const log = TensorBoardLog.open(tf, logs);
+    log.text('probe', 'a run of one step', 1);
+    log.batch(1, 0.5, 0.5);
+    log.close();
+  } finally {
+    fs.rmSync(logs, { recursive: true, force: true });
+  }
+  const native = tfjsNodeInternals(tf);
+  return { tensorflow: native.tensorflowVersion, gpu: native.usingGpu, loaded: loadedNativeFiles() };
 }

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { FlatAdam } from '../../src/training/optim/tensorAdam';
+import { TensorAdam } from '../../src/training/optim/tensorAdam';
 import { fusedLastHidden } from '../../src/training/native/fusedLstm';
 import {
   crossEntropy,
@@ -140,7 +140,7 @@ describe('cross-entropy', () => {
   });
 });
 
-describe('FlatAdam', () => {
+describe('TensorAdam', () => {
   it('updates the weights exactly as tf.train.adam does', () => {
     const shapes = [[12, 8], [8], [4, 3], [3]];
     const make = () => shapes.map((s, i) => tf.variable(tf.randomNormal(s, 0, 0.5, 'float32', 50 + i)));
@@ -154,7 +154,7 @@ describe('FlatAdam', () => {
         tf.sum(tf.sin(w[3])),
       ]) as tfn.Scalar;
     const reference = tf.train.adam(0.01);
-    const flat = new FlatAdam(tf, b, 0.01);
+    const flat = new TensorAdam(tf, b, 0.01);
     for (let k = 0; k < 20; k++) {
       reference.minimize(lossOf(a), false, a);
       flat.minimize(lossOf(b)).dispose();

@@ -2,21 +2,21 @@
 // backward, the batch's shares) equals the reference path's within 1e-4 and loss and accuracy
 // agree; any number of shares gives the batch's gradient; its training step as one graph (Adam and
 // the weights inside) trains as its ops run one by one with Adam in JS, which it falls back to
-// where the graph cannot be loaded; Adam on the flat array equals FlatAdam; one share and two train
+// where the graph cannot be loaded; Adam on the flat array equals TensorAdam; one share and two train
 // as the fused path does; nothing is left behind step after step.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { FlatAdam } from '../../src/training/optim/tensorAdam';
+import { TensorAdam } from '../../src/training/optim/tensorAdam';
 import { correctCount, crossEntropy, disposeParams, initParams, logits, modelSpec, paramList } from '../../src/training/model/lstmModel';
 import { loadDataset } from '../../src/training/data/dataset';
 import { BindingOps } from '../../src/training/native/bindingOps';
 import { ScheduledGradient } from '../../src/training/graph/scheduledGradient';
 import { ScheduledSteps, TapeSteps } from '../../src/training/loop/stepRunners';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
-import { VectorAdam } from '../../src/training/optim/arrayAdam';
+import { ArrayAdam } from '../../src/training/optim/arrayAdam';
 import { cpuBackend, tempDir } from './helpers';
 
 const { tf } = cpuBackend();
@@ -154,11 +154,11 @@ describe('scheduled path', async () => {
     assert.equal(ops.loadedGraphs, loaded, 'its graph is deleted with it');
   });
 
-  it('Adam on the flat array updates the weights as FlatAdam (tf.train.adam) does', () => {
+  it('Adam on the flat array updates the weights as TensorAdam (tf.train.adam) does', () => {
     const a = initParams(tf, spec, 3);
     const b = initParams(tf, spec, 3);
-    const flat = new FlatAdam(tf, paramList(a), 0.01);
-    const vector = new VectorAdam(flatten(b), 0.01, tf.backend().epsilon());
+    const flat = new TensorAdam(tf, paramList(a), 0.01);
+    const vector = new ArrayAdam(flatten(b), 0.01, tf.backend().epsilon());
     for (let step = 0; step < 3; step++) {
       const grads = paramList(a).map((v, i) => tf.randomNormal(v.shape, 0, 0.1, 'float32', 100 * step + i));
       const g = Float32Array.from(grads.flatMap((t) => Array.from(t.dataSync())));

@@ -3,7 +3,7 @@
 // state goes on exactly as the run would have; a state or a gradient of the wrong length is refused.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { VectorAdam } from '../../src/training/optim/arrayAdam';
+import { ArrayAdam } from '../../src/training/optim/arrayAdam';
 
 const LENGTH = 1000;
 
@@ -16,10 +16,10 @@ function values(seed: number): Float32Array {
   });
 }
 
-describe('VectorAdam', () => {
+describe('ArrayAdam', () => {
   it("two steps move each weight as Adam's formulas say", () => {
     const start = values(1);
-    const adam = new VectorAdam(start.slice(), 0.01, 1e-7);
+    const adam = new ArrayAdam(start.slice(), 0.01, 1e-7);
     const grads = [values(2), values(3)];
     for (const g of grads) adam.apply(g);
     for (const i of [0, 1, 500, LENGTH - 1]) {
@@ -38,11 +38,11 @@ describe('VectorAdam', () => {
   });
 
   it('continued from its saved state, a run goes on exactly as it would have', () => {
-    const whole = new VectorAdam(values(1), 0.01);
-    const first = new VectorAdam(values(1), 0.01);
+    const whole = new ArrayAdam(values(1), 0.01);
+    const first = new ArrayAdam(values(1), 0.01);
     whole.apply(values(2));
     first.apply(values(2));
-    const continued = new VectorAdam(first.params.slice(), 0.01, 1e-7, first.snapshot());
+    const continued = new ArrayAdam(first.params.slice(), 0.01, 1e-7, first.snapshot());
     for (const seed of [3, 4]) {
       whole.apply(values(seed));
       continued.apply(values(seed));
@@ -52,10 +52,10 @@ describe('VectorAdam', () => {
   });
 
   it('refuses a gradient or a saved state of the wrong length', () => {
-    const adam = new VectorAdam(values(1), 0.01);
+    const adam = new ArrayAdam(values(1), 0.01);
     assert.throws(() => adam.apply(new Float32Array(3)), /gradient of 3 values for 1000 weights/);
     assert.throws(
-      () => new VectorAdam(values(1), 0.01, 1e-7, new VectorAdam(new Float32Array(3), 0.01).snapshot()),
+      () => new ArrayAdam(values(1), 0.01, 1e-7, new ArrayAdam(new Float32Array(3), 0.01).snapshot()),
       /Adam state for 3 weights/,
     );
   });

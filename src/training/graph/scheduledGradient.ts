@@ -17,6 +17,15 @@
 import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
 import { weightSpecs } from '../model/lstmModel';
 import { attr, FLOAT_T } from '../native/opAttrs';
+import {
+  BLOCK_LSTM_OUTPUTS,
+  blockLstmAttrs,
+  LSTM_CELL_GRAD_OUTPUTS,
+  LSTM_GRAD_ATTRS,
+  named,
+  SPARSE_XENT_ATTRS,
+  SPARSE_XENT_OUTPUTS,
+} from '../native/nativeOps';
 import { bindingWriter, type OpWriter, shorthands } from './opWriter';
 import { type Handle, type BindingOps, Scope } from '../native/bindingOps';
 import { shareBounds } from './shardPlan';
@@ -54,16 +63,22 @@ function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, b
   const zerosU = g.fill([U], 0);
 
   // Forward.
-  const peephole = attr.bool('use_peephole', false);
-  const [gi, cs, gf, go, ci, co, h] = g.run(
-    'BlockLSTM',
-    [peephole, FLOAT_T, attr.float('forget_bias', forgetBias), attr.float('cell_clip', -1)],
-    [g.int64Scalar(T), x, zerosNU, zerosNU, w, zerosU, zerosU, zerosU, b],
-    7,
+  const forward = named(
+    BLOCK_LSTM_OUTPUTS,
+    g.run(
+      'BlockLSTM',
+      blockLstmAttrs(forgetBias),
+      [g.int64Scalar(T), x, zerosNU, zerosNU, w, zerosU, zerosU, zerosU, b],
+      BLOCK_LSTM_OUTPUTS.length,
+    ),
   );
+  const { h } = forward;
   const hLast = reshape(slice(h, [T - 1, 0, 0], [1, n, U]), n, U);
   const logits = op('BiasAdd', [FLOAT_T], [matmul(hLast, wd, false, false), bd]);
-  const [loss, backprop] = g.run('SparseSoftmaxCrossEntropyWithLogits', [FLOAT_T, attr.type('Tlabels', 'int32')], [logits, labels], 2);
+  const { loss, backprop } = named(
+    SPARSE_XENT_OUTPUTS,
+    g.run('SparseSoftmaxCrossEntropyWithLogits', SPARSE_XENT_ATTRS, [logits, labels], SPARSE_XENT_OUTPUTS.length),
+  );
 
   // Backward: the dense layer.
   const dLogits = op('Mul', [FLOAT_T], [backprop, scale]);
@@ -73,7 +88,7 @@ function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, b
 
   // Backward: the recurrence, row by row, last to first.
   const split = (t: R): R[] => g.run('Unpack', [attr.int('num', T), attr.int('axis', 0), FLOAT_T], [t], T);
-  const [iRows, csRows, fRows, oRows, ciRows, coRows] = [gi, cs, gf, go, ci, co].map(split);
+  const [iRows, csRows, fRows, oRows, ciRows, coRows] = [forward.i, forward.cs, forward.f, forward.o, forward.ci, forward.co].map(split);
   // W_h^T [4 * units, units], transposed once: 27 products with it beat 27 with transpose_b (35 against 44 us each).
   const recurrentT = op('Transpose', [FLOAT_T, attr.type('Tperm', 'int32')], [slice(w, [I, 0], [U, 4 * U]), ints(1, 0)]);
   const zerosNI = g.fill([n, I], 0);
@@ -81,28 +96,31 @@ function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, b
   let dcs = zerosNU;
   for (let t = T - 1; t >= 0; t--) {
     // x, h_prev and w only give LSTMBlockCellGrad its shapes: zeros of the right shape do.
-    const [csPrevGrad, dicfo] = g.run(
-      'LSTMBlockCellGrad',
-      [peephole, FLOAT_T],
-      [
-        zerosNI,
-        t > 0 ? csRows[t - 1] : zerosNU,
-        zerosNU,
-        w,
-        zerosU,
-        zerosU,
-        zerosU,
-        b,
-        iRows[t],
-        csRows[t],
-        fRows[t],
-        oRows[t],
-        ciRows[t],
-        coRows[t],
-        dcs,
-        dh,
-      ],
-      5,
+    const { csPrev: csPrevGrad, dicfo } = named(
+      LSTM_CELL_GRAD_OUTPUTS,
+      g.run(
+        'LSTMBlockCellGrad',
+        LSTM_GRAD_ATTRS,
+        [
+          zerosNI,
+          t > 0 ? csRows[t - 1] : zerosNU,
+          zerosNU,
+          w,
+          zerosU,
+          zerosU,
+          zerosU,
+          b,
+          iRows[t],
+          csRows[t],
+          fRows[t],
+          oRows[t],
+          ciRows[t],
+          coRows[t],
+          dcs,
+          dh,
+        ],
+        LSTM_CELL_GRAD_OUTPUTS.length,
+      ),
     );
     gates[t] = dicfo;
     dcs = csPrevGrad;

@@ -119,7 +119,7 @@ export class TrainingGraph {
 
   /**
    * One training step on the batch `rows` (a size this graph has), Adam's `step`-th; `epsilon` is
-   * tf.train.adam's (the backend's), folded with the bias correction as VectorAdam folds it.
+   * tf.train.adam's (the backend's), folded with the bias correction as ArrayAdam folds it.
    */
   step(rows: Int32Array, adam: { learningRate: number; epsilon: number; step: number }): { lossSum: number; correct: number } {
     const { ops } = this;

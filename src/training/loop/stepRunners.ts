@@ -1,6 +1,6 @@
 // The two ways a run takes a training step, behind one interface for the trainer and the benchmark:
 // - TapeSteps: the gradient by tfjs's autodiff (tf.variableGrads) on the fused or the reference
-//   kernels, and FlatAdam, in this process;
+//   kernels, and TensorAdam, in this process;
 // - ScheduledSteps: the scheduled path, a whole step as one TensorFlow graph (trainingGraph.ts:
 //   the batch's shares side by side, then Adam, the weights in the graph's variables), or, where
 //   the runtime cannot load it, the same gradient op by op (scheduledGradient.ts) and Adam on the
@@ -11,14 +11,14 @@ import type { ModelSpec } from '../../protocol/checkpointFormat';
 import { type AdamState } from '../../protocol/checkpointFormat';
 import { freshAdamState } from '../optim/adamState';
 import type { Tf } from '../native/backend';
-import { FlatAdam } from '../optim/tensorAdam';
+import { TensorAdam } from '../optim/tensorAdam';
 import { correctCount, crossEntropy, type ForwardPath, logits, type LstmParams, paramList } from '../model/lstmModel';
 import { type OpProfile, BindingOps } from '../native/bindingOps';
 import { ScheduledGradient } from '../graph/scheduledGradient';
 import { TrainingGraph } from '../graph/trainingGraph';
 import type { SharePlan } from '../graph/shardPlan';
 import { type Batch, gatherBatch, type SplitTensors } from '../data/splitTensors';
-import { VectorAdam } from '../optim/arrayAdam';
+import { ArrayAdam } from '../optim/arrayAdam';
 
 /** What one training step needs besides the batch. */
 export interface StepModel {
@@ -31,7 +31,7 @@ export interface StepModel {
  * One step of Adam on a batch. Returns the batch's mean loss and number of correct predictions
  * as scalars for the caller to read and dispose; every other tensor it makes is freed.
  */
-export function trainStep(tf: Tf, model: StepModel, optimizer: FlatAdam, batch: Batch): [tfn.Scalar, tfn.Scalar] {
+export function trainStep(tf: Tf, model: StepModel, optimizer: TensorAdam, batch: Batch): [tfn.Scalar, tfn.Scalar] {
   return tf.tidy(() => {
     let hits: tfn.Scalar | undefined;
     const loss = optimizer.minimize(() => {
@@ -60,7 +60,7 @@ export interface StepRunner {
 }
 
 export class TapeSteps implements StepRunner {
-  private readonly optimizer: FlatAdam;
+  private readonly optimizer: TensorAdam;
 
   constructor(
     private readonly tf: Tf,
@@ -69,7 +69,7 @@ export class TapeSteps implements StepRunner {
     learningRate: number,
     adam?: AdamState,
   ) {
-    this.optimizer = new FlatAdam(tf, paramList(model.params), learningRate, adam);
+    this.optimizer = new TensorAdam(tf, paramList(model.params), learningRate, adam);
   }
 
   async step(indices: Int32Array): Promise<StepResult> {
@@ -101,7 +101,7 @@ type ScheduledStore =
   /** In TensorFlow's variables, inside the training step's graph; Adam's step count here. */
   | { kind: 'graph'; graph: TrainingGraph; step: number }
   /** In arrays here, the steps' ops run one by one: where the runtime cannot load the graph. */
-  | { kind: 'ops'; adam: VectorAdam; reason: string };
+  | { kind: 'ops'; adam: ArrayAdam; reason: string };
 
 export class ScheduledSteps implements StepRunner {
   private readonly ops: BindingOps;
@@ -145,7 +145,7 @@ export class ScheduledSteps implements StepRunner {
       graph?.dispose();
       this.store = {
         kind: 'ops',
-        adam: new VectorAdam(flat, learningRate, this.epsilon, state),
+        adam: new ArrayAdam(flat, learningRate, this.epsilon, state),
         reason: e instanceof Error ? e.message : String(e),
       };
     }

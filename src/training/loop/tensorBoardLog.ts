@@ -8,31 +8,21 @@
 // (WriteSummary with the text plugin's metadata, CloseSummaryWriter), so the files are complete
 // and closed before the checkpoint folder holding them is renamed into place.
 import * as path from 'node:path';
-import type * as tfn from '@tensorflow/tfjs-node';
 import type { EpochMetrics, TestResult } from '../../protocol/training';
-import { int64Scalar, type Tf } from '../native/backend';
+import type { Tf } from '../native/backend';
+import { tfjsNodeInternals } from '../native/internals';
+import { attr } from '../native/opAttrs';
 
 export const LOG_FOLDER = 'logs';
 export const TRAIN_LOG = 'train';
 export const VALIDATION_LOG = 'validation';
 
-/** What the writer's backend offers beyond the typed API (tfjs-node's NodeJSKernelBackend). */
-interface SummaryBackend {
-  binding: { TF_ATTR_TYPE: number; TF_STRING: number };
-  executeMultipleOutputs(name: string, attrs: unknown[], inputs: unknown[], outputs: number): tfn.Tensor[];
-}
-
 type Writer = ReturnType<Tf['node']['summaryFileWriter']>;
-
-/** The writer's resource and backend: private in tfjs-node's typings, public at run time. */
-function internals(w: Writer): { resourceHandle: tfn.Tensor; backend: SummaryBackend } {
-  return w as unknown as { resourceHandle: tfn.Tensor; backend: SummaryBackend };
-}
 
 /** The text plugin's SummaryMetadata: plugin_data { plugin_name: "text" } (protobuf: field 1 { field 1 "text" }). */
 const TEXT_METADATA = Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, ...Buffer.from('text')]);
 
-export class RunLog {
+export class TensorBoardLog {
   private closed = false;
 
   private constructor(
@@ -42,18 +32,18 @@ export class RunLog {
   ) {}
 
   /** Opens the writers of a run's log folder (created as needed). */
-  static open(tf: Tf, dir: string): RunLog {
+  static open(tf: Tf, dir: string): TensorBoardLog {
     // A large queue, flushed at the end of each epoch: a batch's scalars cost no file write.
     // tfjs-node leaves the writer's four argument scalars undisposed: a tidy frees them.
     const writer = (name: string) => {
       let w: Writer | undefined;
       tf.tidy(() => {
         w = tf.node.summaryFileWriter(path.join(dir, name), 10_000, 60_000);
-        tf.keep(internals(w).resourceHandle);
+        tf.keep(tfjsNodeInternals(tf).summaryResource(w));
       });
       return w!;
     };
-    return new RunLog(tf, writer(TRAIN_LOG), writer(VALIDATION_LOG));
+    return new TensorBoardLog(tf, writer(TRAIN_LOG), writer(VALIDATION_LOG));
   }
 
   batch(step: number, loss: number, accuracy: number): void {
@@ -79,23 +69,18 @@ export class RunLog {
   /** A markdown text under `tag` (TensorBoard's Text tab). */
   text(tag: string, markdown: string, step: number): void {
     const { tf } = this;
-    const { backend, resourceHandle } = internals(this.train);
+    const native = tfjsNodeInternals(tf);
     tf.tidy(() => {
       // WriteSummary(writer, step: int64, tensor, tag, summary_metadata), as tf.summary.text
       // calls it. (The backend frees the int64 step only in its own summary calls: one scalar a run.)
       const inputs = [
-        resourceHandle,
-        int64Scalar(step),
+        native.summaryResource(this.train),
+        native.int64Scalar(step),
         tf.scalar(markdown, 'string'),
         tf.scalar(tag, 'string'),
         tf.scalar(TEXT_METADATA as unknown as string, 'string'),
       ];
-      backend.executeMultipleOutputs(
-        'WriteSummary',
-        [{ name: 'T', type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_STRING }],
-        inputs,
-        0,
-      );
+      native.executeTensors('WriteSummary', [attr.type('T', 'string')], inputs, 0);
     });
   }
 
@@ -103,10 +88,11 @@ export class RunLog {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    const native = tfjsNodeInternals(this.tf);
     for (const w of [this.train, this.validation]) {
       w.flush();
-      const { backend, resourceHandle } = internals(w);
-      backend.executeMultipleOutputs('CloseSummaryWriter', [], [resourceHandle], 0);
+      const resourceHandle = native.summaryResource(w);
+      native.executeTensors('CloseSummaryWriter', [], [resourceHandle], 0);
       // The handle is of no use once closed (a log folder is written once per process: the
       // training process runs one job); freeing it keeps the tensor count flat.
       resourceHandle.dispose();

@@ -37,7 +37,7 @@ import { shuffledIndices } from '../data/shuffle';
 import { checkMemory, estimateRunBytes } from './memoryBudget';
 import { describeFsError, prepareWeightsFolder } from '../../checkpoint/weightsFolder';
 import { planShares, type SharePlan } from '../graph/shardPlan';
-import { LOG_FOLDER, RunLog } from './tensorBoardLog';
+import { LOG_FOLDER, TensorBoardLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, TapeSteps } from './stepRunners';
 import { disposeSplit, tensorsFromSplit } from '../data/splitTensors';
 
@@ -153,12 +153,12 @@ async function trainReserved(
   let best: BestEpoch | undefined;
   let stoppedEarly: CheckpointMeta['stoppedEarly'];
   const staging = stagingFolder(config.weightsDir, config.runName);
-  let log: RunLog | undefined;
+  let log: TensorBoardLog | undefined;
   let saved = false;
   try {
     if (config.tensorBoard !== false) {
       fs.rmSync(staging, { recursive: true, force: true });
-      log = RunLog.open(tf, path.join(staging, LOG_FOLDER));
+      log = TensorBoardLog.open(tf, path.join(staging, LOG_FOLDER));
       log.text('hyperparameters', hyperparameterTable(config, continuation), 0);
       for (const m of epochs) log.epoch(m);
     }

@@ -14,18 +14,9 @@ import {
   RuntimeMissingError,
   useRuntime,
 } from './runtime';
+import { tfjsNodeInternals } from './internals';
 
 export type Tf = typeof import('@tensorflow/tfjs-node');
-
-/**
- * An int64 scalar op input (tfjs has no int64 dtype). The backend recognises it with
- * instanceof, so the class must come from the same tfjs-node as the backend: there is one.
- */
-export function int64Scalar(value: number): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Int64Scalar } = require('@tensorflow/tfjs-node/dist/int64_tensors');
-  return new Int64Scalar(value);
-}
 
 /** What a loaded backend is; how a run uses it (its training path) is added by loop/trainingPath.ts. */
 export type BackendInfo = Omit<DeviceInfo, 'fusedKernels' | 'kernels' | 'shares' | 'replicas'>;
@@ -68,6 +59,8 @@ export function loadBackend(requested: DeviceChoice): Backend {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tf: Tf = require('@tensorflow/tfjs-node');
   const backend = tf.getBackend();
+  // tfjs-node's insides this project uses, checked now rather than deep inside a run.
+  if (backend === 'tensorflow') tfjsNodeInternals(tf);
   return {
     tf,
     info: {

@@ -9,19 +9,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { NodeJSKernelBackend } from '@tensorflow/tfjs-node/dist/nodejs_kernel_backend';
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { Tf } from './backend';
-import type { DType, OpAttr } from './opAttrs';
+import { type Handle, type SessionId, type TfjsNodeInternals, tfjsNodeInternals } from './internals';
+import type { OpAttr } from './opAttrs';
 
-type Binding = NodeJSKernelBackend['binding'];
-type BindingAttr = Parameters<Binding['executeOp']>[1][number];
+export type { Handle } from './internals';
 
-/** A tensor held by the binding, by id. */
-export type Handle = number;
-
-/** A graph loaded as a TensorFlow session, by id. */
-export type LoadedGraph = number;
+/** A graph loaded as a TensorFlow session. */
+export type LoadedGraph = SessionId;
 
 export interface OpProfile {
   op: string;
@@ -30,31 +26,13 @@ export interface OpProfile {
 }
 
 export class BindingOps {
-  private readonly binding: Binding;
-  private readonly backend: NodeJSKernelBackend;
+  private readonly native: TfjsNodeInternals;
   /** Handles made and not yet deleted. */
   live = 0;
   private profile: Map<string, { calls: number; ns: bigint }> | undefined;
-  private readonly dtypes: Record<DType, number>;
 
   constructor(tf: Tf) {
-    this.backend = tf.backend() as unknown as NodeJSKernelBackend;
-    this.binding = this.backend.binding;
-    this.dtypes = { float: this.binding.TF_FLOAT, int32: this.binding.TF_INT32, int64: this.binding.TF_INT64, bool: this.binding.TF_BOOL };
-  }
-
-  private bindingAttr(a: OpAttr): BindingAttr {
-    const b = this.binding;
-    switch (a.kind) {
-      case 'bool':
-        return { name: a.name, type: b.TF_ATTR_BOOL, value: a.value };
-      case 'int':
-        return { name: a.name, type: b.TF_ATTR_INT, value: a.value };
-      case 'float':
-        return { name: a.name, type: b.TF_ATTR_FLOAT, value: a.value };
-      case 'type':
-        return { name: a.name, type: b.TF_ATTR_TYPE, value: this.dtypes[a.value] };
-    }
+    this.native = tfjsNodeInternals(tf);
   }
 
   /** Starts adding up each op's time by name (see takeProfile). */
@@ -71,20 +49,12 @@ export class BindingOps {
 
   /** The handle of a tfjs tensor (owned by tfjs: never deleted here). */
   handleOf(t: tfn.Tensor): Handle {
-    // Private in its typings, but the one way to a tfjs tensor's handle (it also writes data held back).
-    return (this.backend as unknown as { getInputTensorIds(ts: tfn.Tensor[]): number[] }).getInputTensorIds([t])[0];
+    return this.native.handleOf(t);
   }
 
   run(scope: Scope, op: string, attrs: OpAttr[], inputs: Handle[], outputs = 1): Handle[] {
     const start = this.profile ? process.hrtime.bigint() : 0n;
-    const made = this.binding
-      .executeOp(
-        op,
-        attrs.map((a) => this.bindingAttr(a)),
-        inputs,
-        outputs,
-      )
-      .map((m) => m.id);
+    const made = this.native.executeOp(op, attrs, inputs, outputs);
     if (this.profile) {
       const p = this.profile.get(op) ?? { calls: 0, ns: 0n };
       p.calls++;
@@ -97,16 +67,16 @@ export class BindingOps {
   }
 
   floats(scope: Scope, shape: number[], values: Float32Array): Handle {
-    return this.adopt(scope, this.binding.createTensor(shape, this.binding.TF_FLOAT, values));
+    return this.adopt(scope, this.native.createTensor(shape, 'float', values));
   }
 
   ints(scope: Scope, shape: number[], values: Int32Array): Handle {
-    return this.adopt(scope, this.binding.createTensor(shape, this.binding.TF_INT32, values));
+    return this.adopt(scope, this.native.createTensor(shape, 'int32', values));
   }
 
   /** TensorFlow's int64 scalar (BlockLSTM's sequence length); tfjs has no int64, the binding takes two int32 halves. */
   int64Scalar(scope: Scope, value: number): Handle {
-    return this.adopt(scope, this.binding.createTensor([], this.binding.TF_INT64, Int32Array.from([value, 0])));
+    return this.adopt(scope, this.native.createTensor([], 'int64', Int32Array.from([value, 0])));
   }
 
   /**
@@ -117,7 +87,7 @@ export class BindingOps {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-graph-'));
     try {
       fs.writeFileSync(path.join(folder, 'saved_model.pbtxt'), savedModelText);
-      return this.binding.loadSavedModel(folder, 'serve');
+      return this.native.loadSession(folder);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }
@@ -125,27 +95,27 @@ export class BindingOps {
 
   /** Runs `graph` with `inputs` fed to its inputs named `inputNames`; the outputs named `outputNames`, held by `scope`. */
   runGraph(scope: Scope, graph: LoadedGraph, inputs: Handle[], inputNames: readonly string[], outputNames: readonly string[]): Handle[] {
-    const made = this.binding.runSavedModel(graph, inputs, inputNames.join(','), outputNames.join(',')).map((m) => m.id);
+    const made = this.native.runSession(graph, inputs, inputNames, outputNames);
     this.live += made.length;
     scope.held.push(...made);
     return made;
   }
 
   deleteGraph(graph: LoadedGraph): void {
-    this.binding.deleteSavedModel(graph);
+    this.native.deleteSession(graph);
   }
 
   /** Graphs loaded and not yet deleted, in this process (for the tests). */
   get loadedGraphs(): number {
-    return this.binding.getNumOfSavedModels();
+    return this.native.sessions;
   }
 
   read(h: Handle): Float32Array {
-    return this.binding.tensorDataSync(h) as Float32Array;
+    return this.native.read(h) as Float32Array;
   }
 
   readInts(h: Handle): Int32Array {
-    return this.binding.tensorDataSync(h) as Int32Array;
+    return this.native.read(h) as Int32Array;
   }
 
   private adopt(scope: Scope, h: Handle): Handle {
@@ -156,7 +126,7 @@ export class BindingOps {
 
   /** Deletes every handle the scope holds. */
   end(scope: Scope): void {
-    for (const h of scope.held) this.binding.deleteTensor(h);
+    for (const h of scope.held) this.native.deleteTensor(h);
     this.live -= scope.held.length;
     scope.held.length = 0;
   }

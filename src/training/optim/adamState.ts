@@ -1,5 +1,5 @@
 // Adam's hyperparameters (tf.train.adam's defaults) and its state (protocol/checkpointFormat.ts's
-// AdamState), shared by FlatAdam and VectorAdam, so that a checkpoint saved by either continues in either.
+// AdamState), shared by TensorAdam and ArrayAdam, so that a checkpoint saved by either continues in either.
 import type { AdamState } from '../../protocol/checkpointFormat';
 
 export const BETA1 = 0.9;

@@ -1,11 +1,11 @@
-// Adam on a plain Float32Array of all the weights: tf.train.adam's update (the same as FlatAdam's,
+// Adam on a plain Float32Array of all the weights: tf.train.adam's update (the same as TensorAdam's,
 // bias corrections folded the same way) in one loop, about 0.25 ms for the seed model's 82,000
 // weights. The scheduled path's steps use it where the runtime cannot load their graph (whose
 // ResourceApplyAdam folds them the same way): the gradient is an array there.
 import { type AdamState } from '../../protocol/checkpointFormat';
 import { BETA1, BETA2, copyState, correctedStep, freshAdamState } from './adamState';
 
-export class VectorAdam {
+export class ArrayAdam {
   private readonly state: AdamState;
 
   constructor(

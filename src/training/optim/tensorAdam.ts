@@ -7,7 +7,7 @@ import { type AdamState } from '../../protocol/checkpointFormat';
 import { BETA1, BETA2, correctedStep } from './adamState';
 import type { Tf } from '../native/backend';
 
-export class FlatAdam {
+export class TensorAdam {
   private readonly m: tfn.Variable;
   private readonly v: tfn.Variable;
   private readonly sizes: number[];
