@@ -10,8 +10,8 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/native/backend';
 import { loadDataset } from '../src/training/data/dataset';
 import { disposeParams, initParams, type ForwardPath, logits, modelSpec } from '../src/training/model/lstmModel';
-import { planShares, useShareThreads } from '../src/training/graph/shardPlan';
-import { ScheduledSteps, TapeSteps } from '../src/training/loop/stepRunners';
+import { planShards, useShardThreads } from '../src/training/graph/shardPlan';
+import { ScheduledSteps, AutodiffSteps } from '../src/training/loop/stepRunners';
 import { disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
 
 const BATCH = 100;
@@ -82,7 +82,7 @@ function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: Forwa
 function tapeRunner(tf: Tf, kernels: ForwardPath, train: SplitTensors): Runner {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
-  const steps = new TapeSteps(tf, { params, spec, kernels }, train, 0.01);
+  const steps = new AutodiffSteps(tf, { params, spec, kernels }, train, 0.01);
   return {
     step: async (rows) => {
       await steps.step(rows);
@@ -95,11 +95,11 @@ function tapeRunner(tf: Tf, kernels: ForwardPath, train: SplitTensors): Runner {
   };
 }
 
-/** The trainer's scheduled step: one graph, the batch's shares side by side, then Adam, the weights in its variables. */
+/** The trainer's scheduled step: one graph, the batch's shards side by side, then Adam, the weights in its variables. */
 function scheduledRunner(tf: Tf, train: SplitTensors): Runner & { steps: ScheduledSteps } {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
-  const steps = new ScheduledSteps(tf, params, spec, train, 0.01, planShares(BATCH), [BATCH]);
+  const steps = new ScheduledSteps(tf, params, spec, train, 0.01, planShards(BATCH), [BATCH]);
   return {
     steps,
     step: async (rows) => {
@@ -251,13 +251,13 @@ async function main() {
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // As in a training run on the scheduled path: this process's TensorFlow runs the plan's threads
   // (one each on two cores), for every path alike; the fused path is itself fastest so (README).
-  useShareThreads(planShares(BATCH));
+  useShardThreads(planShards(BATCH));
   const { tf, info } = loadBackend('cpu');
   const data = await loadDataset({ trainSize: BATCH * opts.steps, testSize: EVAL_EXAMPLES });
   const train = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   const test = tensorsFromSplit(tf, data.test, data.rows, data.cols);
   let scheduled: (Runner & { steps: ScheduledSteps }) | undefined;
-  const plan = planShares(BATCH);
+  const plan = planShards(BATCH);
   const paths: Array<[string, string, () => Runner | Promise<Runner>]> = [
     ['layers-lstm', 'tf.layers.lstm + dense, model.trainOnBatch (baseline)', () => layersRunner(tf, train)],
     [
@@ -268,7 +268,7 @@ async function main() {
     ['fused-BlockLSTM', 'the same loop as one native BlockLSTM op, BlockLSTMGrad as its gradient', () => tapeRunner(tf, 'fused', train)],
     [
       'scheduled-graph',
-      `BlockLSTM, a hand-scheduled backward and Adam as one TensorFlow graph whose ${plan.shares} shares of the batch run side by side`,
+      `BlockLSTM, a hand-scheduled backward and Adam as one TensorFlow graph whose ${plan.shards} shards of the batch run side by side`,
       () => (scheduled = scheduledRunner(tf, train)),
     ],
   ];
@@ -336,12 +336,12 @@ async function main() {
     console.log(
       `\nprofile of the scheduled step: ${profile.stepMs.toFixed(2)} ms (median of 20), ` +
         (profile.graph
-          ? `as one graph (the batch's ${plan.shares} shares side by side, then Adam).`
+          ? `as one graph (the batch's ${plan.shards} shards side by side, then Adam).`
           : 'its ops run one by one (this runtime could not load its graph).'),
     );
     console.log(`Its gradient's ops run one by one on one thread, each timed (median of 5: ${profile.opByOpMs.toFixed(2)} ms):`);
     const opRows = [
-      ['op', 'calls', 'ms', 'share'],
+      ['op', 'calls', 'ms', 'shard'],
       ...profile.ops.map((p) => [p.op, String(p.calls), p.ms.toFixed(2), `${((100 * p.ms) / profile!.opByOpMs).toFixed(0)}%`]),
       ['(reading the gradient, JS)', '', profile.otherMs.toFixed(2), `${((100 * profile.otherMs) / profile.opByOpMs).toFixed(0)}%`],
     ];

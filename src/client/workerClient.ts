@@ -86,7 +86,7 @@ export function startWorker(command: Exclude<WorkerCommand, { type: 'cancel' }>,
     // The extension host may run with --inspect and the like; the worker must not inherit them.
     // A developer asks for a debugger port explicitly (.vscode/launch.json, "Run Extension").
     // V8's collector on the main thread only: its helper threads would take a core from the
-    // threads TensorFlow runs a batch's shares on (sharePlan.ts).
+    // threads TensorFlow runs a batch's shards on (shardPlan.ts).
     execArgv: ['--single-threaded-gc', ...(process.env[INSPECT_ENV] ? [`--inspect=${process.env[INSPECT_ENV]}`] : [])],
   });
   const stderrTail: string[] = [];

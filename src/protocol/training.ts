@@ -84,9 +84,9 @@ export interface DeviceInfo {
   fusedKernels: boolean;
   /** The training path (absent in older checkpoints and in evaluations). */
   kernels?: 'scheduled' | 'fused' | 'reference';
-  /** The scheduled path's shares of each batch, computed side by side on as many threads. */
+  /** The scheduled path's shards of each batch, computed side by side on as many threads (named shares in the format). */
   shares?: number;
-  /** Older checkpoints' scheduled runs: their processes, one per core (now shares of one process). */
+  /** Older checkpoints' scheduled runs: their processes, one per core (now shards of one process). */
   replicas?: number;
 }
 

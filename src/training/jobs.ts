@@ -11,11 +11,11 @@ import { Cancelled } from './loop/cancellation';
 import { loadCheckpoint } from './model/checkpointParams';
 import { openContinuation } from './loop/continuation';
 import { loadDataset } from './data/dataset';
-import { evaluateEach } from './loop/evaluator';
+import { evaluateWithPredictions } from './loop/evaluator';
 import { Inspector } from './inspector';
 import { exportLayersModel, LAYERS_FILES } from './model/layersExport';
 import { probeBackend } from './probe';
-import { planShares, useShareThreads } from './graph/shardPlan';
+import { planShards, useShardThreads } from './graph/shardPlan';
 import { disposeParams } from './model/lstmModel';
 import { tensorsFromSplit, disposeSplit } from './data/splitTensors';
 import { type JobHooks, SaveFailed, train } from './loop/trainer';
@@ -44,10 +44,10 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
     // The CLI and the extension check with the same rules; this is for any other sender.
     const problems = configProblems(config, (r) => r.setting);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
-    // The scheduled path (the default on a CPU) runs a batch's shares on as many TensorFlow threads.
+    // The scheduled path (the default on a CPU) runs a batch's shards on as many TensorFlow threads.
     if (mayTrainScheduled(config.kernels, config.device)) {
       const batchSize = config.resume ? (await readCheckpointMeta(config.resume)).hyperparameters.batchSize : config.batchSize;
-      useShareThreads(planShares(batchSize));
+      useShardThreads(planShards(batchSize));
     }
     const backend = loadBackend(config.device);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
@@ -81,7 +81,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
       const kernels = forwardPath(chooseTrainingPath('auto', backend.info));
       const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
       try {
-        const { result, predictions } = await evaluateEach(tf, params, meta.model, kernels, testSet, hooks.isCancelled, true);
+        const { result, predictions } = await evaluateWithPredictions(tf, params, meta.model, kernels, testSet, hooks.isCancelled);
         hooks.emit({
           type: 'evaluation',
           checkpoint: request.checkpoint,
@@ -89,7 +89,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
           dataset: data.info,
           result,
           runTestSize,
-          predictions: predictions && {
+          predictions: {
             labels: toBase64(predictions.labels),
             predicted: toBase64(predictions.predicted),
             confidence: toBase64(predictions.confidence),

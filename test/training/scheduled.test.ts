@@ -1,8 +1,8 @@
 // The scheduled path against the others, on the seed model: its gradient (the hand-scheduled
-// backward, the batch's shares) equals the reference path's within 1e-4 and loss and accuracy
-// agree; any number of shares gives the batch's gradient; its training step as one graph (Adam and
+// backward, the batch's shards) equals the reference path's within 1e-4 and loss and accuracy
+// agree; any number of shards gives the batch's gradient; its training step as one graph (Adam and
 // the weights inside) trains as its ops run one by one with Adam in JS, which it falls back to
-// where the graph cannot be loaded; Adam on the flat array equals TensorAdam; one share and two train
+// where the graph cannot be loaded; Adam on the flat array equals TensorAdam; one shard and two train
 // as the fused path does; nothing is left behind step after step.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -13,8 +13,8 @@ import { TensorAdam } from '../../src/training/optim/tensorAdam';
 import { correctCount, crossEntropy, disposeParams, initParams, logits, modelSpec, paramList } from '../../src/training/model/lstmModel';
 import { loadDataset } from '../../src/training/data/dataset';
 import { BindingOps } from '../../src/training/native/bindingOps';
-import { ScheduledGradient } from '../../src/training/graph/scheduledGradient';
-import { ScheduledSteps, TapeSteps } from '../../src/training/loop/stepRunners';
+import { OpByOpGradient } from '../../src/training/graph/opByOpGradient';
+import { ScheduledSteps, AutodiffSteps } from '../../src/training/loop/stepRunners';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
 import { ArrayAdam } from '../../src/training/optim/arrayAdam';
 import { cpuBackend, tempDir } from './helpers';
@@ -57,7 +57,7 @@ describe('scheduled path', async () => {
   const rows = Int32Array.from({ length: 100 }, (_, i) => (i * 3) % 400);
   const ops = new BindingOps(tf);
   const images = { x: ops.handleOf(train.x), labels: ops.handleOf(train.labels), count: train.count };
-  const gradient = (shares: number): ScheduledGradient => new ScheduledGradient(ops, spec, images, shares);
+  const gradient = (shards: number): OpByOpGradient => new OpByOpGradient(ops, spec, images, shards);
   after(() => {
     disposeParams(params);
     disposeSplit(train);
@@ -81,7 +81,7 @@ describe('scheduled path', async () => {
 
   it("the graph's gradient is the one its ops give run one by one: Adam's first moment after a first step is a tenth of it", async () => {
     const graphParams = initParams(tf, spec, 7);
-    const steps = new ScheduledSteps(tf, graphParams, spec, train, 0.01, { shares: 2, threads: 1 }, [100]);
+    const steps = new ScheduledSteps(tf, graphParams, spec, train, 0.01, { shards: 2, threads: 1 }, [100]);
     try {
       const expected = gradient(2).compute(flatten(params), rows);
       const got = await steps.step(rows);
@@ -96,9 +96,9 @@ describe('scheduled path', async () => {
     }
   });
 
-  it("one, two or three shares give the whole batch's gradient, loss and correct count", () => {
+  it("one, two or three shards give the whole batch's gradient, loss and correct count", () => {
     const flat = flatten(params);
-    const [one, two, three] = [1, 2, 3].map((shares) => gradient(shares).compute(flat, rows));
+    const [one, two, three] = [1, 2, 3].map((shards) => gradient(shards).compute(flat, rows));
     for (const other of [two, three]) {
       assert.ok(maxDifference(other.grad, one.grad) < 1e-6, `max difference ${maxDifference(other.grad, one.grad)}`);
       assert.ok(Math.abs(other.lossSum - one.lossSum) < 1e-3);
@@ -112,10 +112,10 @@ describe('scheduled path', async () => {
     const loaded = ops.loadedGraphs;
     const asGraph = initParams(tf, spec, 5);
     const opByOp = initParams(tf, spec, 5);
-    const graphSteps = withTmpdir(tmp, () => new ScheduledSteps(tf, asGraph, spec, train, 0.01, { shares: 2, threads: 1 }, [100, 60]));
+    const graphSteps = withTmpdir(tmp, () => new ScheduledSteps(tf, asGraph, spec, train, 0.01, { shards: 2, threads: 1 }, [100, 60]));
     const fallback = withTmpdir(
       path.join(tmp, 'no-such-folder'),
-      () => new ScheduledSteps(tf, opByOp, spec, train, 0.01, { shares: 2, threads: 1 }, [100, 60]),
+      () => new ScheduledSteps(tf, opByOp, spec, train, 0.01, { shards: 2, threads: 1 }, [100, 60]),
     );
     try {
       assert.equal(graphSteps.graphUnavailable, undefined);
@@ -172,12 +172,12 @@ describe('scheduled path', async () => {
     disposeParams(b);
   });
 
-  for (const shares of [1, 2]) {
-    it(`${shares === 1 ? 'one share trains' : `${shares} shares train`} as the fused path does: the same weights after five steps, within 1e-4; nothing left behind`, async () => {
+  for (const shards of [1, 2]) {
+    it(`${shards === 1 ? 'one shard trains' : `${shards} shards train`} as the fused path does: the same weights after five steps, within 1e-4; nothing left behind`, async () => {
       const one = initParams(tf, spec, 11);
       const two = initParams(tf, spec, 11);
-      const tape = new TapeSteps(tf, { params: one, spec, kernels: 'fused' }, train, 0.01);
-      const scheduled = new ScheduledSteps(tf, two, spec, train, 0.01, { shares, threads: 1 }, [100]);
+      const tape = new AutodiffSteps(tf, { params: one, spec, kernels: 'fused' }, train, 0.01);
+      const scheduled = new ScheduledSteps(tf, two, spec, train, 0.01, { shards, threads: 1 }, [100]);
       const tensors = tf.memory().numTensors;
       try {
         for (let step = 0; step < 5; step++) {

@@ -1,7 +1,7 @@
 // A sequence of ops recorded as a TensorFlow graph rather than run: a GraphDef in protobuf's text
 // format, inside the SavedModel that TensorFlow's C library loads as a session (BindingOps.loadGraph).
 // TensorFlow then runs the whole sequence in one call, about 1 µs an op, where each op run from
-// JavaScript costs about 6 µs of overhead, and some 120 of them make a share of a training step.
+// JavaScript costs about 6 µs of overhead, and some 120 of them make a shard of a training step.
 // Text, because TensorFlow reads a SavedModel as text too (saved_model.pbtxt): no protobuf encoder.
 import type { DType, OpAttr } from '../native/opAttrs';
 import type { OpWriter } from './opWriter';

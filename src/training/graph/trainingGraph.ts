@@ -1,6 +1,6 @@
 // The scheduled path's whole training step as one TensorFlow graph, with the weights and Adam's
 // moments in TensorFlow variables that its session keeps between steps. A step is one call: the
-// batch's rows go in; the rows are gathered, the shares' gradients computed side by side and added
+// batch's rows go in; the rows are gathered, the shards' gradients computed side by side and added
 // (scheduledGradient.ts's writeBatch), Adam applied (TensorFlow's ResourceApplyAdam, one pass over
 // each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
 // the weights are read (before an evaluation or a save). One graph holds a step per batch size,
@@ -10,7 +10,7 @@ import { BETA1, BETA2, correctedStep } from '../optim/adamState';
 import { GraphWriter } from './graphWriter';
 import { attr, FLOAT_T } from '../native/opAttrs';
 import { type Handle, type LoadedGraph, type BindingOps, Scope } from '../native/bindingOps';
-import { type TrainingImages, writeBatch } from './scheduledGradient';
+import { type TrainingImages, writeBatch } from './batchGradient';
 import { weightSpecs } from '../model/lstmModel';
 
 /** The weights and Adam's moments, flat in PARAM_NAMES order. */
@@ -39,7 +39,7 @@ export class TrainingGraph {
   ) {}
 
   /** Records and loads the graph (throws where the runtime cannot load it); its variables are set by `init`. */
-  static load(ops: BindingOps, spec: ModelSpec, images: TrainingImages, shares: number, sizes: readonly number[]): TrainingGraph {
+  static load(ops: BindingOps, spec: ModelSpec, images: TrainingImages, shards: number, sizes: readonly number[]): TrainingGraph {
     const { timesteps: T, inputSize: I } = spec;
     const shapes = weightSpecs(spec).map((w) => w.shape);
     const g = new GraphWriter();
@@ -53,7 +53,7 @@ export class TrainingGraph {
     const beta2 = g.fill([], BETA2);
     for (const n of sizes) {
       const rows = g.input(`rows_${n}`, 'int32', [n]);
-      const out = writeBatch(g, spec, n, shares, { w, b, wd, bd, trainX, trainLabels, rows });
+      const out = writeBatch(g, spec, n, shards, { w, b, wd, bd, trainX, trainLabels, rows });
       const applied = out.grads.map((grad, p) =>
         g.effect('ResourceApplyAdam', [FLOAT_T], [...variables[p], beta1Power, beta2Power, learningRate, beta1, beta2, epsilon, grad]),
       );

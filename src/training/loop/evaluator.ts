@@ -28,11 +28,23 @@ export async function evaluate(
   data: SplitTensors,
   isCancelled: () => boolean = () => false,
 ): Promise<EvaluationResult> {
-  return (await evaluateEach(tf, params, spec, kernels, data, isCancelled, false)).result;
+  return (await evaluateChunks(tf, params, spec, kernels, data, isCancelled, false)).result;
 }
 
-/** `evaluate`, and with `keep` each image's prediction too. */
-export async function evaluateEach(
+/** `evaluate`, and each image's prediction (what the panel's gallery and `--misclassified` show). */
+export async function evaluateWithPredictions(
+  tf: Tf,
+  params: LstmParams,
+  spec: ModelSpec,
+  kernels: ForwardPath,
+  data: SplitTensors,
+  isCancelled: () => boolean,
+): Promise<{ result: EvaluationResult; predictions: Predictions }> {
+  const { result, predictions } = await evaluateChunks(tf, params, spec, kernels, data, isCancelled, true);
+  return { result, predictions: predictions! };
+}
+
+async function evaluateChunks(
   tf: Tf,
   params: LstmParams,
   spec: ModelSpec,

@@ -1,8 +1,8 @@
 // The two ways a run takes a training step, behind one interface for the trainer and the benchmark:
-// - TapeSteps: the gradient by tfjs's autodiff (tf.variableGrads) on the fused or the reference
+// - AutodiffSteps: the gradient by tfjs's autodiff (tf.variableGrads) on the fused or the reference
 //   kernels, and TensorAdam, in this process;
 // - ScheduledSteps: the scheduled path, a whole step as one TensorFlow graph (trainingGraph.ts:
-//   the batch's shares side by side, then Adam, the weights in the graph's variables), or, where
+//   the batch's shards side by side, then Adam, the weights in the graph's variables), or, where
 //   the runtime cannot load it, the same gradient op by op (scheduledGradient.ts) and Adam on the
 //   flat weights in JS (vectorAdam.ts). The model's variables are brought up to date only when
 //   they are read: before an evaluation and before the save (syncParams).
@@ -14,9 +14,9 @@ import type { Tf } from '../native/backend';
 import { TensorAdam } from '../optim/tensorAdam';
 import { correctCount, crossEntropy, type ForwardPath, logits, type LstmParams, paramList } from '../model/lstmModel';
 import { type OpProfile, BindingOps } from '../native/bindingOps';
-import { ScheduledGradient } from '../graph/scheduledGradient';
+import { OpByOpGradient } from '../graph/opByOpGradient';
 import { TrainingGraph } from '../graph/trainingGraph';
-import type { SharePlan } from '../graph/shardPlan';
+import type { ShardPlan } from '../graph/shardPlan';
 import { type Batch, gatherBatch, type SplitTensors } from '../data/splitTensors';
 import { ArrayAdam } from '../optim/arrayAdam';
 
@@ -59,7 +59,7 @@ export interface StepRunner {
   dispose(): void;
 }
 
-export class TapeSteps implements StepRunner {
+export class AutodiffSteps implements StepRunner {
   private readonly optimizer: TensorAdam;
 
   constructor(
@@ -105,7 +105,7 @@ type ScheduledStore =
 
 export class ScheduledSteps implements StepRunner {
   private readonly ops: BindingOps;
-  private readonly gradient: ScheduledGradient;
+  private readonly gradient: OpByOpGradient;
   private readonly store: ScheduledStore;
   /** tf.train.adam's epsilon: the backend's. */
   private readonly epsilon: number;
@@ -120,14 +120,14 @@ export class ScheduledSteps implements StepRunner {
     spec: ModelSpec,
     train: SplitTensors,
     private readonly learningRate: number,
-    plan: SharePlan,
+    plan: ShardPlan,
     batchSizes: readonly number[],
     adam?: AdamState,
   ) {
     this.ops = new BindingOps(tf);
     this.epsilon = tf.backend().epsilon();
     const images = { x: this.ops.handleOf(train.x), labels: this.ops.handleOf(train.labels), count: train.count };
-    this.gradient = new ScheduledGradient(this.ops, spec, images, plan.shares);
+    this.gradient = new OpByOpGradient(this.ops, spec, images, plan.shards);
     const values = paramList(params).map((v) => v.dataSync() as Float32Array);
     const flat = new Float32Array(values.reduce((n, v) => n + v.length, 0));
     let at = 0;
@@ -138,7 +138,7 @@ export class ScheduledSteps implements StepRunner {
     const state = adam ?? freshAdamState(flat.length);
     let graph: TrainingGraph | undefined;
     try {
-      graph = TrainingGraph.load(this.ops, spec, images, plan.shares, batchSizes);
+      graph = TrainingGraph.load(this.ops, spec, images, plan.shards, batchSizes);
       graph.init({ params: flat, m: state.m, v: state.v });
       this.store = { kind: 'graph', graph, step: state.step };
     } catch (e) {

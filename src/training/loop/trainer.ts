@@ -36,9 +36,9 @@ import { disposeParams, initParams, modelSpec, weightSpecs } from '../model/lstm
 import { shuffledIndices } from '../data/shuffle';
 import { checkMemory, estimateRunBytes } from './memoryBudget';
 import { describeFsError, prepareWeightsFolder } from '../../checkpoint/weightsFolder';
-import { planShares, type SharePlan } from '../graph/shardPlan';
+import { planShards, type ShardPlan } from '../graph/shardPlan';
 import { LOG_FOLDER, TensorBoardLog } from './tensorBoardLog';
-import { ScheduledSteps, type StepRunner, TapeSteps } from './stepRunners';
+import { ScheduledSteps, type StepRunner, AutodiffSteps } from './stepRunners';
 import { disposeSplit, tensorsFromSplit } from '../data/splitTensors';
 
 export interface JobHooks {
@@ -88,12 +88,12 @@ export async function train(
   const kernels = chooseTrainingPath(config.kernels, backend.info);
   const spec = modelSpec(data.rows, data.cols, config.units);
   if (continuation) checkSameData(continuation, data);
-  const plan = kernels === 'scheduled' ? planShares(config.batchSize) : undefined;
+  const plan = kernels === 'scheduled' ? planShards(config.batchSize) : undefined;
   // Everything that can fail for want of memory or disk fails here, before the first batch.
   checkMemory(estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count }));
   const reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(weightSpecs(spec)));
   try {
-    return await trainReserved(config, backend, data, hooks, { started, kernels, spec, plan, continuation }, saveHooks);
+    return await trainPrepared(config, backend, data, hooks, { started, kernels, spec, plan, continuation }, saveHooks);
   } finally {
     reservation.release();
   }
@@ -122,7 +122,7 @@ interface BestEpoch {
   contents?: CheckpointContents;
 }
 
-async function trainReserved(
+async function trainPrepared(
   config: TrainConfig,
   backend: Backend,
   data: Dataset,
@@ -133,12 +133,12 @@ async function trainReserved(
     spec,
     plan,
     continuation,
-  }: { started: number; kernels: TrainingPath; spec: ModelSpec; plan?: SharePlan; continuation?: Continuation },
+  }: { started: number; kernels: TrainingPath; spec: ModelSpec; plan?: ShardPlan; continuation?: Continuation },
   saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const { tf } = backend;
   const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
-  const device = trainingDevice(backend.info, kernels, plan?.shares);
+  const device = trainingDevice(backend.info, kernels, plan?.shards);
   hooks.emit({ type: 'started', config, device, dataset: data.info, batchesPerEpoch, continued: continuation?.from });
   const epochs: EpochMetrics[] = [...(continuation?.epochs ?? [])];
   for (const metrics of epochs) hooks.emit({ type: 'epoch', metrics });
@@ -179,7 +179,8 @@ async function trainReserved(
           type: 'warning',
           message: `Training runs slower: TensorFlow could not load the training step's graph (${scheduled.graphUnavailable}).`,
         });
-    } else steps = new TapeSteps(tf, { params, spec, kernels: forwardPath(kernels) }, trainSet, config.learningRate, continuation?.adam);
+    } else
+      steps = new AutodiffSteps(tf, { params, spec, kernels: forwardPath(kernels) }, trainSet, config.learningRate, continuation?.adam);
     for (let epoch = epochs.length + 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();
       const order = shuffledIndices(data.train.count, random);

@@ -1,4 +1,5 @@
-// The model's gradient on a batch with a hand-scheduled backward pass. A share of the batch (writeShare): forward, one BlockLSTM over the 28 rows, the last h into
+// The scheduled path's gradient on a batch, with a hand-scheduled backward pass, written once
+// against OpWriter. A shard of the batch (writeShard): forward, one BlockLSTM over the 28 rows, the last h into
 // Dense(10), TensorFlow's fused sparse softmax cross-entropy; backward, where BlockLSTMGrad does two
 // small products per row:
 // - per row only what the recurrence needs: LSTMBlockCellGrad (the gate gradients, elementwise)
@@ -7,15 +8,14 @@
 // - the gate activations split once per tensor (Unpack), not sliced per row;
 // - the weight and bias gradients as two products over all rows after the loop: [x, 1]^T dGates
 //   (the input rows and the bias) and h_prev^T dGates without the first row, whose h_prev is zero.
-// The batch (writeBatch): its rows gathered from the training images, split into shares
-// (sharePlan.ts), the shares' gradients, losses and correct counts added at the end. The ops are
+// The batch (writeBatch): its rows gathered from the training images, split into shards
+// (shardPlan.ts), the shards' gradients, losses and correct counts added at the end. The ops are
 // written once (OpWriter) and either recorded into the training step's graph (trainingGraph.ts),
-// where TensorFlow runs the shares side by side, one per inter-op thread, or run one by one here
-// (ScheduledGradient: to time each op, the bench's profile, and where a runtime cannot load the
-// graph). The same function as model.ts's paths: tests compare the gradients with the reference
-// path's.
-import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
-import { weightSpecs } from '../model/lstmModel';
+// where TensorFlow runs the shards side by side, one per inter-op thread, or run one by one here
+// (opByOpGradient.ts: to time each op, the bench's profile, and where a runtime cannot load the
+// graph). The same function as model/lstmModel.ts's paths: tests compare the gradients with the
+// reference path's.
+import type { ModelSpec } from '../../protocol/checkpointFormat';
 import { attr, FLOAT_T } from '../native/opAttrs';
 import {
   BLOCK_LSTM_OUTPUTS,
@@ -26,17 +26,9 @@ import {
   SPARSE_XENT_ATTRS,
   SPARSE_XENT_OUTPUTS,
 } from '../native/nativeOps';
-import { bindingWriter, type OpWriter, shorthands } from './opWriter';
-import { type Handle, type BindingOps, Scope } from '../native/bindingOps';
-import { shareBounds } from './shardPlan';
-
-export interface BatchGradient {
-  /** d(the batch's mean loss)/d(parameters), flat in PARAM_NAMES order. */
-  grad: Float32Array;
-  /** The batch's summed loss (not scaled) and how many it predicted right. */
-  lossSum: number;
-  correct: number;
-}
+import type { Handle } from '../native/bindingOps';
+import { type OpWriter, shorthands } from './opWriter';
+import { shardBounds } from './shardPlan';
 
 /** The training images as tensors: `x` [timesteps, count, inputSize] and int32 `labels` [count]. */
 export interface TrainingImages {
@@ -53,10 +45,10 @@ interface BatchOutputs<R> {
   lossSum: R;
   correct: R;
 }
-type ShareInputs<R> = Pick<BatchInputs<R>, 'w' | 'b' | 'wd' | 'bd'> & { x: R; labels: R; scale: R };
+type ShardInputs<R> = Pick<BatchInputs<R>, 'w' | 'b' | 'wd' | 'bd'> & { x: R; labels: R; scale: R };
 
-/** The ops of one share of `n` examples, forward and backward, written once for both ways to run them. */
-function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, bd, x, labels, scale }: ShareInputs<R>) {
+/** The ops of one shard of `n` examples, forward and backward, written once for both ways to run them. */
+function writeShard<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, bd, x, labels, scale }: ShardInputs<R>) {
   const { timesteps: T, inputSize: I, units: U, forgetBias } = spec;
   const { ints, op, matmul, reshape, slice, concat } = shorthands(g);
   const zerosNU = g.fill([n, U], 0);
@@ -139,8 +131,8 @@ function writeShare<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, b
   return { loss, logits, dInput, dRecurrent, dDense };
 }
 
-/** The ops of a batch of `n` rows in `shares` shares, their sums at the end; `g` runs or records them. */
-export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares: number, inputs: BatchInputs<R>): BatchOutputs<R> {
+/** The ops of a batch of `n` rows in `shards` shards, their sums at the end; `g` runs or records them. */
+export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shards: number, inputs: BatchInputs<R>): BatchOutputs<R> {
   const { w, b, wd, bd, trainX, trainLabels, rows } = inputs;
   const { scalar: axis, op, reshape, slice, concat } = shorthands(g);
   const gather = (from: R, dtype: 'float' | 'int32', indices: R, along: number): R =>
@@ -151,17 +143,17 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
     )[0];
   const sum = (t: R, dtype: 'float' | 'int32'): R =>
     g.run('Sum', [attr.type('T', dtype), attr.type('Tidx', 'int32'), attr.bool('keep_dims', false)], [t, axis(0)])[0];
-  // The batch's mean: each share's gradient is scaled by 1 / n, so that the shares add up to it.
+  // The batch's mean: each shard's gradient is scaled by 1 / n, so that the shards add up to it.
   const scale = g.fill([], 1 / n);
-  const parts = shareBounds(n, shares).map(([offset, size]) => {
+  const parts = shardBounds(n, shards).map(([offset, size]) => {
     const mine = slice(rows, [offset], [size], 'int32');
     const labels = gather(trainLabels, 'int32', mine, 0);
-    const share = writeShare(g, spec, size, { w, b, wd, bd, x: gather(trainX, 'float', mine, 1), labels, scale });
+    const shard = writeShard(g, spec, size, { w, b, wd, bd, x: gather(trainX, 'float', mine, 1), labels, scale });
     // The first highest logit, as tf.argMax picks it.
-    const predicted = g.run('ArgMax', [FLOAT_T, attr.type('Tidx', 'int32'), attr.type('output_type', 'int32')], [share.logits, axis(1)])[0];
+    const predicted = g.run('ArgMax', [FLOAT_T, attr.type('Tidx', 'int32'), attr.type('output_type', 'int32')], [shard.logits, axis(1)])[0];
     const right = op('Equal', [attr.type('T', 'int32')], [predicted, labels]);
     const correct = sum(g.run('Cast', [attr.type('SrcT', 'bool'), attr.type('DstT', 'int32')], [right])[0], 'int32');
-    return { dInput: share.dInput, dRecurrent: share.dRecurrent, dDense: share.dDense, lossSum: sum(share.loss, 'float'), correct };
+    return { dInput: shard.dInput, dRecurrent: shard.dRecurrent, dDense: shard.dDense, lossSum: sum(shard.loss, 'float'), correct };
   });
   const total = (key: keyof (typeof parts)[number], dtype: 'float' | 'int32'): R =>
     parts.length === 1
@@ -186,53 +178,4 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shares
     lossSum: total('lossSum', 'float'),
     correct: total('correct', 'int32'),
   };
-}
-
-/**
- * The batch's gradient with its ops run one by one from JavaScript: to time each op (the bench's
- * profile), and the scheduled path's steps where a runtime cannot load its graph.
- */
-export class ScheduledGradient {
-  constructor(
-    private readonly ops: BindingOps,
-    private readonly spec: ModelSpec,
-    private readonly train: TrainingImages,
-    /** Shares of each batch (sharePlan.ts): one after the other here. */
-    private readonly shares: number,
-  ) {}
-
-  /** The gradient of the batch `rows` (numbers of training images) for the parameters `params` (flat, PARAM_NAMES order). */
-  compute(params: Float32Array, rows: Int32Array): BatchGradient {
-    const { ops } = this;
-    const s = new Scope();
-    try {
-      const weights = weightSpecs(this.spec);
-      const sizes = weightSizes(weights);
-      let offset = 0;
-      const [w, b, wd, bd] = weights.map(({ shape }, i) => {
-        const h = ops.floats(s, shape, params.subarray(offset, offset + sizes[i]));
-        offset += sizes[i];
-        return h;
-      });
-      const out = writeBatch(bindingWriter(ops, s), this.spec, rows.length, this.shares, {
-        w,
-        b,
-        wd,
-        bd,
-        trainX: this.train.x,
-        trainLabels: this.train.labels,
-        rows: ops.ints(s, [rows.length], rows),
-      });
-      const grad = new Float32Array(params.length);
-      offset = 0;
-      for (const h of out.grads) {
-        const values = ops.read(h);
-        grad.set(values, offset);
-        offset += values.length;
-      }
-      return { grad, lossSum: ops.read(out.lossSum)[0], correct: ops.readInts(out.correct)[0] };
-    } finally {
-      ops.end(s);
-    }
-  }
 }

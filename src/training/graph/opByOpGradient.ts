@@ -1,0 +1,65 @@
+// The scheduled path's gradient (batchGradient.ts) with its ops run one by one from JavaScript,
+// each as it is written: the bench times each op this way, and a run takes it where its runtime
+// cannot load the training step's graph.
+import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
+import { weightSpecs } from '../model/lstmModel';
+import { type BindingOps, Scope } from '../native/bindingOps';
+import { type TrainingImages, writeBatch } from './batchGradient';
+import { bindingWriter } from './opWriter';
+
+export interface BatchGradient {
+  /** d(the batch's mean loss)/d(parameters), flat in PARAM_NAMES order. */
+  grad: Float32Array;
+  /** The batch's summed loss (not scaled) and how many it predicted right. */
+  lossSum: number;
+  correct: number;
+}
+
+/**
+ * The batch's gradient with its ops run one by one from JavaScript: to time each op (the bench's
+ * profile), and the scheduled path's steps where a runtime cannot load its graph.
+ */
+export class OpByOpGradient {
+  constructor(
+    private readonly ops: BindingOps,
+    private readonly spec: ModelSpec,
+    private readonly train: TrainingImages,
+    /** Shards of each batch (shardPlan.ts): one after the other here. */
+    private readonly shards: number,
+  ) {}
+
+  /** The gradient of the batch `rows` (numbers of training images) for the parameters `params` (flat, PARAM_NAMES order). */
+  compute(params: Float32Array, rows: Int32Array): BatchGradient {
+    const { ops } = this;
+    const s = new Scope();
+    try {
+      const weights = weightSpecs(this.spec);
+      const sizes = weightSizes(weights);
+      let offset = 0;
+      const [w, b, wd, bd] = weights.map(({ shape }, i) => {
+        const h = ops.floats(s, shape, params.subarray(offset, offset + sizes[i]));
+        offset += sizes[i];
+        return h;
+      });
+      const out = writeBatch(bindingWriter(ops, s), this.spec, rows.length, this.shards, {
+        w,
+        b,
+        wd,
+        bd,
+        trainX: this.train.x,
+        trainLabels: this.train.labels,
+        rows: ops.ints(s, [rows.length], rows),
+      });
+      const grad = new Float32Array(params.length);
+      offset = 0;
+      for (const h of out.grads) {
+        const values = ops.read(h);
+        grad.set(values, offset);
+        offset += values.length;
+      }
+      return { grad, lossSum: ops.read(out.lossSum)[0], correct: ops.readInts(out.correct)[0] };
+    } finally {
+      ops.end(s);
+    }
+  }
+}
