@@ -109,12 +109,13 @@ test(
   async () => {
     await withDevWorkbench('a11y', SETTINGS, {}, UI_TIMEOUT_MS, async ({ page, weightsDir }) => {
       await quickPick(page, '>LSTM MNIST: Show Training Panel', 'Show Training Panel');
-      // The user setting does not reach code-server's first window: the theme is picked as a user does.
-      await setColorTheme(page, 'Dark Modern', 'vscode-dark');
       const doc = panel(page);
       const live = doc.locator('#announcer');
       const status = doc.locator('#status');
+      // The panel has loaded (and taken the focus) before the next keys are pressed.
       await status.waitFor({ state: 'visible' });
+      // The user setting does not reach code-server's first window: the theme is picked as a user does.
+      await setColorTheme(page, 'Dark Modern', 'vscode-dark');
 
       // 1. A run to the end, started with the mouse: the live region says how it ended.
       await doc.locator('#train-button').click();

@@ -40,16 +40,34 @@ export async function panelScreenshot(page: Page, name: string): Promise<void> {
  * the highlighted entry once it is the one that contains `entry`.
  */
 export async function quickPick(page: Page, text: string, entry: string | RegExp): Promise<void> {
+  await pickInQuickInput(page, 'F1 to open the Command Palette', () => page.keyboard.press('F1'), text, entry);
+}
+
+/**
+ * Opens a quick input with `open`, types `text`, and picks the highlighted entry once it is the
+ * one that contains `entry`. What the last action set going (a panel that takes the focus as it
+ * loads, a side bar that lays the window out again) can close the quick input before the pick,
+ * as it closes when it loses the focus: it is then opened again, three times at most. A pick that
+ * is not there while the quick input is open fails.
+ */
+async function pickInQuickInput(page: Page, what: string, open: () => Promise<void>, text: string, entry: string | RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  // The palette of a pick just made may still be closing: F1 now would find it visible and then
-  // lose it. Let it go first (one still open after 5 s is one F1 replaces).
-  await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-  // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
-  await repeatUntil('F1 to open the Command Palette', () => page.keyboard.press('F1'), input, 'visible', 10_000);
-  await input.fill(text);
-  // Enter picks the highlighted entry: make sure it is ours.
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: entry }).waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  for (let attempt = 1; ; attempt++) {
+    // The quick input of a pick just made may still be closing: opening it now would find it
+    // visible and then lose it. Let it go first (one still open after 5 s is one `open` replaces).
+    await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    // A key pressed while the workbench is still settling can be lost: press again if nothing opened.
+    await repeatUntil(what, open, input, 'visible', 10_000);
+    try {
+      await input.fill(text, { timeout: 10_000 });
+      // Enter picks the highlighted entry: make sure it is ours.
+      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: entry }).waitFor({ state: 'visible', timeout: 30_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt === 3 || (await input.isVisible())) throw e;
+    }
+  }
 }
 
 /**
@@ -92,14 +110,12 @@ export async function panelFrame(page: Page): Promise<Frame> {
 
 /** Picks a colour theme as a user does (Ctrl+K Ctrl+T: "Light Modern", "Dark High Contrast"), and waits for the panel to take it. */
 export async function setColorTheme(page: Page, theme: string, bodyClass: string): Promise<void> {
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+T');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(theme);
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: new RegExp(`^${theme}`) }).waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
+  const chord = async (): Promise<void> => {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+  };
+  await pickInQuickInput(page, 'Ctrl+K Ctrl+T to pick a colour theme', chord, theme, new RegExp(`^${theme}`));
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'hidden' });
   await panel(page).locator(`body.${bodyClass}`).waitFor({ state: 'attached' });
 }
 
