@@ -11,9 +11,9 @@ import {
   META_FILE,
   type ModelSpec,
   OPTIMIZER_FILE,
+  ParamLayout,
   type WeightSpec,
   WEIGHTS_FILE,
-  weightSizes,
   weightsSizeProblem,
 } from '../protocol/checkpointFormat';
 
@@ -73,16 +73,9 @@ export async function readWeights(
   }
   const sizeProblem = weightsSizeProblem(bytes.length, expected);
   if (sizeProblem) throw new CheckpointError(dir, sizeProblem);
-  const sizes = weightSizes(expected);
   const floats = alignedFloats(bytes);
   if (floats.some((v) => !Number.isFinite(v))) throw new CheckpointError(dir, `${WEIGHTS_FILE} contains NaN or infinite values`);
-  let offset = 0;
-  const weights = sizes.map((size) => {
-    const values = floats.subarray(offset, offset + size);
-    offset += size;
-    return values;
-  });
-  return { meta, weights };
+  return { meta, weights: new ParamLayout(expected).split(floats) };
 }
 
 /** A copy in an aligned buffer: a Buffer from readFile may sit at any offset of a shared pool. */
@@ -105,7 +98,7 @@ export async function readOptimizerState(dir: string, meta: CheckpointMeta): Pro
     const code = (e as NodeJS.ErrnoException).code;
     throw damaged(code === 'ENOENT' ? `${OPTIMIZER_FILE} is missing` : `cannot read ${OPTIMIZER_FILE} (${code})`);
   }
-  const size = weightSizes(meta.weights).reduce((a, b) => a + b, 0);
+  const size = new ParamLayout(meta.weights).total;
   if (bytes.length !== 8 * size) throw damaged(`${OPTIMIZER_FILE} has ${bytes.length} bytes, Adam's moments need ${8 * size}`);
   const floats = alignedFloats(bytes);
   const m = floats.subarray(0, size);

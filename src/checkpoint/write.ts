@@ -10,9 +10,9 @@ import {
   type CheckpointMeta,
   META_FILE,
   OPTIMIZER_FILE,
+  ParamLayout,
   type WeightSpec,
   WEIGHTS_FILE,
-  weightSizes,
 } from '../protocol/checkpointFormat';
 import { firstFreeName } from '../protocol/freeName';
 import { removeLeftovers, stagingFolder } from './reservation';
@@ -28,7 +28,7 @@ export function checkpointPath(weightsDir: string, runName: string): string {
 
 /** The bytes a checkpoint of `weights` takes on disk: the weights, Adam's two moments, and a generous allowance for checkpoint.json. */
 export function checkpointBytes(weights: WeightSpec[]): number {
-  return 3 * 4 * weightSizes(weights).reduce((a, b) => a + b, 0) + 64 * 1024;
+  return 3 * 4 * new ParamLayout(weights).total + 64 * 1024;
 }
 
 /**

@@ -4,7 +4,7 @@
 // Accuracies are percentages, as in the panel (src/protocol/format.ts).
 import * as path from 'node:path';
 import { floatsFromBase64 } from '../protocol/binary';
-import { fixed, kernelsText, percent, plural, seconds } from '../protocol/format';
+import { count, fixed, kernelsText, percent, plural, seconds } from '../protocol/format';
 import type { InspectResult } from '../protocol/inspection';
 import type { PredictedImage } from '../protocol/predictions';
 import { type EpochMetrics, type EvaluationResult, firstEpoch, runFraction, type TrainingEvent } from '../protocol/training';
@@ -104,12 +104,12 @@ export function predictionReport(result: RowsResult, source: string): string {
 }
 
 /** What an evaluation says about the images it used. */
-export function testImagesText(count: number, runTestSize: number | undefined, fromCheckpoint: boolean): string {
-  const images = plural(count, 'test image');
+export function testImagesText(used: number, runTestSize: number | undefined, fromCheckpoint: boolean): string {
+  const images = plural(used, 'test image');
   if (runTestSize === undefined) return images;
   return fromCheckpoint
     ? `${images}, as many as its run was tested on (--test-size 0 for all)`
-    : `${images} (its run was tested on ${runTestSize.toLocaleString('en-US')})`;
+    : `${images} (its run was tested on ${count(runTestSize)})`;
 }
 
 /** Prints events as text; on a terminal the progress line redraws in place, elsewhere a line every 10%. */

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpointFormat';
 import { CheckpointEntry, listCheckpoints } from './checkpointList';
 import { fixed, kernelsText, localDateTime, percent, plural, seconds } from '../protocol/format';
-import { SECTION, weightsDirOf, workspaceFolder } from './workspace';
+import { settingId } from '../protocol/runOptions';
+import { weightsDirOf, workspaceFolder } from './workspace';
 
 /** The view's id in package.json. */
 export const CHECKPOINTS_VIEW = 'lstmMnist.checkpoints';
@@ -70,7 +71,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     this.watch();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.weightsFolder`)) this.rewatch();
+        if (e.affectsConfiguration(settingId('weightsFolder'))) this.rewatch();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.rewatch()),
     );

@@ -17,6 +17,7 @@ import {
   numberProblem,
   numberRule,
   type NumberRule,
+  settingId,
 } from '../protocol/runOptions';
 import type { DeviceChoice } from '../protocol/compute';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
@@ -32,8 +33,6 @@ export interface SettingProblem {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: SettingProblem[] };
 
-const id = (key: string): string => `lstmMnist.${key}`;
-
 /** Collects problems while reading, so the user sees all bad settings at once. */
 class Reader {
   readonly problems: SettingProblem[] = [];
@@ -41,7 +40,7 @@ class Reader {
   constructor(private readonly get: SettingGetter) {}
 
   private fail(key: string, problem: string): void {
-    this.problems.push({ setting: id(key), message: `${id(key)} ${problem}.` });
+    this.problems.push({ setting: settingId(key), message: `${settingId(key)} ${problem}.` });
   }
 
   number(rule: NumberRule): number | undefined {
@@ -95,7 +94,7 @@ export function readWeightsDir(get: SettingGetter, folder: string): Checked<stri
   const v = get('weightsFolder');
   const bad = (why: string): Checked<string> => ({
     ok: false,
-    problems: [{ setting: id('weightsFolder'), message: `${id('weightsFolder')} ${why}.` }],
+    problems: [{ setting: settingId('weightsFolder'), message: `${settingId('weightsFolder')} ${why}.` }],
   });
   if (typeof v !== 'string' || v.trim() === '') return bad(`must be a folder path (it is ${JSON.stringify(v)})`);
   const dir = path.resolve(folder, v.trim());

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { bindingFile } from '../runtime/runtimeFolder';
 import { RUNTIME_ENV, type RuntimeFlavor } from '../protocol/runtime';
 import type { DeviceChoice } from '../protocol/compute';
+import { settingId } from '../protocol/runOptions';
 import { chooseDevice, cudaGpuPresent, DeviceError, type DeviceProbe } from '../runtime/device';
 import { platformId, setupPlan, shipsAddon, unsupportedReason, WHEEL_PACKAGE } from '../runtime/platforms';
 import { findRuntime, type InstalledRuntime, LOG_FILE, removeRuntime, SetupCancelled, SetupFailed } from '../runtime/runtimeStore';
@@ -82,7 +83,7 @@ export class TensorflowRuntime {
       decision = chooseDevice(device, probe);
     } catch (e) {
       if (!(e instanceof DeviceError)) throw e;
-      this.showFailure(`lstmMnist.device: ${e.message.replace(/^device "gpu": /, 'the GPU cannot be used: ')}`, 'lstmMnist.device');
+      this.showFailure(`${settingId('device')}: ${e.message.replace(/^device "gpu": /, 'the GPU cannot be used: ')}`, settingId('device'));
       return { ok: false, status: 'error', message: e.message };
     }
     const runtime = decision.device === 'gpu' ? { status: 'done' as const, runtime: gpu! } : await this.ensure('cpu');

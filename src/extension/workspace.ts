@@ -1,9 +1,8 @@
 // The workspace folder the extension works in (the first one), its settings and its weights
 // folder.
 import * as vscode from 'vscode';
+import { SETTINGS_SECTION } from '../protocol/runOptions';
 import { SettingGetter, readWeightsDir } from './settings';
-
-export const SECTION = 'lstmMnist';
 
 /** The first workspace folder, if it is on disk (the worker needs a real path). */
 export function workspaceFolder(): vscode.WorkspaceFolder | undefined {
@@ -28,7 +27,7 @@ export function requireWorkspaceFolder(what: string): vscode.WorkspaceFolder | u
 
 /** The `lstmMnist.*` settings as seen from the folder (user settings when there is none). */
 export function settingsOf(folder: vscode.WorkspaceFolder | undefined): SettingGetter {
-  const cfg = vscode.workspace.getConfiguration(SECTION, folder?.uri);
+  const cfg = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder?.uri);
   return (key) => cfg.get(key);
 }
 

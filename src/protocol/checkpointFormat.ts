@@ -92,14 +92,45 @@ export class CheckpointError extends Error {
   }
 }
 
-/** The number of float32 values of each weight, in file order. */
-export function weightSizes(weights: WeightSpec[]): number[] {
-  return weights.map((w) => w.shape.reduce((a, b) => a * b, 1));
+/**
+ * A model's weights as one flat float32 vector, in file order: weights.bin holds them so, each of
+ * Adam's moments in optimizer.bin too, and the scheduled path and Adam keep them so in memory.
+ */
+export class ParamLayout {
+  /** The number of values of each weight. */
+  readonly sizes: readonly number[];
+  /** Where each weight starts in the flat vector. */
+  readonly offsets: readonly number[];
+  /** The values of all weights. */
+  readonly total: number;
+
+  constructor(readonly weights: readonly WeightSpec[]) {
+    this.sizes = weights.map((w) => w.shape.reduce((a, b) => a * b, 1));
+    let at = 0;
+    this.offsets = this.sizes.map((size) => (at += size) - size);
+    this.total = at;
+  }
+
+  /** Each weight's values within `flat`: views, not copies. */
+  split(flat: Float32Array): Float32Array[] {
+    if (flat.length !== this.total) throw new Error(`${flat.length} values for weights of ${this.total}`);
+    return this.sizes.map((size, i) => flat.subarray(this.offsets[i], this.offsets[i] + size));
+  }
+
+  /** The weights' values one after another, in a new array. */
+  join(parts: readonly Float32Array[]): Float32Array {
+    const flat = new Float32Array(this.total);
+    parts.forEach((part, i) => {
+      if (part.length !== this.sizes[i]) throw new Error(`weight ${i} has ${part.length} values, its shape ${this.sizes[i]}`);
+      flat.set(part, this.offsets[i]);
+    });
+    return flat;
+  }
 }
 
 /** Why a weights.bin of `bytes` bytes cannot hold `weights`, or undefined when it can. */
 export function weightsSizeProblem(bytes: number, weights: WeightSpec[]): string | undefined {
-  const expected = 4 * weightSizes(weights).reduce((a, b) => a + b, 0);
+  const expected = 4 * new ParamLayout(weights).total;
   return bytes === expected ? undefined : `${WEIGHTS_FILE} has ${bytes} bytes, the weights need ${expected}`;
 }
 

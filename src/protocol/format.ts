@@ -12,9 +12,14 @@ export function fixed(value: number, digits = 4): string {
   return Number.isFinite(value) ? value.toFixed(digits) : String(value);
 }
 
+/** 60000 -> "60,000": a count as people read it, the same in every locale. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** "1 epoch", "2 epochs", "1,000 images"; `many` where the plural is not the word and an s ("batches"). */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${count(n)} ${n === 1 ? one : many}`;
 }
 
 /** "12.3 s", "2 min 5 s". */
@@ -28,7 +33,7 @@ export function seconds(s: number): string {
 /** Bytes as people read them: "274 MB", "0.3 MB". */
 export function megabytes(bytes: number): string {
   const mb = bytes / 1e6;
-  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb).toLocaleString('en-US')} MB`;
+  return `${mb < 10 ? mb.toFixed(1) : count(Math.round(mb))} MB`;
 }
 
 /** An ISO time as local `yyyy-MM-dd HH:mm`; the raw text if it is not a date. */

@@ -188,7 +188,15 @@ export function defaultRunName(now: Date = new Date()): string {
 /** A name for a problem's option, in the language of the place showing it. */
 export type OptionNamer = (rule: { setting: string; option: string }) => string;
 
-export const SETTING_NAME: OptionNamer = (r) => `lstmMnist.${r.setting}`;
+/** The settings' section in VS Code: each setting is `lstmMnist.<key>`. */
+export const SETTINGS_SECTION = 'lstmMnist';
+
+/** A setting's full id, e.g. `lstmMnist.learningRate`. */
+export function settingId(key: string): string {
+  return `${SETTINGS_SECTION}.${key}`;
+}
+
+export const SETTING_NAME: OptionNamer = (r) => settingId(r.setting);
 export const CLI_NAME: OptionNamer = (r) => `--${r.option}`;
 
 /**

@@ -6,7 +6,7 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { toBase64, bytesFromBase64 } from '../protocol/binary';
 import type { ModelSpec } from '../protocol/checkpointFormat';
 import type { InspectRequest, InspectResult, InspectSubject } from '../protocol/inspection';
-import { type Backend } from './native/backend';
+import type { Backend } from './native/backend';
 import { chooseTrainingPath, forwardPath } from './loop/trainingPath';
 import { loadCheckpoint } from './model/checkpointParams';
 import { loadDataset, type Split } from './data/dataset';

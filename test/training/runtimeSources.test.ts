@@ -22,7 +22,7 @@ import { RUNTIME_ENV, TFJS_NODE_VERSION } from '../../src/protocol/runtime';
 import { workerProbe } from '../../src/extension/runtimeProbe';
 import { startWorker } from '../../src/client/workerClient';
 import { LIBTENSORFLOW_VERSION } from '../../src/runtime/platforms';
-import { type InstalledRuntime } from '../../src/runtime/runtimeStore';
+import type { InstalledRuntime } from '../../src/runtime/runtimeStore';
 import { SOURCES, setUpRuntime } from '../../src/runtime/setup';
 import type { SetupReporter } from '../../src/runtime/source';
 import { pipWheelSource } from '../../src/runtime/sources/pipWheel';

@@ -16,6 +16,7 @@ import { BindingOps } from '../../src/training/native/bindingOps';
 import { OpByOpGradient } from '../../src/training/graph/opByOpGradient';
 import { ScheduledSteps, AutodiffSteps } from '../../src/training/loop/stepRunners';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
+import { adamEpsilon } from '../../src/training/optim/adamState';
 import { ArrayAdam } from '../../src/training/optim/arrayAdam';
 import { cpuBackend, tempDir } from './helpers';
 
@@ -158,7 +159,7 @@ describe('scheduled path', async () => {
     const a = initParams(tf, spec, 3);
     const b = initParams(tf, spec, 3);
     const flat = new TensorAdam(tf, paramList(a), 0.01);
-    const vector = new ArrayAdam(flatten(b), 0.01, tf.backend().epsilon());
+    const vector = new ArrayAdam(flatten(b), 0.01, adamEpsilon(tf));
     for (let step = 0; step < 3; step++) {
       const grads = paramList(a).map((v, i) => tf.randomNormal(v.shape, 0, 0.1, 'float32', 100 * step + i));
       const g = Float32Array.from(grads.flatMap((t) => Array.from(t.dataSync())));

@@ -1,6 +1,6 @@
 // What the gallery of test images shows: a page of the images a filter selects (the
 // misclassified ones, or one confusion-matrix cell's), and the words for it. Pure: unit-tested.
-import { percent, plural } from '../../src/protocol/format';
+import { count, percent, plural } from '../../src/protocol/format';
 import type { ImageFilter, PredictedImage } from '../../src/protocol/predictions';
 
 /** Enough to fill a wide panel; few enough that a page draws at once. */
@@ -19,7 +19,7 @@ export function galleryPage(all: PredictedImage[], page: number, size = PAGE_SIZ
   const pages = Math.max(1, Math.ceil(all.length / size));
   const p = Math.min(Math.max(0, page), pages - 1);
   const items = all.slice(p * size, (p + 1) * size);
-  const range = all.length === 0 ? 'none' : `${p * size + 1}–${p * size + items.length} of ${all.length.toLocaleString('en-US')}`;
+  const range = all.length === 0 ? 'none' : `${p * size + 1}–${p * size + items.length} of ${count(all.length)}`;
   return { items, page: p, pages, range };
 }
 

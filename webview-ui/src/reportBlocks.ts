@@ -1,6 +1,6 @@
 // The report blocks both sections share: the device line, a warning, and how the job ended.
 import type { DatasetInfo, DeviceInfo } from '../../src/protocol/training';
-import { fixed, kernelsText, percent, seconds } from '../../src/protocol/format';
+import { count, fixed, kernelsText, percent, seconds } from '../../src/protocol/format';
 import { breakable, h, phrases } from './dom';
 import type { EvaluationView, TrainingView } from './panelState';
 
@@ -17,7 +17,7 @@ export function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo 
       kernelsText(device),
       device.runtime && h('span', { id: 'runtime' }, `TensorFlow from ${device.runtime}`),
       dataset &&
-        `${dataset.name}: ${dataset.trainCount > 0 ? `${dataset.trainCount.toLocaleString('en-US')} train, ` : ''}${dataset.testCount.toLocaleString('en-US')} test images`,
+        `${dataset.name}: ${dataset.trainCount > 0 ? `${count(dataset.trainCount)} train, ` : ''}${count(dataset.testCount)} test images`,
     ),
   );
 }

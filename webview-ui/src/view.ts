@@ -12,7 +12,7 @@ import { button } from './buttons';
 import type { InspectClient } from './inspectClient';
 import { InspectionSection } from './inspectionSection';
 import { breakable, fill, h, phrases } from './dom';
-import { baseName, fixed, percent, plural } from '../../src/protocol/format';
+import { baseName, count, fixed, percent, plural } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
 import { deviceLine, outcomeBlock, runNotes, warning } from './reportBlocks';
 import { confusionTable, epochTable, perClassTable, scrollBox } from './tables';
@@ -232,9 +232,7 @@ export class PanelView {
           ' ',
           ...phrases(
             `test accuracy on ${plural(r.count, 'test image')}`,
-            view.runTestSize !== undefined &&
-              view.runTestSize !== r.count &&
-              `its run was tested on ${view.runTestSize.toLocaleString('en-US')}`,
+            view.runTestSize !== undefined && view.runTestSize !== r.count && `its run was tested on ${count(view.runTestSize)}`,
             `loss ${fixed(r.loss)}`,
           ),
         ),

@@ -1,8 +1,8 @@
 // The scheduled path's gradient (batchGradient.ts) with its ops run one by one from JavaScript,
 // each as it is written: the bench times each op this way, and a run takes it where its runtime
 // cannot load the training step's graph.
-import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
-import { weightSpecs } from '../model/lstmModel';
+import type { ModelSpec } from '../../protocol/checkpointFormat';
+import { paramLayout } from '../model/lstmModel';
 import { type BindingOps, Scope } from '../native/bindingOps';
 import { type TrainingImages, writeBatch } from './batchGradient';
 import { bindingWriter } from './opWriter';
@@ -33,14 +33,8 @@ export class OpByOpGradient {
     const { ops } = this;
     const s = new Scope();
     try {
-      const weights = weightSpecs(this.spec);
-      const sizes = weightSizes(weights);
-      let offset = 0;
-      const [w, b, wd, bd] = weights.map(({ shape }, i) => {
-        const h = ops.floats(s, shape, params.subarray(offset, offset + sizes[i]));
-        offset += sizes[i];
-        return h;
-      });
+      const layout = paramLayout(this.spec);
+      const [w, b, wd, bd] = layout.split(params).map((values, i) => ops.floats(s, layout.weights[i].shape, values));
       const out = writeBatch(bindingWriter(ops, s), this.spec, rows.length, this.shards, {
         w,
         b,
@@ -50,13 +44,7 @@ export class OpByOpGradient {
         trainLabels: this.train.labels,
         rows: ops.ints(s, [rows.length], rows),
       });
-      const grad = new Float32Array(params.length);
-      offset = 0;
-      for (const h of out.grads) {
-        const values = ops.read(h);
-        grad.set(values, offset);
-        offset += values.length;
-      }
+      const grad = layout.join(out.grads.map((h) => ops.read(h)));
       return { grad, lossSum: ops.read(out.lossSum)[0], correct: ops.readInts(out.correct)[0] };
     } finally {
       ops.end(s);

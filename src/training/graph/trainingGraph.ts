@@ -5,13 +5,13 @@
 // each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
 // the weights are read (before an evaluation or a save). One graph holds a step per batch size,
 // all on the same variables. Recorded by GraphWriter, loaded and run through BindingOps.
-import { type ModelSpec, weightSizes } from '../../protocol/checkpointFormat';
+import type { ModelSpec } from '../../protocol/checkpointFormat';
 import { BETA1, BETA2, correctedStep } from '../optim/adamState';
 import { GraphWriter } from './graphWriter';
 import { attr, FLOAT_T } from '../native/opAttrs';
 import { type Handle, type LoadedGraph, type BindingOps, Scope } from '../native/bindingOps';
 import { type TrainingImages, writeBatch } from './batchGradient';
-import { weightSpecs } from '../model/lstmModel';
+import { paramLayout, weightSpecs } from '../model/lstmModel';
 
 /** The weights and Adam's moments, flat in PARAM_NAMES order. */
 export interface TrainingState {
@@ -97,7 +97,7 @@ export class TrainingGraph {
   /** The weights and Adam's moments as they are now. */
   read(): TrainingState {
     const { ops } = this;
-    const total = weightSizes(weightSpecs(this.spec)).reduce((a, b) => a + b, 0);
+    const { total } = paramLayout(this.spec);
     const state: TrainingState = { params: new Float32Array(total), m: new Float32Array(total), v: new Float32Array(total) };
     const s = new Scope();
     try {
@@ -151,13 +151,9 @@ export class TrainingGraph {
   }
 
   private forEachVariable(visit: (name: string, shape: number[], kind: Kind, offset: number, size: number) => void): void {
-    let offset = 0;
-    const weights = weightSpecs(this.spec);
-    const sizes = weightSizes(weights);
+    const { weights, offsets, sizes } = paramLayout(this.spec);
     for (const [p, { shape }] of weights.entries()) {
-      const size = sizes[p];
-      for (const kind of KINDS) visit(variableName(kind, p), shape, kind, offset, size);
-      offset += size;
+      for (const kind of KINDS) visit(variableName(kind, p), shape, kind, offsets[p], sizes[p]);
     }
   }
 

@@ -2,10 +2,9 @@
 // that N epochs and then M more give what N + M epochs in one run give. The checkpoint's
 // hyperparameters are the run's; only how many more epochs, where it is saved and on what
 // device come from the new request.
-import { type CheckpointMeta, CheckpointError, trainedEpochs } from '../../protocol/checkpointFormat';
+import { type AdamState, type CheckpointMeta, CheckpointError, trainedEpochs } from '../../protocol/checkpointFormat';
 import type { FromCheckpointField } from '../../protocol/runOptions';
 import type { ContinuedFrom, EpochMetrics, TrainConfig } from '../../protocol/training';
-import type { AdamState } from '../../protocol/checkpointFormat';
 import type { Tf } from '../native/backend';
 import { loadCheckpoint } from '../model/checkpointParams';
 import { readOptimizerState } from '../../checkpoint/read';

@@ -2,6 +2,7 @@
 // fails at once, naming the figures, rather than swapping or being killed an hour in.
 import * as os from 'node:os';
 import { RunPreparationError } from '../../checkpoint/weightsFolder';
+import { EVAL_BATCH } from './evaluator';
 
 /** Bytes a run needs at its peak, roughly: the data as tensors, the weights with Adam's moments and gradients, a step's activations. */
 export function estimateRunBytes(m: {
@@ -16,7 +17,7 @@ export function estimateRunBytes(m: {
   const weights = (m.inputSize + m.units) * 4 * m.units + 4 * m.units + m.units * m.classes + m.classes;
   const data = (m.trainCount + m.testCount) * (m.timesteps * m.inputSize + 1) * 1.25; // float32 tensors + the uint8 source
   // BlockLSTM keeps seven [timesteps, batch, units] outputs for the backward pass, which makes as many.
-  const activations = 14 * m.timesteps * Math.max(m.batchSize, 2000) * m.units; // evaluation runs in chunks of 2,000
+  const activations = 14 * m.timesteps * Math.max(m.batchSize, EVAL_BATCH) * m.units; // evaluation runs in chunks
   return 4 * (4 * weights + data + activations);
 }
 

@@ -7,12 +7,11 @@
 //   flat weights in JS (vectorAdam.ts). The model's variables are brought up to date only when
 //   they are read: before an evaluation and before the save (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { ModelSpec } from '../../protocol/checkpointFormat';
-import { type AdamState } from '../../protocol/checkpointFormat';
-import { freshAdamState } from '../optim/adamState';
+import type { AdamState, ModelSpec, ParamLayout } from '../../protocol/checkpointFormat';
+import { adamEpsilon, freshAdamState } from '../optim/adamState';
 import type { Tf } from '../native/backend';
 import { TensorAdam } from '../optim/tensorAdam';
-import { correctCount, crossEntropy, type ForwardPath, logits, type LstmParams, paramList } from '../model/lstmModel';
+import { correctCount, crossEntropy, type ForwardPath, logits, type LstmParams, paramLayout, paramList } from '../model/lstmModel';
 import { type OpProfile, BindingOps } from '../native/bindingOps';
 import { OpByOpGradient } from '../graph/opByOpGradient';
 import { TrainingGraph } from '../graph/trainingGraph';
@@ -107,6 +106,7 @@ export class ScheduledSteps implements StepRunner {
   private readonly ops: BindingOps;
   private readonly gradient: OpByOpGradient;
   private readonly store: ScheduledStore;
+  private readonly layout: ParamLayout;
   /** tf.train.adam's epsilon: the backend's. */
   private readonly epsilon: number;
 
@@ -125,16 +125,11 @@ export class ScheduledSteps implements StepRunner {
     adam?: AdamState,
   ) {
     this.ops = new BindingOps(tf);
-    this.epsilon = tf.backend().epsilon();
+    this.epsilon = adamEpsilon(tf);
     const images = { x: this.ops.handleOf(train.x), labels: this.ops.handleOf(train.labels), count: train.count };
     this.gradient = new OpByOpGradient(this.ops, spec, images, plan.shards);
-    const values = paramList(params).map((v) => v.dataSync() as Float32Array);
-    const flat = new Float32Array(values.reduce((n, v) => n + v.length, 0));
-    let at = 0;
-    for (const v of values) {
-      flat.set(v, at);
-      at += v.length;
-    }
+    this.layout = paramLayout(spec);
+    const flat = this.layout.join(paramList(params).map((v) => v.dataSync() as Float32Array));
     const state = adam ?? freshAdamState(flat.length);
     let graph: TrainingGraph | undefined;
     try {
@@ -195,14 +190,11 @@ export class ScheduledSteps implements StepRunner {
 
   syncParams(): void {
     const { tf } = this;
-    const { params } = this.current();
-    let at = 0;
-    for (const v of paramList(this.params)) {
-      const values = params.subarray(at, at + v.size);
-      at += v.size;
+    const values = this.layout.split(this.current().params);
+    paramList(this.params).forEach((v, i) => {
       // A copy: tfjs-node may keep the array it is given, and Adam updates this one in place.
-      tf.tidy(() => v.assign(tf.tensor(values.slice(), v.shape, 'float32') as tfn.Tensor));
-    }
+      tf.tidy(() => v.assign(tf.tensor(values[i].slice(), v.shape, 'float32') as tfn.Tensor));
+    });
   }
 
   optimizerState(): AdamState {

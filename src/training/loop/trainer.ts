@@ -15,10 +15,10 @@ import {
 import { stagingFolder } from '../../checkpoint/reservation';
 import { percent } from '../../protocol/format';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../../protocol/training';
-import { type Backend } from '../native/backend';
+import type { Backend } from '../native/backend';
 import { chooseTrainingPath, forwardPath, trainingDevice } from './trainingPath';
-import { type TrainingPath } from '../../protocol/compute';
-import { BETA1, BETA2 } from '../optim/adamState';
+import type { TrainingPath } from '../../protocol/compute';
+import { adamEpsilon, BETA1, BETA2 } from '../optim/adamState';
 import {
   type CheckpointContents,
   checkpointBytes,
@@ -262,7 +262,7 @@ async function trainPrepared(
       dataset: data.info,
       seconds,
       ...(warnings.length > 0 ? { warnings } : {}),
-      optimizer: { name: 'adam', step: contents.optimizer!.step, beta1: BETA1, beta2: BETA2, epsilon: tf.backend().epsilon() },
+      optimizer: { name: 'adam', step: contents.optimizer!.step, beta1: BETA1, beta2: BETA2, epsilon: adamEpsilon(tf) },
       ...(continuation ? { continuedFrom: continuation.meta.name } : {}),
       ...(config.keepBest ? { bestEpoch: kept.metrics.epoch } : {}),
       ...(stoppedEarly ? { stoppedEarly } : {}),

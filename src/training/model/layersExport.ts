@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { type CheckpointMeta } from '../../protocol/checkpointFormat';
+import type { CheckpointMeta } from '../../protocol/checkpointFormat';
 import { stagingFolder } from '../../checkpoint/reservation';
 import type { Tf } from '../native/backend';
 import { loadCheckpoint } from './checkpointParams';

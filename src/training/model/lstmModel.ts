@@ -3,7 +3,7 @@
 // Weights use TensorFlow's LSTMCell layout: kernel [input + units, 4 * units] with the gates
 // in the order i, j, f, o, and forget_bias added to f; tf.basicLSTMCell uses the same layout.
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { ModelSpec, WeightSpec } from '../../protocol/checkpointFormat';
+import { type ModelSpec, ParamLayout, type WeightSpec } from '../../protocol/checkpointFormat';
 import type { Tf } from '../native/backend';
 import { fusedHiddenStates, fusedLastHidden } from '../native/fusedLstm';
 import { nativeSparseCrossEntropy } from '../native/nativeLoss';
@@ -32,6 +32,11 @@ export function weightSpecs(spec: ModelSpec): WeightSpec[] {
     { name: 'dense/kernel', shape: [units, classes] },
     { name: 'dense/bias', shape: [classes] },
   ];
+}
+
+/** The model's weights as one flat vector (the scheduled path, Adam, the checkpoint files). */
+export function paramLayout(spec: ModelSpec): ParamLayout {
+  return new ParamLayout(weightSpecs(spec));
 }
 
 /** Glorot-uniform kernels and zero biases, as TensorFlow's LSTMCell and Dense start. */

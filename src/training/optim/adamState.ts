@@ -1,9 +1,15 @@
 // Adam's hyperparameters (tf.train.adam's defaults) and its state (protocol/checkpointFormat.ts's
 // AdamState), shared by TensorAdam and ArrayAdam, so that a checkpoint saved by either continues in either.
 import type { AdamState } from '../../protocol/checkpointFormat';
+import type { Tf } from '../native/backend';
 
 export const BETA1 = 0.9;
 export const BETA2 = 0.999;
+
+/** tf.train.adam's default epsilon: the backend's (1e-7 for float32). */
+export function adamEpsilon(tf: Tf): number {
+  return tf.backend().epsilon();
+}
 
 /** A fresh state for `size` weights: no steps, zero moments. */
 export function freshAdamState(size: number): AdamState {

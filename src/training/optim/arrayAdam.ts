@@ -2,7 +2,7 @@
 // bias corrections folded the same way) in one loop, about 0.25 ms for the seed model's 82,000
 // weights. The scheduled path's steps use it where the runtime cannot load their graph (whose
 // ResourceApplyAdam folds them the same way): the gradient is an array there.
-import { type AdamState } from '../../protocol/checkpointFormat';
+import type { AdamState } from '../../protocol/checkpointFormat';
 import { BETA1, BETA2, copyState, correctedStep, freshAdamState } from './adamState';
 
 export class ArrayAdam {

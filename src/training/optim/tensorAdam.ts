@@ -3,8 +3,8 @@
 // tf.train.adam issues about a dozen small ops per weight; with four weights that was 8% of a
 // training step here, since each small op costs ~0.1 ms of overhead on this machine.
 import type * as tfn from '@tensorflow/tfjs-node';
-import { type AdamState } from '../../protocol/checkpointFormat';
-import { BETA1, BETA2, correctedStep } from './adamState';
+import type { AdamState } from '../../protocol/checkpointFormat';
+import { adamEpsilon, BETA1, BETA2, correctedStep } from './adamState';
 import type { Tf } from '../native/backend';
 
 export class TensorAdam {
@@ -28,8 +28,7 @@ export class TensorAdam {
     this.m = moment(initial?.m);
     this.v = moment(initial?.v);
     this.t = initial?.step ?? 0;
-    // tf.train.adam's default epsilon is the backend's (1e-7 for float32).
-    this.epsilon = tf.backend().epsilon();
+    this.epsilon = adamEpsilon(tf);
   }
 
   /** One step on the gradient of `loss` with respect to the weights; returns the loss. */

@@ -2,7 +2,7 @@
 // epoch curves of every run on one epoch axis, the hyperparameters with the rows that differ
 // marked, and each run's result, time per epoch and device.
 import type { ComparedRun } from '../../../src/protocol/compare';
-import { fixed, kernelsText, percent, seconds } from '../../../src/protocol/format';
+import { count, fixed, kernelsText, percent, seconds } from '../../../src/protocol/format';
 import type { EpochMetrics } from '../../../src/protocol/training';
 
 export type Metric = 'loss' | 'valLoss' | 'accuracy' | 'valAccuracy';
@@ -41,9 +41,9 @@ const CURVES: { metric: Metric; title: string }[] = [
 /** A table's rows: a label, and what one run's cell says. */
 type Columns = ReadonlyArray<[label: string, cell: (run: ComparedRun) => string]>;
 
-/** A count as people read it; none given = every image there is (or `none`). */
-function count(n: number | undefined, none = 'all'): string {
-  return n === undefined ? none : n.toLocaleString('en-US');
+/** A count as people read it; none given: `none` (every image there is, by default). */
+function countOr(n: number | undefined, none = 'all'): string {
+  return n === undefined ? none : count(n);
 }
 
 const HYPERPARAMETERS: Columns = [
@@ -53,10 +53,10 @@ const HYPERPARAMETERS: Columns = [
   ['epochs', (r) => String(r.hyperparameters.epochs)],
   ['learning rate', (r) => String(r.hyperparameters.learningRate)],
   ['seed', (r) => String(r.hyperparameters.seed)],
-  ['training images', (r) => count(r.hyperparameters.trainSize)],
-  ['test images', (r) => count(r.hyperparameters.testSize)],
+  ['training images', (r) => countOr(r.hyperparameters.trainSize)],
+  ['test images', (r) => countOr(r.hyperparameters.testSize)],
   ['keeps the best epoch', (r) => (r.hyperparameters.keepBest ? 'yes' : 'no')],
-  ['early stopping patience', (r) => count(r.hyperparameters.patience, 'off')],
+  ['early stopping patience', (r) => countOr(r.hyperparameters.patience, 'off')],
   ['continued from', (r) => r.continuedFrom ?? '–'],
 ];
 
