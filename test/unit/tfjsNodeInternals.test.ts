@@ -2,35 +2,13 @@
 // it will call: a tfjs-node without one of them fails at once with a message that names it.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { TfjsNodeChangedError, TfjsNodeInternals } from '../../src/training/native/internals';
-
-const NUMBERS = [
-  'TF_FLOAT',
-  'TF_INT32',
-  'TF_INT64',
-  'TF_BOOL',
-  'TF_STRING',
-  'TF_ATTR_BOOL',
-  'TF_ATTR_INT',
-  'TF_ATTR_FLOAT',
-  'TF_ATTR_TYPE',
-];
-const FUNCTIONS = [
-  'executeOp',
-  'createTensor',
-  'tensorDataSync',
-  'deleteTensor',
-  'loadSavedModel',
-  'runSavedModel',
-  'deleteSavedModel',
-  'getNumOfSavedModels',
-];
+import { BINDING_FUNCTIONS, BINDING_NUMBERS, TfjsNodeChangedError, TfjsNodeInternals } from '../../src/training/native/internals';
 
 /** A stand-in for tfjs-node's module whose backend has every member the adapter uses, but `without`. */
 function fakeTf(without?: string): Parameters<typeof TfjsNodeInternals.of>[0] {
   const binding: Record<string, unknown> = { TF_Version: '2.21.0' };
-  NUMBERS.forEach((n, i) => (binding[n] = i));
-  for (const f of FUNCTIONS) binding[f] = () => undefined;
+  BINDING_NUMBERS.forEach((n, i) => (binding[n] = i));
+  for (const f of BINDING_FUNCTIONS) binding[f] = () => undefined;
   const backend: Record<string, unknown> = {
     binding,
     isUsingGpuDevice: false,
@@ -51,8 +29,8 @@ describe("tfjs-node's insides", () => {
     'executeMultipleOutputs',
     'getInputTensorIds',
     'binding',
-    ...NUMBERS.map((n) => `binding.${n}`),
-    ...FUNCTIONS.map((f) => `binding.${f}`),
+    ...BINDING_NUMBERS.map((n) => `binding.${n}`),
+    ...BINDING_FUNCTIONS.map((f) => `binding.${f}`),
     'binding.TF_Version',
   ]) {
     it(`without ${missing}, it fails at once naming it`, () => {

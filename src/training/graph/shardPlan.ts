@@ -1,6 +1,6 @@
 // How a run on the scheduled path uses the cores: each batch is split into shards, one per core,
 // whose ops TensorFlow runs side by side, one shard per inter-op thread, within one graph
-// (scheduledGradient.ts); each op on as many intra-op threads as cores are left over (one where
+// (batchGradient.ts); each op on as many intra-op threads as cores are left over (one where
 // every core has a shard: TensorFlow's small products are fastest single-threaded).
 import * as os from 'node:os';
 

@@ -1,7 +1,7 @@
 // The scheduled path's whole training step as one TensorFlow graph, with the weights and Adam's
 // moments in TensorFlow variables that its session keeps between steps. A step is one call: the
 // batch's rows go in; the rows are gathered, the shards' gradients computed side by side and added
-// (scheduledGradient.ts's writeBatch), Adam applied (TensorFlow's ResourceApplyAdam, one pass over
+// (batchGradient.ts's writeBatch), Adam applied (TensorFlow's ResourceApplyAdam, one pass over
 // each weight); the loss and the correct count come out. Nothing else crosses to JavaScript until
 // the weights are read (before an evaluation or a save). One graph holds a step per batch size,
 // all on the same variables. Recorded by GraphWriter, loaded and run through BindingOps.

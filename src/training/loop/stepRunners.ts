@@ -3,8 +3,8 @@
 //   kernels, and TensorAdam, in this process;
 // - ScheduledSteps: the scheduled path, a whole step as one TensorFlow graph (trainingGraph.ts:
 //   the batch's shards side by side, then Adam, the weights in the graph's variables), or, where
-//   the runtime cannot load it, the same gradient op by op (scheduledGradient.ts) and Adam on the
-//   flat weights in JS (vectorAdam.ts). The model's variables are brought up to date only when
+//   the runtime cannot load it, the same gradient op by op (graph/opByOpGradient.ts) and Adam on the
+//   flat weights in JS (optim/arrayAdam.ts). The model's variables are brought up to date only when
 //   they are read: before an evaluation and before the save (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { AdamState, ModelSpec, ParamLayout } from '../../protocol/checkpointFormat';

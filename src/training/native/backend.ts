@@ -1,5 +1,5 @@
 // Loads TensorFlow.js on the native backend for the requested device. Where TensorFlow comes from
-// is nativeRuntime's business: the runtime the extension set up (which already fixes the device),
+// is runtime.ts's business: the runtime the extension set up (which already fixes the device),
 // or the packages in a developer's node_modules (tfjs-node-gpu when it is installed and a CUDA
 // GPU is present, else tfjs-node). The device rule itself is src/runtime/device.ts.
 import type { DeviceChoice } from '../../protocol/compute';

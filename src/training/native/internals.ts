@@ -50,7 +50,8 @@ interface Binding {
   getNumOfSavedModels(): number;
 }
 
-const BINDING_NUMBERS = [
+/** The binding's constants and functions the adapter uses, each checked when it is made. */
+export const BINDING_NUMBERS = [
   'TF_FLOAT',
   'TF_INT32',
   'TF_INT64',
@@ -61,7 +62,7 @@ const BINDING_NUMBERS = [
   'TF_ATTR_FLOAT',
   'TF_ATTR_TYPE',
 ] as const;
-const BINDING_FUNCTIONS = [
+export const BINDING_FUNCTIONS = [
   'executeOp',
   'createTensor',
   'tensorDataSync',
