@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { loadBackend, type Tf } from '../src/training/native/backend';
-import { loadDataset } from '../src/training/data/dataset';
+import { loadDataset, type Split } from '../src/training/data/dataset';
 import { disposeParams, initParams, type ForwardPath, logits, modelSpec } from '../src/training/model/lstmModel';
 import { planShards, useShardThreads } from '../src/training/graph/shardPlan';
 import { ScheduledSteps, AutodiffSteps } from '../src/training/loop/stepRunners';
-import { disposeSplit, gatherBatch, sliceBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
+import { chunkOf, disposeSplit, gatherBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
 
 const BATCH = 100;
 const EVAL_EXAMPLES = 2000;
@@ -79,7 +79,7 @@ function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: Forwa
 }
 
 /** The trainer's own step on one process's tape (the fused or the reference kernels), reads included. */
-function tapeRunner(tf: Tf, kernels: ForwardPath, train: SplitTensors): Runner {
+function tapeRunner(tf: Tf, kernels: ForwardPath, train: Split): Runner {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
   const steps = new AutodiffSteps(tf, { params, spec, kernels }, train, 0.01);
@@ -96,7 +96,7 @@ function tapeRunner(tf: Tf, kernels: ForwardPath, train: SplitTensors): Runner {
 }
 
 /** The trainer's scheduled step: one graph, the batch's shards side by side, then Adam, the weights in its variables. */
-function scheduledRunner(tf: Tf, train: SplitTensors): Runner & { steps: ScheduledSteps } {
+function scheduledRunner(tf: Tf, train: Split): Runner & { steps: ScheduledSteps } {
   const spec = modelSpec(28, 28, 128);
   const params = initParams(tf, spec, 42);
   const steps = new ScheduledSteps(tf, params, spec, train, 0.01, planShards(BATCH), [BATCH]);
@@ -136,12 +136,12 @@ async function measureInterleaved(
   tf: Tf,
   paths: Array<[string, string, () => Runner | Promise<Runner>]>,
   data: SplitTensors,
-  test: SplitTensors,
+  test: Split,
   opts: { warmup: number; reps: number; steps: number; rewarm: number },
   beforeDispose: (runners: Runner[]) => Promise<void>,
 ): Promise<{ results: Array<Omit<PathResult, 'trainStepRatio' | 'evalRatio'>>; peakRssMiB: number }> {
   const batches = Array.from({ length: opts.steps }, (_, i) => Int32Array.from({ length: BATCH }, (_, k) => (i * BATCH + k) % data.count));
-  const chunk = sliceBatch(tf, test, 0, EVAL_EXAMPLES);
+  const chunk = chunkOf(tf, test, 0, EVAL_EXAMPLES, 28, 28);
   const measured: Measured[] = [];
   for (const [name, description, make] of paths) {
     const tensorsBefore = tf.memory().numTensors;
@@ -255,7 +255,6 @@ async function main() {
   const { tf, info } = loadBackend('cpu');
   const data = await loadDataset({ trainSize: BATCH * opts.steps, testSize: EVAL_EXAMPLES });
   const train = tensorsFromSplit(tf, data.train, data.rows, data.cols);
-  const test = tensorsFromSplit(tf, data.test, data.rows, data.cols);
   let scheduled: (Runner & { steps: ScheduledSteps }) | undefined;
   const plan = planShards(BATCH);
   const paths: Array<[string, string, () => Runner | Promise<Runner>]> = [
@@ -263,18 +262,22 @@ async function main() {
     [
       'stepwise-basicLSTMCell',
       'explicit loop of tf.basicLSTMCell over 28 steps (reference path)',
-      () => tapeRunner(tf, 'reference', train),
+      () => tapeRunner(tf, 'reference', data.train),
     ],
-    ['fused-BlockLSTM', 'the same loop as one native BlockLSTM op, BlockLSTMGrad as its gradient', () => tapeRunner(tf, 'fused', train)],
+    [
+      'fused-BlockLSTM',
+      'the same loop as one native BlockLSTM op, BlockLSTMGrad as its gradient',
+      () => tapeRunner(tf, 'fused', data.train),
+    ],
     [
       'scheduled-graph',
       `BlockLSTM, a hand-scheduled backward and Adam as one TensorFlow graph whose ${plan.shards} shards of the batch run side by side`,
-      () => (scheduled = scheduledRunner(tf, train)),
+      () => (scheduled = scheduledRunner(tf, data.train)),
     ],
   ];
   if (!values.json) process.stderr.write(`measuring ${paths.map((p) => p[0]).join(', ')} (interleaved)...\n`);
   let profile: Awaited<ReturnType<typeof profileScheduled>> | undefined;
-  const { results: raw, peakRssMiB } = await measureInterleaved(tf, paths, train, test, opts, async () => {
+  const { results: raw, peakRssMiB } = await measureInterleaved(tf, paths, train, data.test, opts, async () => {
     if (scheduled)
       profile = await profileScheduled(
         scheduled.steps,
@@ -282,7 +285,6 @@ async function main() {
       );
   });
   disposeSplit(train);
-  disposeSplit(test);
   if (!values.json) process.stderr.write('measuring the PyTorch reference...\n');
   const pytorch = pytorchReference(opts);
   const base = raw[0];

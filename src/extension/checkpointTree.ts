@@ -1,8 +1,9 @@
 // The Checkpoints view: one item per folder of the weights folder, valid or not (a broken
-// checkpoint is shown with its reason, so the user can see it and delete it). Refreshed by a
-// file watcher on the weights folder, by the refresh command, and when a job ends; the listing
-// the view was given is kept until then, and read again once after it settles, for what the
-// watcher cannot report.
+// checkpoint is shown with its reason, so the user can see it and delete it). The listing the
+// view was given is kept; the folder is read again when the file watcher reports a change, and
+// once more after each reading settles (for what the watcher cannot report), and the view is
+// given the new listing only where it differs. The refresh command and a job's end make it
+// read again at once.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpointFormat';
@@ -77,6 +78,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     );
   }
 
+  /** Makes the view read the folder again (the refresh command, a job's end, another weights folder). */
   refresh(): void {
     this.listing = undefined;
     this.changeEmitter.fire();
@@ -110,18 +112,31 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     return dir ? listCheckpoints(dir) : Promise.resolve([]);
   }
 
+  /** A reading of the folder for the view, checked once more later: it may have caught a change half made. */
   private readAndCheckLater(): Promise<CheckpointEntry[]> {
-    const listing = this.read();
-    clearTimeout(this.settleCheck);
-    this.settleCheck = setTimeout(() => void this.checkStillTrue(listing), SETTLE_CHECK_MS);
-    return listing;
+    this.checkLater();
+    return this.read();
   }
 
-  /** Refreshes the view if the folder no longer holds what `shown` says; that reading is checked in turn. */
-  private async checkStillTrue(shown: Promise<CheckpointEntry[]>): Promise<void> {
-    if (this.listing !== shown) return; // Refreshed since: the newer reading has its own check.
-    const [before, now] = await Promise.all([shown, this.read()]);
-    if (this.listing === shown && JSON.stringify(before) !== JSON.stringify(now)) this.refresh();
+  private checkLater(): void {
+    clearTimeout(this.settleCheck);
+    this.settleCheck = setTimeout(() => void this.update(), SETTLE_CHECK_MS);
+  }
+
+  /**
+   * Reads the folder, and gives the view the new listing only where it differs from what the view
+   * shows: a refresh empties VS Code's tree until it has read it again, and a command run from an
+   * item's menu meanwhile gets no item. The file watcher's bursts and the settle check come here.
+   */
+  private async update(): Promise<void> {
+    const shown = this.listing;
+    if (!shown) return; // The view reads afresh when it next asks.
+    const reading = this.read();
+    const [before, now] = await Promise.all([shown, reading]);
+    if (this.listing !== shown || JSON.stringify(before) === JSON.stringify(now)) return;
+    this.listing = reading;
+    this.checkLater();
+    this.changeEmitter.fire();
   }
 
   private rewatch(): void {
@@ -145,7 +160,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const later = (): void => {
       clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => this.refresh(), WATCH_DEBOUNCE_MS);
+      this.debounce = setTimeout(() => void this.update(), WATCH_DEBOUNCE_MS);
     };
     watcher.onDidCreate(later);
     watcher.onDidChange(later);

@@ -17,7 +17,6 @@ import { exportLayersModel, LAYERS_FILES } from './model/layersExport';
 import { probeBackend } from './probe';
 import { planShards, useShardThreads } from './graph/shardPlan';
 import { disposeParams } from './model/lstmModel';
-import { tensorsFromSplit, disposeSplit } from './data/splitTensors';
 import { type JobHooks, SaveFailed, train } from './loop/trainer';
 
 export type JobStatus = 'done' | 'cancelled' | 'diverged' | 'error';
@@ -79,9 +78,8 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
         );
       }
       const kernels = forwardPath(chooseTrainingPath('auto', backend.info));
-      const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
-      try {
-        const { result, predictions } = await evaluateWithPredictions(tf, params, meta.model, kernels, testSet, hooks.isCancelled);
+      {
+        const { result, predictions } = await evaluateWithPredictions(tf, params, meta.model, kernels, data.test, hooks.isCancelled);
         hooks.emit({
           type: 'evaluation',
           checkpoint: request.checkpoint,
@@ -95,8 +93,6 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
             confidence: toBase64(predictions.confidence),
           },
         });
-      } finally {
-        disposeSplit(testSet);
       }
       return 'done';
     } finally {

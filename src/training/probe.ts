@@ -48,7 +48,8 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
     if (!Number.isFinite(value)) throw new Error(`a training step on the new runtime gave a loss of ${value}`);
     // The scheduled path's step (LSTMBlockCellGrad, Unpack, Pack, ... in two shards, and Adam), as a
     // run takes it: one graph, or its ops one by one where the runtime cannot load the graph.
-    const scheduled = new ScheduledSteps(tf, params, spec, { count: 2, ...batch }, 0.01, { shards: 2, threads: 1 }, [2]);
+    const images = { count: 2, pixels: new Uint8Array(2 * spec.timesteps * spec.inputSize).fill(255), labels: Uint8Array.of(1, 7) };
+    const scheduled = new ScheduledSteps(tf, params, spec, images, 0.01, { shards: 2, threads: 1 }, [2]);
     try {
       const { lossSum } = await scheduled.step(Int32Array.of(0, 1));
       if (!Number.isFinite(lossSum)) throw new Error(`a scheduled training step on the new runtime gave a loss of ${lossSum}`);

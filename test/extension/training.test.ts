@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareResult, EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import { writeBlankMnist } from '../support/blankMnist';
 import { writeCheckpoint } from './fixtures';
 import type { CheckpointMeta } from '../../src/protocol/checkpointFormat';
 import { decodeNonFinite, encodeNonFinite } from '../../src/protocol/nonFinite';
@@ -273,6 +274,10 @@ suite('training and checkpoints', () => {
 
   test('A run at chance level after its first epoch is warned about, in a notification and in the panel', async () => {
     const cfg = vscode.workspace.getConfiguration('lstmMnist');
+    // Blank images: the model cannot learn, whatever the trajectory a learning rate of 10 takes.
+    const blank = path.join(workspaceDir, 'blank-mnist');
+    await writeBlankMnist(blank, TRAIN_SIZE, TEST_SIZE);
+    await cfg.update('dataFolder', blank, vscode.ConfigurationTarget.Workspace);
     await cfg.update('learningRate', 10, vscode.ConfigurationTarget.Workspace);
     const mark = notifications.length;
     let checkpoint: string | undefined;
@@ -290,6 +295,8 @@ suite('training and checkpoints', () => {
       assert.deepEqual(panel.training?.warnings, [warnings[0].message.slice('LSTM MNIST: '.length, -1)]);
     } finally {
       await cfg.update('learningRate', undefined, vscode.ConfigurationTarget.Workspace);
+      await cfg.update('dataFolder', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(blank, { recursive: true, force: true });
       if (checkpoint) await vscode.commands.executeCommand('lstmMnist.deleteCheckpoint', checkpoint, { confirm: false });
     }
   });

@@ -19,6 +19,7 @@ import { disposeParams } from '../../src/training/model/lstmModel';
 import { checkMemory, estimateRunBytes } from '../../src/training/loop/memoryBudget';
 import { prepareWeightsFolder } from '../../src/checkpoint/weightsFolder';
 import { train } from '../../src/training/loop/trainer';
+import { writeBlankMnist } from '../support/blankMnist';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';
 
 const WORKER = path.resolve(__dirname, '../../src/training/worker.js');
@@ -179,7 +180,10 @@ describe('faults of a training run', () => {
 
   it('a run at chance level after its first epoch is warned about, and its checkpoint keeps the warning', async () => {
     const weights = path.join(dir, 'chance');
-    const r = await run(quickConfig(weights, { runName: 'lr10', learningRate: 10 }));
+    // Blank images: the model cannot learn, whatever the trajectory a learning rate of 10 takes.
+    const blank = path.join(dir, 'blank-mnist');
+    await writeBlankMnist(blank, 500, 200);
+    const r = await run(quickConfig(weights, { runName: 'lr10', learningRate: 10, dataDir: blank }));
     assert.equal(r.status, 'done');
     const warning = r.events.find((e) => e.type === 'chanceLevel');
     assert.ok(warning?.type === 'chanceLevel', 'a chanceLevel event');

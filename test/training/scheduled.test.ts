@@ -12,7 +12,7 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { TensorAdam } from '../../src/training/optim/tensorAdam';
 import { correctCount, crossEntropy, disposeParams, initParams, logits, modelSpec, paramList } from '../../src/training/model/lstmModel';
 import { loadDataset } from '../../src/training/data/dataset';
-import { BindingOps } from '../../src/training/native/bindingOps';
+import { BindingOps, Scope } from '../../src/training/native/bindingOps';
 import { OpByOpGradient } from '../../src/training/graph/opByOpGradient';
 import { ScheduledSteps, AutodiffSteps } from '../../src/training/loop/stepRunners';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
@@ -57,11 +57,18 @@ describe('scheduled path', async () => {
   const params = initParams(tf, spec, 7);
   const rows = Int32Array.from({ length: 100 }, (_, i) => (i * 3) % 400);
   const ops = new BindingOps(tf);
-  const images = { x: ops.handleOf(train.x), labels: ops.handleOf(train.labels), count: train.count };
+  // The graph's images: bytes, as the IDX file has them (the reference path's are train's floats).
+  const held = new Scope();
+  const images = {
+    x: ops.bytes(held, [data.train.count, data.rows, data.cols], data.train.pixels),
+    labels: ops.ints(held, [data.train.count], Int32Array.from(data.train.labels)),
+    count: data.train.count,
+  };
   const gradient = (shards: number): OpByOpGradient => new OpByOpGradient(ops, spec, images, shards);
   after(() => {
     disposeParams(params);
     disposeSplit(train);
+    ops.end(held);
   });
 
   it("its gradient, loss and correct count equal the reference path's (tfjs autodiff of the basicLSTMCell loop) within 1e-4", () => {
@@ -82,7 +89,7 @@ describe('scheduled path', async () => {
 
   it("the graph's gradient is the one its ops give run one by one: Adam's first moment after a first step is a tenth of it", async () => {
     const graphParams = initParams(tf, spec, 7);
-    const steps = new ScheduledSteps(tf, graphParams, spec, train, 0.01, { shards: 2, threads: 1 }, [100]);
+    const steps = new ScheduledSteps(tf, graphParams, spec, data.train, 0.01, { shards: 2, threads: 1 }, [100]);
     try {
       const expected = gradient(2).compute(flatten(params), rows);
       const got = await steps.step(rows);
@@ -113,10 +120,10 @@ describe('scheduled path', async () => {
     const loaded = ops.loadedGraphs;
     const asGraph = initParams(tf, spec, 5);
     const opByOp = initParams(tf, spec, 5);
-    const graphSteps = withTmpdir(tmp, () => new ScheduledSteps(tf, asGraph, spec, train, 0.01, { shards: 2, threads: 1 }, [100, 60]));
+    const graphSteps = withTmpdir(tmp, () => new ScheduledSteps(tf, asGraph, spec, data.train, 0.01, { shards: 2, threads: 1 }, [100, 60]));
     const fallback = withTmpdir(
       path.join(tmp, 'no-such-folder'),
-      () => new ScheduledSteps(tf, opByOp, spec, train, 0.01, { shards: 2, threads: 1 }, [100, 60]),
+      () => new ScheduledSteps(tf, opByOp, spec, data.train, 0.01, { shards: 2, threads: 1 }, [100, 60]),
     );
     try {
       assert.equal(graphSteps.graphUnavailable, undefined);
@@ -177,8 +184,8 @@ describe('scheduled path', async () => {
     it(`${shards === 1 ? 'one shard trains' : `${shards} shards train`} as the fused path does: the same weights after five steps, within 1e-4; nothing left behind`, async () => {
       const one = initParams(tf, spec, 11);
       const two = initParams(tf, spec, 11);
-      const tape = new AutodiffSteps(tf, { params: one, spec, kernels: 'fused' }, train, 0.01);
-      const scheduled = new ScheduledSteps(tf, two, spec, train, 0.01, { shards, threads: 1 }, [100]);
+      const tape = new AutodiffSteps(tf, { params: one, spec, kernels: 'fused' }, data.train, 0.01);
+      const scheduled = new ScheduledSteps(tf, two, spec, data.train, 0.01, { shards, threads: 1 }, [100]);
       const tensors = tf.memory().numTensors;
       try {
         for (let step = 0; step < 5; step++) {

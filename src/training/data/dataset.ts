@@ -78,6 +78,11 @@ async function readSplit(dir: string, split: keyof typeof SPLIT_PREFIX, limit: n
   };
 }
 
+/** The dataset without its training images' bytes (their count stays): what a run keeps once its steps hold them as tensors. */
+export function withoutTrainingImages(data: Dataset): Dataset {
+  return { ...data, train: { count: data.train.count, pixels: new Uint8Array(0), labels: new Uint8Array(0) } };
+}
+
 export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset> {
   const dir = options.dataDir ? path.resolve(options.dataDir) : embeddedMnistDir();
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new DatasetError(`Dataset folder not found: ${dir}`);

@@ -1,6 +1,7 @@
-// Dataset splits as resident tensors, laid out once per run: time-major [rows, count, cols]
-// floats in [0, 1], so a batch is one gather along axis 1 and goes to the model without a
-// transpose or a copy from JavaScript.
+// A split's images as the model reads them, time-major [rows, count, cols] floats in [0, 1]: the
+// training images of the fused and reference paths resident once per run, so that a batch is one
+// gather along axis 1; an evaluation's chunk made from the split's bytes when it is read, so that
+// no float copy of the test images is held (the scheduled path keeps its images as bytes too).
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { Tf } from '../native/backend';
 import type { Split } from './dataset';
@@ -18,19 +19,24 @@ export interface Batch {
   labels: tfn.Tensor1D;
 }
 
-export function tensorsFromSplit(tf: Tf, split: Split, rows: number, cols: number): SplitTensors {
-  const { count, pixels } = split;
-  const timeMajor = new Float32Array(count * rows * cols);
+/** Images start..start+count-1 of `pixels` (row-major bytes), time-major and scaled to [0, 1]. */
+function timeMajorFloats(pixels: Uint8Array, start: number, count: number, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(count * rows * cols);
   for (let n = 0; n < count; n++) {
     for (let r = 0; r < rows; r++) {
-      const src = (n * rows + r) * cols;
+      const src = ((start + n) * rows + r) * cols;
       const dst = (r * count + n) * cols;
-      for (let c = 0; c < cols; c++) timeMajor[dst + c] = pixels[src + c] / 255;
+      for (let c = 0; c < cols; c++) out[dst + c] = pixels[src + c] / 255;
     }
   }
+  return out;
+}
+
+export function tensorsFromSplit(tf: Tf, split: Split, rows: number, cols: number): SplitTensors {
+  const { count, pixels } = split;
   return {
     count,
-    x: tf.tensor3d(timeMajor, [rows, count, cols]),
+    x: tf.tensor3d(timeMajorFloats(pixels, 0, count, rows, cols), [rows, count, cols]),
     labels: tf.tensor1d(Int32Array.from(split.labels), 'int32'),
   };
 }
@@ -48,8 +54,10 @@ export function gatherBatch(tf: Tf, s: SplitTensors, indices: Int32Array): Batch
   });
 }
 
-/** Examples start..start+size-1 (an evaluation chunk). */
-export function sliceBatch(tf: Tf, s: SplitTensors, start: number, size: number): Batch {
-  const [rows, , cols] = s.x.shape;
-  return { x: tf.slice(s.x, [0, start, 0], [rows, size, cols]), labels: tf.slice(s.labels, [start], [size]) };
+/** Examples start..start+size-1 of a split, made from its bytes (an evaluation chunk); the caller disposes both tensors. */
+export function chunkOf(tf: Tf, split: Split, start: number, size: number, rows: number, cols: number): Batch {
+  return {
+    x: tf.tensor3d(timeMajorFloats(split.pixels, start, size, rows, cols), [rows, size, cols]),
+    labels: tf.tensor1d(Int32Array.from(split.labels.subarray(start, start + size)), 'int32'),
+  };
 }

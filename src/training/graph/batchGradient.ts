@@ -30,7 +30,11 @@ import type { Handle } from '../native/bindingOps';
 import { type OpWriter, shorthands } from './opWriter';
 import { shardBounds } from './shardPlan';
 
-/** The training images as tensors: `x` [timesteps, count, inputSize] and int32 `labels` [count]. */
+/**
+ * The training images as the graph takes them: `x` the pixels as bytes [count, timesteps,
+ * inputSize], as the IDX file has them (a quarter of float32's memory), and int32 `labels` [count].
+ * A batch's rows are gathered, laid out time-major and scaled to [0, 1] inside the graph.
+ */
 export interface TrainingImages {
   x: Handle;
   labels: Handle;
@@ -134,8 +138,8 @@ function writeShard<R>(g: OpWriter<R>, spec: ModelSpec, n: number, { w, b, wd, b
 /** The ops of a batch of `n` rows in `shards` shards, their sums at the end; `g` runs or records them. */
 export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shards: number, inputs: BatchInputs<R>): BatchOutputs<R> {
   const { w, b, wd, bd, trainX, trainLabels, rows } = inputs;
-  const { scalar: axis, op, reshape, slice, concat } = shorthands(g);
-  const gather = (from: R, dtype: 'float' | 'int32', indices: R, along: number): R =>
+  const { scalar: axis, ints, op, reshape, slice, concat } = shorthands(g);
+  const gather = (from: R, dtype: 'uint8' | 'int32', indices: R, along: number): R =>
     g.run(
       'GatherV2',
       [attr.type('Tparams', dtype), attr.type('Tindices', 'int32'), attr.type('Taxis', 'int32'), attr.int('batch_dims', 0)],
@@ -148,7 +152,18 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shards
   const parts = shardBounds(n, shards).map(([offset, size]) => {
     const mine = slice(rows, [offset], [size], 'int32');
     const labels = gather(trainLabels, 'int32', mine, 0);
-    const shard = writeShard(g, spec, size, { w, b, wd, bd, x: gather(trainX, 'float', mine, 1), labels, scale });
+    // The shard's images, time-major [timesteps, size, inputSize] and in [0, 1] as the model reads them.
+    const pixels = op(
+      'Transpose',
+      [attr.type('T', 'uint8'), attr.type('Tperm', 'int32')],
+      [gather(trainX, 'uint8', mine, 0), ints(1, 0, 2)],
+    );
+    const x = op(
+      'RealDiv',
+      [FLOAT_T],
+      [g.run('Cast', [attr.type('SrcT', 'uint8'), attr.type('DstT', 'float')], [pixels])[0], g.fill([], 255)],
+    );
+    const shard = writeShard(g, spec, size, { w, b, wd, bd, x, labels, scale });
     // The first highest logit, as tf.argMax picks it.
     const predicted = g.run('ArgMax', [FLOAT_T, attr.type('Tidx', 'int32'), attr.type('output_type', 'int32')], [shard.logits, axis(1)])[0];
     const right = op('Equal', [attr.type('T', 'int32')], [predicted, labels]);

@@ -6,7 +6,14 @@
 import type { DType, OpAttr } from '../native/opAttrs';
 import type { OpWriter } from './opWriter';
 
-const DT: Record<DType, string> = { float: 'DT_FLOAT', int32: 'DT_INT32', int64: 'DT_INT64', bool: 'DT_BOOL', string: 'DT_STRING' };
+const DT: Record<DType, string> = {
+  float: 'DT_FLOAT',
+  int32: 'DT_INT32',
+  int64: 'DT_INT64',
+  bool: 'DT_BOOL',
+  uint8: 'DT_UINT8',
+  string: 'DT_STRING',
+};
 
 /**
  * The GraphDef version the graph says it was written for. TensorFlow reads any producer version

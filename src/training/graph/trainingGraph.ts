@@ -46,7 +46,7 @@ export class TrainingGraph {
     const variables = shapes.map((shape, p) => KINDS.map((kind) => g.variable(variableName(kind, p), shape)));
     const read = (p: number): string => g.run('ReadVariableOp', [attr.type('dtype', 'float')], [variables[p][0]])[0];
     const [w, b, wd, bd] = shapes.map((_, p) => read(p));
-    const trainX = g.input('trainX', 'float', [T, images.count, I]);
+    const trainX = g.input('trainX', 'uint8', [images.count, T, I]);
     const trainLabels = g.input('trainLabels', 'int32', [images.count]);
     const [learningRate, beta1Power, beta2Power, epsilon] = STEP_INPUTS.slice(2).map((name) => g.input(name, 'float', []));
     const beta1 = g.fill([], BETA1);

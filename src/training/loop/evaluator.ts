@@ -7,10 +7,11 @@ import { CLASSES } from '../data/dataset';
 import { crossEntropy, type ForwardPath, type LstmParams, logits } from '../model/lstmModel';
 import type { ModelSpec } from '../../protocol/checkpointFormat';
 import { stopIfCancelled } from './cancellation';
-import { sliceBatch, type SplitTensors } from '../data/splitTensors';
+import type { Split } from '../data/dataset';
+import { chunkOf } from '../data/splitTensors';
 
 /** Big enough to amortise per-op overhead, small enough to keep memory modest. */
-export const EVAL_BATCH = 2000;
+export const EVAL_BATCH = 500;
 
 /** Each image's true and predicted class and the probability of the predicted one, in test-set order. */
 export interface Predictions {
@@ -25,7 +26,7 @@ export async function evaluate(
   params: LstmParams,
   spec: ModelSpec,
   kernels: ForwardPath,
-  data: SplitTensors,
+  data: Split,
   isCancelled: () => boolean = () => false,
 ): Promise<EvaluationResult> {
   return (await evaluateChunks(tf, params, spec, kernels, data, isCancelled, false)).result;
@@ -37,7 +38,7 @@ export async function evaluateWithPredictions(
   params: LstmParams,
   spec: ModelSpec,
   kernels: ForwardPath,
-  data: SplitTensors,
+  data: Split,
   isCancelled: () => boolean,
 ): Promise<{ result: EvaluationResult; predictions: Predictions }> {
   const { result, predictions } = await evaluateChunks(tf, params, spec, kernels, data, isCancelled, true);
@@ -49,7 +50,7 @@ async function evaluateChunks(
   params: LstmParams,
   spec: ModelSpec,
   kernels: ForwardPath,
-  data: SplitTensors,
+  data: Split,
   isCancelled: () => boolean,
   keep: boolean,
 ): Promise<{ result: EvaluationResult; predictions?: Predictions }> {
@@ -61,7 +62,7 @@ async function evaluateChunks(
   for (let start = 0; start < data.count; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, data.count - start);
     const [loss, predicted, truth, confidence] = tf.tidy(() => {
-      const b = sliceBatch(tf, data, start, size);
+      const b = chunkOf(tf, data, start, size, spec.timesteps, spec.inputSize);
       const out = logits(tf, params, b.x, spec, kernels);
       const best = keep ? tf.max(tf.softmax(out), 1) : tf.zeros([0]);
       return [tf.mul(crossEntropy(tf, out, b.labels, kernels), size), tf.argMax(out, 1), b.labels, best];

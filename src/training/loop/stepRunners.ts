@@ -12,11 +12,12 @@ import { adamEpsilon, freshAdamState } from '../optim/adamState';
 import type { Tf } from '../native/backend';
 import { TensorAdam } from '../optim/tensorAdam';
 import { correctCount, crossEntropy, type ForwardPath, logits, type LstmParams, paramLayout, paramList } from '../model/lstmModel';
-import { type OpProfile, BindingOps } from '../native/bindingOps';
+import { BindingOps, type OpProfile, Scope } from '../native/bindingOps';
 import { OpByOpGradient } from '../graph/opByOpGradient';
 import { TrainingGraph } from '../graph/trainingGraph';
 import type { ShardPlan } from '../graph/shardPlan';
-import { type Batch, gatherBatch, type SplitTensors } from '../data/splitTensors';
+import type { Split } from '../data/dataset';
+import { type Batch, disposeSplit, gatherBatch, type SplitTensors, tensorsFromSplit } from '../data/splitTensors';
 import { ArrayAdam } from '../optim/arrayAdam';
 
 /** What one training step needs besides the batch. */
@@ -60,14 +61,17 @@ export interface StepRunner {
 
 export class AutodiffSteps implements StepRunner {
   private readonly optimizer: TensorAdam;
+  /** The training images, float32 and time-major as tfjs' ops take them. */
+  private readonly trainSet: SplitTensors;
 
   constructor(
     private readonly tf: Tf,
     private readonly model: StepModel,
-    private readonly trainSet: SplitTensors,
+    train: Split,
     learningRate: number,
     adam?: AdamState,
   ) {
+    this.trainSet = tensorsFromSplit(tf, train, model.spec.timesteps, model.spec.inputSize);
     this.optimizer = new TensorAdam(tf, paramList(model.params), learningRate, adam);
   }
 
@@ -92,6 +96,7 @@ export class AutodiffSteps implements StepRunner {
 
   dispose(): void {
     this.optimizer.dispose();
+    disposeSplit(this.trainSet);
   }
 }
 
@@ -107,6 +112,8 @@ export class ScheduledSteps implements StepRunner {
   private readonly gradient: OpByOpGradient;
   private readonly store: ScheduledStore;
   private readonly layout: ParamLayout;
+  /** The run's training images, deleted with the steps. */
+  private readonly images = new Scope();
   /** tf.train.adam's epsilon: the backend's. */
   private readonly epsilon: number;
 
@@ -118,7 +125,7 @@ export class ScheduledSteps implements StepRunner {
     private readonly tf: Tf,
     private readonly params: LstmParams,
     spec: ModelSpec,
-    train: SplitTensors,
+    train: Split,
     private readonly learningRate: number,
     plan: ShardPlan,
     batchSizes: readonly number[],
@@ -126,7 +133,12 @@ export class ScheduledSteps implements StepRunner {
   ) {
     this.ops = new BindingOps(tf);
     this.epsilon = adamEpsilon(tf);
-    const images = { x: this.ops.handleOf(train.x), labels: this.ops.handleOf(train.labels), count: train.count };
+    // The training images as bytes, held for the run (the graph scales a batch's rows itself).
+    const images = {
+      x: this.ops.bytes(this.images, [train.count, spec.timesteps, spec.inputSize], train.pixels),
+      labels: this.ops.ints(this.images, [train.count], Int32Array.from(train.labels)),
+      count: train.count,
+    };
     this.gradient = new OpByOpGradient(this.ops, spec, images, plan.shards);
     this.layout = paramLayout(spec);
     const flat = this.layout.join(paramList(params).map((v) => v.dataSync() as Float32Array));
@@ -151,9 +163,9 @@ export class ScheduledSteps implements StepRunner {
     return this.store.kind === 'ops' ? this.store.reason : undefined;
   }
 
-  /** Handles still held by the raw ops (none between steps). */
+  /** Handles the steps still hold besides the run's training images (none between steps). */
   get liveHandles(): number {
-    return this.ops.live;
+    return this.ops.live - this.images.held.length;
   }
 
   async step(indices: Int32Array): Promise<StepResult> {
@@ -204,5 +216,6 @@ export class ScheduledSteps implements StepRunner {
 
   dispose(): void {
     if (this.store.kind === 'graph') this.store.graph.dispose();
+    this.ops.end(this.images);
   }
 }

@@ -29,17 +29,16 @@ import {
 } from '../../checkpoint/write';
 import { paramValues } from '../model/checkpointParams';
 import { adamRestartNote, type Continuation, shuffleGenerator } from './continuation';
-import type { Dataset } from '../data/dataset';
+import { type Dataset, withoutTrainingImages } from '../data/dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
 import { disposeParams, initParams, modelSpec, weightSpecs } from '../model/lstmModel';
 import { shuffledIndices } from '../data/shuffle';
 import { checkMemory, estimateRunBytes } from './memoryBudget';
-import { describeFsError, prepareWeightsFolder } from '../../checkpoint/weightsFolder';
+import { describeFsError, prepareWeightsFolder, type Reservation } from '../../checkpoint/weightsFolder';
 import { planShards, type ShardPlan } from '../graph/shardPlan';
 import { LOG_FOLDER, TensorBoardLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, AutodiffSteps } from './stepRunners';
-import { disposeSplit, tensorsFromSplit } from '../data/splitTensors';
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;
@@ -76,7 +75,11 @@ class Diverged extends Error {
 /** Accuracy below this, after the first epoch, is no better than guessing among the classes. */
 const CHANCE_FACTOR = 1.5;
 
-export async function train(
+/**
+ * Trains a run. Not async itself: it hands `data` on and keeps no hold of it, so that once the
+ * steps hold the training images as tensors their bytes (47 MB for MNIST) can go.
+ */
+export function train(
   config: TrainConfig,
   backend: Backend,
   data: Dataset,
@@ -85,18 +88,21 @@ export async function train(
   continuation?: Continuation,
 ): Promise<TrainOutcome> {
   const started = Date.now();
-  const kernels = chooseTrainingPath(config.kernels, backend.info);
-  const spec = modelSpec(data.rows, data.cols, config.units);
-  if (continuation) checkSameData(continuation, data);
-  const plan = kernels === 'scheduled' ? planShards(config.batchSize) : undefined;
-  // Everything that can fail for want of memory or disk fails here, before the first batch.
-  checkMemory(estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count }));
-  const reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(weightSpecs(spec)));
+  let prepared: Parameters<typeof trainPrepared>[4];
+  let reservation: Reservation;
   try {
-    return await trainPrepared(config, backend, data, hooks, { started, kernels, spec, plan, continuation }, saveHooks);
-  } finally {
-    reservation.release();
+    const kernels = chooseTrainingPath(config.kernels, backend.info);
+    const spec = modelSpec(data.rows, data.cols, config.units);
+    if (continuation) checkSameData(continuation, data);
+    const plan = kernels === 'scheduled' ? planShards(config.batchSize) : undefined;
+    // Everything that can fail for want of memory or disk fails here, before the first batch.
+    checkMemory(estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count }));
+    reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(weightSpecs(spec)));
+    prepared = { started, kernels, spec, plan, continuation };
+  } catch (e) {
+    return Promise.reject(e);
   }
+  return trainPrepared(config, backend, data, hooks, prepared, saveHooks).finally(() => reservation.release());
 }
 
 /** The sizes of an epoch's batches of `batchSize` over `count` images: full ones, and the last one's. */
@@ -137,18 +143,19 @@ async function trainPrepared(
   saveHooks?: SaveHooks,
 ): Promise<TrainOutcome> {
   const { tf } = backend;
-  const batchesPerEpoch = Math.ceil(data.train.count / config.batchSize);
+  const { info } = data;
+  const trainCount = data.train.count;
+  const batchesPerEpoch = Math.ceil(trainCount / config.batchSize);
   const device = trainingDevice(backend.info, kernels, plan?.shards);
-  hooks.emit({ type: 'started', config, device, dataset: data.info, batchesPerEpoch, continued: continuation?.from });
+  hooks.emit({ type: 'started', config, device, dataset: info, batchesPerEpoch, continued: continuation?.from });
   const epochs: EpochMetrics[] = [...(continuation?.epochs ?? [])];
   for (const metrics of epochs) hooks.emit({ type: 'epoch', metrics });
   if (continuation && !continuation.adam) hooks.emit({ type: 'warning', message: adamRestartNote(continuation.from.checkpoint) });
 
-  const testSet = tensorsFromSplit(tf, data.test, data.rows, data.cols);
+  const testImages = data.test;
   const params = continuation?.params ?? initParams(tf, spec, config.seed);
-  const trainSet = tensorsFromSplit(tf, data.train, data.rows, data.cols);
   let steps: StepRunner | undefined;
-  const random = shuffleGenerator(config.seed, data.train.count, epochs.length);
+  const random = shuffleGenerator(config.seed, trainCount, epochs.length);
   const warnings: string[] = [];
   let best: BestEpoch | undefined;
   let stoppedEarly: CheckpointMeta['stoppedEarly'];
@@ -167,10 +174,10 @@ async function trainPrepared(
         tf,
         params,
         spec,
-        trainSet,
+        data.train,
         config.learningRate,
         plan!,
-        batchSizes(data.train.count, config.batchSize),
+        batchSizes(trainCount, config.batchSize),
         continuation?.adam,
       );
       steps = scheduled;
@@ -180,10 +187,12 @@ async function trainPrepared(
           message: `Training runs slower: TensorFlow could not load the training step's graph (${scheduled.graphUnavailable}).`,
         });
     } else
-      steps = new AutodiffSteps(tf, { params, spec, kernels: forwardPath(kernels) }, trainSet, config.learningRate, continuation?.adam);
+      steps = new AutodiffSteps(tf, { params, spec, kernels: forwardPath(kernels) }, data.train, config.learningRate, continuation?.adam);
+    // The steps hold the training images as tensors now: this run lets go of their bytes.
+    data = withoutTrainingImages(data);
     for (let epoch = epochs.length + 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();
-      const order = shuffledIndices(data.train.count, random);
+      const order = shuffledIndices(trainCount, random);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
@@ -199,7 +208,7 @@ async function trainPrepared(
         hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
       }
       steps.syncParams();
-      const val = await evaluate(tf, params, spec, forwardPath(kernels), testSet, hooks.isCancelled);
+      const val = await evaluate(tf, params, spec, forwardPath(kernels), testImages, hooks.isCancelled);
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / seen,
@@ -259,7 +268,7 @@ async function trainPrepared(
       epochs,
       test,
       device,
-      dataset: data.info,
+      dataset: info,
       seconds,
       ...(warnings.length > 0 ? { warnings } : {}),
       optimizer: { name: 'adam', step: contents.optimizer!.step, beta1: BETA1, beta2: BETA2, epsilon: adamEpsilon(tf) },
@@ -293,8 +302,6 @@ async function trainPrepared(
     if (!saved) fs.rmSync(staging, { recursive: true, force: true });
     steps?.dispose();
     disposeParams(params);
-    disposeSplit(trainSet);
-    disposeSplit(testSet);
   }
 }
 

@@ -74,6 +74,10 @@ export class BindingOps {
     return this.adopt(scope, this.native.createTensor(shape, 'int32', values));
   }
 
+  bytes(scope: Scope, shape: number[], values: Uint8Array): Handle {
+    return this.adopt(scope, this.native.createTensor(shape, 'uint8', values));
+  }
+
   /** TensorFlow's int64 scalar (BlockLSTM's sequence length); tfjs has no int64, the binding takes two int32 halves. */
   int64Scalar(scope: Scope, value: number): Handle {
     return this.adopt(scope, this.native.createTensor([], 'int64', Int32Array.from([value, 0])));

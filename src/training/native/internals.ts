@@ -34,6 +34,7 @@ interface Binding {
   TF_INT32: number;
   TF_INT64: number;
   TF_BOOL: number;
+  TF_UINT8: number;
   TF_STRING: number;
   TF_ATTR_BOOL: number;
   TF_ATTR_INT: number;
@@ -41,7 +42,7 @@ interface Binding {
   TF_ATTR_TYPE: number;
   TF_Version: string;
   executeOp(name: string, attrs: BindingAttr[], inputs: Handle[], outputs: number): Array<{ id: Handle }>;
-  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): Handle;
+  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array | Uint8Array): Handle;
   tensorDataSync(id: Handle): Float32Array | Int32Array;
   deleteTensor(id: Handle): void;
   loadSavedModel(dir: string, tags: string): SessionId;
@@ -56,6 +57,7 @@ export const BINDING_NUMBERS = [
   'TF_INT32',
   'TF_INT64',
   'TF_BOOL',
+  'TF_UINT8',
   'TF_STRING',
   'TF_ATTR_BOOL',
   'TF_ATTR_INT',
@@ -101,7 +103,7 @@ export class TfjsNodeInternals {
     private readonly binding: Binding,
   ) {
     const b = binding;
-    this.dtypes = { float: b.TF_FLOAT, int32: b.TF_INT32, int64: b.TF_INT64, bool: b.TF_BOOL, string: b.TF_STRING };
+    this.dtypes = { float: b.TF_FLOAT, int32: b.TF_INT32, int64: b.TF_INT64, bool: b.TF_BOOL, uint8: b.TF_UINT8, string: b.TF_STRING };
     // The backend recognises the int64 input by instanceof: the class must be this tfjs-node's own.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const int64 = require('@tensorflow/tfjs-node/dist/int64_tensors') as { Int64Scalar?: new (value: number) => unknown };
@@ -176,8 +178,8 @@ export class TfjsNodeInternals {
     return this.binding.executeOp(name, this.attrs(attrs), inputs, outputs).map((m) => m.id);
   }
 
-  /** A tensor of `values`; int64 takes two int32 halves per value, low first. */
-  createTensor(shape: number[], dtype: DType, values: Float32Array | Int32Array): Handle {
+  /** A tensor of `values` (copied); int64 takes two int32 halves per value, low first. */
+  createTensor(shape: number[], dtype: DType, values: Float32Array | Int32Array | Uint8Array): Handle {
     return this.binding.createTensor(shape, this.dtypes[dtype], values);
   }
 

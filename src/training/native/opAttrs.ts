@@ -1,8 +1,8 @@
 // The attributes TensorFlow's ops take, by the names their op definitions give them: what an op
 // written for the binding (bindingOps.ts) or recorded into a graph (graph/graphWriter.ts) carries.
 
-/** The tensor types the ops here take (string: a TensorBoard summary's text). */
-export type DType = 'float' | 'int32' | 'int64' | 'bool' | 'string';
+/** The tensor types the ops here take (uint8: the training images' pixels; string: a TensorBoard summary's text). */
+export type DType = 'float' | 'int32' | 'int64' | 'bool' | 'uint8' | 'string';
 
 export type OpAttr =
   | { name: string; kind: 'bool'; value: boolean }
