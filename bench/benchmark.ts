@@ -3,10 +3,15 @@
 // one machine and reported as ratios to the tf.layers.lstm baseline; then the profile of the
 // scheduled path (its step, and the time per op type with its gradient's ops run one by one),
 // so that what limits it is measured here. `--json` prints one object.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
+import { count } from '../src/protocol/format';
+import { defaultConfig } from '../src/protocol/runOptions';
+import type { TrainConfig, TrainingEvent, WorkerCommand } from '../src/protocol/training';
 import { loadBackend, type Tf } from '../src/training/native/backend';
 import { loadDataset, type Split } from '../src/training/data/dataset';
 import { disposeParams, initParams, type ForwardPath, logits, modelSpec } from '../src/training/model/lstmModel';
@@ -211,6 +216,49 @@ function pytorchReference(opts: { warmup: number; reps: number; steps: number })
   return { skipped: `${path.basename(script)} failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop() ?? ''}` };
 }
 
+type TrainingProcessMemory = { peakKiB: number; epochSeconds: number } | { skipped: string };
+
+/**
+ * The peak resident memory of a training process as a run has it: the bundled worker (as the
+ * extension and the CLI fork it) trains one epoch of the seed's model on all 60,000 training
+ * images, evaluates the 10,000 test images and saves, TensorBoard on. Its high-water mark
+ * (VmHWM, in kibibytes, as GNU time reports "kbytes") is read from /proc, so Linux only.
+ */
+async function trainingProcessMemory(): Promise<TrainingProcessMemory> {
+  if (process.platform !== 'linux') return { skipped: 'the high-water mark is read from /proc (Linux)' };
+  const weightsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-bench-'));
+  const config: TrainConfig = { ...defaultConfig('memory', weightsDir), epochs: 1, device: 'cpu' };
+  const child = fork(path.join(__dirname, 'worker.js'), [], {
+    execArgv: ['--single-threaded-gc'],
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
+  let peakKiB = 0;
+  const watch = setInterval(() => {
+    const status = fs.existsSync(`/proc/${child.pid}/status`) ? fs.readFileSync(`/proc/${child.pid}/status`, 'utf8') : '';
+    peakKiB = Math.max(peakKiB, Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0));
+  }, 50);
+  try {
+    const epochSeconds = await new Promise<number>((resolve, reject) => {
+      let seconds = Number.NaN;
+      child.on('message', (e: TrainingEvent) => {
+        if (e.type === 'epoch') seconds = e.metrics.seconds;
+        // The save is the run's last step: its high-water mark is the run's.
+        if (e.type === 'done') resolve(seconds);
+        if (e.type === 'error') reject(new Error(e.message));
+      });
+      child.on('exit', (code) => reject(new Error(`the training process exited with code ${code}`)));
+      child.send({ type: 'train', config } satisfies WorkerCommand);
+    });
+    return { peakKiB, epochSeconds };
+  } catch (e) {
+    return { skipped: (e as Error).message };
+  } finally {
+    clearInterval(watch);
+    child.kill();
+    fs.rmSync(weightsDir, { recursive: true, force: true });
+  }
+}
+
 /** Where a step of the scheduled path goes: the median of 20 steps, and of `runs` op-by-op profiles of its gradient. */
 async function profileScheduled(steps: ScheduledSteps, rows: Int32Array, runs = 5) {
   const stepTimes: number[] = [];
@@ -287,6 +335,8 @@ async function main() {
   disposeSplit(train);
   if (!values.json) process.stderr.write('measuring the PyTorch reference...\n');
   const pytorch = pytorchReference(opts);
+  if (!values.json) process.stderr.write("measuring a training process's memory (one epoch of all 60,000 images)...\n");
+  const trainingProcess = await trainingProcessMemory();
   const base = raw[0];
   const results: PathResult[] = raw.map((r) => ({
     ...r,
@@ -301,7 +351,7 @@ async function main() {
     paths: results,
     profile,
     pytorch,
-    memory: { peakRssMiB, tensorsAtEnd: tf.memory().numTensors, bytesAtEnd: tf.memory().numBytes },
+    memory: { peakRssMiB, tensorsAtEnd: tf.memory().numTensors, bytesAtEnd: tf.memory().numBytes, trainingProcess },
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -327,6 +377,11 @@ async function main() {
   const fused = results.find((r) => r.name === 'fused-BlockLSTM');
   const sched = results.find((r) => r.name === 'scheduled-graph');
   if (fused && sched) console.log(`scheduled-graph against fused-BlockLSTM: ${(fused.trainStepMs / sched.trainStepMs).toFixed(2)}x`);
+  console.log(
+    'skipped' in trainingProcess
+      ? `a training process's memory: skipped, ${trainingProcess.skipped}`
+      : `a training process (one seed epoch of 60,000 images and the 10,000 test images, TensorBoard on): peak RSS ${count(trainingProcess.peakKiB)} kB, the epoch ${trainingProcess.epochSeconds.toFixed(1)} s`,
+  );
   if ('skipped' in pytorch) console.log(`PyTorch reference: skipped, ${pytorch.skipped}`);
   else
     console.log(

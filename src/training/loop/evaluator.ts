@@ -11,7 +11,7 @@ import type { Split } from '../data/dataset';
 import { chunkOf } from '../data/splitTensors';
 
 /** Big enough to amortise per-op overhead, small enough to keep memory modest. */
-export const EVAL_BATCH = 500;
+export const EVAL_BATCH = 250;
 
 /** Each image's true and predicted class and the probability of the predicted one, in test-set order. */
 export interface Predictions {
