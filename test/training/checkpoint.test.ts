@@ -40,12 +40,15 @@ function meta(name: string): CheckpointMeta {
 }
 
 describe('checkpoint store', () => {
-  let dir: string;
-  before(() => {
-    dir = tempDir('ckpt');
-  });
+  /** A folder of the test's own, with a checkpoint named `name` saved in it (weights from `seed`) when asked. */
+  async function folderWith(name?: string, seed = 9): Promise<string> {
+    const dir = tempDir('ckpt');
+    if (name) await saveCheckpoint(dir, meta(name), { weights: await paramValues(initParams(tf, spec, seed)) });
+    return dir;
+  }
 
   it('round trip: the loaded weights give exactly the same predictions', async () => {
+    const dir = await folderWith();
     const params = initParams(tf, spec, 9);
     const x = tf.randomUniform([28, 8, 28], 0, 1, 'float32', 4) as tfn.Tensor3D;
     const before = logits(tf, params, x, spec, 'fused').dataSync();
@@ -58,10 +61,12 @@ describe('checkpoint store', () => {
   });
 
   it('refuses to overwrite an existing checkpoint', async () => {
+    const dir = await folderWith('round');
     await assert.rejects(saveCheckpoint(dir, meta('round'), { weights: await paramValues(initParams(tf, spec, 1)) }), /already exists/);
   });
 
   it('a crash in the middle of the save leaves no checkpoint and no temporary folder', async () => {
+    const dir = await folderWith('round');
     const crash = () => {
       throw new Error('simulated crash');
     };
@@ -73,6 +78,7 @@ describe('checkpoint store', () => {
   });
 
   it('cleans up the temporary folder of a save whose process was killed', async () => {
+    const dir = await folderWith('round');
     fs.mkdirSync(path.join(dir, '.tmp-999999999-killed'));
     fs.writeFileSync(path.join(dir, '.tmp-999999999-killed', WEIGHTS_FILE), 'partial');
     await saveCheckpoint(dir, meta('after-kill'), { weights: await paramValues(initParams(tf, spec, 3)) });
@@ -80,6 +86,10 @@ describe('checkpoint store', () => {
   });
 
   describe('explains a bad checkpoint', () => {
+    let dir: string;
+    before(async () => {
+      dir = await folderWith('round');
+    });
     const damaged = async (name: string, damage: (d: string) => void) => {
       const d = path.join(dir, `bad-${name}`);
       fs.cpSync(path.join(dir, 'round'), d, { recursive: true });

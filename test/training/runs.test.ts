@@ -195,8 +195,9 @@ describe('keeping the best epoch, and stopping early', () => {
   });
 
   it('continuing a run that kept its best epoch goes on from that epoch', async () => {
-    const meta = await readCheckpointMeta(path.join(dir, 'best'));
-    const events = await run({ ...falling('best-continued', { epochs: 1 }), resume: path.join(dir, 'best') });
+    await run(falling('best-to-continue', { keepBest: true }));
+    const meta = await readCheckpointMeta(path.join(dir, 'best-to-continue'));
+    const events = await run({ ...falling('best-continued', { epochs: 1 }), resume: path.join(dir, 'best-to-continue') });
     assert.equal(ofType(events, 'started')[0].continued?.epochs, meta.bestEpoch);
     assert.deepEqual(
       ofType(events, 'epoch').map((e) => e.metrics.epoch),
@@ -207,12 +208,14 @@ describe('keeping the best epoch, and stopping early', () => {
 
 describe('TensorBoard event files', () => {
   let dir: string;
-  before(() => {
+  /** A two-epoch run with TensorBoard on, trained here so that each test below stands on its own. */
+  let events: TrainingEvent[];
+  before(async () => {
     dir = tempDir('tensorboard');
+    events = await run(quickConfig(dir, { runName: 'logged', epochs: 2, kernels: 'fused' }));
   });
 
   it("each run writes its scalars per batch and per epoch, the test result and the hyperparameters into its checkpoint's logs folder", async () => {
-    const events = await run(quickConfig(dir, { runName: 'logged', epochs: 2, kernels: 'fused' }));
     const epochs = ofType(events, 'epoch').map((e) => e.metrics);
     const logs = path.join(dir, 'logged', LOG_FOLDER);
     assert.deepEqual(fs.readdirSync(logs).sort(), [TRAIN_LOG, VALIDATION_LOG]);
