@@ -20,39 +20,23 @@ export interface Predictions {
   confidence: Float32Array;
 }
 
+/** What an evaluation reads: the weights, their model and forward path, the images; and when to stop. */
+type EvaluationArgs = [tf: Tf, params: LstmParams, spec: ModelSpec, kernels: ForwardPath, data: Split, isCancelled?: () => boolean];
+
 /** Throws Cancelled (between chunks) once `isCancelled` says so. */
-export async function evaluate(
-  tf: Tf,
-  params: LstmParams,
-  spec: ModelSpec,
-  kernels: ForwardPath,
-  data: Split,
-  isCancelled: () => boolean = () => false,
-): Promise<EvaluationResult> {
-  return (await evaluateChunks(tf, params, spec, kernels, data, isCancelled, false)).result;
+export async function evaluate(...args: EvaluationArgs): Promise<EvaluationResult> {
+  return (await evaluateChunks(false, ...args)).result;
 }
 
 /** `evaluate`, and each image's prediction (what the panel's gallery and `--misclassified` show). */
-export async function evaluateWithPredictions(
-  tf: Tf,
-  params: LstmParams,
-  spec: ModelSpec,
-  kernels: ForwardPath,
-  data: Split,
-  isCancelled: () => boolean,
-): Promise<{ result: EvaluationResult; predictions: Predictions }> {
-  const { result, predictions } = await evaluateChunks(tf, params, spec, kernels, data, isCancelled, true);
+export async function evaluateWithPredictions(...args: EvaluationArgs): Promise<{ result: EvaluationResult; predictions: Predictions }> {
+  const { result, predictions } = await evaluateChunks(true, ...args);
   return { result, predictions: predictions! };
 }
 
 async function evaluateChunks(
-  tf: Tf,
-  params: LstmParams,
-  spec: ModelSpec,
-  kernels: ForwardPath,
-  data: Split,
-  isCancelled: () => boolean,
   keep: boolean,
+  ...[tf, params, spec, kernels, data, isCancelled = () => false]: EvaluationArgs
 ): Promise<{ result: EvaluationResult; predictions?: Predictions }> {
   const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
   const predictions = keep
