@@ -5,7 +5,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/vscode-host/node_modules/**', '.test-tmp/**', 'weights/**'] },
+  {
+    ignores: [
+      'src/training/portable/kernel/**',
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'test/vscode-host/node_modules/**',
+      '.test-tmp/**',
+      'weights/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,7 @@
 // so that what limits it is measured here. `--json` prints one object.
 import { fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,8 @@ import { disposeParams, initParams, type ForwardPath, logits, modelSpec } from '
 import { planShards, useShardThreads } from '../src/training/graph/shardPlan';
 import { ScheduledSteps, AutodiffSteps } from '../src/training/loop/stepRunners';
 import { chunkOf, disposeSplit, gatherBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
+import { PortableSteps } from '../src/training/loop/portableSteps';
+import { instantiate, kernelModule } from '../src/training/portable/kernelModule';
 
 const BATCH = 100;
 const EVAL_EXAMPLES = 2000;
@@ -36,7 +39,7 @@ interface PathResult {
 /** Something that trains one batch (rows of the training set) and evaluates a chunk, leaving nothing behind. */
 interface Runner {
   step(rows: Int32Array): Promise<void>;
-  evaluate(x: tfn.Tensor3D): void;
+  evaluate(x: tfn.Tensor3D): void | Promise<void>;
   dispose(): void;
 }
 
@@ -122,6 +125,102 @@ function scheduledRunner(tf: Tf, train: Split): Runner & { steps: ScheduledSteps
   };
 }
 
+/**
+ * The portable path: the batch's shards on the kernel's worker threads, Adam in JS. It evaluates
+ * the same first images of the test set, which it holds itself (the chunk's tensor is not its input).
+ */
+function portableRunner(tf: Tf, data: { train: Split; test: Split }): Runner & { steps: PortableSteps } {
+  const spec = modelSpec(28, 28, 128);
+  const params = initParams(tf, spec, 42);
+  const steps = new PortableSteps(tf, params, spec, data, 0.01, { threads: planShards(BATCH).shards, batchSize: BATCH });
+  return {
+    steps,
+    step: async (rows) => {
+      await steps.step(rows);
+    },
+    evaluate: async () => {
+      await steps.model.logits('test', 0, EVAL_EXAMPLES);
+    },
+    dispose: () => {
+      steps.dispose();
+      disposeParams(params);
+    },
+  };
+}
+
+/** The floating-point operations of one training step of the seed model on `batch` images (the products; the rest is a few percent). */
+function stepFlops(
+  batch: number,
+  { timesteps: T, inputSize: I, units: H }: { timesteps: number; inputSize: number; units: number },
+): number {
+  const gates = 4 * H;
+  const forward = 2 * batch * T * I * gates + 2 * batch * (T - 1) * H * gates;
+  const backward = 2 * batch * (T - 1) * gates * H + 2 * I * gates * batch * T + 2 * H * gates * batch * (T - 1);
+  return forward + backward;
+}
+
+/** This machine's WebAssembly SIMD peak on one thread (the kernel's own loop of multiply-adds), in GFLOP/s: the best of 5. */
+function simdPeakGflops(): number {
+  const kernel = instantiate(kernelModule(), new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true }));
+  const iterations = 20_000_000;
+  kernel.simdPeak(1_000_000);
+  let best = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    kernel.simdPeak(iterations);
+    best = Math.max(best, (64 * iterations) / Number(process.hrtime.bigint() - t0));
+  }
+  return best;
+}
+
+type TfjsWasmTiming = { version: string; trainStepMs: number };
+type TfjsWasmReference = TfjsWasmTiming | { skipped: string };
+
+/**
+ * What a TensorFlow.js user would try for a portable path: the seed's stepwise loop through tf.*
+ * and tf.train.adam (the reference path) on @tensorflow/tfjs-backend-wasm (SIMD), in a process of
+ * its own (a backend is global to TensorFlow.js), this bench run with --tfjs-wasm.
+ */
+function tfjsWasmReference(opts: { warmup: number; reps: number }): TfjsWasmReference {
+  const run = spawnSync(
+    process.execPath,
+    [__filename, '--tfjs-wasm', '--json', '--warmup', '2', '--reps', String(Math.min(opts.reps, 3))],
+    {
+      encoding: 'utf8',
+      timeout: 600_000,
+    },
+  );
+  try {
+    const out = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as TfjsWasmTiming;
+    if (run.status === 0 && Number.isFinite(out.trainStepMs)) return out;
+  } catch {
+    // Reported below with what it printed.
+  }
+  return { skipped: `the tfjs-backend-wasm run failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop() ?? ''}` };
+}
+
+/** The child of tfjsWasmReference: TensorFlow.js and its WebAssembly backend from node_modules (a checkout), nothing native. */
+async function measureTfjsWasm(opts: { warmup: number; reps: number }): Promise<TfjsWasmTiming> {
+  const load = createRequire(path.join(__dirname, '..', '..', 'package.json'));
+  const tf = load('@tensorflow/tfjs') as Tf;
+  const wasm = load('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string): void; version_wasm: string };
+  wasm.setWasmPaths(`${path.dirname(load.resolve('@tensorflow/tfjs-backend-wasm'))}${path.sep}`);
+  tf.enableProdMode();
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+  const data = await loadDataset({ trainSize: BATCH * 3, testSize: 10 });
+  const runner = tapeRunner(tf, 'reference', data.train);
+  const rows = Int32Array.from({ length: BATCH }, (_, k) => k);
+  for (let i = 0; i < opts.warmup; i++) await runner.step(rows);
+  const times: number[] = [];
+  for (let r = 0; r < opts.reps; r++) {
+    const t0 = process.hrtime.bigint();
+    await runner.step(rows);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  runner.dispose();
+  return { version: wasm.version_wasm, trainStepMs: median(times) };
+}
+
 interface Measured {
   name: string;
   description: string;
@@ -152,7 +251,7 @@ async function measureInterleaved(
     const tensorsBefore = tf.memory().numTensors;
     const runner = await make();
     for (let i = 0; i < opts.warmup; i++) await runner.step(batches[i % batches.length]);
-    runner.evaluate(chunk.x);
+    await runner.evaluate(chunk.x);
     measured.push({ name, description, runner, stepTimes: [], evalTimes: [], tensorsBefore });
   }
   let peak = process.memoryUsage().rss;
@@ -168,7 +267,7 @@ async function measureInterleaved(
       for (const b of batches) await m.runner.step(b);
       m.stepTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / batches.length);
       t0 = process.hrtime.bigint();
-      m.runner.evaluate(chunk.x);
+      await m.runner.evaluate(chunk.x);
       m.evalTimes.push(Number(process.hrtime.bigint() - t0) / 1e6 / (EVAL_EXAMPLES / 1000));
       peak = Math.max(peak, process.memoryUsage().rss);
     }
@@ -288,6 +387,7 @@ async function main() {
       steps: { type: 'string' },
       warmup: { type: 'string' },
       rewarm: { type: 'string' },
+      'tfjs-wasm': { type: 'boolean' },
     },
   });
   const opts = {
@@ -296,6 +396,10 @@ async function main() {
     warmup: Number(values.warmup ?? 5),
     rewarm: Number(values.rewarm ?? 3),
   };
+  if (values['tfjs-wasm']) {
+    process.stdout.write(`${JSON.stringify(await measureTfjsWasm(opts))}\n`);
+    return;
+  }
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // As in a training run on the scheduled path: this process's TensorFlow runs the plan's threads
   // (one each on two cores), for every path alike; the fused path is itself fastest so (README).
@@ -322,6 +426,11 @@ async function main() {
       `BlockLSTM, a hand-scheduled backward and Adam as one TensorFlow graph whose ${plan.shards} shards of the batch run side by side`,
       () => (scheduled = scheduledRunner(tf, data.train)),
     ],
+    [
+      'portable-wasm',
+      `the portable WebAssembly kernels (SIMD): the batch's ${plan.shards} shards on as many worker threads, Adam in JS`,
+      () => portableRunner(tf, data),
+    ],
   ];
   if (!values.json) process.stderr.write(`measuring ${paths.map((p) => p[0]).join(', ')} (interleaved)...\n`);
   let profile: Awaited<ReturnType<typeof profileScheduled>> | undefined;
@@ -333,6 +442,9 @@ async function main() {
       );
   });
   disposeSplit(train);
+  if (!values.json) process.stderr.write('measuring the seed loop on tfjs-backend-wasm (another process)...\n');
+  const tfjsWasm = tfjsWasmReference(opts);
+  const simdPeak = simdPeakGflops();
   if (!values.json) process.stderr.write('measuring the PyTorch reference...\n');
   const pytorch = pytorchReference(opts);
   if (!values.json) process.stderr.write("measuring a training process's memory (one epoch of all 60,000 images)...\n");
@@ -351,6 +463,7 @@ async function main() {
     paths: results,
     profile,
     pytorch,
+    portable: { tfjsWasm, simdPeakGflopsPerThread: simdPeak, stepGflops: stepFlops(BATCH, modelSpec(28, 28, 128)) / 1e9 },
     memory: { peakRssMiB, tensorsAtEnd: tf.memory().numTensors, bytesAtEnd: tf.memory().numBytes, trainingProcess },
   };
   if (values.json) {
@@ -382,6 +495,22 @@ async function main() {
       ? `a training process's memory: skipped, ${trainingProcess.skipped}`
       : `a training process (one seed epoch of 60,000 images and the 10,000 test images, TensorBoard on): peak RSS ${count(trainingProcess.peakKiB)} kB, the epoch ${trainingProcess.epochSeconds.toFixed(1)} s`,
   );
+  const portable = results.find((r) => r.name === 'portable-wasm');
+  if (portable) {
+    const gflops = stepFlops(BATCH, modelSpec(28, 28, 128)) / 1e9;
+    const reached = gflops / (portable.trainStepMs / 1000) / plan.shards;
+    console.log(
+      `portable-wasm: ${gflops.toFixed(2)} GFLOP a step, ${reached.toFixed(1)} GFLOP/s a thread (${plan.shards} threads) against ` +
+        `this machine's WebAssembly SIMD peak of ${simdPeak.toFixed(1)} GFLOP/s a thread (${((100 * reached) / simdPeak).toFixed(0)}%)` +
+        (sched ? `; it takes ${(portable.trainStepMs / sched.trainStepMs).toFixed(2)}x scheduled-graph's time` : ''),
+    );
+    console.log(
+      'skipped' in tfjsWasm
+        ? `the seed loop on tfjs-backend-wasm: skipped, ${tfjsWasm.skipped}`
+        : `the seed loop through tf.* on @tensorflow/tfjs-backend-wasm ${tfjsWasm.version} (SIMD, another process): ` +
+            `${tfjsWasm.trainStepMs.toFixed(1)} ms a step; portable-wasm is ${(tfjsWasm.trainStepMs / portable.trainStepMs).toFixed(1)}x faster`,
+    );
+  }
   if ('skipped' in pytorch) console.log(`PyTorch reference: skipped, ${pytorch.skipped}`);
   else
     console.log(

@@ -5,10 +5,12 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  BACKEND_CHOICES,
   choiceProblem,
   CLI_NAME,
   configProblems,
   configValue,
+  DEFAULT_BACKEND,
   DEFAULT_DEVICE,
   DEFAULT_TRAINING_PATH,
   DEFAULT_EXPORT_FOLDER,
@@ -23,7 +25,7 @@ import {
   type NumberRule,
 } from '../protocol/runOptions';
 import type { InspectSubject } from '../protocol/inspection';
-import type { DeviceChoice, TrainingPathChoice } from '../protocol/compute';
+import type { BackendChoice, DeviceChoice, TrainingPathChoice } from '../protocol/compute';
 import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
 
 export class UsageError extends Error {}
@@ -49,18 +51,20 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('--resume DIR')}continue that checkpoint: its weights, Adam's state, its shuffle order and
   ${pad('')}hyperparameters; --epochs counts the epochs added
   ${pad('--device D')}${DEVICE_CHOICES.join('|')} (${DEFAULT_DEVICE})
+  ${pad('--backend B')}${BACKEND_CHOICES.join('|')} (${DEFAULT_BACKEND}: TensorFlow's native runtime where it is set
+  ${pad('')}up, else the portable WebAssembly kernels, which run everywhere)
   ${pad('--kernels K')}${TRAINING_PATH_CHOICES.join('|')}: the training path (${DEFAULT_TRAINING_PATH}: scheduled on a CPU,
   ${pad('')}fused on a GPU); scheduled = one graph on both cores, fused = BlockLSTM ops,
   ${pad('')}reference = the plain tfjs loop
   ${pad('--json')}print events as JSON lines instead of text
   ${pad('--verbose')}also print TensorFlow's own log lines
-Evaluation options: --data-dir, --device, --json, --verbose, and
+Evaluation options: --data-dir, --device, --backend, --json, --verbose, and
   ${pad('--test-size N')}the first N test images (the checkpoint's own test size; 0 = all)
   ${pad('--misclassified N')}also list the N test images it got most confidently wrong
-Prediction options: --data-dir, --device, --json, --verbose, and
+Prediction options: --data-dir, --device, --backend, --json, --verbose, and
   ${pad('--index I')}test image I (from 0)
   ${pad('--image FILE')}an image file: PNG, JPEG, BMP or GIF, any size, read as grey at the model's size
-Export options: --device, --json, --verbose, and
+Export options: --device, --backend, --json, --verbose, and
   ${pad('--out DIR')}the model's folder, which must not exist (./exported/<run name>)
   -h, --help           show this help`;
 
@@ -94,6 +98,7 @@ const OPTIONS = {
   'keep-best': { type: 'boolean' },
   'no-tensorboard': { type: 'boolean' },
   device: { type: 'string' },
+  backend: { type: 'string' },
   kernels: { type: 'string' },
   misclassified: { type: 'string' },
   index: { type: 'string' },
@@ -165,6 +170,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
   if (v.help) return { kind: 'help' };
   const [command, ...rest] = positionals;
   const device = choice<DeviceChoice>('device', DEVICE_CHOICES, DEFAULT_DEVICE, v);
+  const backend = choice<BackendChoice>('backend', BACKEND_CHOICES, DEFAULT_BACKEND, v);
   const output: Output = { json: Boolean(v.json), verbose: Boolean(v.verbose) };
   const dataDir = typeof v['data-dir'] === 'string' ? path.resolve(cwd, v['data-dir']) : undefined;
   if (command === 'train') {
@@ -181,6 +187,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       weightsDir: path.resolve(cwd, typeof v['weights-dir'] === 'string' ? v['weights-dir'] : DEFAULT_WEIGHTS_FOLDER),
       runName: typeof v['run-name'] === 'string' ? v['run-name'] : defaultRunName(now),
       device,
+      backend,
       kernels: choice<TrainingPathChoice>('kernels', TRAINING_PATH_CHOICES, DEFAULT_TRAINING_PATH, v),
       ...(resume ? { resume } : {}),
       ...(v['keep-best'] ? { keepBest: true } : {}),
@@ -201,6 +208,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       testSize,
       testSizeFromCheckpoint: fromCheckpoint,
       device,
+      backend,
     };
     const misclassified = count('misclassified', 1, v);
     return { kind: 'evaluate', request, output, ...(misclassified === undefined ? {} : { misclassified }) };
@@ -210,14 +218,14 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
     const index = count('index', 0, v);
     const image = typeof v.image === 'string' ? path.resolve(cwd, v.image) : undefined;
     if ((index === undefined) === (image === undefined)) throw new UsageError('predict needs one of --index I and --image FILE');
-    const subject: InspectSubject = { checkpoint: path.resolve(cwd, rest[0]), dataDir, device };
+    const subject: InspectSubject = { checkpoint: path.resolve(cwd, rest[0]), dataDir, device, backend };
     return { kind: 'predict', subject, input: index !== undefined ? { index } : { image: image! }, output };
   }
   if (command === 'export') {
     if (rest.length !== 1) throw new UsageError('export needs exactly one checkpoint folder');
     const checkpoint = path.resolve(cwd, rest[0]);
     const outDir = path.resolve(cwd, typeof v.out === 'string' ? v.out : path.join(DEFAULT_EXPORT_FOLDER, path.basename(checkpoint)));
-    return { kind: 'export', request: { checkpoint, outDir, device }, output };
+    return { kind: 'export', request: { checkpoint, outDir, device, backend }, output };
   }
   throw new UsageError(command === undefined ? 'missing command: train, evaluate, predict or export' : `unknown command "${command}"`);
 }

@@ -46,8 +46,8 @@ export class CheckpointInspector implements vscode.Disposable {
     const base = folder?.uri.fsPath ?? path.dirname(target.checkpoint);
     const checked = await readEvaluateRequest(settingsOf(folder), base, target.checkpoint);
     if (!checked.ok) throw new Error(checked.problems.map((p) => p.message).join(' '));
-    const { dataDir, device } = checked.value;
-    return this.ask({ checkpoint: target.checkpoint, dataDir, testSize: target.testCount, device }, request);
+    const { dataDir, device, backend } = checked.value;
+    return this.ask({ checkpoint: target.checkpoint, dataDir, testSize: target.testCount, device, backend }, request);
   }
 
   /** The answer, or an Error whose message says why there is none. */
@@ -71,7 +71,7 @@ export class CheckpointInspector implements vscode.Disposable {
     const key = JSON.stringify(subject);
     if (this.session?.key === key) return this.session;
     this.close();
-    const runtime = await this.runtime.forJob(subject.device);
+    const runtime = await this.runtime.forJob(subject.device, subject.backend ?? 'auto', 'computing');
     if (!runtime.ok) throw new Error(runtime.message);
     if (this.session?.key === key) return this.session; // another question opened it meanwhile
     this.close();
@@ -84,7 +84,7 @@ export class CheckpointInspector implements vscode.Disposable {
     });
     const pending: Session['pending'] = new Map();
     const job = startWorker(
-      { type: 'inspect', subject },
+      { type: 'inspect', subject: { ...subject, backend: runtime.backend } },
       {
         workerPath: this.workerPath,
         cwd: path.dirname(subject.checkpoint),

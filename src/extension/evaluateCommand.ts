@@ -29,9 +29,9 @@ export async function evaluateCheckpoint(deps: CommandDeps, arg: unknown): Promi
   const checked = await readEvaluateRequest(settingsOf(folder), base, checkpoint);
   if (!checked.ok) return { status: 'error', message: showSettingsProblems(checked.problems) };
 
-  const runtime = await deps.runtime.forJob(checked.value.device);
+  const runtime = await deps.runtime.forJob(checked.value.device, checked.value.backend ?? 'auto', 'computing');
   if (!runtime.ok) return runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message };
-  const active = deps.runner.start({ kind: 'evaluate', request: checked.value }, base, runtime);
+  const active = deps.runner.start({ kind: 'evaluate', request: { ...checked.value, backend: runtime.backend } }, base, runtime);
   if (!active) return busy(deps);
   deps.showPanel();
   return report(

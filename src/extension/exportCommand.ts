@@ -11,7 +11,7 @@ import type { ExportResult } from './api';
 import { checkpointPathFrom, goneCheckpoints } from './checkpointCommands';
 import type { CommandDeps } from './commandDeps';
 import { showJobError, showUnexpectedEvent } from './notifications';
-import { readDevice } from './settings';
+import { readBackend, readDevice } from './settings';
 import { settingsOf, untrustedMessage, workspaceFolder } from './workspace';
 
 export async function exportCheckpoint(deps: CommandDeps, arg: unknown, options: unknown): Promise<ExportResult> {
@@ -31,8 +31,9 @@ export async function exportCheckpoint(deps: CommandDeps, arg: unknown, options:
   // An export never overwrites: `<run>`, else `<run>-2`, ...
   const outDir = firstFreeName(path.join(folder, path.basename(checkpoint)), (dir) => fs.existsSync(dir));
 
-  const device = readDevice(settingsOf(workspaceFolder()));
-  const runtime = await deps.runtime.forJob(device);
+  const settings = settingsOf(workspaceFolder());
+  const device = readDevice(settings);
+  const runtime = await deps.runtime.forJob(device, readBackend(settings), 'computing');
   if (!runtime.ok) return runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message };
   deps.output.appendLine(`=== Exporting ${checkpoint} to ${outDir}`);
   const final = await vscode.window.withProgress(
@@ -40,7 +41,7 @@ export async function exportCheckpoint(deps: CommandDeps, arg: unknown, options:
     (progress, token) => {
       progress.report({ message: 'as a TensorFlow.js Layers model…' });
       const job = startWorker(
-        { type: 'export', request: { checkpoint, outDir, device } },
+        { type: 'export', request: { checkpoint, outDir, device, backend: runtime.backend } },
         {
           workerPath: deps.workerPath,
           cwd: path.dirname(checkpoint),

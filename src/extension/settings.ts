@@ -6,6 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  BACKEND,
+  BACKEND_CHOICES,
+  DEFAULT_BACKEND,
   choiceProblem,
   configValue,
   DEFAULT_DEVICE,
@@ -19,7 +22,7 @@ import {
   type NumberRule,
   settingId,
 } from '../protocol/runOptions';
-import type { DeviceChoice } from '../protocol/compute';
+import type { BackendChoice, DeviceChoice } from '../protocol/compute';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
 
 /** Reads one setting below `lstmMnist.` (e.g. `cfg.get`). */
@@ -57,11 +60,19 @@ class Reader {
     return fallback;
   }
 
+  choice<T extends string>(key: string, choices: readonly T[], fallback: T): T {
+    const v = this.get(key);
+    const problem = choiceProblem(choices, v);
+    if (problem) this.fail(key, problem);
+    return problem ? fallback : (v as T);
+  }
+
   device(): DeviceChoice {
-    const v = this.get('device');
-    const problem = choiceProblem(DEVICE_CHOICES, v);
-    if (problem) this.fail('device', problem);
-    return problem ? DEFAULT_DEVICE : (v as DeviceChoice);
+    return this.choice('device', DEVICE_CHOICES, DEFAULT_DEVICE);
+  }
+
+  backend(): BackendChoice {
+    return this.choice(BACKEND.setting, BACKEND_CHOICES, DEFAULT_BACKEND);
   }
 
   /** The data folder as an absolute path, or undefined for the MNIST bundled with the extension. */
@@ -87,6 +98,12 @@ class Reader {
 export function readDevice(get: SettingGetter): DeviceChoice {
   const v = get('device');
   return choiceProblem(DEVICE_CHOICES, v) ? DEFAULT_DEVICE : (v as DeviceChoice);
+}
+
+/** `lstmMnist.backend`, the default when it is not a valid choice (Train and Evaluate report that). */
+export function readBackend(get: SettingGetter): BackendChoice {
+  const v = get(BACKEND.setting);
+  return choiceProblem(BACKEND_CHOICES, v) ? DEFAULT_BACKEND : (v as BackendChoice);
 }
 
 /** Where checkpoints live: `lstmMnist.weightsFolder`, relative to the workspace folder. */
@@ -117,6 +134,7 @@ export async function readTrainConfig(get: SettingGetter, folder: string, runNam
     weightsDir: weights.ok ? weights.value : '',
     runName,
     device: r.device(),
+    backend: r.backend(),
     kernels: DEFAULT_TRAINING_PATH,
     ...(r.flag(KEEP_BEST.setting, false) ? { keepBest: true } : {}),
     ...(r.flag(TENSORBOARD.setting, true) ? {} : { tensorBoard: false }),
@@ -131,6 +149,7 @@ export async function readEvaluateRequest(get: SettingGetter, folder: string, ch
     dataDir: await r.dataDir(folder),
     testSize: r.number(numberRule('testSize')),
     device: r.device(),
+    backend: r.backend(),
   };
   return r.done(request);
 }

@@ -1,6 +1,7 @@
 // The status bar item: the running job's progress, then how the last one ended, until the next.
 // Hidden until the first job of the session. Clicking it shows the training panel.
 import * as vscode from 'vscode';
+import { computeText } from '../protocol/format';
 import { firstEpoch } from '../protocol/training';
 import type { PanelJob } from '../protocol/webview';
 import type { JobRunner } from './jobRunner';
@@ -20,6 +21,9 @@ export class TrainingStatusBar implements vscode.Disposable {
   private last: StatusEvent | undefined;
   /** Set when the running job is at chance level: said until the job ends. */
   private chance: string | undefined;
+  /** What computes the job (from its start) and why (the warnings before it: no GPU, no native runtime). */
+  private device: string | undefined;
+  private why: string[] = [];
 
   constructor(runner: JobRunner) {
     this.item.name = 'LSTM MNIST';
@@ -31,16 +35,24 @@ export class TrainingStatusBar implements vscode.Disposable {
         this.job = job;
         this.last = undefined;
         this.chance = undefined;
+        this.device = undefined;
+        this.why = [];
         this.throttle.flush();
         this.item.show();
       }),
       runner.onDidLog(({ job, event }) => {
-        if (job.id !== this.job?.id || event.type === 'warning' || event.type === 'inspecting' || event.type === 'inspected') return;
+        if (job.id !== this.job?.id || event.type === 'inspecting' || event.type === 'inspected') return;
+        if (event.type === 'warning') {
+          // Said before the job starts: why it computes where it does.
+          if (this.last === undefined) this.why.push(event.message);
+          return;
+        }
         if (event.type === 'chanceLevel') {
           this.chance = event.message;
           this.throttle.flush();
           return;
         }
+        if (event.type === 'started' || event.type === 'evaluation') this.device = computeText(event.device);
         if (event.type === 'started') {
           this.epochs = event.config.epochs;
           this.firstEpoch = firstEpoch(event);
@@ -54,7 +66,8 @@ export class TrainingStatusBar implements vscode.Disposable {
 
   private render(): void {
     if (!this.job) return;
-    const { text, label, tooltip, background } = statusText(this.job, this.last, this.epochs, this.firstEpoch, this.chance);
+    const compute = this.device && [`Computed on: ${this.device}`, ...this.why].join('\n');
+    const { text, label, tooltip, background } = statusText(this.job, this.last, this.epochs, this.firstEpoch, this.chance, compute);
     this.item.text = text;
     this.item.accessibilityInformation = { label, role: 'button' };
     this.item.tooltip = `${tooltip}\nClick to show the training panel.`;

@@ -26,10 +26,18 @@ const NAME = 'LSTM MNIST';
 /**
  * `epochs`: the run's last epoch; `first`: its first (after its checkpoint's, when it continues
  * one); `chance`: the running job's chance-level warning, if it had one (not shown once the run
- * diverged or failed: its error says more).
+ * diverged or failed: its error says more); `compute`: what computes the job and why (a line of the tooltip).
  */
-export function statusText(job: PanelJob, last: StatusEvent | undefined, epochs: number, first = 1, chance?: string): StatusText {
-  const s = jobText(job, last, epochs, first);
+export function statusText(
+  job: PanelJob,
+  last: StatusEvent | undefined,
+  epochs: number,
+  first = 1,
+  chance?: string,
+  compute?: string,
+): StatusText {
+  const plain = jobText(job, last, epochs, first);
+  const s = compute === undefined ? plain : { ...plain, tooltip: `${plain.tooltip}\n${compute}` };
   if (chance === undefined || s.background === 'error') return s;
   return {
     text: `$(warning) ${s.text}`,

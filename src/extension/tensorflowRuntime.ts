@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { bindingFile } from '../runtime/runtimeFolder';
 import { RUNTIME_ENV, type RuntimeFlavor } from '../protocol/runtime';
-import type { DeviceChoice } from '../protocol/compute';
+import type { BackendChoice, DeviceChoice } from '../protocol/compute';
+import { chooseBackend, portableNote } from '../runtime/backendChoice';
 import { settingId } from '../protocol/runOptions';
 import { chooseDevice, cudaGpuPresent, DeviceError, type DeviceProbe } from '../runtime/device';
 import { platformId, setupPlan, shipsAddon, unsupportedReason, WHEEL_PACKAGE } from '../runtime/platforms';
@@ -18,9 +19,13 @@ import type { ProbeRuntime } from '../runtime/setup';
 import { workerProbe } from './runtimeProbe';
 import { SetupProgress } from './setupProgress';
 
-/** What a job needs to start: the environment that names its runtime, and a warning to show. */
+/**
+ * What a job needs to start: the backend it computes on, the environment that names its native
+ * runtime, and a warning to show (why the GPU, or the native runtime, is not used).
+ */
 export type RuntimeForJob =
-  { ok: true; env: Record<string, string>; warning?: string } | { ok: false; status: 'cancelled' | 'error'; message: string };
+  | { ok: true; backend: 'native' | 'portable'; env: Record<string, string>; warning?: string }
+  | { ok: false; status: 'cancelled' | 'error'; message: string };
 
 export type SetupResult =
   { status: 'done'; runtime: InstalledRuntime } | { status: 'cancelled'; message: string } | { status: 'error'; message: string };
@@ -32,6 +37,8 @@ function describe({ manifest }: InstalledRuntime): string {
 
 /** globalState key: why the GPU build could not be set up, so `auto` does not retry every run. */
 const GPU_FAILED_KEY = 'lstmMnist.gpuSetupFailed';
+/** globalState key: why the CPU build could not be set up, so `auto` trains on the portable kernels at once until Set Up TensorFlow is run. */
+const CPU_FAILED_KEY = 'lstmMnist.cpuSetupFailed';
 
 export class TensorflowRuntime {
   private readonly running = new Map<RuntimeFlavor, Promise<SetupResult>>();
@@ -62,11 +69,36 @@ export class TensorflowRuntime {
     return findRuntime(this.root, flavor);
   }
 
-  /** The runtime for a run on `device`, set up first if needed. */
-  async forJob(device: DeviceChoice): Promise<RuntimeForJob> {
+  /**
+   * What a job on `device` and `backend` computes on: the native runtime, set up first if needed,
+   * or, for `auto` where this platform has none or it cannot be set up, the portable kernels
+   * (src/runtime/backendChoice.ts's rule), with a warning that says why.
+   */
+  async forJob(device: DeviceChoice, backend: BackendChoice, doing: 'training' | 'computing'): Promise<RuntimeForJob> {
+    if (backend === 'portable') return { ok: true, backend, env: {} };
+    const here = { platform: process.platform, arch: process.arch };
+    const portable = (nativeProblem?: string): RuntimeForJob => {
+      const note = portableNote(chooseBackend('auto', { ...here, nativeProblem }).reason!, doing);
+      this.output.appendLine(`[runtime] ${note}`);
+      return { ok: true, backend: 'portable', env: {}, warning: `${note}.` };
+    };
+    const auto = backend === 'auto' && device !== 'gpu';
+    if (auto && chooseBackend('auto', here).backend === 'portable') return portable();
+    const failedBefore = this.context.globalState.get<string>(CPU_FAILED_KEY);
+    if (auto && failedBefore && !this.developmentRuntime() && !this.installed('cpu')) {
+      return portable(`${failedBefore} "LSTM MNIST: Set Up TensorFlow" tries again`);
+    }
+    const native = await this.nativeForJob(device, auto);
+    if (native.ok || native.status === 'cancelled' || !auto) return native;
+    await this.context.globalState.update(CPU_FAILED_KEY, native.message);
+    return portable(native.message);
+  }
+
+  /** The native runtime for a run on `device`, set up first if needed; a failed set-up is shown unless `quiet` (the caller goes on without it). */
+  private async nativeForJob(device: DeviceChoice, quiet: boolean): Promise<RuntimeForJob> {
     if (this.developmentRuntime()) {
       this.output.appendLine("[runtime] using @tensorflow/tfjs-node from the extension's node_modules (a development checkout)");
-      return { ok: true, env: {} };
+      return { ok: true, backend: 'native', env: {} };
     }
     // The GPU build is only worth setting up (hundreds of MB) where there is a GPU to run it on.
     const cuda = device !== 'cpu' && cudaGpuPresent();
@@ -87,6 +119,7 @@ export class TensorflowRuntime {
       return { ok: false, status: 'error', message: e.message };
     }
     const runtime = decision.device === 'gpu' ? { status: 'done' as const, runtime: gpu! } : await this.ensure('cpu');
+    if (runtime.status === 'error' && !quiet) this.showFailure(runtime.message);
     if (runtime.status !== 'done') return { ok: false, status: runtime.status, message: runtime.message };
     this.output.appendLine(`[runtime] ${describe(runtime.runtime)}: ${runtime.runtime.dir}`);
     if (decision.warning && !this.warned) {
@@ -94,7 +127,7 @@ export class TensorflowRuntime {
       this.warned = true;
       void vscode.window.showWarningMessage(`LSTM MNIST: ${decision.warning}.`);
     }
-    return { ok: true, env: { [RUNTIME_ENV]: runtime.runtime.dir }, warning: decision.warning };
+    return { ok: true, backend: 'native', env: { [RUNTIME_ENV]: runtime.runtime.dir }, warning: decision.warning };
   }
 
   /**
@@ -144,12 +177,12 @@ export class TensorflowRuntime {
     return this.setUpAndSay(flavor);
   }
 
-  /** A set-up asked for by the user, who is told when it is done. */
+  /** A set-up asked for by the user, who is told when it is done; it also moves `auto` back to the native runtime. */
   private async setUpAndSay(flavor: RuntimeFlavor): Promise<SetupResult> {
-    if (flavor === 'gpu') await this.context.globalState.update(GPU_FAILED_KEY, undefined);
+    await this.context.globalState.update(flavor === 'gpu' ? GPU_FAILED_KEY : CPU_FAILED_KEY, undefined);
     const result = await this.ensure(flavor);
     if (result.status === 'done') void vscode.window.showInformationMessage(`${describe(result.runtime)} is set up.`);
-    else if (result.status === 'error' && flavor === 'gpu') this.showFailure(result.message);
+    else if (result.status === 'error') this.showFailure(result.message);
     return result;
   }
 
@@ -191,7 +224,6 @@ export class TensorflowRuntime {
         return { status: 'cancelled', message: e.message };
       }
       const message = e instanceof SetupFailed ? this.failureMessage(e) : `The TensorFlow set-up failed: ${(e as Error).message}`;
-      if (flavor === 'cpu') this.showFailure(message);
       return { status: 'error', message };
     } finally {
       progress.dispose();

@@ -30,13 +30,18 @@ export async function startTraining(deps: CommandDeps, overrides: Partial<TrainC
   if (!folder) return { started: false, result: { status: 'error', message: 'No folder is open; training saves its checkpoints in one.' } };
   const checked = await readTrainConfig(settingsOf(folder), folder.uri.fsPath, defaultRunName());
   if (!checked.ok) return { started: false, result: { status: 'error', message: showSettingsProblems(checked.problems) } };
-  const runtime = await deps.runtime.forJob(checked.value.device);
+  const runtime = await deps.runtime.forJob(checked.value.device, checked.value.backend ?? 'auto', 'training');
   if (!runtime.ok)
     return {
       started: false,
       result: runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message },
     };
-  const config = { ...checked.value, ...overrides, runName: freeRunName(checked.value.weightsDir, checked.value.runName) };
+  const config = {
+    ...checked.value,
+    ...overrides,
+    backend: runtime.backend,
+    runName: freeRunName(checked.value.weightsDir, checked.value.runName),
+  };
 
   // Reading the settings (or setting TensorFlow up) took a while in which another command may have started a job.
   const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath, runtime);

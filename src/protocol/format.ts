@@ -1,6 +1,7 @@
 // How every part writes numbers for people (the panel, the tree, the status bar, notifications,
 // the set-up and the CLI), so a run's accuracy reads the same everywhere. No Node or DOM
 // imports: the webview bundles it too.
+import { PORTABLE_BACKEND } from './compute';
 
 /** 0.97904 -> "97.90%"; a diverged (NaN) metric stays visible as "NaN". */
 export function percent(fraction: number, digits = 2): string {
@@ -49,8 +50,28 @@ export function baseName(p: string): string {
   return p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 }
 
+/** Where and how a job computed, for people: "CPU · portable WebAssembly kernels, 2 threads". */
+export function computeText(device: {
+  device: string;
+  fusedKernels: boolean;
+  backend?: string;
+  kernels?: string;
+  shares?: number;
+}): string {
+  return `${device.device.toUpperCase()} · ${kernelsText(device)}`;
+}
+
 /** How a run computed its gradient, for people: "scheduled LSTM kernels, 2 threads". */
-export function kernelsText(device: { fusedKernels: boolean; kernels?: string; shares?: number; replicas?: number }): string {
+export function kernelsText(device: {
+  fusedKernels: boolean;
+  backend?: string;
+  kernels?: string;
+  shares?: number;
+  replicas?: number;
+}): string {
+  if (device.kernels === 'portable' || (device.kernels === undefined && device.backend === PORTABLE_BACKEND)) {
+    return `portable WebAssembly kernels${device.shares && device.shares > 1 ? `, ${device.shares} threads` : ''}`;
+  }
   if (device.kernels === 'scheduled') {
     if (device.shares && device.shares > 1) return `scheduled LSTM kernels, ${device.shares} threads`;
     return `scheduled LSTM kernels${device.replicas && device.replicas > 1 ? `, ${device.replicas} processes` : ''}`;

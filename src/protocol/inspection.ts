@@ -5,7 +5,7 @@
 // probabilities travel as base64 (src/protocol/binary.ts), never as JSON arrays of numbers.
 import { isBase64 } from './binary';
 import { isFiniteNumber, isRecord } from './guards';
-import type { DeviceChoice } from './compute';
+import type { BackendChoice, DeviceChoice } from './compute';
 
 /** What the inspecting process loads: the checkpoint and the test images its evaluation used. */
 export interface InspectSubject {
@@ -14,6 +14,7 @@ export interface InspectSubject {
   /** The first N test images (the evaluation's count); undefined = all. */
   testSize?: number;
   device: DeviceChoice;
+  backend?: BackendChoice;
 }
 
 /** At most this many images per `images` request: a page of the gallery. */
@@ -44,7 +45,8 @@ export function isInspectSubject(v: unknown): v is InspectSubject {
     typeof v.checkpoint === 'string' &&
     (v.dataDir === undefined || typeof v.dataDir === 'string') &&
     (v.testSize === undefined || isFiniteNumber(v.testSize)) &&
-    (v.device === 'auto' || v.device === 'cpu' || v.device === 'gpu')
+    (v.device === 'auto' || v.device === 'cpu' || v.device === 'gpu') &&
+    (v.backend === undefined || v.backend === 'auto' || v.backend === 'native' || v.backend === 'portable')
   );
 }
 

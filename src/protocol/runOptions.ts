@@ -4,7 +4,7 @@
 // settings with them, the training process checks what it is sent with them, and package.json's
 // settings schema carries the same limits (a test compares them). Messages name the option the
 // way the place that shows them does.
-import type { DeviceChoice, TrainingPathChoice } from './compute';
+import type { BackendChoice, DeviceChoice, TrainingPathChoice } from './compute';
 import type { TrainConfig } from './training';
 
 /** The numeric fields of a TrainConfig. */
@@ -122,11 +122,16 @@ export const KEEP_BEST = { setting: 'keepBestEpoch', option: 'keep-best' } as co
 /** The boolean option, on by default: TensorBoard event files with every checkpoint. */
 export const TENSORBOARD = { setting: 'tensorBoard', option: 'no-tensorboard' } as const;
 
+/** The choice between native TensorFlow and the portable kernels. */
+export const BACKEND = { setting: 'backend', option: 'backend' } as const;
+
 export function numberRule(field: NumberField): NumberRule {
   return NUMBER_RULES.find((r) => r.field === field)!;
 }
 
 export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'gpu'];
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'native', 'portable'];
+export const DEFAULT_BACKEND: BackendChoice = 'auto';
 export const TRAINING_PATH_CHOICES: readonly TrainingPathChoice[] = ['auto', 'scheduled', 'fused', 'reference'];
 export const DEFAULT_DEVICE: DeviceChoice = 'auto';
 export const DEFAULT_TRAINING_PATH: TrainingPathChoice = 'auto';
@@ -138,7 +143,7 @@ export const DEFAULT_EXPORT_FOLDER = 'exported';
 /** The seed notebook's run: every default, for a given run name and weights folder. */
 export function defaultConfig(runName: string, weightsDir: string): TrainConfig {
   const numbers = Object.fromEntries(NUMBER_RULES.map((r) => [r.field, configValue(r, r.default)])) as Pick<TrainConfig, NumberField>;
-  return { ...numbers, weightsDir, runName, device: DEFAULT_DEVICE, kernels: DEFAULT_TRAINING_PATH };
+  return { ...numbers, weightsDir, runName, device: DEFAULT_DEVICE, backend: DEFAULT_BACKEND, kernels: DEFAULT_TRAINING_PATH };
 }
 
 /** What a value must be, in words: "a whole number from 1 to 4096". */
@@ -213,6 +218,8 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   }
   const device = choiceProblem(DEVICE_CHOICES, c.device);
   if (device) problems.push(`${name({ setting: 'device', option: 'device' })} ${device}`);
+  const backend = c.backend === undefined ? undefined : choiceProblem(BACKEND_CHOICES, c.backend);
+  if (backend) problems.push(`${name(BACKEND)} ${backend}`);
   const kernels = c.kernels === undefined ? undefined : choiceProblem(TRAINING_PATH_CHOICES, c.kernels);
   if (kernels) problems.push(`${name({ setting: 'kernels', option: 'kernels' })} ${kernels}`);
   const runName = runNameProblem(c.runName);

@@ -2,7 +2,7 @@
 // reports (TrainingEvent). The CLI prints the same events (`--json`), the extension host reads
 // them from the forked worker, and the webview renders them: one definition for all three.
 import { isBase64 } from './binary';
-import type { DeviceChoice, TrainingPathChoice } from './compute';
+import type { BackendChoice, DeviceChoice, TrainingPath, TrainingPathChoice } from './compute';
 import { isFiniteNumber, isRecord } from './guards';
 import {
   type InspectRequest,
@@ -30,6 +30,8 @@ export interface TrainConfig {
   weightsDir: string;
   runName: string;
   device: DeviceChoice;
+  /** Native TensorFlow or the portable kernels; undefined = auto. */
+  backend?: BackendChoice;
   kernels?: TrainingPathChoice;
   /**
    * A checkpoint folder to continue: its weights, Adam's state and its shuffle order go on for
@@ -58,6 +60,7 @@ export interface ExportRequest {
   checkpoint: string;
   outDir: string;
   device: DeviceChoice;
+  backend?: BackendChoice;
 }
 
 export interface EvaluateRequest {
@@ -69,21 +72,22 @@ export interface EvaluateRequest {
   /** Without testSize: the test size the checkpoint's run used (all if it used all). The CLI's default. */
   testSizeFromCheckpoint?: boolean;
   device: DeviceChoice;
+  backend?: BackendChoice;
 }
 
 /** The device and backend a run actually used. */
 export interface DeviceInfo {
   device: 'cpu' | 'gpu';
-  /** tf.getBackend(): 'tensorflow' for tfjs-node and tfjs-node-gpu. */
+  /** tf.getBackend(): 'tensorflow' for tfjs-node and tfjs-node-gpu; 'portable' for the portable kernels. */
   backend: string;
-  /** The npm package whose build of TensorFlow runs: tfjs-node (CPU) or tfjs-node-gpu. */
+  /** The npm package whose build of TensorFlow runs: tfjs-node (CPU) or tfjs-node-gpu; for the portable kernels, tfjs (the rest of the model). */
   package: string;
   /** Where that build came from, e.g. "pip's tensorflow-cpu 2.21.0 wheel, TensorFlow 2.21.0" (absent in older checkpoints). */
   runtime?: string;
   /** Whether TensorFlow's native LSTM ops are used (the scheduled and the fused paths). */
   fusedKernels: boolean;
   /** The training path (absent in older checkpoints and in evaluations). */
-  kernels?: 'scheduled' | 'fused' | 'reference';
+  kernels?: TrainingPath;
   /** The scheduled path's shards of each batch, computed side by side on as many threads (named shares in the format). */
   shares?: number;
   /** Older checkpoints' scheduled runs: their processes, one per core (now shards of one process). */

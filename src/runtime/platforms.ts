@@ -37,6 +37,18 @@ export function platformId(platform: string = process.platform, arch: string = p
 
 export const SUPPORTED_PLATFORMS: readonly string[] = Object.keys(SUPPORT);
 
+const OS_NAMES: Readonly<Record<string, string>> = { darwin: 'macOS', linux: 'Linux', win32: 'Windows' };
+
+/** The platform as people name it: "macOS arm64", "Windows arm64", "Linux x64". */
+export function platformName(platform: string = process.platform, arch: string = process.arch): string {
+  return `${OS_NAMES[platform] ?? platform} ${arch}`;
+}
+
+/** Whether TensorFlow's native runtime (the CPU build) can be set up here at all. */
+export function hasNativeRuntime(platform: string = process.platform, arch: string = process.arch): boolean {
+  return setupPlan('cpu', platform, arch).length > 0;
+}
+
 /** The sources to try for `flavor` on this platform, in order; empty where it cannot run. */
 export function setupPlan(flavor: RuntimeFlavor, platform: string = process.platform, arch: string = process.arch): RuntimeSourceKind[] {
   const support = SUPPORT[platformId(platform, arch)];

@@ -8,22 +8,72 @@ import type { ModelSpec } from '../protocol/checkpointFormat';
 import type { InspectRequest, InspectResult, InspectSubject } from '../protocol/inspection';
 import type { Backend } from './native/backend';
 import { chooseTrainingPath, forwardPath } from './loop/trainingPath';
-import { loadCheckpoint } from './model/checkpointParams';
+import { loadCheckpoint, paramValues } from './model/checkpointParams';
+
+/** Said when an image file is sent to a checkpoint held by the portable kernels. */
+export const IMAGE_FILES_NEED_NATIVE =
+  "reading image files (PNG, JPEG, BMP, GIF) needs TensorFlow's native runtime; the portable kernels classify drawings and test images";
 import { loadDataset, type Split } from './data/dataset';
-import { disposeParams, type ForwardPath, type LstmParams, rowProbabilities } from './model/lstmModel';
+import { disposeParams, rowProbabilities } from './model/lstmModel';
+import { PortableLstm } from './portable/portableLstm';
+
+/** How an image is read row by row: the class probabilities after each row [rows, classes]. */
+interface RowReader {
+  probabilities(pixels: Uint8Array): Float32Array;
+  dispose(): void;
+}
+
+/** The checkpoint's weights on TensorFlow.js, the evaluation's forward pass. */
+function tfReader(backend: Backend, loaded: Awaited<ReturnType<typeof loadCheckpoint>>): RowReader {
+  const { tf } = backend;
+  const { params, meta } = loaded;
+  const spec = meta.model;
+  const kernels = forwardPath(chooseTrainingPath('auto', backend.info));
+  return {
+    probabilities(pixels) {
+      const out = tf.tidy(() => {
+        // Time-major [rows, 1, cols] in [0, 1], as the evaluation feeds it.
+        const x = tf.tensor3d(
+          Float32Array.from(pixels, (p) => p / 255),
+          [spec.timesteps, 1, spec.inputSize],
+        );
+        return rowProbabilities(tf, params, x, spec, kernels);
+      });
+      const values = out.dataSync() as Float32Array;
+      out.dispose();
+      return values;
+    },
+    dispose: () => disposeParams(params),
+  };
+}
+
+/** The checkpoint's weights on the portable kernels, computed on this thread (one image is quick). */
+function portableReader(spec: ModelSpec, weights: Float32Array[]): RowReader {
+  const model = PortableLstm.withWeights(spec, weights, {}, { threads: 0, batchSize: 0, inputs: 1 });
+  return {
+    probabilities: (pixels) => model.rowProbabilitiesNow(pixels),
+    dispose: () => void model.dispose(),
+  };
+}
 
 export class Inspector {
   private constructor(
     private readonly backend: Backend,
-    private readonly params: LstmParams,
+    private readonly reader: RowReader,
     private readonly spec: ModelSpec,
-    private readonly kernels: ForwardPath,
     private readonly test: Split,
   ) {}
 
   /** Loads the checkpoint and the test images; throws (with the reason) when either cannot be used. */
   static async open(backend: Backend, subject: InspectSubject): Promise<Inspector> {
-    const { meta, params } = await loadCheckpoint(backend.tf, subject.checkpoint);
+    const loaded = await loadCheckpoint(backend.tf, subject.checkpoint);
+    const { meta } = loaded;
+    let reader: RowReader;
+    if (chooseTrainingPath('auto', backend.info) === 'portable') {
+      const weights = await paramValues(loaded.params);
+      disposeParams(loaded.params);
+      reader = portableReader(meta.model, weights);
+    } else reader = tfReader(backend, loaded);
     try {
       const data = await loadDataset({ dataDir: subject.dataDir, testSize: subject.testSize, testOnly: true });
       if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
@@ -31,9 +81,9 @@ export class Inspector {
           `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
         );
       }
-      return new Inspector(backend, params, meta.model, forwardPath(chooseTrainingPath('auto', backend.info)), data.test);
+      return new Inspector(backend, reader, meta.model, data.test);
     } catch (e) {
-      disposeParams(params);
+      reader.dispose();
       throw e;
     }
   }
@@ -67,7 +117,7 @@ export class Inspector {
   }
 
   dispose(): void {
-    disposeParams(this.params);
+    this.reader.dispose();
   }
 
   private image(index: number): Uint8Array {
@@ -81,11 +131,12 @@ export class Inspector {
    * page is inverted, as MNIST's digits are light on black.
    */
   private fromFile(file: Uint8Array): Uint8Array {
-    const { tf } = this.backend;
+    const { tf, native } = this.backend;
     const { timesteps: rows, inputSize: cols } = this.spec;
+    if (!native) throw new Error(IMAGE_FILES_NEED_NATIVE);
     let decoded: tfn.Tensor3D;
     try {
-      decoded = tf.node.decodeImage(file, 1, 'int32', false) as tfn.Tensor3D;
+      decoded = native.node.decodeImage(file, 1, 'int32', false) as tfn.Tensor3D;
     } catch (e) {
       throw new Error(`the image could not be read (PNG, JPEG, BMP or GIF): ${(e as Error).message}`);
     }
@@ -102,18 +153,7 @@ export class Inspector {
 
   /** The probabilities after each row of one image (grey bytes), as the model reads it. */
   private rows(pixels: Uint8Array): Extract<InspectResult, { kind: 'rows' }> {
-    const { tf } = this.backend;
     const { timesteps: rows, inputSize: cols } = this.spec;
-    const probabilities = tf.tidy(() => {
-      // Time-major [rows, 1, cols] in [0, 1], as the evaluation feeds it.
-      const x = tf.tensor3d(
-        Float32Array.from(pixels, (p) => p / 255),
-        [rows, 1, cols],
-      );
-      return rowProbabilities(tf, this.params, x, this.spec, this.kernels);
-    });
-    const values = probabilities.dataSync() as Float32Array;
-    probabilities.dispose();
-    return { kind: 'rows', rows, cols, pixels: toBase64(pixels), probabilities: toBase64(values) };
+    return { kind: 'rows', rows, cols, pixels: toBase64(pixels), probabilities: toBase64(this.reader.probabilities(pixels)) };
   }
 }

@@ -8,7 +8,9 @@ import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/tr
 import { chooseTrainingPath, evaluationDevice, forwardPath, mayTrainScheduled } from './loop/trainingPath';
 import { loadBackend } from './native/backend';
 import { Cancelled } from './loop/cancellation';
-import { loadCheckpoint } from './model/checkpointParams';
+import { loadCheckpoint, paramValues } from './model/checkpointParams';
+import { openBackend } from './openBackend';
+import { evaluateOnPortable } from './loop/portableEvaluation';
 import { openContinuation } from './loop/continuation';
 import { loadDataset } from './data/dataset';
 import { evaluateWithPredictions } from './loop/evaluator';
@@ -44,11 +46,11 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
     const problems = configProblems(config, (r) => r.setting);
     if (problems.length) throw new Error(`Invalid settings: ${problems.join('; ')}`);
     // The scheduled path (the default on a CPU) runs a batch's shards on as many TensorFlow threads.
-    if (mayTrainScheduled(config.kernels, config.device)) {
+    if (config.backend !== 'portable' && mayTrainScheduled(config.kernels, config.device)) {
       const batchSize = config.resume ? (await readCheckpointMeta(config.resume)).hyperparameters.batchSize : config.batchSize;
       useShardThreads(planShards(batchSize));
     }
-    const backend = loadBackend(config.device);
+    const backend = openBackend(config.device, config.backend, 'training');
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
     if (config.resume === undefined) return (await train(config, backend, await loadDataset(config), hooks)).status;
     const { config: continued, continuation } = await openContinuation(backend.tf, { ...config, resume: config.resume });
@@ -64,7 +66,7 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
 
 export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promise<JobStatus> {
   return reportErrors(hooks, async () => {
-    const backend = loadBackend(request.device);
+    const backend = openBackend(request.device, request.backend);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
     const { tf } = backend;
     const { meta, params } = await loadCheckpoint(tf, request.checkpoint);
@@ -77,9 +79,12 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
           `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
         );
       }
-      const kernels = forwardPath(chooseTrainingPath('auto', backend.info));
+      const path = chooseTrainingPath('auto', backend.info);
+      const kernels = path === 'portable' ? undefined : forwardPath(path);
       {
-        const { result, predictions } = await evaluateWithPredictions(tf, params, meta.model, kernels, data.test, hooks.isCancelled);
+        const { result, predictions } = kernels
+          ? await evaluateWithPredictions(tf, params, meta.model, kernels, data.test, hooks.isCancelled)
+          : await evaluateOnPortable(meta.model, await paramValues(params), data.test, hooks.isCancelled);
         hooks.emit({
           type: 'evaluation',
           checkpoint: request.checkpoint,
@@ -108,7 +113,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
 export async function openInspector(subject: InspectSubject, hooks: JobHooks): Promise<Inspector | undefined> {
   let inspector: Inspector | undefined;
   const status = await reportErrors(hooks, async () => {
-    const backend = loadBackend(subject.device);
+    const backend = openBackend(subject.device, subject.backend);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
     inspector = await Inspector.open(backend, subject);
     hooks.emit({ type: 'inspecting', count: inspector.count });
@@ -119,7 +124,7 @@ export async function openInspector(subject: InspectSubject, hooks: JobHooks): P
 
 export function runExport(request: ExportRequest, hooks: JobHooks): Promise<JobStatus> {
   return reportErrors(hooks, async () => {
-    const backend = loadBackend(request.device);
+    const backend = openBackend(request.device, request.backend);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
     const dir = await exportLayersModel(backend.tf, request.checkpoint, request.outDir);
     hooks.emit({ type: 'exported', dir, files: [...LAYERS_FILES] });

@@ -35,8 +35,8 @@ function loadedNativeFiles(): string[] | undefined {
   return [...new Set(files)];
 }
 
-export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
-  if (info.backend !== 'tensorflow') throw new Error(`TensorFlow loaded on the ${info.backend} backend, not the native one`);
+export async function probeBackend({ tf, native: nativeTf, info }: Backend): Promise<Probed> {
+  if (info.backend !== 'tensorflow' || !nativeTf) throw new Error(`TensorFlow loaded on the ${info.backend} backend, not the native one`);
   const spec = modelSpec(3, 2, 4);
   const params = initParams(tf, spec, 1);
   const optimizer = new TensorAdam(tf, paramList(params), 0.01);
@@ -65,7 +65,7 @@ export async function probeBackend({ tf, info }: Backend): Promise<Probed> {
   }
   const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-probe-'));
   try {
-    const log = TensorBoardLog.open(tf, logs);
+    const log = TensorBoardLog.open(nativeTf, logs);
     log.text('probe', 'a run of one step', 1);
     log.batch(1, 0.5, 0.5);
     log.close();

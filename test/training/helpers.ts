@@ -4,7 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrainConfig, TrainingEvent } from '../../src/protocol/training';
+import { strict as assert } from 'node:assert';
 import { type Backend, loadBackend } from '../../src/training/native/backend';
+import type * as tfn from '@tensorflow/tfjs-node';
+import type { ModelSpec } from '../../src/protocol/checkpointFormat';
+import type { SplitTensors } from '../../src/training/data/splitTensors';
+import { correctCount, crossEntropy, logits, type LstmParams, paramList } from '../../src/training/model/lstmModel';
 
 let backend: Backend | undefined;
 
@@ -46,4 +51,44 @@ export function recorder(cancelAfter?: number) {
     },
     isCancelled: () => cancelAfter !== undefined && batches >= cancelAfter,
   };
+}
+
+/** The model's weights one after another, as the checkpoint and the flat paths lay them out. */
+export function flatten(params: LstmParams): Float32Array {
+  return Float32Array.from(paramList(params).flatMap((v) => Array.from(v.dataSync())));
+}
+
+/** The largest difference between two equally long arrays. */
+export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/**
+ * The reference for every gradient: tfjs' autodiff of the basicLSTMCell loop on the training rows
+ * `rows`, in the flat layout, with the batch's mean loss and correct count.
+ */
+export function referenceGradient(
+  params: LstmParams,
+  spec: ModelSpec,
+  train: SplitTensors,
+  rows: Int32Array,
+): { grad: Float32Array; loss: number; correct: number } {
+  const { tf } = cpuBackend();
+  return tf.tidy(() => {
+    const idx = tf.tensor1d(rows, 'int32');
+    const x = tf.gather(train.x, idx, 1) as tfn.Tensor3D;
+    const labels = tf.gather(train.labels, idx) as tfn.Tensor1D;
+    const { value, grads } = tf.variableGrads(
+      () => crossEntropy(tf, logits(tf, params, x, spec, 'reference'), labels, 'reference'),
+      paramList(params),
+    );
+    return {
+      grad: Float32Array.from(paramList(params).flatMap((v) => Array.from(grads[v.name].dataSync()))),
+      loss: value.dataSync()[0],
+      correct: correctCount(tf, logits(tf, params, x, spec, 'reference'), labels).dataSync()[0],
+    };
+  });
 }

@@ -36,7 +36,7 @@ const argMax = (p: Float32Array): number => p.reduce((best, v, i) => (v > p[best
 
 /** A 28x28 grey image as a PNG file's bytes. */
 async function encodePng(image: Uint8Array): Promise<Uint8Array> {
-  const { tf } = cpuBackend();
+  const tf = cpuBackend().native!;
   const t = tf.tensor3d(Int32Array.from(image), [28, 28, 1], 'int32');
   try {
     return await tf.node.encodePng(t);

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { TensorAdam } from '../../src/training/optim/tensorAdam';
-import { correctCount, crossEntropy, disposeParams, initParams, logits, modelSpec, paramList } from '../../src/training/model/lstmModel';
+import { disposeParams, initParams, modelSpec, paramList } from '../../src/training/model/lstmModel';
 import { loadDataset } from '../../src/training/data/dataset';
 import { BindingOps, Scope } from '../../src/training/native/bindingOps';
 import { OpByOpGradient } from '../../src/training/graph/opByOpGradient';
@@ -18,21 +18,10 @@ import { ScheduledSteps, AutodiffSteps } from '../../src/training/loop/stepRunne
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
 import { adamEpsilon } from '../../src/training/optim/adamState';
 import { ArrayAdam } from '../../src/training/optim/arrayAdam';
-import { cpuBackend, tempDir } from './helpers';
+import { cpuBackend, flatten, maxDifference, referenceGradient, tempDir } from './helpers';
 
 const { tf } = cpuBackend();
 const spec = modelSpec(28, 28, 128);
-
-function flatten(params: ReturnType<typeof initParams>): Float32Array {
-  return Float32Array.from(paramList(params).flatMap((v) => Array.from(v.dataSync())));
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 /** The SavedModel folders of loaded graphs still in `dir`. */
 function graphFolders(dir: string): string[] {
@@ -73,18 +62,10 @@ describe('scheduled path', async () => {
 
   it("its gradient, loss and correct count equal the reference path's (tfjs autodiff of the basicLSTMCell loop) within 1e-4", () => {
     const mine = gradient(2).compute(flatten(params), rows);
-    const idx = tf.tensor1d(rows, 'int32');
-    const x = tf.gather(train.x, idx, 1) as tfn.Tensor3D;
-    const labels = tf.gather(train.labels, idx) as tfn.Tensor1D;
-    const { value, grads } = tf.variableGrads(
-      () => crossEntropy(tf, logits(tf, params, x, spec, 'reference'), labels, 'reference'),
-      paramList(params),
-    );
-    const reference = Float32Array.from(paramList(params).flatMap((v) => Array.from(grads[v.name].dataSync())));
-    assert.ok(maxDifference(mine.grad, reference) < 1e-4, `max difference ${maxDifference(mine.grad, reference)}`);
-    assert.ok(Math.abs(mine.lossSum / rows.length - value.dataSync()[0]) < 1e-5);
-    assert.equal(mine.correct, correctCount(tf, logits(tf, params, x, spec, 'reference'), labels).dataSync()[0]);
-    tf.dispose([idx, x, labels, value, ...Object.values(grads)]);
+    const reference = referenceGradient(params, spec, train, rows);
+    assert.ok(maxDifference(mine.grad, reference.grad) < 1e-4, `max difference ${maxDifference(mine.grad, reference.grad)}`);
+    assert.ok(Math.abs(mine.lossSum / rows.length - reference.loss) < 1e-5);
+    assert.equal(mine.correct, reference.correct);
   });
 
   it("the graph's gradient is the one its ops give run one by one: Adam's first moment after a first step is a tenth of it", async () => {

@@ -27,6 +27,7 @@ describe('command line', () => {
         weightsDir: '/work/weights',
         runName: 'lstm-20261128-090507',
         device: 'auto',
+        backend: 'auto',
         kernels: 'auto',
       },
     );
@@ -59,6 +60,8 @@ describe('command line', () => {
         'r1',
         '--device',
         'cpu',
+        '--backend',
+        'native',
         '--kernels',
         'reference',
         '--json',
@@ -71,11 +74,19 @@ describe('command line', () => {
     assert.equal(cmd.config.dataDir, '/p/fashion');
     assert.equal(cmd.config.weightsDir, '/p/w');
     assert.equal(cmd.config.kernels, 'reference');
+    assert.equal(cmd.config.backend, 'native');
     assert.deepEqual(cmd.output, { json: true, verbose: false });
-    const ev = parseCommand(['evaluate', 'weights/r1', '--test-size', '100', '--verbose'], '/p');
+    const ev = parseCommand(['evaluate', 'weights/r1', '--test-size', '100', '--verbose', '--backend', 'portable'], '/p');
     assert.deepEqual(ev, {
       kind: 'evaluate',
-      request: { checkpoint: '/p/weights/r1', dataDir: undefined, testSize: 100, testSizeFromCheckpoint: false, device: 'auto' },
+      request: {
+        checkpoint: '/p/weights/r1',
+        dataDir: undefined,
+        testSize: 100,
+        testSizeFromCheckpoint: false,
+        device: 'auto',
+        backend: 'portable',
+      },
       output: { json: false, verbose: true },
     });
   });
@@ -94,7 +105,7 @@ describe('command line', () => {
   it('predict takes a test image by index or an image file, not both; evaluate takes --misclassified', () => {
     assert.deepEqual(parseCommand(['predict', 'w/r1', '--index', '7'], '/p'), {
       kind: 'predict',
-      subject: { checkpoint: '/p/w/r1', dataDir: undefined, device: 'auto' },
+      subject: { checkpoint: '/p/w/r1', dataDir: undefined, device: 'auto', backend: 'auto' },
       input: { index: 7 },
       output: { json: false, verbose: false },
     });
@@ -146,6 +157,7 @@ describe('command line', () => {
     [['train', '--units', '1000000'], /^--units must be a whole number from 1 to 4096 \(got "1000000"\)$/],
     [['train', '--train-size=-5'], /^--train-size must be a whole number of at least 0 \(0 = all\)/],
     [['train', '--device', 'tpu'], /^--device must be one of auto, cpu, gpu \(it is "tpu"\)$/],
+    [['export', 'w/r1', '--backend', 'wasm'], /^--backend must be one of auto, native, portable \(it is "wasm"\)$/],
     [['train', '--kernels', 'fast'], /^--kernels must be one of auto, scheduled, fused, reference/],
     [['train', '--run-name', '../escape'], /^--run-name must be up to 100 letters/],
     [['train', '--bogus'], /Unknown option '--bogus'/],

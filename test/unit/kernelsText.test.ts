@@ -19,4 +19,13 @@ describe('kernelsText', () => {
     assert.equal(kernelsText({ fusedKernels: true, kernels: 'fused' }), 'fused LSTM kernels');
     assert.equal(kernelsText({ fusedKernels: false }), 'reference kernels');
   });
+
+  it('the portable kernels with their threads, in a training run and in an evaluation', () => {
+    assert.equal(
+      kernelsText({ fusedKernels: false, backend: 'portable', kernels: 'portable', shares: 2 }),
+      'portable WebAssembly kernels, 2 threads',
+    );
+    assert.equal(kernelsText({ fusedKernels: false, backend: 'portable', kernels: 'portable', shares: 1 }), 'portable WebAssembly kernels');
+    assert.equal(kernelsText({ fusedKernels: false, backend: 'portable' }), 'portable WebAssembly kernels');
+  });
 });

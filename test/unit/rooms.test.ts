@@ -39,7 +39,17 @@ const BELOW: Record<string, string[]> = {
   'training/optim': ['protocol', 'training/native'],
   'training/model': ['protocol', 'checkpoint', 'training/native'],
   'training/graph': ['protocol', 'training/native', 'training/model', 'training/optim'],
-  'training/loop': ['protocol', 'checkpoint', 'training/native', 'training/data', 'training/model', 'training/optim', 'training/graph'],
+  'training/portable': ['protocol', 'training/native', 'training/data', 'training/model', 'training/graph'],
+  'training/loop': [
+    'protocol',
+    'checkpoint',
+    'training/native',
+    'training/data',
+    'training/model',
+    'training/optim',
+    'training/graph',
+    'training/portable',
+  ],
   training: [
     'protocol',
     'checkpoint',
@@ -49,6 +59,7 @@ const BELOW: Record<string, string[]> = {
     'training/model',
     'training/optim',
     'training/graph',
+    'training/portable',
     'training/loop',
   ],
 };

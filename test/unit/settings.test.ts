@@ -4,7 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readEvaluateRequest, readTrainConfig, readWeightsDir } from '../../src/extension/settings';
-import { DEFAULT_DEVICE, DEFAULT_WEIGHTS_FOLDER, defaultRunName, DEVICE_CHOICES, NUMBER_RULES } from '../../src/protocol/runOptions';
+import {
+  BACKEND_CHOICES,
+  DEFAULT_BACKEND,
+  DEFAULT_DEVICE,
+  DEFAULT_WEIGHTS_FOLDER,
+  defaultRunName,
+  DEVICE_CHOICES,
+  NUMBER_RULES,
+} from '../../src/protocol/runOptions';
 
 interface SchemaProperty {
   type: string;
@@ -57,6 +65,7 @@ describe('settings', () => {
         weightsDir: path.join(ws, 'weights'),
         runName: 'lstm-x',
         device: 'auto',
+        backend: 'auto',
         kernels: 'auto',
       },
     });
@@ -86,6 +95,7 @@ describe('settings', () => {
         seed: -4,
         trainSize: -1,
         device: 'tpu',
+        backend: 'wasm',
         dataFolder: 'nope',
       }),
       ws,
@@ -93,10 +103,10 @@ describe('settings', () => {
     );
     assert.ok(!r.ok);
     const text = r.problems.map((p) => p.message).join('\n');
-    for (const key of ['units', 'batchSize', 'epochs', 'learningRate', 'seed', 'trainSize', 'device', 'dataFolder']) {
+    for (const key of ['units', 'batchSize', 'epochs', 'learningRate', 'seed', 'trainSize', 'device', 'backend', 'dataFolder']) {
       assert.match(text, new RegExp(`lstmMnist\\.${key}`), `${key} is reported`);
     }
-    assert.equal(r.problems.length, 8);
+    assert.equal(r.problems.length, 9);
   });
 
   it('refuses a weights folder that is or contains the workspace', () => {
@@ -108,7 +118,7 @@ describe('settings', () => {
 
   it('reads an evaluation request without the training settings', async () => {
     const r = await readEvaluateRequest(settings({ batchSize: 0, testSize: 50 }), ws, '/ckpt');
-    assert.deepEqual(r, { ok: true, value: { checkpoint: '/ckpt', dataDir: undefined, testSize: 50, device: 'auto' } });
+    assert.deepEqual(r, { ok: true, value: { checkpoint: '/ckpt', dataDir: undefined, testSize: 50, device: 'auto', backend: 'auto' } });
   });
 
   it("package.json's schema carries the run options' defaults and limits, so the settings editor and the checks agree", () => {
@@ -123,6 +133,8 @@ describe('settings', () => {
     }
     assert.deepEqual(SCHEMA['lstmMnist.device'].enum, DEVICE_CHOICES);
     assert.equal(SCHEMA['lstmMnist.device'].default, DEFAULT_DEVICE);
+    assert.deepEqual(SCHEMA['lstmMnist.backend'].enum, BACKEND_CHOICES);
+    assert.equal(SCHEMA['lstmMnist.backend'].default, DEFAULT_BACKEND);
     assert.equal(SCHEMA['lstmMnist.weightsFolder'].default, DEFAULT_WEIGHTS_FOLDER);
   });
 

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { type StatusEvent, statusText } from '../../src/extension/statusText';
 import type { PanelJob } from '../../src/protocol/webview';
+import { computeText } from '../../src/protocol/format';
 
 const train: PanelJob = { id: 'j1', kind: 'train', label: 'lstm-20261128-150523', startedAt: 0 };
 const evaluate: PanelJob = { id: 'j2', kind: 'evaluate', label: '/w/weights/lstm-20261128-150523', startedAt: 0 };
@@ -63,5 +64,17 @@ describe('status bar text', () => {
     const diverged = statusText(train, states[5][1], 2, 1, chance);
     assert.equal(diverged.background, 'error');
     assert.doesNotMatch(diverged.label, /warning/);
+  });
+
+  it('its tooltip says what computes the job and why', () => {
+    const compute = computeText({ device: 'cpu', fusedKernels: false, backend: 'portable', kernels: 'portable', shares: 2 });
+    assert.equal(compute, 'CPU · portable WebAssembly kernels, 2 threads');
+    const why = "TensorFlow's native runtime is not available on macOS arm64: training with the portable kernels.";
+    const s = statusText(train, states[1][1], 2, 1, undefined, `Computed on: ${compute}\n${why}`);
+    assert.match(
+      s.tooltip,
+      /\nComputed on: CPU · portable WebAssembly kernels, 2 threads\nTensorFlow's native runtime is not available on macOS arm64/,
+    );
+    assert.doesNotMatch(statusText(train, states[1][1], 2).tooltip, /Computed on/);
   });
 });

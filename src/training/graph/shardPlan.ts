@@ -21,6 +21,11 @@ export function planShards(batchSize: number, cores: number = os.availableParall
   return { shards, threads: Math.max(1, Math.floor(cores / shards)) };
 }
 
+/** The most shards any batch gets on `cores` cores: the threads an evaluation computes on. */
+export function maxShards(cores: number = os.availableParallelism()): number {
+  return Math.max(1, Math.min(cores, MAX_SHARDS));
+}
+
 /**
  * Gives this process's TensorFlow the plan's threads: one inter-op thread per shard, the plan's
  * intra-op threads. Effective only before TensorFlow loads, which reads the variables once; set

@@ -38,36 +38,68 @@ async function evaluateChunks(
   keep: boolean,
   ...[tf, params, spec, kernels, data, isCancelled = () => false]: EvaluationArgs
 ): Promise<{ result: EvaluationResult; predictions?: Predictions }> {
-  const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
-  const predictions = keep
-    ? { labels: new Uint8Array(data.count), predicted: new Uint8Array(data.count), confidence: new Float32Array(data.count) }
-    : undefined;
-  let lossSum = 0;
-  for (let start = 0; start < data.count; start += EVAL_BATCH) {
-    const size = Math.min(EVAL_BATCH, data.count - start);
+  return tallyChunks(data.count, EVAL_BATCH, keep, isCancelled, (start, size) => {
     const [loss, predicted, truth, confidence] = tf.tidy(() => {
       const b = chunkOf(tf, data, start, size, spec.timesteps, spec.inputSize);
       const out = logits(tf, params, b.x, spec, kernels);
       const best = keep ? tf.max(tf.softmax(out), 1) : tf.zeros([0]);
       return [tf.mul(crossEntropy(tf, out, b.labels, kernels), size), tf.argMax(out, 1), b.labels, best];
     });
-    lossSum += loss.dataSync()[0];
-    const p = predicted.dataSync();
-    const t = truth.dataSync();
+    const chunk = {
+      lossSum: loss.dataSync()[0],
+      predicted: predicted.dataSync(),
+      truth: truth.dataSync(),
+      confidence: confidence.dataSync(),
+    };
+    tf.dispose([loss, predicted, truth, confidence]);
+    return chunk;
+  });
+}
+
+/** One chunk of an evaluation, however its backend computed it. */
+export interface EvaluatedChunk {
+  /** The chunk's summed loss. */
+  lossSum: number;
+  predicted: ArrayLike<number>;
+  truth: ArrayLike<number>;
+  /** The predicted class's probability (read when predictions are kept). */
+  confidence: ArrayLike<number>;
+}
+
+/**
+ * An evaluation of `count` images in chunks of `chunkSize`, each computed by `chunk`: the loss,
+ * accuracy, per-class accuracy and confusion matrix, and, when `keep`, each image's prediction.
+ * Throws Cancelled between chunks once `isCancelled` says so.
+ */
+export async function tallyChunks(
+  count: number,
+  chunkSize: number,
+  keep: boolean,
+  isCancelled: () => boolean,
+  chunk: (start: number, size: number) => EvaluatedChunk | Promise<EvaluatedChunk>,
+): Promise<{ result: EvaluationResult; predictions?: Predictions }> {
+  const confusion = Array.from({ length: CLASSES }, () => new Array<number>(CLASSES).fill(0));
+  const predictions = keep
+    ? { labels: new Uint8Array(count), predicted: new Uint8Array(count), confidence: new Float32Array(count) }
+    : undefined;
+  let lossSum = 0;
+  for (let start = 0; start < count; start += chunkSize) {
+    const size = Math.min(chunkSize, count - start);
+    const { lossSum: loss, predicted: p, truth: t, confidence } = await chunk(start, size);
+    lossSum += loss;
     for (let i = 0; i < size; i++) confusion[t[i]][p[i]]++;
     if (predictions) {
       predictions.labels.set(t, start);
       predictions.predicted.set(p, start);
-      predictions.confidence.set(confidence.dataSync(), start);
+      predictions.confidence.set(confidence, start);
     }
-    tf.dispose([loss, predicted, truth, confidence]);
     await stopIfCancelled(isCancelled);
   }
   const correct = confusion.reduce((s, row, i) => s + row[i], 0);
   const result = {
-    count: data.count,
-    loss: lossSum / data.count,
-    accuracy: correct / data.count,
+    count,
+    loss: lossSum / count,
+    accuracy: correct / count,
     perClassAccuracy: confusion.map((row, i) => {
       const total = row.reduce((a, b) => a + b, 0);
       return total === 0 ? 0 : row[i] / total;

@@ -8,6 +8,7 @@
 //   they are read: before an evaluation and before the save (syncParams).
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { AdamState, ModelSpec, ParamLayout } from '../../protocol/checkpointFormat';
+import type { EvaluationResult } from '../../protocol/training';
 import { adamEpsilon, freshAdamState } from '../optim/adamState';
 import type { Tf } from '../native/backend';
 import { TensorAdam } from '../optim/tensorAdam';
@@ -19,6 +20,7 @@ import type { ShardPlan } from '../graph/shardPlan';
 import type { Split } from '../data/dataset';
 import { type Batch, disposeSplit, gatherBatch, type SplitTensors, tensorsFromSplit } from '../data/splitTensors';
 import { ArrayAdam } from '../optim/arrayAdam';
+import { setParamValues } from '../model/checkpointParams';
 
 /** What one training step needs besides the batch. */
 export interface StepModel {
@@ -54,6 +56,8 @@ export interface StepRunner {
   step(indices: Int32Array): Promise<StepResult>;
   /** Makes the model's variables hold the current weights (before they are read). */
   syncParams(): void;
+  /** The test set at the current weights, where the steps hold it themselves (the portable path's). */
+  evaluateTest?(isCancelled: () => boolean): Promise<EvaluationResult>;
   /** A copy of Adam's state after the last step (saved with the checkpoint, to continue from). */
   optimizerState(): AdamState;
   dispose(): void;
@@ -201,12 +205,7 @@ export class ScheduledSteps implements StepRunner {
   }
 
   syncParams(): void {
-    const { tf } = this;
-    const values = this.layout.split(this.current().params);
-    paramList(this.params).forEach((v, i) => {
-      // A copy: tfjs-node may keep the array it is given, and Adam updates this one in place.
-      tf.tidy(() => v.assign(tf.tensor(values[i].slice(), v.shape, 'float32') as tfn.Tensor));
-    });
+    setParamValues(this.tf, this.params, this.layout.split(this.current().params));
   }
 
   optimizerState(): AdamState {

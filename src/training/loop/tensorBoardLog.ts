@@ -9,7 +9,7 @@
 // and closed before the checkpoint folder holding them is renamed into place.
 import * as path from 'node:path';
 import type { EpochMetrics, TestResult } from '../../protocol/training';
-import type { Tf } from '../native/backend';
+import type { NativeTf as Tf } from '../native/backend';
 import { tfjsNodeInternals } from '../native/internals';
 import { attr } from '../native/opAttrs';
 

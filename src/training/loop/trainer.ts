@@ -39,6 +39,11 @@ import { describeFsError, prepareWeightsFolder, type Reservation } from '../../c
 import { planShards, type ShardPlan } from '../graph/shardPlan';
 import { LOG_FOLDER, TensorBoardLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, AutodiffSteps } from './stepRunners';
+import { PortableSteps } from './portableSteps';
+
+/** Said when a run on the portable kernels was asked for TensorBoard logs. */
+export const TENSORBOARD_NEEDS_NATIVE =
+  "This run writes no TensorBoard logs: they are written by TensorFlow's native runtime, and the portable kernels train this run.";
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;
@@ -94,7 +99,7 @@ export function train(
     const kernels = chooseTrainingPath(config.kernels, backend.info);
     const spec = modelSpec(data.rows, data.cols, config.units);
     if (continuation) checkSameData(continuation, data);
-    const plan = kernels === 'scheduled' ? planShards(config.batchSize) : undefined;
+    const plan = kernels === 'scheduled' || kernels === 'portable' ? planShards(config.batchSize) : undefined;
     // Everything that can fail for want of memory or disk fails here, before the first batch.
     checkMemory(estimateRunBytes({ ...spec, batchSize: config.batchSize, trainCount: data.train.count, testCount: data.test.count }));
     reservation = prepareWeightsFolder(config.weightsDir, config.runName, checkpointBytes(weightSpecs(spec)));
@@ -163,9 +168,10 @@ async function trainPrepared(
   let log: TensorBoardLog | undefined;
   let saved = false;
   try {
-    if (config.tensorBoard !== false) {
+    if (config.tensorBoard !== false && !backend.native) hooks.emit({ type: 'warning', message: TENSORBOARD_NEEDS_NATIVE });
+    if (config.tensorBoard !== false && backend.native) {
       fs.rmSync(staging, { recursive: true, force: true });
-      log = TensorBoardLog.open(tf, path.join(staging, LOG_FOLDER));
+      log = TensorBoardLog.open(backend.native, path.join(staging, LOG_FOLDER));
       log.text('hyperparameters', hyperparameterTable(config, continuation), 0);
       for (const m of epochs) log.epoch(m);
     }
@@ -186,6 +192,16 @@ async function trainPrepared(
           type: 'warning',
           message: `Training runs slower: TensorFlow could not load the training step's graph (${scheduled.graphUnavailable}).`,
         });
+    } else if (kernels === 'portable') {
+      steps = new PortableSteps(
+        tf,
+        params,
+        spec,
+        { train: data.train, test: data.test },
+        config.learningRate,
+        { threads: plan!.shards, batchSize: config.batchSize },
+        continuation?.adam,
+      );
     } else
       steps = new AutodiffSteps(tf, { params, spec, kernels: forwardPath(kernels) }, data.train, config.learningRate, continuation?.adam);
     // The steps hold the training images as tensors now: this run lets go of their bytes.
@@ -208,7 +224,9 @@ async function trainPrepared(
         hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
       }
       steps.syncParams();
-      const val = await evaluate(tf, params, spec, forwardPath(kernels), testImages, hooks.isCancelled);
+      const val = steps.evaluateTest
+        ? await steps.evaluateTest(hooks.isCancelled)
+        : await evaluate(tf, params, spec, forwardPath(kernels), testImages, hooks.isCancelled);
       const metrics: EpochMetrics = {
         epoch,
         loss: lossSum / seen,

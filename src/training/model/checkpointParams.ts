@@ -3,11 +3,16 @@
 import type { CheckpointMeta } from '../../protocol/checkpointFormat';
 import { readWeights } from '../../checkpoint/read';
 import type { Tf } from '../native/backend';
-import { type LstmParams, PARAM_NAMES, weightSpecs } from './lstmModel';
+import { type LstmParams, PARAM_NAMES, paramList, weightSpecs } from './lstmModel';
 
 /** The model's current weights, in file order. */
 export async function paramValues(params: LstmParams): Promise<Float32Array[]> {
   return Promise.all(PARAM_NAMES.map((n) => params[n].data() as Promise<Float32Array>));
+}
+
+/** Makes the variables hold `values` (one array per weight, in file order): copies, as tfjs may keep what it is given. */
+export function setParamValues(tf: Tf, params: LstmParams, values: readonly Float32Array[]): void {
+  paramList(params).forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(values[i].slice(), v.shape, 'float32'))));
 }
 
 export interface LoadedCheckpoint {

@@ -63,6 +63,32 @@ export function layersModel(tf: Tf, meta: CheckpointMeta, params: LstmParams): t
 }
 
 /**
+ * A save handler that writes model.json and weights.bin into `dir` (created), as tfjs-node's
+ * `file://` handler lays them out; the portable backend's plain TensorFlow.js has no file handler.
+ */
+function saveToFolder(tf: Tf, dir: string): ReturnType<Tf['io']['withSaveHandler']> {
+  const [modelFile, weightsFile] = LAYERS_FILES;
+  return tf.io.withSaveHandler(async (artifacts) => {
+    const { modelTopology, format, generatedBy, convertedBy, trainingConfig, signature, userDefinedMetadata } = artifacts;
+    const modelJson = {
+      modelTopology,
+      weightsManifest: [{ paths: [weightsFile], weights: artifacts.weightSpecs ?? [] }],
+      format,
+      generatedBy,
+      convertedBy,
+      ...(trainingConfig != null ? { trainingConfig } : {}),
+      ...(signature != null ? { signature } : {}),
+      ...(userDefinedMetadata != null ? { userDefinedMetadata } : {}),
+    };
+    await fs.promises.mkdir(dir, { recursive: true });
+    await fs.promises.writeFile(path.join(dir, modelFile), JSON.stringify(modelJson));
+    const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+    await fs.promises.writeFile(path.join(dir, weightsFile), Buffer.from(weights));
+    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+  });
+}
+
+/**
  * Writes the checkpoint at `checkpoint` as a Layers model into the folder `outDir`, which must
  * not exist yet; written beside it and renamed, so a failure leaves nothing.
  */
@@ -76,7 +102,7 @@ export async function exportLayersModel(tf: Tf, checkpoint: string, outDir: stri
   try {
     const model = layersModel(tf, meta, params);
     try {
-      await model.save(`file://${tmp}`);
+      await model.save(saveToFolder(tf, tmp));
     } finally {
       model.dispose();
     }

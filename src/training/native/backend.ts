@@ -16,13 +16,18 @@ import {
 } from './runtime';
 import { tfjsNodeInternals } from './internals';
 
-export type Tf = typeof import('@tensorflow/tfjs-node');
+/** TensorFlow.js's API, as both backends have it (the portable one is plain tfjs on its CPU backend). */
+export type Tf = typeof import('@tensorflow/tfjs');
+/** tfjs-node's: TensorFlow.js and its Node additions (file handlers, the summary writer, image decoding). */
+export type NativeTf = typeof import('@tensorflow/tfjs-node');
 
 /** What a loaded backend is; how a run uses it (its training path) is added by loop/trainingPath.ts. */
 export type BackendInfo = Omit<DeviceInfo, 'fusedKernels' | 'kernels' | 'shares' | 'replicas'>;
 
 export interface Backend {
   tf: Tf;
+  /** tfjs-node itself, where it is what computes. */
+  native?: NativeTf;
   info: BackendInfo;
   warning?: string;
 }
@@ -57,12 +62,13 @@ export function loadBackend(requested: DeviceChoice): Backend {
   const { runtime, warning } = chooseRuntime(requested);
   useRuntime(runtime);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tf: Tf = require('@tensorflow/tfjs-node');
+  const tf: NativeTf = require('@tensorflow/tfjs-node');
   const backend = tf.getBackend();
   // tfjs-node's insides this project uses, checked now rather than deep inside a run.
   if (backend === 'tensorflow') tfjsNodeInternals(tf);
   return {
     tf,
+    native: tf,
     info: {
       device: runtime.flavor,
       backend,

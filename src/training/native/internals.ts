@@ -8,7 +8,9 @@
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { DType, OpAttr } from './opAttrs';
 
-type Tf = typeof import('@tensorflow/tfjs-node');
+/** Any TensorFlow.js: the adapter checks at run time that its backend is tfjs-node's. */
+type Tf = typeof import('@tensorflow/tfjs');
+type NativeTf = typeof import('@tensorflow/tfjs-node');
 
 /** The tfjs-node these insides were read from; another may differ. */
 const WRITTEN_FOR = '4.22.0';
@@ -19,7 +21,7 @@ export type Handle = number;
 /** A SavedModel loaded as a TensorFlow session, by id. */
 export type SessionId = number;
 
-type SummaryWriter = ReturnType<Tf['node']['summaryFileWriter']>;
+type SummaryWriter = ReturnType<NativeTf['node']['summaryFileWriter']>;
 
 /** An attribute as the binding takes it: a name, the binding's type code, a value. */
 interface BindingAttr {

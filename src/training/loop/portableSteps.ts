@@ -1,0 +1,55 @@
+// The portable path's training step: the batch's gradient from the kernels' threads (portableLstm.ts),
+// then Adam on the flat weights in JS (the scheduled path's fallback Adam, so the two paths' states
+// are one format). The model's variables are brought up to date only when they are read.
+import type { AdamState, ModelSpec } from '../../protocol/checkpointFormat';
+import type { EvaluationResult } from '../../protocol/training';
+import type { Split } from '../data/dataset';
+import { setParamValues } from '../model/checkpointParams';
+import { type LstmParams, paramList } from '../model/lstmModel';
+import type { Tf } from '../native/backend';
+import { adamEpsilon } from '../optim/adamState';
+import { ArrayAdam } from '../optim/arrayAdam';
+import type { StepResult, StepRunner } from './stepRunners';
+import { evaluatePortable } from './portableEvaluation';
+import { PortableLstm } from '../portable/portableLstm';
+
+export class PortableSteps implements StepRunner {
+  readonly model: PortableLstm;
+  private readonly adam: ArrayAdam;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly params: LstmParams,
+    spec: ModelSpec,
+    images: { train: Split; test: Split },
+    learningRate: number,
+    { threads, batchSize }: { threads: number; batchSize: number },
+    adam?: AdamState,
+  ) {
+    this.model = new PortableLstm(spec, images, { threads, batchSize, inputs: 0 });
+    this.model.params.set(this.model.layout.join(paramList(params).map((v) => v.dataSync() as Float32Array)));
+    this.adam = new ArrayAdam(this.model.params, learningRate, adamEpsilon(tf), adam);
+  }
+
+  async step(indices: Int32Array): Promise<StepResult> {
+    const { grad, lossSum, correct } = await this.model.gradient(indices);
+    this.adam.apply(grad);
+    return { lossSum, correct };
+  }
+
+  syncParams(): void {
+    setParamValues(this.tf, this.params, this.model.layout.split(this.model.params));
+  }
+
+  async evaluateTest(isCancelled: () => boolean): Promise<EvaluationResult> {
+    return (await evaluatePortable(this.model, false, isCancelled)).result;
+  }
+
+  optimizerState(): AdamState {
+    return this.adam.snapshot();
+  }
+
+  dispose(): void {
+    void this.model.dispose();
+  }
+}

@@ -1,0 +1,448 @@
+// The portable path's arithmetic, in AssemblyScript (built to a platform-independent WebAssembly
+// module with 128-bit SIMD by scripts/build-kernel.js): the seed model's forward pass, its
+// backward pass and the products they are made of. No allocation and no state: every buffer is a
+// byte offset into the memory the instances share, laid out by ../kernelMemory.ts, so each
+// worker thread's instance computes its shard of the batch in its own buffers.
+//
+// The model is TensorFlow's LSTMCell: kernel [inputs + units, 4 * units] with the gates i, j, f,
+// o, the forget bias added to f; then Dense(classes) on the last hidden state and softmax
+// cross-entropy against integer labels.
+
+// ---------------------------------------------------------------------------------------------
+// Vector maths. exp is Cephes' single-precision one (range reduction by ln 2 in two parts, a
+// degree-6 polynomial, 2^n from the exponent bits): about 1e-7 relative error, as float32 is.
+
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const EXP_MAX: f32 = 88.3762626647949;
+const EXP_MIN: f32 = -87.3365478515625;
+
+@inline function vexp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+@inline function vsigmoid(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
+}
+
+/** tanh(x) = 1 - 2 / (1 + e^2x): exact at both ends, about 1e-7 off near zero. */
+@inline function vtanh(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(one, vexp(f32x4.add(x, x)))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Products. C[m x n] = A[m x k] B[k x n] (plus C when `accumulate`), B and C row-major with
+// leading dimensions ldb and ldc, A read through strides (element (i, p) at a + i*sai + p*sak),
+// so that A^T B needs no transpose: A's four rows of a block are four neighbouring values then.
+// Blocks of 4 rows x 16 columns keep 16 sums in registers; n must be a multiple of 4.
+
+/** C[m x n] (+)= A B; all sizes and strides in elements, pointers in bytes. */
+export function gemm(
+  m: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  sai: i32,
+  sak: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+): void {
+  const ai = <usize>sai << 2;
+  const ak = <usize>sak << 2;
+  const bk = <usize>ldb << 2;
+  const ci = <usize>ldc << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const ar = a + <usize>i * ai;
+    const cr = c + <usize>i * ci;
+    let j = 0;
+    for (; j + 16 <= n; j += 16) block4x16(k, ar, ai, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), ci, accumulate);
+    for (; j < n; j += 4) block4x4(k, ar, ai, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), ci, accumulate);
+  }
+  for (; i < m; i++) {
+    const ar = a + <usize>i * ai;
+    const cr = c + <usize>i * ci;
+    for (let j = 0; j < n; j += 4) block1x4(k, ar, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), accumulate);
+  }
+}
+
+@inline function block4x16(k: i32, a: usize, ai: usize, ak: usize, b: usize, bk: usize, c: usize, ci: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0), c23 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0), c33 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16), b2 = v128.load(b, 32), b3 = v128.load(b, 48);
+    let x = f32x4.splat(load<f32>(a));
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
+    x = f32x4.splat(load<f32>(a + ai));
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c12 = f32x4.add(c12, f32x4.mul(x, b2)); c13 = f32x4.add(c13, f32x4.mul(x, b3));
+    x = f32x4.splat(load<f32>(a + 2 * ai));
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c22 = f32x4.add(c22, f32x4.mul(x, b2)); c23 = f32x4.add(c23, f32x4.mul(x, b3));
+    x = f32x4.splat(load<f32>(a + 3 * ai));
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c32 = f32x4.add(c32, f32x4.mul(x, b2)); c33 = f32x4.add(c33, f32x4.mul(x, b3));
+    a += ak;
+    b += bk;
+  }
+  store4(c, accumulate, c00, c01, c02, c03);
+  store4(c + ci, accumulate, c10, c11, c12, c13);
+  store4(c + 2 * ci, accumulate, c20, c21, c22, c23);
+  store4(c + 3 * ci, accumulate, c30, c31, c32, c33);
+}
+
+@inline function store4(c: usize, accumulate: bool, v0: v128, v1: v128, v2: v128, v3: v128): void {
+  if (accumulate) {
+    v0 = f32x4.add(v0, v128.load(c));
+    v1 = f32x4.add(v1, v128.load(c, 16));
+    v2 = f32x4.add(v2, v128.load(c, 32));
+    v3 = f32x4.add(v3, v128.load(c, 48));
+  }
+  v128.store(c, v0);
+  v128.store(c, v1, 16);
+  v128.store(c, v2, 32);
+  v128.store(c, v3, 48);
+}
+
+@inline function block4x4(k: i32, a: usize, ai: usize, ak: usize, b: usize, bk: usize, c: usize, ci: usize, accumulate: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    const bv = v128.load(b);
+    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(a)), bv));
+    c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(a + ai)), bv));
+    c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(a + 2 * ai)), bv));
+    c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(a + 3 * ai)), bv));
+    a += ak;
+    b += bk;
+  }
+  store1(c, accumulate, c0);
+  store1(c + ci, accumulate, c1);
+  store1(c + 2 * ci, accumulate, c2);
+  store1(c + 3 * ci, accumulate, c3);
+}
+
+@inline function block1x4(k: i32, a: usize, ak: usize, b: usize, bk: usize, c: usize, accumulate: bool): void {
+  let c0 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(a)), v128.load(b)));
+    a += ak;
+    b += bk;
+  }
+  store1(c, accumulate, c0);
+}
+
+@inline function store1(c: usize, accumulate: bool, v: v128): void {
+  v128.store(c, accumulate ? f32x4.add(v, v128.load(c)) : v);
+}
+
+/** dst[cols x rows] = src[rows x cols]^T (row-major, in elements). */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(dst + ((<usize>c * rows + r) << 2), load<f32>(src + ((<usize>r * cols + c) << 2)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model.
+
+/**
+ * A batch's images as the time-major input [rows, count, cols] in [0, 1]: image `indices[b]` of
+ * `images` (bytes, `rows * cols` each) becomes column b of every row.
+ */
+export function gatherImages(images: usize, indices: usize, count: i32, rows: i32, cols: i32, x: usize): void {
+  const size = <usize>rows * cols;
+  const scale: f32 = 1.0 / 255.0;
+  for (let b = 0; b < count; b++) {
+    const image = images + <usize>load<i32>(indices + (<usize>b << 2)) * size;
+    for (let t = 0; t < rows; t++) {
+      const out = x + ((<usize>(t * count + b) * cols) << 2);
+      const row = image + <usize>t * cols;
+      for (let c = 0; c < cols; c++) store<f32>(out + (<usize>c << 2), <f32>load<u8>(row + c) * scale);
+    }
+  }
+}
+
+/**
+ * One step's gates from their pre-activations z [count, 4 units] (bias not yet added), in place:
+ * i, j, f, o become sigmoid(i), tanh(j), sigmoid(f + forgetBias), sigmoid(o); the new cell state
+ * c = c_prev f + i j (c_prev 0 where cPrev is 0), tanh(c) and h = tanh(c) o are written out.
+ */
+function cellStep(count: i32, units: i32, z: usize, bias: usize, forgetBias: f32, cPrev: usize, c: usize, tc: usize, h: usize): void {
+  const gate = <usize>units << 2;
+  const fb = f32x4.splat(forgetBias);
+  for (let b = 0; b < count; b++) {
+    const zr = z + <usize>b * 4 * gate;
+    const hr = <usize>b * gate;
+    for (let u: usize = 0; u < gate; u += 16) {
+      const i = vsigmoid(f32x4.add(v128.load(zr + u), v128.load(bias + u)));
+      const j = vtanh(f32x4.add(v128.load(zr + gate + u), v128.load(bias + gate + u)));
+      const f = vsigmoid(f32x4.add(f32x4.add(v128.load(zr + 2 * gate + u), v128.load(bias + 2 * gate + u)), fb));
+      const o = vsigmoid(f32x4.add(v128.load(zr + 3 * gate + u), v128.load(bias + 3 * gate + u)));
+      const ij = f32x4.mul(i, j);
+      const cell = cPrev ? f32x4.add(f32x4.mul(v128.load(cPrev + hr + u), f), ij) : ij;
+      const t = vtanh(cell);
+      v128.store(zr + u, i);
+      v128.store(zr + gate + u, j);
+      v128.store(zr + 2 * gate + u, f);
+      v128.store(zr + 3 * gate + u, o);
+      v128.store(c + hr + u, cell);
+      v128.store(tc + hr + u, t);
+      v128.store(h + hr + u, f32x4.mul(t, o));
+    }
+  }
+}
+
+/**
+ * The recurrence over a batch x [rows, count, inputs], keeping what the backward pass needs:
+ * gates [rows, count, 4 units] (activated), cells, tanh of cells and hidden states
+ * [rows, count, units]. The input's products for every row are one product before the loop;
+ * each row then adds h_prev times the recurrent weights (none at the first row: h is zero).
+ */
+export function lstmForward(
+  rows: i32,
+  count: i32,
+  inputs: i32,
+  units: i32,
+  forgetBias: f32,
+  x: usize,
+  kernel: usize,
+  bias: usize,
+  gates: usize,
+  cells: usize,
+  tanhCells: usize,
+  hidden: usize,
+): void {
+  const width = 4 * units;
+  const recurrent = kernel + ((<usize>inputs * width) << 2);
+  gemm(rows * count, width, inputs, x, inputs, 1, kernel, width, gates, width, false);
+  const gateStep = (<usize>count * width) << 2;
+  const step = (<usize>count * units) << 2;
+  for (let t = 0; t < rows; t++) {
+    const z = gates + <usize>t * gateStep;
+    const at = <usize>t * step;
+    if (t > 0) gemm(count, width, units, hidden + at - step, units, 1, recurrent, width, z, width, true);
+    cellStep(count, units, z, bias, forgetBias, t > 0 ? cells + at - step : 0, cells + at, tanhCells + at, hidden + at);
+  }
+}
+
+/**
+ * Dense(classes) on the hidden states h [count, units]: logits [count, classes] (scalar: ten
+ * columns are too few to fill vectors, and this is a small part of the work).
+ */
+export function dense(count: i32, units: i32, classes: i32, h: usize, kernel: usize, bias: usize, logits: usize): void {
+  for (let b = 0; b < count; b++) {
+    for (let k = 0; k < classes; k++) {
+      let sum = load<f32>(bias + (<usize>k << 2));
+      for (let u = 0; u < units; u++) sum += load<f32>(h + ((<usize>b * units + u) << 2)) * load<f32>(kernel + ((<usize>u * classes + k) << 2));
+      store<f32>(logits + ((<usize>b * classes + k) << 2), sum);
+    }
+  }
+}
+
+/**
+ * Softmax cross-entropy of logits [count, classes] against labels (bytes), in place: the logits
+ * become the loss's gradient scaled by `scale` (1 / the whole batch's size, for a mean over it).
+ * Returns the loss summed over the rows; the number of rows whose largest logit (the first, on a
+ * tie, as argMax) is the label is stored at `correct`.
+ */
+export function softmaxCrossEntropy(count: i32, classes: i32, logits: usize, labels: usize, scale: f32, correct: usize): f64 {
+  let loss: f64 = 0;
+  let right = 0;
+  for (let b = 0; b < count; b++) {
+    const row = logits + ((<usize>b * classes) << 2);
+    const label = <i32>load<u8>(labels + b);
+    let best = 0;
+    let max = load<f32>(row);
+    for (let k = 1; k < classes; k++) {
+      const v = load<f32>(row + (<usize>k << 2));
+      if (v > max) {
+        max = v;
+        best = k;
+      }
+    }
+    if (best === label) right++;
+    let sum: f32 = 0;
+    for (let k = 0; k < classes; k++) sum += Mathf.exp(load<f32>(row + (<usize>k << 2)) - max);
+    loss += <f64>(Mathf.log(sum) + max - load<f32>(row + (<usize>label << 2)));
+    for (let k = 0; k < classes; k++) {
+      const p = Mathf.exp(load<f32>(row + (<usize>k << 2)) - max) / sum;
+      store<f32>(row + (<usize>k << 2), (p - (k === label ? <f32>1 : <f32>0)) * scale);
+    }
+  }
+  store<i32>(correct, right);
+  return loss;
+}
+
+/**
+ * The backward pass of lstmForward and dense, from the logits' gradient dLogits [count, classes]:
+ * the gradients of kernel, bias, dense kernel and dense bias are written (not added) at `grads`,
+ * in that order (the checkpoint's flat layout). The gates become their pre-activations'
+ * gradients on the way. Scratch: dh and dc [count, units]; recurrentT [4 units, units].
+ */
+export function lstmBackward(
+  rows: i32,
+  count: i32,
+  inputs: i32,
+  units: i32,
+  classes: i32,
+  x: usize,
+  kernel: usize,
+  denseKernel: usize,
+  gates: usize,
+  cells: usize,
+  tanhCells: usize,
+  hidden: usize,
+  dLogits: usize,
+  grads: usize,
+  dh: usize,
+  dc: usize,
+  recurrentT: usize,
+): void {
+  const width = 4 * units;
+  const gKernel = grads;
+  const gBias = gKernel + ((<usize>(inputs + units) * width) << 2);
+  const gDense = gBias + ((<usize>width) << 2);
+  const gDenseBias = gDense + ((<usize>units * classes) << 2);
+  const step = (<usize>count * units) << 2;
+  const gateStep = (<usize>count * width) << 2;
+  const last = hidden + <usize>(rows - 1) * step;
+
+  // Dense: its weights' gradients and dh = dLogits denseKernel^T.
+  for (let u = 0; u < units; u++) {
+    for (let k = 0; k < classes; k++) {
+      let sum: f32 = 0;
+      for (let b = 0; b < count; b++) sum += load<f32>(last + ((<usize>b * units + u) << 2)) * load<f32>(dLogits + ((<usize>b * classes + k) << 2));
+      store<f32>(gDense + ((<usize>u * classes + k) << 2), sum);
+    }
+  }
+  for (let k = 0; k < classes; k++) {
+    let sum: f32 = 0;
+    for (let b = 0; b < count; b++) sum += load<f32>(dLogits + ((<usize>b * classes + k) << 2));
+    store<f32>(gDenseBias + (<usize>k << 2), sum);
+  }
+  for (let b = 0; b < count; b++) {
+    for (let u = 0; u < units; u++) {
+      let sum: f32 = 0;
+      for (let k = 0; k < classes; k++) sum += load<f32>(dLogits + ((<usize>b * classes + k) << 2)) * load<f32>(denseKernel + ((<usize>u * classes + k) << 2));
+      store<f32>(dh + ((<usize>b * units + u) << 2), sum);
+    }
+  }
+  memory.fill(dc, 0, step);
+  transpose(kernel + ((<usize>inputs * width) << 2), units, width, recurrentT);
+
+  // The recurrence backwards: each row's gate gradients, then dh for the row before.
+  const gate = <usize>units << 2;
+  const one = f32x4.splat(1);
+  for (let t = rows - 1; t >= 0; t--) {
+    const z = gates + <usize>t * gateStep;
+    const at = <usize>t * step;
+    for (let b = 0; b < count; b++) {
+      const zr = z + <usize>b * 4 * gate;
+      const hr = <usize>b * gate;
+      for (let u: usize = 0; u < gate; u += 16) {
+        const i = v128.load(zr + u);
+        const j = v128.load(zr + gate + u);
+        const f = v128.load(zr + 2 * gate + u);
+        const o = v128.load(zr + 3 * gate + u);
+        const tc = v128.load(tanhCells + at + hr + u);
+        const dhv = v128.load(dh + hr + u);
+        const dcv = f32x4.add(v128.load(dc + hr + u), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+        const cPrev = t > 0 ? v128.load(cells + at - step + hr + u) : f32x4.splat(0);
+        v128.store(zr + u, f32x4.mul(f32x4.mul(dcv, j), f32x4.mul(i, f32x4.sub(one, i))));
+        v128.store(zr + gate + u, f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(j, j))));
+        v128.store(zr + 2 * gate + u, f32x4.mul(f32x4.mul(dcv, cPrev), f32x4.mul(f, f32x4.sub(one, f))));
+        v128.store(zr + 3 * gate + u, f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o))));
+        v128.store(dc + hr + u, f32x4.mul(dcv, f));
+      }
+    }
+    if (t > 0) gemm(count, units, width, z, width, 1, recurrentT, units, dh, units, false);
+  }
+
+  // The weights' gradients as two products over every row at once, and the bias's as sums.
+  gemm(inputs, width, rows * count, x, 1, inputs, gates, width, gKernel, width, false);
+  gemm(units, width, (rows - 1) * count, hidden, 1, units, gates + gateStep, width, gKernel + ((<usize>inputs * width) << 2), width, false);
+  memory.fill(gBias, 0, <usize>width << 2);
+  const all = rows * count;
+  for (let r = 0; r < all; r++) {
+    const zr = gates + <usize>r * (<usize>width << 2);
+    for (let g: usize = 0; g < (<usize>width << 2); g += 16) v128.store(gBias + g, f32x4.add(v128.load(gBias + g), v128.load(zr + g)));
+  }
+}
+
+/**
+ * Forward only, for evaluation and inspection: the recurrence over x [rows, count, inputs] with
+ * only one row's state kept (z [count, 4 units], c, tanh c and h [count, units] as scratch), then
+ * the logits [count, classes] of the last hidden state, or, when `everyRow`, of every row's
+ * ([rows, count, classes]).
+ */
+export function predict(
+  rows: i32,
+  count: i32,
+  inputs: i32,
+  units: i32,
+  classes: i32,
+  forgetBias: f32,
+  x: usize,
+  kernel: usize,
+  bias: usize,
+  denseKernel: usize,
+  denseBias: usize,
+  z: usize,
+  c: usize,
+  tc: usize,
+  h: usize,
+  logits: usize,
+  everyRow: bool,
+): void {
+  const width = 4 * units;
+  const recurrent = kernel + ((<usize>inputs * width) << 2);
+  const rowLogits = (<usize>count * classes) << 2;
+  for (let t = 0; t < rows; t++) {
+    const xt = x + ((<usize>t * count * inputs) << 2);
+    gemm(count, width, inputs, xt, inputs, 1, kernel, width, z, width, false);
+    if (t > 0) gemm(count, width, units, h, units, 1, recurrent, width, z, width, true);
+    cellStep(count, units, z, bias, forgetBias, t > 0 ? c : 0, c, tc, h);
+    if (everyRow || t === rows - 1) dense(count, units, classes, h, denseKernel, denseBias, logits + (everyRow ? <usize>t * rowLogits : 0));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// For the bench: this machine's WebAssembly SIMD peak on one thread, as a loop of independent
+// multiply-adds on registers (8 accumulators of 4 lanes, 64 operations an iteration, no memory).
+
+/** Runs `iterations` iterations; returns a sum of the accumulators, so that nothing is left out. */
+export function simdPeak(iterations: i32): f32 {
+  const m = f32x4.splat(0.999);
+  const a = f32x4.splat(1e-3);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(1), c2 = f32x4.splat(2), c3 = f32x4.splat(3);
+  let c4 = f32x4.splat(4), c5 = f32x4.splat(5), c6 = f32x4.splat(6), c7 = f32x4.splat(7);
+  for (let i = 0; i < iterations; i++) {
+    c0 = f32x4.add(f32x4.mul(c0, m), a); c1 = f32x4.add(f32x4.mul(c1, m), a);
+    c2 = f32x4.add(f32x4.mul(c2, m), a); c3 = f32x4.add(f32x4.mul(c3, m), a);
+    c4 = f32x4.add(f32x4.mul(c4, m), a); c5 = f32x4.add(f32x4.mul(c5, m), a);
+    c6 = f32x4.add(f32x4.mul(c6, m), a); c7 = f32x4.add(f32x4.mul(c7, m), a);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)), f32x4.add(f32x4.add(c4, c5), f32x4.add(c6, c7)));
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
