@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm run package [-- --target linux-x64 ...]`: builds the bundles and assets, then one .vsix per
-// supported platform with vsce (pinned in devDependencies) into out/package/, and prints each
-// one's size. A package holds no node_modules (everything is bundled: --no-dependencies) and no
-// TensorFlow library (set up on first use); the platform-specific packages exist because only the
-// Linux x64 one carries an addon (dist/native/linux-x64) and each platform gets only its own.
-// The supported platforms are the runtime's (src/runtime/platforms.ts, compiled to out/ by
-// `npm run compile`; package.json's "os" and "cpu" say the same).
+// target with vsce (pinned in devDependencies) into out/package/, and prints each one's size. A
+// package holds no node_modules (everything is bundled: --no-dependencies), no TensorFlow library
+// (set up on first use) and the portable kernel (dist/training/lstm.wasm, the same everywhere).
+// The targets (src/runtime/platforms.ts's PACKAGE_TARGETS, compiled to out/ by `npm run compile`;
+// package.json's "os" and "cpu" say the same): the platforms with a native runtime (only the Linux
+// x64 package carries an addon, dist/native/linux-x64, and each platform gets only its own); the
+// arm64 platforms, where the portable kernels are the whole product; and `universal`, with no
+// target, which VS Code installs where no platform's package matches: it carries every addon.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,19 +25,19 @@ function run(cmd, args) {
   }
 }
 
-function supportedPlatforms() {
+function platforms() {
   const compiled = path.join(root, 'out', 'src', 'runtime', 'platforms.js');
   if (!fs.existsSync(compiled)) run('npx', ['tsc', '-p', '.']);
-  return require(compiled).SUPPORTED_PLATFORMS;
+  return require(compiled);
 }
 
 function main() {
   const { values } = parseArgs({ options: { target: { type: 'string', multiple: true }, 'skip-build': { type: 'boolean' } } });
-  const supported = supportedPlatforms();
-  const targets = values.target ?? supported;
-  const unknown = targets.filter((t) => !supported.includes(t));
+  const { PACKAGE_TARGETS, SUPPORTED_PLATFORMS, UNIVERSAL } = platforms();
+  const targets = values.target ?? PACKAGE_TARGETS;
+  const unknown = targets.filter((t) => !PACKAGE_TARGETS.includes(t));
   if (unknown.length) {
-    console.error(`[package] not a supported platform: ${unknown.join(', ')} (supported: ${supported.join(', ')})`);
+    console.error(`[package] not a target: ${unknown.join(', ')} (targets: ${PACKAGE_TARGETS.join(', ')})`);
     process.exit(2);
   }
   if (!values['skip-build']) run('npm', ['run', 'build']);
@@ -53,12 +55,12 @@ function main() {
     fs.writeFileSync(
       ignoreFile,
       `${fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8')}\n` +
-        supported
-          .filter((t) => t !== target)
+        SUPPORTED_PLATFORMS.filter((t) => t !== target && target !== UNIVERSAL)
           .map((t) => `dist/native/${t}/**\n`)
           .join(''),
     );
-    run('npx', ['vsce', 'package', '--target', target, '--no-dependencies', '--ignoreFile', ignoreFile, '--out', file]);
+    const targetArgs = target === UNIVERSAL ? [] : ['--target', target];
+    run('npx', ['vsce', 'package', ...targetArgs, '--no-dependencies', '--ignoreFile', ignoreFile, '--out', file]);
     made.push(file);
   }
   console.log('');

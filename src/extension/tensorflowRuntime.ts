@@ -86,7 +86,7 @@ export class TensorflowRuntime {
     if (auto && chooseBackend('auto', here).backend === 'portable') return portable();
     const failedBefore = this.context.globalState.get<string>(CPU_FAILED_KEY);
     if (auto && failedBefore && !this.developmentRuntime() && !this.installed('cpu')) {
-      return portable(`${failedBefore} "LSTM MNIST: Set Up TensorFlow" tries again`);
+      return portable(failedBefore);
     }
     const native = await this.nativeForJob(device, auto);
     if (native.ok || native.status === 'cancelled' || !auto) return native;

@@ -37,6 +37,15 @@ export function platformId(platform: string = process.platform, arch: string = p
 
 export const SUPPORTED_PLATFORMS: readonly string[] = Object.keys(SUPPORT);
 
+/** Platforms that VS Code runs on and tfjs-node has no runtime for: the portable kernels are the whole product there. */
+export const PORTABLE_PLATFORMS: readonly string[] = ['darwin-arm64', 'linux-arm64', 'win32-arm64'];
+
+/** The package without a target, which VS Code installs where no platform's package matches. */
+export const UNIVERSAL = 'universal';
+
+/** Every package `npm run package` builds: one per platform, and the universal one. */
+export const PACKAGE_TARGETS: readonly string[] = [...SUPPORTED_PLATFORMS, ...PORTABLE_PLATFORMS, UNIVERSAL];
+
 const OS_NAMES: Readonly<Record<string, string>> = { darwin: 'macOS', linux: 'Linux', win32: 'Windows' };
 
 /** The platform as people name it: "macOS arm64", "Windows arm64", "Linux x64". */

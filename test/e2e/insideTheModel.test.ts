@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { panel, panelFrame, panelScreenshot, quickPick, root, setColorTheme, withDevWorkbench } from './workbench';
+import { commandPick, drawOne, panel, panelFrame, panelScreenshot, quickPick, root, setColorTheme, withDevWorkbench } from './workbench';
 
 const SETTINGS = { 'lstmMnist.trainSize': 6000, 'lstmMnist.testSize': 500, 'lstmMnist.epochs': 2 };
 const UI_TIMEOUT_MS = 60_000;
@@ -37,9 +37,7 @@ test(
       await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');
       await setColorTheme(page, 'Dark Modern', 'vscode-dark');
       await live.filter({ hasText: /finished: test accuracy/ }).waitFor({ state: 'attached', timeout: RUN_TIMEOUT_MS });
-      await quickPick(page, '>LSTM MNIST: Evaluate Checkpoint', 'Evaluate Checkpoint');
-      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: /^lstm-\d{8}-\d{6}/ }).waitFor({ state: 'visible' });
-      await page.keyboard.press('Enter');
+      await commandPick(page, 'LSTM MNIST: Evaluate Checkpoint', /^lstm-\d{8}-\d{6}/);
       await live.filter({ hasText: /^Evaluation of / }).waitFor({ state: 'attached', timeout: RUN_TIMEOUT_MS });
       await quickPick(page, '>Notifications: Clear All Notifications', 'Notifications: Clear All Notifications');
 
@@ -94,14 +92,7 @@ test(
       await panelScreenshot(page, 'inside-row-by-row.png');
 
       // 4. Draw a 1: one stroke down the middle of the pad; the checkpoint's prediction appears.
-      const pad = doc.locator('#drawing-pad');
-      await pad.scrollIntoViewIfNeeded();
-      const box = await pad.boundingBox();
-      assert.ok(box);
-      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-      await page.mouse.down();
-      for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.5 - 0.004 * i), box.y + box.height * (0.15 + 0.06 * i));
-      await page.mouse.up();
+      await drawOne(page);
       const drawn = doc.locator('.row-view').nth(1).locator('.row-status');
       await drawn.filter({ hasText: /^After all 28 rows: predicted \d \(\d+%\)$/ }).waitFor({ state: 'visible' });
       const said = (await drawn.textContent()) ?? '';

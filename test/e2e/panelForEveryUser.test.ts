@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
+  commandPick,
   activityBarEntry,
   panel,
   panelFrame,
@@ -61,9 +62,7 @@ function assertAccessible(violations: AxeViolation[], when: string): void {
 
 /** Evaluate Checkpoint from the Command Palette, on the newest checkpoint (the quick pick's first). */
 async function evaluateNewest(page: Page): Promise<void> {
-  await quickPick(page, '>LSTM MNIST: Evaluate Checkpoint', 'Evaluate Checkpoint');
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: /^lstm-\d{8}-\d{6}/ }).waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  await commandPick(page, 'LSTM MNIST: Evaluate Checkpoint', /^lstm-\d{8}-\d{6}/);
 }
 
 /**

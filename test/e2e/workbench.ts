@@ -43,6 +43,33 @@ export async function quickPick(page: Page, text: string, entry: string | RegExp
   await pickInQuickInput(page, 'F1 to open the Command Palette', () => page.keyboard.press('F1'), text, entry);
 }
 
+/** Draws a "1" on the panel's drawing pad: one stroke down its middle, leaning a little. */
+export async function drawOne(page: Page): Promise<void> {
+  const pad = panel(page).locator('#drawing-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  if (!box) throw new Error('the drawing pad is not on screen');
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.5 - 0.004 * i), box.y + box.height * (0.15 + 0.06 * i));
+  await page.mouse.up();
+}
+
+/**
+ * Runs `command` from the Command Palette and picks, in the quick pick it opens (a checkpoint),
+ * the highlighted entry once it contains `entry`; a quick pick closed under the pick (the panel
+ * taking the focus as a run ends) is opened again by running the command again.
+ */
+export async function commandPick(page: Page, command: string, entry: string | RegExp): Promise<void> {
+  await pickInQuickInput(
+    page,
+    `the quick pick of ${command}`,
+    () => quickPick(page, `>${command}`, command.replace(/^LSTM MNIST: /, '')),
+    '',
+    entry,
+  );
+}
+
 /**
  * Opens a quick input with `open`, types `text`, and picks the highlighted entry once it is the
  * one that contains `entry`. What the last action set going (a panel that takes the focus as it

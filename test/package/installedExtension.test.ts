@@ -10,14 +10,12 @@
 // second set-up.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type CodeServer, installExtension } from '../vscode-host/codeServer';
 import {
   activityBarEntry,
-  FIXTURE,
   openWindow,
   panel,
   quickPick,
@@ -25,52 +23,19 @@ import {
   screenshot,
   startWorkbench,
   toast,
-  writeUserSettings,
+  commandPick,
 } from '../e2e/workbench';
 import { writeCheckpoint } from '../extension/fixtures';
+import { EXTENSION_ID, freshMachine, runtimeRootContents, stages, UNREACHABLE } from './freshMachine';
 import { packageFor } from './vsix';
 
-const EXTENSION_ID = 'lstm-mnist.lstm-mnist';
 const SETTINGS = { 'lstmMnist.trainSize': 2000, 'lstmMnist.testSize': 500, 'lstmMnist.epochs': 1 };
-/** Where nothing listens: a download from there is refused at once. */
-const UNREACHABLE = 'http://127.0.0.1:1/';
 const UI_TIMEOUT_MS = 60_000;
 /** pip's look-up (it retries the unreachable public index first), a 274 MB copy and an 850 MB unpack. */
 const SETUP_TIMEOUT_MS = 240_000;
 const RUN_TIMEOUT_MS = 180_000;
 
-const started = Date.now();
-/** Where the test is, for a failure's context: the stages take minutes. */
-function stage(what: string): void {
-  console.log(`[${Math.round((Date.now() - started) / 1000)} s] ${what}`);
-}
-
-/**
- * The real user's pip configuration (this machine's package index), kept under a fresh HOME: the
- * user's config file and PIP_* variables, but not pip's cache.
- */
-function pipConfig(): Record<string, string> {
-  const candidates = [
-    process.env.PIP_CONFIG_FILE,
-    path.join(os.homedir(), '.config', 'pip', 'pip.conf'),
-    path.join(os.homedir(), '.pip', 'pip.conf'),
-  ];
-  const file = candidates.find((f): f is string => Boolean(f && fs.existsSync(f)));
-  const variables = Object.entries(process.env).filter(
-    (e): e is [string, string] => e[0].startsWith('PIP_') && e[0] !== 'PIP_CACHE_DIR' && e[1] !== undefined,
-  );
-  return { ...Object.fromEntries(variables), ...(file ? { PIP_CONFIG_FILE: file } : {}) };
-}
-
-/** Folders and files in the runtime root (the extension's global storage), but the set-up log. */
-function runtimeRootContents(root: string): string[] {
-  return fs.existsSync(root)
-    ? fs
-        .readdirSync(root)
-        .filter((n) => !n.startsWith('setup.log'))
-        .sort()
-    : [];
-}
+const stage = stages();
 
 /** Clicks Cancel on the set-up's notification while it unpacks; retries if the notification changed under the click. */
 async function cancelSetupWhileUnpacking(page: Page): Promise<void> {
@@ -98,30 +63,10 @@ test(
   { timeout: 900_000 },
   async () => {
     const vsix = packageFor('linux-x64');
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-installed-'));
-    const home = path.join(tmp, 'home');
-    fs.mkdirSync(home);
-    // What the extension may find of the developer's machine: PATH (python3, pip) and pip's configuration.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: home,
-      LANG: process.env.LANG ?? 'C.UTF-8',
-      ...pipConfig(),
-      ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
-      // tfjs-node's own mirror variable: the official source fails at once, online or not.
-      TFJS_NODE_CDN_STORAGE: UNREACHABLE,
-    };
-    const extensionsDir = path.join(tmp, 'extensions');
-    const userDataDir = path.join(tmp, 'user-data');
-    writeUserSettings(userDataDir);
-    const workspace = path.join(tmp, 'workspace');
-    fs.cpSync(FIXTURE, workspace, { recursive: true });
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+    const { tmp, env, extensionsDir, userDataDir, workspace, runtimeRoot, setupLog } = freshMachine('installed', SETTINGS);
     // A checkpoint from before (another machine, say): the first thing the user does is evaluate it.
     const earlier = 'from-before';
     writeCheckpoint(path.join(workspace, 'weights', earlier), 0.5);
-    const runtimeRoot = path.join(userDataDir, 'User', 'globalStorage', EXTENSION_ID, 'runtime');
-    const setupLog = path.join(runtimeRoot, 'setup.log');
 
     let server: CodeServer | undefined;
     let browser: Browser | undefined;
@@ -137,9 +82,7 @@ test(
 
       stage('installed; the first use, an Evaluate, cancelled during its set-up');
       // 1. The first use, an Evaluate, sets TensorFlow up; cancelled while it unpacks, it leaves nothing behind.
-      await quickPick(page, '>LSTM MNIST: Evaluate Checkpoint', 'Evaluate Checkpoint');
-      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: earlier }).waitFor({ state: 'visible' });
-      await page.keyboard.press('Enter');
+      await commandPick(page, 'LSTM MNIST: Evaluate Checkpoint', earlier);
       await toast(page, 'Setting up TensorFlow').first().waitFor({ state: 'visible' });
       await cancelSetupWhileUnpacking(page);
       assert.deepEqual(runtimeRootContents(runtimeRoot), [], 'a cancelled set-up leaves no runtime and no staging folder');
@@ -194,9 +137,7 @@ test(
       assert.equal(weights.length, 1, `checkpoints: ${weights.join(', ')}`);
       await activityBarEntry(page).click();
       await page.locator('.monaco-list[aria-label="Checkpoints"] .monaco-list-row', { hasText: weights[0] }).waitFor({ state: 'visible' });
-      await quickPick(page, '>LSTM MNIST: Evaluate Checkpoint', 'Evaluate Checkpoint');
-      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: weights[0] }).waitFor({ state: 'visible' });
-      await page.keyboard.press('Enter');
+      await commandPick(page, 'LSTM MNIST: Evaluate Checkpoint', weights[0]);
       const evaluation = doc.locator('#evaluation-accuracy');
       await evaluation.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
       assert.equal(((await evaluation.textContent()) ?? '').trim(), ((await testAccuracy.textContent()) ?? '').trim());

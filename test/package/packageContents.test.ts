@@ -1,13 +1,14 @@
-// `npm run package`: one small .vsix per supported platform, holding the bundles, media, the
-// embedded MNIST and (Linux x64 only) the addon for a Python TensorFlow; no TensorFlow library,
-// no node_modules, no build leftovers; its manifest names its platform, the extension kind and
-// the Restricted Mode support.
+// `npm run package`: one small .vsix per target (the platforms with a native runtime, the arm64
+// ones, and the universal package), holding the bundles, media, the embedded MNIST, the portable
+// kernel and (Linux x64 and universal only) the addon for a Python TensorFlow; no TensorFlow
+// library, no node_modules, no build leftovers; its manifest names its platform (the universal
+// one none), the extension kind and the Restricted Mode support.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { SUPPORTED_PLATFORMS } from '../../src/runtime/platforms';
+import { PACKAGE_TARGETS, PORTABLE_PLATFORMS, SUPPORTED_PLATFORMS, UNIVERSAL } from '../../src/runtime/platforms';
 import { root, runPackage, vsixPath, zipEntries, zipText } from './vsix';
 
 const LIMIT_BYTES = 30 * 2 ** 20;
@@ -18,7 +19,7 @@ const TENSORFLOW_LIBRARY = /(^|\/)(lib)?tensorflow[^/]*\.(so(\.\d+)*|dylib|dll)$
 const LEFTOVER = /(^|\/)(node_modules|build-tmp[^/]*|src|test|\.vscode)\/|\.(o|obj|ts|map|gyp|mk)$|(^|\/)(cli|bench)\.js$/;
 
 test(
-  'npm run package builds one small .vsix per supported platform, prints each size, and packs no TensorFlow and no leftovers',
+  'npm run package builds one small .vsix per target and a universal one, prints each size, and packs no TensorFlow and no leftovers',
   { timeout: 300_000 },
   async () => {
     const printed = runPackage();
@@ -26,7 +27,7 @@ test(
       JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } }
     ).repository.url.replace(/\.git$/, '');
     const tracked = new Set(spawnSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).stdout.split('\n'));
-    for (const platform of SUPPORTED_PLATFORMS) {
+    for (const platform of PACKAGE_TARGETS) {
       const file = vsixPath(platform);
       const bytes = fs.statSync(file).size;
       assert.ok(bytes <= LIMIT_BYTES, `${platform}: ${bytes} bytes is over 30 MiB`);
@@ -59,6 +60,7 @@ test(
         'dist/setup.js',
         'dist/training/worker.js',
         'dist/training/vendor.js',
+        'dist/training/lstm.wasm',
         'dist/webview/main.js',
         'dist/mnist/train-images-idx3-ubyte.gz',
         'dist/mnist/train-labels-idx1-ubyte.gz',
@@ -88,12 +90,17 @@ test(
         [],
         `${platform}: README pictures not on the repository or missing from the package`,
       );
-      // Only the Linux x64 package carries an addon, and only its own.
+      // Only the Linux x64 package carries an addon, and only its own; the universal one carries it too.
       const natives = files.filter((f) => f.startsWith('dist/native/'));
-      assert.deepEqual(natives, platform === 'linux-x64' ? ['dist/native/linux-x64/tfjs_binding.node'] : [], `${platform}: native files`);
+      assert.deepEqual(
+        natives,
+        platform === 'linux-x64' || platform === UNIVERSAL ? ['dist/native/linux-x64/tfjs_binding.node'] : [],
+        `${platform}: native files`,
+      );
 
       const manifest = await zipText(file, 'extension.vsixmanifest');
-      assert.match(manifest, new RegExp(`TargetPlatform="${platform}"`), `${platform}: the manifest names its platform`);
+      if (platform === UNIVERSAL) assert.doesNotMatch(manifest, /TargetPlatform=/, 'the universal package names no platform');
+      else assert.match(manifest, new RegExp(`TargetPlatform="${platform}"`), `${platform}: the manifest names its platform`);
       const pkg = JSON.parse(await zipText(file, 'extension/package.json')) as {
         extensionKind?: string[];
         capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } };
@@ -118,8 +125,8 @@ test(
   },
 );
 
-test('package.json states the supported platforms the runtime set-up knows', () => {
+test("package.json states the platforms the packages are built for: the native runtime's and the portable kernels' alone", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { os: string[]; cpu: string[] };
   const stated = pkg.os.flatMap((os) => pkg.cpu.map((cpu) => `${os}-${cpu}`)).sort();
-  assert.deepEqual(stated, [...SUPPORTED_PLATFORMS].sort());
+  assert.deepEqual(stated, [...SUPPORTED_PLATFORMS, ...PORTABLE_PLATFORMS].sort());
 });

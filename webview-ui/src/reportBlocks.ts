@@ -1,6 +1,7 @@
 // The report blocks both sections share: the device line, a warning, and how the job ended.
 import type { DatasetInfo, DeviceInfo } from '../../src/protocol/training';
 import { count, fixed, kernelsText, percent, seconds } from '../../src/protocol/format';
+import { PORTABLE_BACKEND } from '../../src/protocol/compute';
 import { breakable, h, phrases } from './dom';
 import type { EvaluationView, TrainingView } from './panelState';
 
@@ -15,7 +16,8 @@ export function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo 
     ...phrases(
       `${device.backend} backend (${device.package})`,
       kernelsText(device),
-      device.runtime && h('span', { id: 'runtime' }, `TensorFlow from ${device.runtime}`),
+      device.runtime &&
+        h('span', { id: 'runtime' }, device.backend === PORTABLE_BACKEND ? device.runtime : `TensorFlow from ${device.runtime}`),
       dataset &&
         `${dataset.name}: ${dataset.trainCount > 0 ? `${count(dataset.trainCount)} train, ` : ''}${count(dataset.testCount)} test images`,
     ),

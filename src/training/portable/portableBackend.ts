@@ -3,7 +3,6 @@
 // for everything a step and an evaluation compute. Nothing native is loaded.
 import { PORTABLE_BACKEND } from '../../protocol/compute';
 import type { Backend, Tf } from '../native/backend';
-import { maxShards } from '../graph/shardPlan';
 import { KERNEL_FILE, kernelModule } from './kernelModule';
 
 export const PORTABLE_PACKAGE = '@tensorflow/tfjs';
@@ -15,14 +14,13 @@ export function loadPortableBackend(warning?: string): Backend {
   const tf: Tf = require('@tensorflow/tfjs');
   // Production mode: no debug checks, and no advice to install tfjs-node on the console.
   tf.enableProdMode();
-  const threads = maxShards();
   return {
     tf,
     info: {
       device: 'cpu',
       backend: PORTABLE_BACKEND,
       package: PORTABLE_PACKAGE,
-      runtime: `the portable WebAssembly kernels (${KERNEL_FILE}), up to ${threads} thread${threads === 1 ? '' : 's'}`,
+      runtime: `no native TensorFlow: WebAssembly with SIMD (${KERNEL_FILE})`,
     },
     warning,
   };
