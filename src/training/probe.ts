@@ -1,13 +1,10 @@
 // The set-up's check of a new runtime, run in the training process: one training step of a tiny
 // model on the fused path (BlockLSTM, BlockLSTMGrad, the fused softmax cross-entropy, Adam), one
-// on the scheduled path (its graph, LSTMBlockCellGrad and the rest) and its gradient op by op, and
-// a TensorBoard log written and closed: a runtime is accepted only if it loads, has every native
-// op a real run needs, and tfjs-node's insides (native/internals.ts) answer every call made of them.
+// on the scheduled path (its graph, LSTMBlockCellGrad and the rest) and its gradient op by op: a
+// runtime is accepted only if it loads, has every native op a real run needs, and tfjs-node's
+// insides (native/internals.ts) answer every call made of them.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { ScheduledSteps, trainStep } from './loop/stepRunners';
-import { TensorBoardLog } from './loop/tensorBoardLog';
 import { disposeParams, initParams, modelSpec, paramList } from './model/lstmModel';
 import type { Backend } from './native/backend';
 import { tfjsNodeInternals } from './native/internals';
@@ -62,15 +59,6 @@ export async function probeBackend({ tf, native: nativeTf, info }: Backend): Pro
   } finally {
     optimizer.dispose();
     disposeParams(params);
-  }
-  const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-mnist-probe-'));
-  try {
-    const log = TensorBoardLog.open(nativeTf, logs);
-    log.text('probe', 'a run of one step', 1);
-    log.batch(1, 0.5, 0.5);
-    log.close();
-  } finally {
-    fs.rmSync(logs, { recursive: true, force: true });
   }
   const native = tfjsNodeInternals(tf);
   return { tensorflow: native.tensorflowVersion, gpu: native.usingGpu, loaded: loadedNativeFiles() };

@@ -24,6 +24,8 @@ import { loadCheckpoint } from '../../src/training/model/checkpointParams';
 import { readCheckpointMeta } from '../../src/checkpoint/read';
 import { OPTIMIZER_FILE, WEIGHTS_FILE } from '../../src/protocol/checkpointFormat';
 import type { EvaluationResult, TrainConfig, TrainingEvent } from '../../src/protocol/training';
+import { LOG_FOLDER, TRAIN_LOG } from '../../src/training/loop/tensorBoardLog';
+import { readEventFiles } from './eventFiles';
 import { cpuBackend, flatten, maxDifference, quickConfig, recorder, referenceGradient, tempDir } from './helpers';
 
 const { tf } = cpuBackend();
@@ -164,10 +166,15 @@ describe('checkpoints between the portable and the native paths', () => {
     const started = events.find((e): e is Extract<TrainingEvent, { type: 'started' }> => e.type === 'started');
     assert.equal(started?.device.backend, 'portable');
     assert.equal(started?.device.kernels, 'portable');
-    assert.ok(
-      events.some((e) => e.type === 'warning' && /no TensorBoard logs/.test(e.message)),
-      'it says it writes no TensorBoard logs',
+    assert.deepEqual(
+      events.filter((e) => e.type === 'warning'),
+      [],
     );
+    // Its TensorBoard log, as a native run's: every batch's scalars, the epoch's, the hyperparameters.
+    const logged = readEventFiles(path.join(dir, 'portable', LOG_FOLDER, TRAIN_LOG));
+    assert.equal(logged.filter((v) => v.tag === 'batch_loss').length, 12);
+    assert.equal(logged.filter((v) => v.tag === 'epoch_accuracy').length, 1);
+    assert.ok(logged.some((v) => v.tag === 'hyperparameters' && v.plugin === 'text' && /\| units \| 32 \|/.test(v.text ?? '')));
     const meta = await readCheckpointMeta(path.join(dir, 'portable'));
     assert.equal(meta.device.kernels, 'portable');
     await run(quick({ runName: 'native', backend: 'native' }));

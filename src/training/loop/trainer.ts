@@ -41,10 +41,6 @@ import { LOG_FOLDER, TensorBoardLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, AutodiffSteps } from './stepRunners';
 import { PortableSteps } from './portableSteps';
 
-/** Said when a run on the portable kernels was asked for TensorBoard logs. */
-export const TENSORBOARD_NEEDS_NATIVE =
-  "This run writes no TensorBoard logs: they are written by TensorFlow's native runtime, and the portable kernels train this run.";
-
 export interface JobHooks {
   emit(event: TrainingEvent): void;
   isCancelled(): boolean;
@@ -168,10 +164,9 @@ async function trainPrepared(
   let log: TensorBoardLog | undefined;
   let saved = false;
   try {
-    if (config.tensorBoard !== false && !backend.native) hooks.emit({ type: 'warning', message: TENSORBOARD_NEEDS_NATIVE });
-    if (config.tensorBoard !== false && backend.native) {
+    if (config.tensorBoard !== false) {
       fs.rmSync(staging, { recursive: true, force: true });
-      log = TensorBoardLog.open(backend.native, path.join(staging, LOG_FOLDER));
+      log = TensorBoardLog.open(path.join(staging, LOG_FOLDER));
       log.text('hyperparameters', hyperparameterTable(config, continuation), 0);
       for (const m of epochs) log.epoch(m);
     }

@@ -1,8 +1,8 @@
 // tfjs-node's insides that this project uses beyond tfjs' public API, behind one typed adapter:
 // its binding (ops by name on tensor handles, sessions of SavedModels), its backend's
 // executeMultipleOutputs (ops by name on tfjs tensors, which tf.customGrad can differentiate),
-// the handle of a tfjs tensor (a private method), the int64 scalar input (a deep import) and the
-// summary writer's resource (a private field). Nothing else in the project reaches for them.
+// the handle of a tfjs tensor (a private method) and the int64 scalar input (a deep import).
+// Nothing else in the project reaches for them.
 // Every member is looked up when the adapter is made, at each backend load, so a tfjs-node whose
 // insides changed fails at once, naming what is missing; the probe (probe.ts) also calls each.
 import type * as tfn from '@tensorflow/tfjs-node';
@@ -10,7 +10,6 @@ import type { DType, OpAttr } from './opAttrs';
 
 /** Any TensorFlow.js: the adapter checks at run time that its backend is tfjs-node's. */
 type Tf = typeof import('@tensorflow/tfjs');
-type NativeTf = typeof import('@tensorflow/tfjs-node');
 
 /** The tfjs-node these insides were read from; another may differ. */
 const WRITTEN_FOR = '4.22.0';
@@ -20,8 +19,6 @@ export type Handle = number;
 
 /** A SavedModel loaded as a TensorFlow session, by id. */
 export type SessionId = number;
-
-type SummaryWriter = ReturnType<NativeTf['node']['summaryFileWriter']>;
 
 /** An attribute as the binding takes it: a name, the binding's type code, a value. */
 interface BindingAttr {
@@ -166,13 +163,6 @@ export class TfjsNodeInternals {
   handleOf(t: tfn.Tensor): Handle {
     // Private in its typings, but the one way to a tensor's handle (it also writes data held back).
     return this.backend.getInputTensorIds([t])[0];
-  }
-
-  /** The summary writer's resource, the first input of WriteSummary and CloseSummaryWriter. */
-  summaryResource(writer: SummaryWriter): tfn.Tensor {
-    const handle = (writer as unknown as { resourceHandle?: tfn.Tensor }).resourceHandle;
-    if (!handle) throw new TfjsNodeChangedError("the summary writer's resourceHandle");
-    return handle;
   }
 
   /** Op `name` on handles, below the engine: handles of its outputs, which the caller deletes. */
