@@ -58,6 +58,23 @@ describe('portable path', async () => {
     assert.equal(mine.correct, reference.correct);
   });
 
+  it('a model of 31 units (no multiple of the 4 lanes of a vector) has the gradient the reference path gives it, within 1e-4', async () => {
+    const small = modelSpec(28, 28, 31);
+    const smallParams = initParams(tf, small, 3);
+    const model = new PortableLstm(small, { train: data.train }, { threads: 2, batchSize: 100, inputs: 0 });
+    try {
+      model.params.set(flatten(smallParams));
+      const mine = await model.gradient(rows);
+      const reference = referenceGradient(smallParams, small, train, rows);
+      assert.ok(maxDifference(mine.grad, reference.grad) < 1e-4, `max difference ${maxDifference(mine.grad, reference.grad)}`);
+      assert.ok(Math.abs(mine.lossSum / rows.length - reference.loss) < 1e-5);
+      assert.equal(mine.correct, reference.correct);
+    } finally {
+      disposeParams(smallParams);
+      await model.dispose();
+    }
+  });
+
   it("one, two or three threads give the whole batch's gradient, loss and correct count", async () => {
     const results: { grad: Float32Array; lossSum: number; correct: number }[] = [];
     for (const model of models) {

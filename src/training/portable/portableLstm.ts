@@ -86,7 +86,6 @@ export class PortableLstm {
     images: { train?: Split; test?: Split },
     private readonly sizes: PortableSizes,
   ) {
-    if (spec.units % 4 !== 0) throw new Error(`the portable kernels need a multiple of 4 units (this model has ${spec.units})`);
     this.layout = new ParamLayout(weightSpecs(spec));
     const { timesteps: T, inputSize: I, units: H, classes: C } = spec;
     const imageBytes = T * I;

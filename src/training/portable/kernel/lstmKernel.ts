@@ -45,11 +45,36 @@ const EXP_MIN: f32 = -87.3365478515625;
   return f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(one, vexp(f32x4.add(x, x)))));
 }
 
+/**
+ * `lanes` (1 to 4) floats at p as a vector, the rest zero: a row's last, partial vector (a number
+ * of units that is no multiple of 4) is computed as the full ones are. With `lanes` a constant 4,
+ * as in the loops' bodies, this is one load.
+ */
+@inline function ld(p: usize, lanes: i32): v128 {
+  if (lanes == 4) return v128.load(p);
+  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(p));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Stores the first `lanes` floats of v at p (all four: one store). */
+@inline function st(p: usize, v: v128, lanes: i32): void {
+  if (lanes == 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Products. C[m x n] = A[m x k] B[k x n] (plus C when `accumulate`), B and C row-major with
 // leading dimensions ldb and ldc, A read through strides (element (i, p) at a + i*sai + p*sak),
 // so that A^T B needs no transpose: A's four rows of a block are four neighbouring values then.
-// Blocks of 4 rows x 16 columns keep 16 sums in registers; n must be a multiple of 4.
+// Blocks of 4 rows x 16 columns keep 16 sums in registers; the columns left over, 4 at a time,
+// then the last 1 to 3.
 
 /** C[m x n] (+)= A B; all sizes and strides in elements, pointers in bytes. */
 export function gemm(
@@ -75,12 +100,15 @@ export function gemm(
     const cr = c + <usize>i * ci;
     let j = 0;
     for (; j + 16 <= n; j += 16) block4x16(k, ar, ai, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), ci, accumulate);
-    for (; j < n; j += 4) block4x4(k, ar, ai, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), ci, accumulate);
+    for (; j + 4 <= n; j += 4) block4x4(k, ar, ai, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), ci, accumulate, 4);
+    if (j < n) block4x4(k, ar, ai, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), ci, accumulate, n - j);
   }
   for (; i < m; i++) {
     const ar = a + <usize>i * ai;
     const cr = c + <usize>i * ci;
-    for (let j = 0; j < n; j += 4) block1x4(k, ar, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), accumulate);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) block1x4(k, ar, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), accumulate, 4);
+    if (j < n) block1x4(k, ar, ak, b + (<usize>j << 2), bk, cr + (<usize>j << 2), accumulate, n - j);
   }
 }
 
@@ -125,10 +153,10 @@ export function gemm(
   v128.store(c, v3, 48);
 }
 
-@inline function block4x4(k: i32, a: usize, ai: usize, ak: usize, b: usize, bk: usize, c: usize, ci: usize, accumulate: bool): void {
+@inline function block4x4(k: i32, a: usize, ai: usize, ak: usize, b: usize, bk: usize, c: usize, ci: usize, accumulate: bool, lanes: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
-    const bv = v128.load(b);
+    const bv = ld(b, lanes);
     c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(a)), bv));
     c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(a + ai)), bv));
     c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(a + 2 * ai)), bv));
@@ -136,24 +164,24 @@ export function gemm(
     a += ak;
     b += bk;
   }
-  store1(c, accumulate, c0);
-  store1(c + ci, accumulate, c1);
-  store1(c + 2 * ci, accumulate, c2);
-  store1(c + 3 * ci, accumulate, c3);
+  store1(c, accumulate, c0, lanes);
+  store1(c + ci, accumulate, c1, lanes);
+  store1(c + 2 * ci, accumulate, c2, lanes);
+  store1(c + 3 * ci, accumulate, c3, lanes);
 }
 
-@inline function block1x4(k: i32, a: usize, ak: usize, b: usize, bk: usize, c: usize, accumulate: bool): void {
+@inline function block1x4(k: i32, a: usize, ak: usize, b: usize, bk: usize, c: usize, accumulate: bool, lanes: i32): void {
   let c0 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
-    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(a)), v128.load(b)));
+    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(a)), ld(b, lanes)));
     a += ak;
     b += bk;
   }
-  store1(c, accumulate, c0);
+  store1(c, accumulate, c0, lanes);
 }
 
-@inline function store1(c: usize, accumulate: bool, v: v128): void {
-  v128.store(c, accumulate ? f32x4.add(v, v128.load(c)) : v);
+@inline function store1(c: usize, accumulate: bool, v: v128, lanes: i32): void {
+  st(c, accumulate ? f32x4.add(v, ld(c, lanes)) : v, lanes);
 }
 
 /** dst[cols x rows] = src[rows x cols]^T (row-major, in elements). */
@@ -190,27 +218,43 @@ export function gatherImages(images: usize, indices: usize, count: i32, rows: i3
  */
 function cellStep(count: i32, units: i32, z: usize, bias: usize, forgetBias: f32, cPrev: usize, c: usize, tc: usize, h: usize): void {
   const gate = <usize>units << 2;
-  const fb = f32x4.splat(forgetBias);
   for (let b = 0; b < count; b++) {
     const zr = z + <usize>b * 4 * gate;
     const hr = <usize>b * gate;
-    for (let u: usize = 0; u < gate; u += 16) {
-      const i = vsigmoid(f32x4.add(v128.load(zr + u), v128.load(bias + u)));
-      const j = vtanh(f32x4.add(v128.load(zr + gate + u), v128.load(bias + gate + u)));
-      const f = vsigmoid(f32x4.add(f32x4.add(v128.load(zr + 2 * gate + u), v128.load(bias + 2 * gate + u)), fb));
-      const o = vsigmoid(f32x4.add(v128.load(zr + 3 * gate + u), v128.load(bias + 3 * gate + u)));
-      const ij = f32x4.mul(i, j);
-      const cell = cPrev ? f32x4.add(f32x4.mul(v128.load(cPrev + hr + u), f), ij) : ij;
-      const t = vtanh(cell);
-      v128.store(zr + u, i);
-      v128.store(zr + gate + u, j);
-      v128.store(zr + 2 * gate + u, f);
-      v128.store(zr + 3 * gate + u, o);
-      v128.store(c + hr + u, cell);
-      v128.store(tc + hr + u, t);
-      v128.store(h + hr + u, f32x4.mul(t, o));
-    }
+    let u: usize = 0;
+    for (; u + 16 <= gate; u += 16) cellLanes(gate, zr, hr, u, bias, forgetBias, cPrev, c, tc, h, 4);
+    if (u < gate) cellLanes(gate, zr, hr, u, bias, forgetBias, cPrev, c, tc, h, <i32>((gate - u) >> 2));
   }
+}
+
+/** cellStep's work on `lanes` units from byte offset u of a row. */
+@inline function cellLanes(
+  gate: usize,
+  zr: usize,
+  hr: usize,
+  u: usize,
+  bias: usize,
+  forgetBias: f32,
+  cPrev: usize,
+  c: usize,
+  tc: usize,
+  h: usize,
+  lanes: i32,
+): void {
+  const i = vsigmoid(f32x4.add(ld(zr + u, lanes), ld(bias + u, lanes)));
+  const j = vtanh(f32x4.add(ld(zr + gate + u, lanes), ld(bias + gate + u, lanes)));
+  const f = vsigmoid(f32x4.add(f32x4.add(ld(zr + 2 * gate + u, lanes), ld(bias + 2 * gate + u, lanes)), f32x4.splat(forgetBias)));
+  const o = vsigmoid(f32x4.add(ld(zr + 3 * gate + u, lanes), ld(bias + 3 * gate + u, lanes)));
+  const ij = f32x4.mul(i, j);
+  const cell = cPrev ? f32x4.add(f32x4.mul(ld(cPrev + hr + u, lanes), f), ij) : ij;
+  const t = vtanh(cell);
+  st(zr + u, i, lanes);
+  st(zr + gate + u, j, lanes);
+  st(zr + 2 * gate + u, f, lanes);
+  st(zr + 3 * gate + u, o, lanes);
+  st(c + hr + u, cell, lanes);
+  st(tc + hr + u, t, lanes);
+  st(h + hr + u, f32x4.mul(t, o), lanes);
 }
 
 /**
@@ -353,28 +397,16 @@ export function lstmBackward(
 
   // The recurrence backwards: each row's gate gradients, then dh for the row before.
   const gate = <usize>units << 2;
-  const one = f32x4.splat(1);
   for (let t = rows - 1; t >= 0; t--) {
     const z = gates + <usize>t * gateStep;
     const at = <usize>t * step;
+    const cPrev = t > 0 ? cells + at - step : 0;
     for (let b = 0; b < count; b++) {
       const zr = z + <usize>b * 4 * gate;
       const hr = <usize>b * gate;
-      for (let u: usize = 0; u < gate; u += 16) {
-        const i = v128.load(zr + u);
-        const j = v128.load(zr + gate + u);
-        const f = v128.load(zr + 2 * gate + u);
-        const o = v128.load(zr + 3 * gate + u);
-        const tc = v128.load(tanhCells + at + hr + u);
-        const dhv = v128.load(dh + hr + u);
-        const dcv = f32x4.add(v128.load(dc + hr + u), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
-        const cPrev = t > 0 ? v128.load(cells + at - step + hr + u) : f32x4.splat(0);
-        v128.store(zr + u, f32x4.mul(f32x4.mul(dcv, j), f32x4.mul(i, f32x4.sub(one, i))));
-        v128.store(zr + gate + u, f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(j, j))));
-        v128.store(zr + 2 * gate + u, f32x4.mul(f32x4.mul(dcv, cPrev), f32x4.mul(f, f32x4.sub(one, f))));
-        v128.store(zr + 3 * gate + u, f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o))));
-        v128.store(dc + hr + u, f32x4.mul(dcv, f));
-      }
+      let u: usize = 0;
+      for (; u + 16 <= gate; u += 16) gateGradientLanes(gate, zr, hr, u, tanhCells + at, dh, dc, cPrev, 4);
+      if (u < gate) gateGradientLanes(gate, zr, hr, u, tanhCells + at, dh, dc, cPrev, <i32>((gate - u) >> 2));
     }
     if (t > 0) gemm(count, units, width, z, width, 1, recurrentT, units, dh, units, false);
   }
@@ -388,6 +420,27 @@ export function lstmBackward(
     const zr = gates + <usize>r * (<usize>width << 2);
     for (let g: usize = 0; g < (<usize>width << 2); g += 16) v128.store(gBias + g, f32x4.add(v128.load(gBias + g), v128.load(zr + g)));
   }
+}
+
+/**
+ * One row's gate gradients on `lanes` units from byte offset u, in place of the activated gates,
+ * and the cell state's gradient carried to the row before (dc times f).
+ */
+@inline function gateGradientLanes(gate: usize, zr: usize, hr: usize, u: usize, tanhCells: usize, dh: usize, dc: usize, cPrev: usize, lanes: i32): void {
+  const one = f32x4.splat(1);
+  const i = ld(zr + u, lanes);
+  const j = ld(zr + gate + u, lanes);
+  const f = ld(zr + 2 * gate + u, lanes);
+  const o = ld(zr + 3 * gate + u, lanes);
+  const tc = ld(tanhCells + hr + u, lanes);
+  const dhv = ld(dh + hr + u, lanes);
+  const dcv = f32x4.add(ld(dc + hr + u, lanes), f32x4.mul(f32x4.mul(dhv, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+  const c = cPrev ? ld(cPrev + hr + u, lanes) : f32x4.splat(0);
+  st(zr + u, f32x4.mul(f32x4.mul(dcv, j), f32x4.mul(i, f32x4.sub(one, i))), lanes);
+  st(zr + gate + u, f32x4.mul(f32x4.mul(dcv, i), f32x4.sub(one, f32x4.mul(j, j))), lanes);
+  st(zr + 2 * gate + u, f32x4.mul(f32x4.mul(dcv, c), f32x4.mul(f, f32x4.sub(one, f))), lanes);
+  st(zr + 3 * gate + u, f32x4.mul(f32x4.mul(dhv, tc), f32x4.mul(o, f32x4.sub(one, o))), lanes);
+  st(dc + hr + u, f32x4.mul(dcv, f), lanes);
 }
 
 /**
