@@ -10,12 +10,15 @@ import type { Backend } from './native/backend';
 import { chooseTrainingPath, forwardPath } from './loop/trainingPath';
 import { loadCheckpoint, paramValues } from './model/checkpointParams';
 
-/** Said when an image file is sent to a checkpoint held by the portable kernels. */
-export const IMAGE_FILES_NEED_NATIVE =
-  "reading image files (PNG, JPEG, BMP, GIF) needs TensorFlow's native runtime; the portable kernels classify drawings and test images";
 import { loadDataset, type Split } from './data/dataset';
+import { decodePngGrey, isPng } from './data/pngImage';
+
 import { disposeParams, rowProbabilities } from './model/lstmModel';
 import { PortableLstm } from './portable/portableLstm';
+
+/** Said when an image file other than a PNG is sent to a checkpoint held by the portable kernels. */
+export const PNG_ONLY =
+  "on the portable kernels image files are read as PNG (JPEG, BMP and GIF need TensorFlow's native runtime): save the image as a PNG";
 
 /** How an image is read row by row: the class probabilities after each row [rows, classes]. */
 interface RowReader {
@@ -133,12 +136,18 @@ export class Inspector {
   private fromFile(file: Uint8Array): Uint8Array {
     const { tf, native } = this.backend;
     const { timesteps: rows, inputSize: cols } = this.spec;
-    if (!native) throw new Error(IMAGE_FILES_NEED_NATIVE);
     let decoded: tfn.Tensor3D;
-    try {
-      decoded = native.node.decodeImage(file, 1, 'int32', false) as tfn.Tensor3D;
-    } catch (e) {
-      throw new Error(`the image could not be read (PNG, JPEG, BMP or GIF): ${(e as Error).message}`);
+    if (native) {
+      try {
+        decoded = native.node.decodeImage(file, 1, 'int32', false) as tfn.Tensor3D;
+      } catch (e) {
+        throw new Error(`the image could not be read (PNG, JPEG, BMP or GIF): ${(e as Error).message}`);
+      }
+    } else {
+      // Without tfjs-node's decoders (the portable kernels): PNG, in JavaScript.
+      if (!isPng(file)) throw new Error(PNG_ONLY);
+      const { width, height, pixels } = decodePngGrey(file);
+      decoded = tf.tensor3d(Int32Array.from(pixels), [height, width, 1], 'int32');
     }
     const grey = tf.tidy(() => {
       const resized = tf.image.resizeBilinear(tf.cast(decoded, 'float32'), [rows, cols]);

@@ -253,7 +253,7 @@ describe('checkpoints between the portable and the native paths', () => {
     }
   });
 
-  it('with no native runtime, the command line trains on the portable kernels at once, evaluates and predicts, and says why', () => {
+  it('with no native runtime, the command line trains on the portable kernels at once, evaluates and predicts (a PNG file too), and says why', async () => {
     const cli = path.resolve(__dirname, '../../src/cli/cli.js');
     const env = { ...process.env, LSTM_MNIST_RUNTIME: path.join(dir, 'no-runtime-here') };
     const train = spawnSync(
@@ -285,10 +285,24 @@ describe('checkpoints between the portable and the native paths', () => {
     const evaluate = spawnSync(process.execPath, [cli, 'evaluate', path.join(dir, 'offline')], { encoding: 'utf8', env });
     assert.equal(evaluate.status, 0, evaluate.stderr);
     assert.match(evaluate.stderr, /computing with the portable kernels/);
-    const predict = spawnSync(process.execPath, [cli, 'predict', path.join(dir, 'offline'), '--index', '0', '--json'], {
-      encoding: 'utf8',
-      env,
-    });
-    assert.equal(predict.status, 0, predict.stderr);
+    const predict = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [cli, 'predict', path.join(dir, 'offline'), ...args, '--json'], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { predicted: number; rows: number[][] };
+    };
+    // Test image 0 as a PNG file (read in JavaScript there) is classified as the image itself.
+    const test = await loadDataset({ testSize: 1, testOnly: true });
+    const image = tf.tensor3d(Int32Array.from(test.test.pixels), [28, 28, 1], 'int32');
+    const file = path.join(dir, 'digit.png');
+    fs.writeFileSync(file, await cpuBackend().native!.node.encodePng(image));
+    image.dispose();
+    const [byIndex, byFile] = [predict('--index', '0'), predict('--image', file)];
+    assert.equal(byFile.predicted, byIndex.predicted);
+    assert.deepEqual(byFile.rows, byIndex.rows);
+    const jpeg = path.join(dir, 'digit.jpg');
+    fs.writeFileSync(jpeg, Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    const refused = spawnSync(process.execPath, [cli, 'predict', path.join(dir, 'offline'), '--image', jpeg], { encoding: 'utf8', env });
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /on the portable kernels image files are read as PNG/);
   });
 });
