@@ -103,7 +103,7 @@ test(
       await testAccuracy.waitFor({ state: 'visible', timeout: SETUP_TIMEOUT_MS + RUN_TIMEOUT_MS });
       await doc.locator('#status', { hasText: 'Idle' }).waitFor({ state: 'visible' });
       assert.match(
-        (await doc.locator('#runtime').textContent()) ?? '',
+        (await doc.locator('.runtime').first().textContent()) ?? '',
         /TensorFlow from pip's tensorflow-cpu [\d.]+ wheel, TensorFlow [\d.]+/,
         'the panel says where TensorFlow came from',
       );

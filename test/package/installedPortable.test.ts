@@ -62,7 +62,7 @@ test(
       await doc.locator('#test-accuracy').waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
       await doc.locator('#status', { hasText: 'Idle' }).waitFor({ state: 'visible' });
       assert.match((await training.locator('.device').textContent()) ?? '', /portable backend .*portable WebAssembly kernels/);
-      assert.match((await training.locator('#runtime').textContent()) ?? '', /no native TensorFlow: WebAssembly with SIMD \(lstm\.wasm\)/);
+      assert.match((await training.locator('.runtime').textContent()) ?? '', /no native TensorFlow: WebAssembly with SIMD \(lstm\.wasm\)/);
       await doc
         .locator('.warning', {
           hasText:
@@ -106,7 +106,7 @@ test(
         .locator('.warning', { hasText: /: training with the portable kernels/ })
         .first()
         .waitFor({ state: 'visible' });
-      assert.match((await training.locator('#runtime').textContent()) ?? '', /no native TensorFlow/);
+      assert.match((await training.locator('.runtime').textContent()) ?? '', /no native TensorFlow/);
 
       stage("pip's index back; Set Up TensorFlow, then a run on the native runtime");
       const userConfig = userPipConfigFile();
@@ -119,7 +119,7 @@ test(
       });
       await quickPick(page, '>Train LSTM MNIST', 'Train LSTM MNIST');
       await checkpoints(weights, 3, RUN_TIMEOUT_MS);
-      await training.locator('#runtime', { hasText: /TensorFlow from pip's tensorflow-cpu [\d.]+ wheel/ }).waitFor({ state: 'visible' });
+      await training.locator('.runtime', { hasText: /TensorFlow from pip's tensorflow-cpu [\d.]+ wheel/ }).waitFor({ state: 'visible' });
       assert.match((await training.locator('.device').textContent()) ?? '', /tensorflow backend/);
     } catch (err) {
       if (fs.existsSync(setupLog)) console.error(`--- setup.log ---\n${fs.readFileSync(setupLog, 'utf8')}`);

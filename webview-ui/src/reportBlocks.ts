@@ -7,7 +7,8 @@ import type { EvaluationView, TrainingView } from './panelState';
 
 export function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo | undefined): HTMLElement | undefined {
   if (!device) return undefined;
-  const badge = h('vscode-badge', { id: 'device' }, device.device.toUpperCase());
+  // Classes, not ids: the training and the evaluation reports each have a device line.
+  const badge = h('vscode-badge', { className: 'device-badge' }, device.device.toUpperCase());
   return h(
     'p',
     { className: 'device' },
@@ -17,7 +18,7 @@ export function deviceLine(device: DeviceInfo | undefined, dataset: DatasetInfo 
       `${device.backend} backend (${device.package})`,
       kernelsText(device),
       device.runtime &&
-        h('span', { id: 'runtime' }, device.backend === PORTABLE_BACKEND ? device.runtime : `TensorFlow from ${device.runtime}`),
+        h('span', { className: 'runtime' }, device.backend === PORTABLE_BACKEND ? device.runtime : `TensorFlow from ${device.runtime}`),
       dataset &&
         `${dataset.name}: ${dataset.trainCount > 0 ? `${count(dataset.trainCount)} train, ` : ''}${count(dataset.testCount)} test images`,
     ),
