@@ -192,6 +192,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       ...(resume ? { resume } : {}),
       ...(v['keep-best'] ? { keepBest: true } : {}),
       ...(v['no-tensorboard'] ? { tensorBoard: false } : {}),
+      origin: { from: 'cli', args: [...argv] },
     };
     const problems = configProblems(config, CLI_NAME);
     if (problems.length) throw new UsageError(problems.join('\n'));

@@ -27,6 +27,9 @@ export type ExportResult = { status: 'done'; dir: string } | { status: 'cancelle
 /** `lstmMnist.compareCheckpoints`: the runs the comparison panel shows, in order. */
 export type CompareResult = { status: 'done'; runs: string[] } | { status: 'cancelled' } | { status: 'error'; message: string };
 
+/** `lstmMnist.copyTrainCommand`: the command line copied to the clipboard. */
+export type CopyCommandResult = { status: 'done'; command: string } | { status: 'error'; message: string };
+
 /** `lstmMnist.deleteCheckpoint`. */
 export type DeleteResult =
   /** `trashed`: moved to the trash (false: deleted for good, where the file system has no trash). */

@@ -1,11 +1,14 @@
-// The checkpoint commands other than Evaluate: Reveal in Explorer and Delete. Like Evaluate
+// The checkpoint commands other than Evaluate: Reveal in Explorer, Copy as Command and Delete. Like Evaluate
 // they take a tree item (context menu), a folder path or a Uri (other callers, tests); Delete
 // also several (the view's selection, or an array) or nothing (its Delete key in the view), and
 // then takes the view's selection.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DeleteResult } from './api';
+import type { CopyCommandResult, DeleteResult } from './api';
+import { readCheckpointMeta } from '../checkpoint/read';
+import { CheckpointError } from '../protocol/checkpointFormat';
+import { trainAgainCommand } from '../protocol/trainAgain';
 import { CHECKPOINTS_VIEW, CheckpointItem, type CheckpointTreeProvider } from './checkpointTree';
 import { checkpointNames, checkpointsPhrase, deleteRequest } from './deleteTargets';
 import { workspaceFolder } from './workspace';
@@ -50,6 +53,30 @@ export async function goneCheckpoints(dirs: readonly string[], refreshView: () =
 export async function revealCheckpoint(arg: unknown, refreshView: () => void): Promise<void> {
   const dir = checkpointPathFrom(arg);
   if (dir && !(await goneCheckpoints([dir], refreshView))) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
+}
+
+/**
+ * "Copy as Command": the command line that trains the checkpoint's run again (protocol/trainAgain.ts)
+ * on the clipboard, and said in a message (where no clipboard is reachable, the message still has it).
+ */
+export async function copyTrainCommand(arg: unknown, refreshView: () => void): Promise<CopyCommandResult> {
+  const dir = checkpointPathFrom(arg);
+  if (!dir) return { status: 'error', message: 'Copy as Command needs a checkpoint folder.' };
+  const gone = await goneCheckpoints([dir], refreshView);
+  if (gone) return { status: 'error', message: gone };
+  let command: string;
+  try {
+    command = trainAgainCommand(await readCheckpointMeta(dir));
+  } catch (e) {
+    const message = `${path.basename(dir)} cannot be trained again: ${e instanceof CheckpointError ? e.reason : (e as Error).message}.`;
+    void vscode.window.showErrorMessage(message);
+    return { status: 'error', message };
+  }
+  await vscode.env.clipboard.writeText(command);
+  void vscode.window.showInformationMessage(
+    `Copied the command that trains ${path.basename(dir)} again (run it in a checkout): ${command}`,
+  );
+  return { status: 'done', command };
 }
 
 /**

@@ -3,7 +3,7 @@
 // cannot take the extension host down.
 import * as vscode from 'vscode';
 import type { CheckpointSummary, LstmMnistApi } from './api';
-import { deleteFromView, revealCheckpoint } from './checkpointCommands';
+import { copyTrainCommand, deleteFromView, revealCheckpoint } from './checkpointCommands';
 import { compareCheckpoints, followSelection } from './compareCommand';
 import { continueTraining } from './continueCommand';
 import { exportCheckpoint } from './exportCommand';
@@ -81,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     // Trust makes the folder's own weightsFolder setting count.
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     vscode.commands.registerCommand('lstmMnist.revealCheckpoint', (arg: unknown) => revealCheckpoint(arg, deps.refreshCheckpoints)),
+    vscode.commands.registerCommand('lstmMnist.copyTrainCommand', (arg: unknown) => copyTrainCommand(arg, deps.refreshCheckpoints)),
     vscode.commands.registerCommand('lstmMnist.deleteCheckpoint', (arg: unknown, options: unknown) =>
       deleteFromView(treeView, tree, arg, options),
     ),

@@ -138,6 +138,7 @@ export async function readTrainConfig(get: SettingGetter, folder: string, runNam
     kernels: DEFAULT_TRAINING_PATH,
     ...(r.flag(KEEP_BEST.setting, false) ? { keepBest: true } : {}),
     ...(r.flag(TENSORBOARD.setting, true) ? {} : { tensorBoard: false }),
+    origin: { from: 'vscode' },
   };
   return r.done(config);
 }

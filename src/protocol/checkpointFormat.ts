@@ -4,7 +4,7 @@
 // endian, the tensors of `weights` one after another) + optimizer.bin (Adam's first and second
 // moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
 import { isPositiveInt, isRecord } from './guards';
-import type { DatasetInfo, DeviceInfo, EpochMetrics, TestResult, TrainConfig } from './training';
+import type { DatasetInfo, DeviceInfo, EpochMetrics, RunOrigin, TestResult, TrainConfig } from './training';
 
 export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -75,6 +75,26 @@ export interface CheckpointMeta {
   bestEpoch?: number;
   /** The run stopped early: no better test accuracy for `patience` epochs after `bestEpoch`. */
   stoppedEarly?: { afterEpoch: number; patience: number };
+  /** What else a run needs to be made again (absent in older checkpoints). */
+  provenance?: Provenance;
+}
+
+/**
+ * A run's record beyond its hyperparameters, device and training path (which the checkpoint holds
+ * anyway): the versions that computed it, where it was started, and the state of the workspace's
+ * git repository, if it is one.
+ */
+export interface Provenance {
+  /** The extension's version (package.json). */
+  extension: string;
+  /** TensorFlow.js's version. */
+  tfjs: string;
+  /** TensorFlow's own (its C library's), on the native backend. */
+  tensorflow?: string;
+  /** Where the run was started (absent when its sender did not say). */
+  origin?: RunOrigin;
+  /** The commit of the repository holding the weights folder, and whether tracked files differed from it. */
+  git?: { commit: string; dirty: boolean };
 }
 
 /** The epochs whose training the checkpoint's weights hold: up to its best epoch when it kept that one. */

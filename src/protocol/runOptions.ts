@@ -227,6 +227,15 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   if (!c.weightsDir) problems.push(`${name({ setting: 'weightsFolder', option: 'weights-dir' })} must not be empty`);
   if (c.keepBest !== undefined && typeof c.keepBest !== 'boolean') problems.push(`${name(KEEP_BEST)} must be true or false`);
   if (c.tensorBoard !== undefined && typeof c.tensorBoard !== 'boolean') problems.push(`${name(TENSORBOARD)} must be true or false`);
+  const o = c.origin as unknown;
+  const isOrigin = (v: unknown): boolean =>
+    typeof v === 'object' &&
+    v !== null &&
+    ((v as { from?: unknown }).from === 'vscode' ||
+      ((v as { from?: unknown }).from === 'cli' &&
+        Array.isArray((v as { args?: unknown }).args) &&
+        (v as { args: unknown[] }).args.every((a) => typeof a === 'string')));
+  if (o !== undefined && !isOrigin(o)) problems.push("the run's origin must be the command line's words or VS Code");
   if (c.resume !== undefined && (typeof c.resume !== 'string' || c.resume === ''))
     problems.push('the checkpoint to continue must be a folder path');
   return problems;

@@ -44,7 +44,11 @@ export interface TrainConfig {
   patience?: number;
   /** Write TensorBoard event files into the checkpoint's `logs` folder; undefined = yes. */
   tensorBoard?: boolean;
+  /** Where the run was started, recorded with its checkpoint: the command line's words, or VS Code's settings. */
+  origin?: RunOrigin;
 }
+
+export type RunOrigin = { from: 'cli'; args: string[] } | { from: 'vscode' };
 
 /** What a continued run started from. */
 export interface ContinuedFrom {
@@ -93,6 +97,9 @@ export interface DeviceInfo {
   /** Older checkpoints' scheduled runs: their processes, one per core (now shards of one process). */
   replicas?: number;
 }
+
+/** The name of the MNIST that comes with the extension (DatasetInfo.name); a folder of IDX files is named by the folder. */
+export const EMBEDDED_DATASET = 'MNIST';
 
 export interface DatasetInfo {
   name: string;

@@ -15,6 +15,7 @@ import { decodeNonFinite, encodeNonFinite } from '../../src/protocol/nonFinite';
 import { applyMessage, initialState } from '../../webview-ui/src/panelState';
 import { SETTLE_CHECK_MS } from '../../src/extension/checkpointTree';
 import { numberRule } from '../../src/protocol/runOptions';
+import { trainAgainCommand } from '../../src/protocol/trainAgain';
 import {
   checkpointItems,
   checkpointTree,
@@ -431,6 +432,22 @@ suite('training and checkpoints', () => {
     }
   });
 
+  test('Copy as Command on a trained checkpoint puts the command line that trains it again on the clipboard, and says it', async () => {
+    const { checkpoint } = requireTrained();
+    const item = (await checkpointItems()).find((i) => i.label === path.basename(checkpoint));
+    assert.ok(item, 'the view lists the trained checkpoint');
+    const meta = JSON.parse(fs.readFileSync(path.join(checkpoint, 'checkpoint.json'), 'utf8')) as CheckpointMeta;
+    const expected = trainAgainCommand(meta);
+    assert.match(expected, /^npm run train -- --units \d+ --batch-size \d+ --epochs \d+ /);
+    const mark = notifications.length;
+    const result = await vscode.commands.executeCommand('lstmMnist.copyTrainCommand', item);
+    assert.deepEqual(result, { status: 'done', command: expected });
+    assert.equal(await vscode.env.clipboard.readText(), expected);
+    assert.deepEqual(notificationsSince(mark, 'info'), [
+      `Copied the command that trains ${path.basename(checkpoint)} again (run it in a checkout): ${expected}`,
+    ]);
+  });
+
   test('A checkpoint removed on disk before the view caught up: each command on its item says it no longer exists, and the view drops it', async () => {
     const dir = path.join(weightsDir, 'removed-under-the-user');
     const message = `The checkpoint "removed-under-the-user" no longer exists: there is no folder ${dir}.`;
@@ -444,6 +461,7 @@ suite('training and checkpoints', () => {
       ['Compare Runs', (item) => vscode.commands.executeCommand('lstmMnist.compareCheckpoints', item, [item, requireTrained().checkpoint])],
       ['Delete', (item) => vscode.commands.executeCommand('lstmMnist.deleteCheckpoint', item, [item])],
       ['Reveal in Explorer', (item) => vscode.commands.executeCommand('lstmMnist.revealCheckpoint', item)],
+      ['Copy as Command', (item) => vscode.commands.executeCommand('lstmMnist.copyTrainCommand', item)],
     ];
     try {
       for (const [name, run] of commands) {

@@ -29,6 +29,7 @@ describe('command line', () => {
         device: 'auto',
         backend: 'auto',
         kernels: 'auto',
+        origin: { from: 'cli', args: ['train'] },
       },
     );
     assert.deepEqual(cmd.output, { json: false, verbose: false });

@@ -84,7 +84,8 @@ describe('the rooms of src', () => {
     for (const [file, specs] of files) {
       const from = room(file);
       assert.ok(BELOW[from], `${file} is in a room the picture does not have: ${from}`);
-      for (const spec of specs.filter((s) => s.startsWith('.'))) {
+      // The project's manifest is no room: any room may read it (the extension's version).
+      for (const spec of specs.filter((s) => s.startsWith('.') && path.join(path.dirname(file), s) !== 'package.json')) {
         const to = room(resolve(file, spec));
         if (to !== from && !BELOW[from].includes(to)) wrong.push(`${file} imports ${spec} (${from} -> ${to})`);
       }

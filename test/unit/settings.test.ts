@@ -67,6 +67,7 @@ describe('settings', () => {
         device: 'auto',
         backend: 'auto',
         kernels: 'auto',
+        origin: { from: 'vscode' },
       },
     });
   });

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import type { DatasetInfo } from '../../protocol/training';
+import { type DatasetInfo, EMBEDDED_DATASET } from '../../protocol/training';
 import { DatasetError, readIdxImages, readIdxLabels } from './idx';
 
 export const CLASSES = 10;
@@ -96,7 +96,7 @@ export async function loadDataset(options: DatasetOptions = {}): Promise<Dataset
   }
   return {
     info: {
-      name: options.dataDir ? path.basename(dir) : 'MNIST',
+      name: options.dataDir ? path.basename(dir) : EMBEDDED_DATASET,
       source: dir,
       trainCount: train.split.count,
       testCount: test.split.count,

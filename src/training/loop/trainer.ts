@@ -40,6 +40,7 @@ import { planShards, type ShardPlan } from '../graph/shardPlan';
 import { LOG_FOLDER, TensorBoardLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, AutodiffSteps } from './stepRunners';
 import { PortableSteps } from './portableSteps';
+import { provenance } from './provenance';
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;
@@ -145,6 +146,8 @@ async function trainPrepared(
 ): Promise<TrainOutcome> {
   const { tf } = backend;
   const { info } = data;
+  // The repository's state as the run starts: the code that trains it.
+  const record = provenance(backend, config.origin, config.weightsDir);
   const trainCount = data.train.count;
   const batchesPerEpoch = Math.ceil(trainCount / config.batchSize);
   const device = trainingDevice(backend.info, kernels, plan?.shards);
@@ -288,6 +291,7 @@ async function trainPrepared(
       ...(continuation ? { continuedFrom: continuation.meta.name } : {}),
       ...(config.keepBest ? { bestEpoch: kept.metrics.epoch } : {}),
       ...(stoppedEarly ? { stoppedEarly } : {}),
+      provenance: record,
     };
     const checkpoint = await saveOrRescue(config.weightsDir, meta, contents, saveHooks);
     saved = true;

@@ -1,0 +1,62 @@
+// "Copy as Command": the command line that trains a checkpoint's run again, parsed back by the
+// command line's own parser into the run's hyperparameters, data folder, backend and path.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { parseCommand } from '../../src/cli/args';
+import type { CheckpointMeta } from '../../src/protocol/checkpointFormat';
+import { trainAgainArgs, trainAgainCommand } from '../../src/protocol/trainAgain';
+
+function meta(overrides: Partial<CheckpointMeta> = {}): CheckpointMeta {
+  return {
+    format: 'lstm-mnist-checkpoint',
+    version: 1,
+    name: 'run',
+    createdAt: '2026-12-07T00:00:00.000Z',
+    hyperparameters: { batchSize: 50, epochs: 3, learningRate: 0.003, seed: 7, trainSize: 6000, keepBest: true, patience: 2 },
+    model: { timesteps: 28, inputSize: 28, units: 64, classes: 10, forgetBias: 1 },
+    weights: [],
+    epochs: [],
+    test: { loss: 0.1, accuracy: 0.97 },
+    device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true, kernels: 'fused' },
+    dataset: { name: 'MNIST', source: '/somewhere/dist/mnist', trainCount: 6000, testCount: 10000 },
+    seconds: 10,
+    ...overrides,
+  } as CheckpointMeta;
+}
+
+describe('the command line that trains a run again', () => {
+  it('parses back into the run: every hyperparameter, keep-best, patience, the path it took', () => {
+    const cmd = parseCommand(['train', ...trainAgainArgs(meta())], '/p');
+    assert.ok(cmd.kind === 'train');
+    const c = cmd.config;
+    assert.deepEqual(
+      [c.units, c.batchSize, c.epochs, c.learningRate, c.seed, c.trainSize, c.testSize, c.keepBest, c.patience],
+      [64, 50, 3, 0.003, 7, 6000, undefined, true, 2],
+    );
+    assert.equal(c.kernels, 'fused');
+    assert.equal(c.backend, 'auto');
+    assert.equal(c.dataDir, undefined, 'the embedded MNIST needs no --data-dir');
+  });
+
+  it('names a data folder and the portable backend, quoted for a shell where needed', () => {
+    const m = meta({
+      dataset: { name: 'fashion mnist', source: "/data/fashion mnist/it's", trainCount: 1, testCount: 1 },
+      device: { device: 'cpu', backend: 'portable', package: '@tensorflow/tfjs', fusedKernels: false, kernels: 'portable' },
+    });
+    const cmd = parseCommand(['train', ...trainAgainArgs(m)], '/p');
+    assert.ok(cmd.kind === 'train');
+    assert.equal(cmd.config.dataDir, "/data/fashion mnist/it's");
+    assert.equal(cmd.config.backend, 'portable');
+    assert.equal(cmd.config.kernels, 'auto');
+    assert.match(trainAgainCommand(m), /^npm run train -- --units 64 .* --data-dir '\/data\/fashion mnist\/it'\\''s' --backend portable$/);
+  });
+
+  it('a continued run is one run of all its epochs; older checkpoints without a path get none', () => {
+    const continued = meta({ continuedFrom: 'first', hyperparameters: { batchSize: 100, epochs: 5, learningRate: 0.01, seed: 42 } });
+    const old = {
+      ...continued,
+      device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
+    } as CheckpointMeta;
+    assert.equal(trainAgainCommand(old), 'npm run train -- --units 64 --batch-size 100 --epochs 5 --learning-rate 0.01 --seed 42');
+  });
+});
