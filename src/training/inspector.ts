@@ -8,12 +8,13 @@ import type { ModelSpec } from '../protocol/checkpointFormat';
 import type { InspectRequest, InspectResult, InspectSubject } from '../protocol/inspection';
 import type { Backend } from './native/backend';
 import { chooseTrainingPath, forwardPath } from './loop/trainingPath';
-import { loadCheckpoint, paramValues } from './model/checkpointParams';
+import { asVariables, type LoadedCheckpoint } from './model/checkpointParams';
+import { readWeights } from '../checkpoint/read';
 
 import { loadDataset, type Split } from './data/dataset';
 import { decodePngGrey, isPng } from './data/pngImage';
 
-import { disposeParams, rowProbabilities } from './model/lstmModel';
+import { disposeParams, rowProbabilities, weightSpecs } from './model/lstmModel';
 import { PortableLstm } from './portable/portableLstm';
 
 /** Said when an image file other than a PNG is sent to a checkpoint held by the portable kernels. */
@@ -27,7 +28,7 @@ interface RowReader {
 }
 
 /** The checkpoint's weights on TensorFlow.js, the evaluation's forward pass. */
-function tfReader(backend: Backend, loaded: Awaited<ReturnType<typeof loadCheckpoint>>): RowReader {
+function tfReader(backend: Backend, loaded: LoadedCheckpoint): RowReader {
   const { tf } = backend;
   const { params, meta } = loaded;
   const spec = meta.model;
@@ -69,14 +70,11 @@ export class Inspector {
 
   /** Loads the checkpoint and the test images; throws (with the reason) when either cannot be used. */
   static async open(backend: Backend, subject: InspectSubject): Promise<Inspector> {
-    const loaded = await loadCheckpoint(backend.tf, subject.checkpoint);
-    const { meta } = loaded;
-    let reader: RowReader;
-    if (chooseTrainingPath('auto', backend.info) === 'portable') {
-      const weights = await paramValues(loaded.params);
-      disposeParams(loaded.params);
-      reader = portableReader(meta.model, weights);
-    } else reader = tfReader(backend, loaded);
+    const { meta, weights } = await readWeights(subject.checkpoint, weightSpecs);
+    const reader =
+      chooseTrainingPath('auto', backend.info) === 'portable'
+        ? portableReader(meta.model, weights)
+        : tfReader(backend, { meta, params: asVariables(backend.tf, meta, weights) });
     try {
       const data = await loadDataset({ dataDir: subject.dataDir, testSize: subject.testSize, testOnly: true });
       if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {

@@ -8,7 +8,8 @@ import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/tr
 import { chooseTrainingPath, evaluationDevice, forwardPath, mayTrainScheduled } from './loop/trainingPath';
 import { loadBackend } from './native/backend';
 import { Cancelled } from './loop/cancellation';
-import { loadCheckpoint, paramValues } from './model/checkpointParams';
+import { asVariables } from './model/checkpointParams';
+import { readWeights } from '../checkpoint/read';
 import { openBackend } from './openBackend';
 import { evaluateOnPortable } from './loop/portableEvaluation';
 import { openContinuation } from './loop/continuation';
@@ -18,7 +19,7 @@ import { Inspector } from './inspector';
 import { exportLayersModel, LAYERS_FILES } from './model/layersExport';
 import { probeBackend } from './probe';
 import { planShards, useShardThreads } from './graph/shardPlan';
-import { disposeParams } from './model/lstmModel';
+import { disposeParams, type LstmParams, weightSpecs } from './model/lstmModel';
 import { type JobHooks, SaveFailed, train } from './loop/trainer';
 
 export type JobStatus = 'done' | 'cancelled' | 'diverged' | 'error';
@@ -69,41 +70,47 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
     const backend = openBackend(request.device, request.backend);
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
     const { tf } = backend;
-    const { meta, params } = await loadCheckpoint(tf, request.checkpoint);
-    try {
-      const runTestSize = meta.hyperparameters.testSize;
-      const testSize = request.testSize ?? (request.testSizeFromCheckpoint ? runTestSize : undefined);
-      const data = await loadDataset({ dataDir: request.dataDir, testSize, testOnly: true });
-      if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
-        throw new Error(
-          `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
-        );
-      }
-      const path = chooseTrainingPath('auto', backend.info);
-      const kernels = path === 'portable' ? undefined : forwardPath(path);
-      {
-        const { result, predictions } = kernels
-          ? await evaluateWithPredictions(tf, params, meta.model, kernels, data.test, hooks.isCancelled)
-          : await evaluateOnPortable(meta.model, await paramValues(params), data.test, hooks.isCancelled);
-        hooks.emit({
-          type: 'evaluation',
-          checkpoint: request.checkpoint,
-          device: evaluationDevice(backend.info, kernels),
-          dataset: data.info,
-          result,
-          runTestSize,
-          predictions: {
-            labels: toBase64(predictions.labels),
-            predicted: toBase64(predictions.predicted),
-            confidence: toBase64(predictions.confidence),
-          },
-        });
-      }
-      return 'done';
-    } finally {
-      disposeParams(params);
+    // The weights as arrays: the portable kernels read them so, TensorFlow.js as variables.
+    const { meta, weights } = await readWeights(request.checkpoint, weightSpecs);
+    const runTestSize = meta.hyperparameters.testSize;
+    const testSize = request.testSize ?? (request.testSizeFromCheckpoint ? runTestSize : undefined);
+    const data = await loadDataset({ dataDir: request.dataDir, testSize, testOnly: true });
+    if (data.rows !== meta.model.timesteps || data.cols !== meta.model.inputSize) {
+      throw new Error(
+        `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
+      );
     }
+    const path = chooseTrainingPath('auto', backend.info);
+    const kernels = path === 'portable' ? undefined : forwardPath(path);
+    const { result, predictions } = kernels
+      ? await withVariables(asVariables(tf, meta, weights), (params) =>
+          evaluateWithPredictions(tf, params, meta.model, kernels, data.test, hooks.isCancelled),
+        )
+      : await evaluateOnPortable(meta.model, weights, data.test, hooks.isCancelled);
+    hooks.emit({
+      type: 'evaluation',
+      checkpoint: request.checkpoint,
+      device: evaluationDevice(backend.info, kernels),
+      dataset: data.info,
+      result,
+      runTestSize,
+      predictions: {
+        labels: toBase64(predictions.labels),
+        predicted: toBase64(predictions.predicted),
+        confidence: toBase64(predictions.confidence),
+      },
+    });
+    return 'done';
   });
+}
+
+/** `use` of the variables, which are disposed afterwards however it ends. */
+async function withVariables<T>(params: LstmParams, use: (params: LstmParams) => Promise<T>): Promise<T> {
+  try {
+    return await use(params);
+  } finally {
+    disposeParams(params);
+  }
 }
 
 /**

@@ -3,28 +3,26 @@
 // a native runtime that is missing or does not load is why the portable kernels run, and the
 // job's first warning says so.
 import type { BackendChoice, DeviceChoice } from '../protocol/compute';
-import { chooseBackend, portableNote } from '../runtime/backendChoice';
+import { type BackendSituation, chooseBackend, portableNote } from '../runtime/backendChoice';
 import { DeviceError } from '../runtime/device';
 import { type Backend, loadBackend } from './native/backend';
 import { loadPortableBackend } from './portable/portableBackend';
 
 export function openBackend(device: DeviceChoice, choice: BackendChoice = 'auto', doing: 'training' | 'computing' = 'computing'): Backend {
-  const situation = { platform: process.platform, arch: process.arch };
   if (choice === 'portable' && device === 'gpu')
     throw new DeviceError('device "gpu": the portable kernels run on the CPU; use backend "native" for the GPU');
-  if (chooseBackend(choice, situation).backend === 'native') {
-    if (choice === 'native' || device === 'gpu') return loadBackend(device);
-    try {
-      return loadBackend(device);
-    } catch (e) {
-      if (e instanceof DeviceError) throw e;
-      const why = e instanceof Error ? e.message : String(e);
-      return loadPortableBackend(note(chooseBackend(choice, { ...situation, nativeProblem: why }).reason, doing));
-    }
+  const portable = (situation: BackendSituation): Backend => {
+    const { reason } = chooseBackend(choice, situation);
+    return loadPortableBackend(reason === undefined ? undefined : portableNote(reason, doing));
+  };
+  const here = { platform: process.platform, arch: process.arch };
+  if (chooseBackend(choice, here).backend === 'portable') return portable(here);
+  // An explicit native choice, or the GPU, fails as it fails; only `auto` falls back.
+  if (choice === 'native' || device === 'gpu') return loadBackend(device);
+  try {
+    return loadBackend(device);
+  } catch (e) {
+    if (e instanceof DeviceError) throw e;
+    return portable({ ...here, nativeProblem: e instanceof Error ? e.message : String(e) });
   }
-  return loadPortableBackend(note(chooseBackend(choice, situation).reason, doing));
-}
-
-function note(reason: string | undefined, doing: 'training' | 'computing'): string | undefined {
-  return reason === undefined ? undefined : portableNote(reason, doing);
 }

@@ -23,9 +23,13 @@ export interface LoadedCheckpoint {
 /** Reads and checks a checkpoint (every problem a CheckpointError that says what is wrong), its weights as variables. */
 export async function loadCheckpoint(tf: Tf, dir: string, trainable = false): Promise<LoadedCheckpoint> {
   const { meta, weights } = await readWeights(dir, weightSpecs);
-  const tensors = weightSpecs(meta.model).map((spec, i) =>
+  return { meta, params: asVariables(tf, meta, weights, trainable) };
+}
+
+/** A checkpoint's weights (read by src/checkpoint, in file order) as the model's variables. */
+export function asVariables(tf: Tf, meta: CheckpointMeta, weights: readonly Float32Array[], trainable = false): LstmParams {
+  const [kernel, bias, denseKernel, denseBias] = weightSpecs(meta.model).map((spec, i) =>
     tf.tidy(() => tf.variable(tf.tensor(weights[i], spec.shape, 'float32'), trainable)),
   );
-  const [kernel, bias, denseKernel, denseBias] = tensors;
-  return { meta, params: { kernel, bias, denseKernel, denseBias } };
+  return { kernel, bias, denseKernel, denseBias };
 }

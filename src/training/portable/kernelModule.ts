@@ -119,13 +119,7 @@ export function kernelModule(): WebAssembly.Module {
 
 /** An instance on `memory` (shared: every thread's instance sees the same bytes). */
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): LstmKernel {
-  const instance = new WebAssembly.Instance(module, {
-    env: {
-      memory,
-      abort: () => {
-        throw new Error('the portable kernel aborted');
-      },
-    },
-  });
+  // Its only import: built without a runtime or an abort handler (scripts/build-kernel.js).
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports as unknown as LstmKernel;
 }

@@ -3,11 +3,10 @@
 // per thread the buffers of one shard of a batch. A batch's gradient is its shards' gradients,
 // computed side by side (one thread each) and summed; logits for evaluation and inspection are
 // computed the same way over chunks of images.
-import type { ModelSpec } from '../../protocol/checkpointFormat';
-import { ParamLayout } from '../../protocol/checkpointFormat';
+import type { ModelSpec, ParamLayout } from '../../protocol/checkpointFormat';
 import type { Split } from '../data/dataset';
 import { shardBounds } from '../graph/shardPlan';
-import { weightSpecs } from '../model/lstmModel';
+import { PARAM_NAMES, paramLayout } from '../model/lstmModel';
 import { KernelMemory, type Layout } from './kernelMemory';
 import { instantiate, type KernelCall, kernelModule, type LstmKernel, type Ptr } from './kernelModule';
 import { KernelThreads } from './kernelThreads';
@@ -73,7 +72,8 @@ export class PortableLstm {
   readonly params: Float32Array;
   private readonly memory: KernelMemory;
   private readonly threads: KernelThreads;
-  private readonly paramsAt: Ptr;
+  /** Where each weight starts in the shared memory (the kernel reads them by pointer). */
+  private readonly weights: Record<(typeof PARAM_NAMES)[number], Ptr>;
   private readonly sets: Record<ImageSetName, ImageSet>;
   private readonly shards: ShardBuffers[];
   private readonly predicting: PredictBuffers[];
@@ -86,7 +86,7 @@ export class PortableLstm {
     images: { train?: Split; test?: Split },
     private readonly sizes: PortableSizes,
   ) {
-    this.layout = new ParamLayout(weightSpecs(spec));
+    this.layout = paramLayout(spec);
     const { timesteps: T, inputSize: I, units: H, classes: C } = spec;
     const imageBytes = T * I;
     const shardRows = Math.ceil(sizes.batchSize / sizes.threads);
@@ -123,7 +123,9 @@ export class PortableLstm {
       };
     });
     this.memory = memory;
-    this.paramsAt = buffers.params;
+    this.weights = Object.fromEntries(
+      PARAM_NAMES.map((name, i) => [name, buffers.params + 4 * this.layout.offsets[i]]),
+    ) as PortableLstm['weights'];
     this.params = memory.f32(buffers.params, this.layout.total);
     this.sets = buffers.sets;
     this.shards = buffers.shards;
@@ -154,11 +156,6 @@ export class PortableLstm {
     return this.memory.bytes;
   }
 
-  /** The flat weights' offset of each weight (the kernel reads them by pointer). */
-  private weightAt(i: number): Ptr {
-    return this.paramsAt + 4 * this.layout.offsets[i];
-  }
-
   /**
    * The gradient of the mean loss over the training images `indices` at the current weights, each
    * thread computing one contiguous shard.
@@ -178,8 +175,8 @@ export class PortableLstm {
       for (let i = 0; i < size; i++) shardLabels[i] = labels[part[i]];
       return [
         ['gatherImages', train.pixels, b.indices, size, T, I, b.x],
-        ['lstmForward', T, size, I, H, forgetBias, b.x, this.weightAt(0), this.weightAt(1), b.gates, b.cells, b.tanhCells, b.hidden],
-        ['dense', size, H, C, b.hidden + 4 * (T - 1) * size * H, this.weightAt(2), this.weightAt(3), b.logits],
+        ['lstmForward', T, size, I, H, forgetBias, b.x, this.weights.kernel, this.weights.bias, b.gates, b.cells, b.tanhCells, b.hidden],
+        ['dense', size, H, C, b.hidden + 4 * (T - 1) * size * H, this.weights.denseKernel, this.weights.denseBias, b.logits],
         ['softmaxCrossEntropy', size, C, b.logits, b.labels, 1 / indices.length, b.correct],
         [
           'lstmBackward',
@@ -189,8 +186,8 @@ export class PortableLstm {
           H,
           C,
           b.x,
-          this.weightAt(0),
-          this.weightAt(2),
+          this.weights.kernel,
+          this.weights.denseKernel,
           b.gates,
           b.cells,
           b.tanhCells,
@@ -220,7 +217,7 @@ export class PortableLstm {
   }
 
   /** Copies images (`rows * cols` bytes each) into the `input` set, from its first image. */
-  setInputs(pixels: Uint8Array): number {
+  private setInputs(pixels: Uint8Array): number {
     const count = pixels.length / (this.spec.timesteps * this.spec.inputSize);
     if (!Number.isInteger(count) || count > this.sets.input.count)
       throw new Error(
@@ -282,7 +279,7 @@ export class PortableLstm {
   /** The calls that compute the logits of `count` images (by b.indices) of the set at `pixels` into b.logits. */
   private predictCalls(b: PredictBuffers, pixels: Ptr, count: number, everyRow: boolean): KernelCall[] {
     const { timesteps: T, inputSize: I, units: H, classes: C, forgetBias } = this.spec;
-    const [kernel, bias, denseKernel, denseBias] = [0, 1, 2, 3].map((i) => this.weightAt(i));
+    const { kernel, bias, denseKernel, denseBias } = this.weights;
     return [
       ['gatherImages', pixels, b.indices, count, T, I, b.x],
       ['predict', T, count, I, H, C, forgetBias, b.x, kernel, bias, denseKernel, denseBias, b.z, b.c, b.tc, b.h, b.logits, everyRow],
