@@ -25,6 +25,7 @@ import {
   type NumberRule,
 } from '../protocol/runOptions';
 import type { InspectSubject } from '../protocol/inspection';
+import { SWEEP_OPTIONS } from '../protocol/sweepPlan';
 import type { BackendChoice, DeviceChoice, TrainingPathChoice } from '../protocol/compute';
 import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
 
@@ -40,6 +41,9 @@ export const USAGE = `Usage:
   npm run predict -- <checkpoint> --index I | --image FILE
                                              a prediction, and how it formed row by row
   npm run export -- <checkpoint> [--out DIR] the checkpoint as a TensorFlow.js Layers model
+  npm run sweep -- --learning-rate 0.003,0.01 --units 64,128 --seeds 2 [options]
+                                             train a grid of runs, one after another
+  npm run sweep -- --continue <sweep folder> train the runs a stopped sweep lacks
 
 Training options (defaults are the seed notebook's):
 ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r.summary} (${r.zeroMeans ?? r.default})`).join('\n')}
@@ -58,6 +62,12 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('')}reference = the plain tfjs loop
   ${pad('--json')}print events as JSON lines instead of text
   ${pad('--verbose')}also print TensorFlow's own log lines
+Sweep options: every training option, and any number option as a list (a grid, its first
+  option changing slowest) or, with --random, a range low:high (log scale for rates):
+${Object.values(SWEEP_OPTIONS)
+  .map((o) => `  ${pad(`--${o.option} ${o.option === 'name' ? 'NAME' : o.option === 'seeds' ? 'K' : 'N'}`)}${o.summary}`)
+  .join('\n')}
+  Each run is a checkpoint in <weights dir>/<sweep name>/, beside the sweep's plan, sweep.json.
 Evaluation options: --data-dir, --device, --backend, --json, --verbose, and
   ${pad('--test-size N')}the first N test images (the checkpoint's own test size; 0 = all)
   ${pad('--misclassified N')}also list the N test images it got most confidently wrong

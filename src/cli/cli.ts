@@ -9,6 +9,7 @@ import type { TrainingEvent, WorkerCommand } from '../protocol/training';
 import { type Command, HELP_HINT, parseCommand, USAGE, UsageError } from './args';
 import { startCliWorker } from './cliWorker';
 import { predict } from './predict';
+import { sweep } from './sweep';
 import { misclassifiedReport, TextReporter } from './report';
 
 const EXIT: Record<FinalEvent['type'], number> = { done: 0, evaluation: 0, exported: 0, probed: 0, error: 1, diverged: 1, cancelled: 130 };
@@ -42,14 +43,20 @@ async function run(command: Extract<Command, { kind: 'train' | 'evaluate' | 'exp
   return EXIT[(await job.finished).type];
 }
 
+/** A bad command line: what is wrong and where help is, exit code 2. */
+function usageExit(e: unknown): Promise<number> {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`error: ${e.message}\n(${HELP_HINT})\n`);
+  return Promise.resolve(2);
+}
+
 function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'sweep') return sweep(argv.slice(1)).catch(usageExit);
   let command: Command;
   try {
     command = parseCommand(argv);
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`error: ${e.message}\n(${HELP_HINT})\n`);
-    return Promise.resolve(2);
+    return usageExit(e);
   }
   if (command.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);

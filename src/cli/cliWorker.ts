@@ -12,13 +12,45 @@ import type { TextReporter } from './report';
 /** dist/cli/cli.js runs dist/training/worker.js; tsc's out/src/cli/cli.js runs out/src/training/worker.js. */
 const WORKER = path.join(__dirname, '..', 'training', 'worker.js');
 
+/**
+ * Ctrl-C for the CLI's jobs: the first asks the running job to cancel (and says `cancelling`), a
+ * second kills it. One handler for the process, following whichever job runs (a sweep runs many).
+ */
+export class Interrupts {
+  private job: WorkerJob | undefined;
+  private count = 0;
+
+  constructor(
+    private readonly reporter: TextReporter,
+    /** What the first Ctrl-C says it does. */
+    private readonly cancelling = 'cancelling after this batch (Ctrl-C again to stop at once)',
+  ) {
+    process.on('SIGINT', () => {
+      if (++this.count === 1) {
+        this.reporter.note(this.cancelling);
+        this.job?.cancel();
+      } else {
+        this.job?.kill();
+      }
+    });
+  }
+
+  /** Whether Ctrl-C was pressed: a sweep starts no further run. */
+  get interrupted(): boolean {
+    return this.count > 0;
+  }
+
+  follow(job: WorkerJob): void {
+    this.job = job;
+  }
+}
+
 export function startCliWorker(
   command: Exclude<WorkerCommand, { type: 'cancel' | 'inspectRequest' }>,
   output: Output,
   reporter: TextReporter,
   onEvent: (e: TrainingEvent) => void,
-  /** What the first Ctrl-C says it does. */
-  cancelling = 'cancelling after this batch (Ctrl-C again to stop at once)',
+  interrupts: Interrupts = new Interrupts(reporter),
 ): WorkerJob {
   const job = startWorker(command, {
     workerPath: WORKER,
@@ -30,14 +62,6 @@ export function startCliWorker(
       if (output.verbose || stream === 'client' || !isNativeLogNoise(line)) reporter.note(line);
     },
   });
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    if (++interrupts === 1) {
-      reporter.note(cancelling);
-      job.cancel();
-    } else {
-      job.kill();
-    }
-  });
+  interrupts.follow(job);
   return job;
 }

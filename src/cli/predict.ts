@@ -6,7 +6,7 @@ import { toBase64 } from '../protocol/binary';
 import type { InspectRequest, InspectResult } from '../protocol/inspection';
 import type { TrainingEvent } from '../protocol/training';
 import type { Command } from './args';
-import { startCliWorker } from './cliWorker';
+import { Interrupts, startCliWorker } from './cliWorker';
 import { predictionReport, predictionRecord, TextReporter } from './report';
 
 export async function predict(command: Extract<Command, { kind: 'predict' }>): Promise<number> {
@@ -41,7 +41,7 @@ export async function predict(command: Extract<Command, { kind: 'predict' }>): P
         reporter.handle(e);
       }
     },
-    'stopping',
+    new Interrupts(reporter, 'stopping'),
   );
   const final = await job.finished;
   if (answer?.error !== undefined) reporter.note(`error: ${answer.error}`);

@@ -12,10 +12,15 @@
 const ABSL_LINE = /^[IW]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [^\s\]]+:\d+\] /;
 /** The older format (the official libtensorflow 2.9): `2026-11-28 10:00:00.123456: I tensorflow/...cc:193] ...`. */
 const TSL_LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IW] [^\s\]]+:\d+\] /;
-/** Lines printed on their own: absl's notice before logging is set up, and the second line of the CPU-feature notice. */
+/**
+ * Lines printed on their own: absl's notice before logging is set up, the second line of the
+ * CPU-feature notice, and TensorFlow 2.21's oneDNN notice about uint8 on CPUs without AVX-512,
+ * which it logs as an error (E) though it only says which kernel it takes instead.
+ */
 const NOTICES = [
   /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/,
   /^To enable the following instructions: /,
+  /^E\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ util\.cc:\d+\] oneDNN supports DT_UINT8 only on platforms with AVX-512\. Falling back to the default Eigen-based implementation if present\.$/,
 ];
 
 /** Whether a line is TensorFlow's information or warning (never an error: those are kept). */

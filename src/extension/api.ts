@@ -27,6 +27,18 @@ export type ExportResult = { status: 'done'; dir: string } | { status: 'cancelle
 /** `lstmMnist.compareCheckpoints`: the runs the comparison panel shows, in order. */
 export type CompareResult = { status: 'done'; runs: string[] } | { status: 'cancelled' } | { status: 'error'; message: string };
 
+/**
+ * `lstmMnist.startSweep` and `lstmMnist.continueSweep`: settles when the sweep has ended or
+ * stopped. `checkpoints`: the runs trained this time; `failed`: the runs that failed or diverged;
+ * `left`: the runs still without a checkpoint (Continue Sweep trains them).
+ */
+export type SweepResult =
+  | { status: 'done' | 'cancelled'; dir: string; checkpoints: string[]; failed: string[]; left: number }
+  /** Nothing was started: dismissed before the sweep was planned, or its runtime set-up was cancelled. */
+  | { status: 'cancelled' }
+  | { status: 'error'; message: string }
+  | { status: 'busy' };
+
 /** `lstmMnist.copyTrainCommand`: the command line copied to the clipboard. */
 export type CopyCommandResult = { status: 'done'; command: string } | { status: 'error'; message: string };
 

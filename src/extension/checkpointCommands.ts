@@ -9,7 +9,7 @@ import type { CopyCommandResult, DeleteResult } from './api';
 import { readCheckpointMeta } from '../checkpoint/read';
 import { CheckpointError } from '../protocol/checkpointFormat';
 import { trainAgainCommand } from '../protocol/trainAgain';
-import { CHECKPOINTS_VIEW, CheckpointItem, type CheckpointTreeProvider } from './checkpointTree';
+import { CHECKPOINTS_VIEW, CheckpointItem, type CheckpointNode, type CheckpointTreeProvider, SweepItem } from './checkpointTree';
 import { checkpointNames, checkpointsPhrase, deleteRequest } from './deleteTargets';
 import { workspaceFolder } from './workspace';
 
@@ -87,7 +87,7 @@ export async function copyTrainCommand(arg: unknown, refreshView: () => void): P
  * the focus.
  */
 export async function deleteFromView(
-  view: vscode.TreeView<CheckpointItem>,
+  view: vscode.TreeView<CheckpointNode>,
   tree: CheckpointTreeProvider,
   arg: unknown,
   second: unknown,
@@ -96,10 +96,17 @@ export async function deleteFromView(
   // Only a deletion from the view moves its selection: other callers' targets need no listing.
   if (!targets.some((t) => t instanceof CheckpointItem)) return deleteCheckpoints(targets, options, () => tree.refresh());
   const paths = targets.map(checkpointPathFrom);
-  const index = (await tree.getChildren()).findIndex((item) => paths.includes(item.entry.path));
+  // The items beside the first target: the top level's, or its sweep's runs while it has any left.
+  const sweep = targets.find((t): t is CheckpointItem => t instanceof CheckpointItem)?.entry.sweep;
+  const siblings = async (): Promise<CheckpointNode[]> => {
+    const top = await tree.getChildren();
+    const node = sweep === undefined ? undefined : top.find((n) => n instanceof SweepItem && n.sweep === sweep);
+    return node ? tree.getChildren(node) : top;
+  };
+  const index = (await siblings()).findIndex((item) => item instanceof CheckpointItem && paths.includes(item.entry.path));
   const result = await deleteCheckpoints(targets, options, () => tree.refresh());
   if (result.status !== 'done' || !view.visible) return result;
-  const after = await tree.getChildren();
+  const after = await siblings();
   const next = after[Math.min(Math.max(index, 0), after.length - 1)];
   if (next) await view.reveal(next, { select: true, focus: true });
   else await vscode.commands.executeCommand(`${CHECKPOINTS_VIEW}.focus`);

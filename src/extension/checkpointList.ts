@@ -3,11 +3,16 @@
 // extension host stays light, and a broken folder becomes an entry with a reason, not a throw.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CheckpointError, CheckpointMeta, WEIGHTS_FILE, weightsSizeProblem } from '../protocol/checkpointFormat';
+import { CheckpointError, CheckpointMeta, META_FILE, WEIGHTS_FILE, weightsSizeProblem } from '../protocol/checkpointFormat';
+import { SWEEP_FILE } from '../protocol/sweepFormat';
 import { readCheckpointMeta } from '../checkpoint/read';
 
-export type CheckpointEntry =
-  { name: string; path: string; valid: true; meta: CheckpointMeta } | { name: string; path: string; valid: false; problem: string };
+export type CheckpointEntry = (
+  { name: string; path: string; valid: true; meta: CheckpointMeta } | { name: string; path: string; valid: false; problem: string }
+) & {
+  /** The sweep whose folder holds it (its name is then `<sweep>/<run>`). */
+  sweep?: string;
+};
 
 export type ValidCheckpoint = Extract<CheckpointEntry, { valid: true }>;
 
@@ -15,25 +20,51 @@ export function isValid(entry: CheckpointEntry): entry is ValidCheckpoint {
   return entry.valid;
 }
 
-/** Newest valid checkpoints first, then the invalid folders by name. Empty if the folder does not exist. */
+/**
+ * Newest valid checkpoints first, then the invalid folders by name; a sweep's folder is not an
+ * entry, its runs are. Empty if the folder does not exist.
+ */
 export async function listCheckpoints(weightsDir: string): Promise<CheckpointEntry[]> {
-  let dirents: fs.Dirent[];
-  try {
-    dirents = await fs.promises.readdir(weightsDir, { withFileTypes: true });
-  } catch {
-    return []; // No weights folder yet (or not a folder): nothing trained here.
-  }
-  const folders = dirents
-    // Dot-folders are the worker's `.tmp-*` checkpoints in the making (and hidden things).
-    .filter((d) => !d.name.startsWith('.') && (d.isDirectory() || d.isSymbolicLink()))
-    .map((d) => path.join(weightsDir, d.name));
-  const entries = await Promise.all(folders.map(readEntry));
-  const found = entries.filter((e): e is CheckpointEntry => e !== undefined);
+  const folders = await subfolders(weightsDir);
+  const entries = await Promise.all(
+    folders.map(async (dir) => {
+      if (!(await isSweep(dir))) return [await readEntry(dir, path.basename(dir))];
+      const sweep = path.basename(dir);
+      const runs = await subfolders(dir);
+      return Promise.all(
+        runs.map(async (run) => {
+          const entry = await readEntry(run, `${sweep}/${path.basename(run)}`);
+          return entry && { ...entry, sweep };
+        }),
+      );
+    }),
+  );
+  const found = entries.flat().filter((e): e is CheckpointEntry => e !== undefined);
   return found.sort(compareEntries);
 }
 
-async function readEntry(dir: string): Promise<CheckpointEntry | undefined> {
-  const name = path.basename(dir);
+/** The folders (and links to them) in `dir`, but not dot-folders: the worker's `.tmp-*` checkpoints in the making, and hidden things. */
+async function subfolders(dir: string): Promise<string[]> {
+  let dirents: fs.Dirent[];
+  try {
+    dirents = await fs.promises.readdir(dir, { withFileTypes: true });
+  } catch {
+    return []; // No weights folder yet (or not a folder): nothing trained here.
+  }
+  return dirents.filter((d) => !d.name.startsWith('.') && (d.isDirectory() || d.isSymbolicLink())).map((d) => path.join(dir, d.name));
+}
+
+/** A sweep's folder holds its record and its runs, and no checkpoint of its own. */
+async function isSweep(dir: string): Promise<boolean> {
+  const has = (file: string): Promise<boolean> =>
+    fs.promises.access(path.join(dir, file)).then(
+      () => true,
+      () => false,
+    );
+  return (await has(SWEEP_FILE)) && !(await has(META_FILE));
+}
+
+async function readEntry(dir: string, name: string): Promise<CheckpointEntry | undefined> {
   const stat = await fs.promises.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) return undefined; // A symbolic link to a file, or a dangling one.
   try {

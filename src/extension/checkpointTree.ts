@@ -1,5 +1,6 @@
 // The Checkpoints view: one item per folder of the weights folder, valid or not (a broken
-// checkpoint is shown with its reason, so the user can see it and delete it). The listing the
+// checkpoint is shown with its reason, so the user can see it and delete it); a sweep's folder is
+// an item whose children are its runs. The listing the
 // view was given is kept; the folder is read again when the file watcher reports a change, and
 // once more after each reading settles (for what the watcher cannot report), and the view is
 // given the new listing only where it differs. The refresh command and a job's end make it
@@ -18,6 +19,7 @@ export const CHECKPOINTS_VIEW = 'lstmMnist.checkpoints';
 /** `contextValue`s used by the view/item/context menus in package.json. */
 const VALID_CHECKPOINT = 'checkpoint';
 const INVALID_CHECKPOINT = 'invalidCheckpoint';
+const SWEEP = 'sweep';
 
 /** Several files change per checkpoint written or deleted: refresh once after they settle. */
 const WATCH_DEBOUNCE_MS = 300;
@@ -33,7 +35,8 @@ export const SETTLE_CHECK_MS = 2000;
 
 export class CheckpointItem extends vscode.TreeItem {
   constructor(readonly entry: CheckpointEntry) {
-    super(entry.name, vscode.TreeItemCollapsibleState.None);
+    // Under its sweep, a run is named by its own folder.
+    super(entry.sweep ? path.basename(entry.path) : entry.name, vscode.TreeItemCollapsibleState.None);
     this.id = entry.path;
     if (entry.valid) {
       const { meta } = entry;
@@ -57,7 +60,46 @@ export class CheckpointItem extends vscode.TreeItem {
   }
 }
 
-export class CheckpointTreeProvider implements vscode.TreeDataProvider<CheckpointItem>, vscode.Disposable {
+/** A sweep's folder: its runs, finished and failed, are its children. */
+export class SweepItem extends vscode.TreeItem {
+  constructor(
+    readonly sweep: string,
+    readonly runs: CheckpointEntry[],
+  ) {
+    super(sweep, vscode.TreeItemCollapsibleState.Collapsed);
+    const dir = path.dirname(runs[0].path);
+    this.id = `sweep:${dir}`;
+    const accuracies = runs.flatMap((r) => (r.valid ? [r.meta.test.accuracy] : []));
+    this.description = `${plural(runs.length, 'run')}${accuracies.length ? ` · best ${percent(Math.max(...accuracies))}` : ''}`;
+    this.tooltip = new vscode.MarkdownString('$(beaker) **Sweep**\n\n', true).appendText(`${sweep}: ${this.description}\n\n${dir}`);
+    this.iconPath = new vscode.ThemeIcon('beaker');
+    this.contextValue = SWEEP;
+  }
+}
+
+/** What the view shows: checkpoints, and sweeps holding theirs. */
+export type CheckpointNode = CheckpointItem | SweepItem;
+
+/** The view's top level: each sweep where its newest run would be, its runs below it. */
+function topLevel(entries: CheckpointEntry[]): CheckpointNode[] {
+  const nodes: CheckpointNode[] = [];
+  const sweeps = new Set<string>();
+  for (const entry of entries) {
+    if (!entry.sweep) nodes.push(new CheckpointItem(entry));
+    else if (!sweeps.has(entry.sweep)) {
+      sweeps.add(entry.sweep);
+      nodes.push(
+        new SweepItem(
+          entry.sweep,
+          entries.filter((e) => e.sweep === entry.sweep),
+        ),
+      );
+    }
+  }
+  return nodes;
+}
+
+export class CheckpointTreeProvider implements vscode.TreeDataProvider<CheckpointNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private watcher: vscode.Disposable | undefined;
@@ -84,20 +126,23 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     this.changeEmitter.fire();
   }
 
-  getTreeItem(item: CheckpointItem): CheckpointItem {
+  getTreeItem(item: CheckpointNode): CheckpointNode {
     return item;
   }
 
-  /** A flat list; VS Code needs this to reveal (select and focus) an item. */
-  getParent(): undefined {
-    return undefined;
+  /** A run's sweep; VS Code needs this to reveal (select and focus) an item. */
+  async getParent(item: CheckpointNode): Promise<SweepItem | undefined> {
+    if (!(item instanceof CheckpointItem) || !item.entry.sweep) return undefined;
+    const nodes = topLevel(await (this.listing ?? this.read()));
+    return nodes.find((n): n is SweepItem => n instanceof SweepItem && n.sweep === item.entry.sweep);
   }
 
   /** The listing the view shows: read on the first call after a refresh, the same until the next. */
-  async getChildren(parent?: CheckpointItem): Promise<CheckpointItem[]> {
+  async getChildren(parent?: CheckpointNode): Promise<CheckpointNode[]> {
+    if (parent instanceof SweepItem) return parent.runs.map((e) => new CheckpointItem(e));
     if (parent) return [];
     this.listing ??= this.readAndCheckLater();
-    return (await this.listing).map((e) => new CheckpointItem(e));
+    return topLevel(await this.listing);
   }
 
   dispose(): void {

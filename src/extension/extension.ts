@@ -16,6 +16,7 @@ import type { CommandDeps } from './commandDeps';
 import { TrainingStatusBar } from './statusBar';
 import { setUpTensorflow } from './setupCommand';
 import { TensorflowRuntime } from './tensorflowRuntime';
+import { continueSweep, offerToContinueSweeps, startSweep } from './sweepCommand';
 import { startTraining } from './trainCommand';
 import { PanelHost, TrainingPanel } from './trainingPanel';
 import { weightsDirOf, workspaceFolder } from './workspace';
@@ -85,7 +86,11 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.commands.registerCommand('lstmMnist.deleteCheckpoint', (arg: unknown, options: unknown) =>
       deleteFromView(treeView, tree, arg, options),
     ),
+    vscode.commands.registerCommand('lstmMnist.startSweep', (arg: unknown) => startSweep(deps, arg)),
+    vscode.commands.registerCommand('lstmMnist.continueSweep', (arg: unknown) => continueSweep(deps, arg)),
   );
+  // A window reload or a crash stopped a sweep: its finished runs are kept, the rest offered.
+  offerToContinueSweeps(deps);
 
   return {
     async listCheckpoints(): Promise<CheckpointSummary[]> {

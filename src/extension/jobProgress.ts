@@ -1,6 +1,7 @@
-// A running job as a cancellable progress notification, for Train and Evaluate alike: each of the
-// job's events may change the message and the bar; Cancel asks the job to stop. Batch events can
-// come faster than a notification should redraw, so updates are throttled unless they say `now`.
+// A running job as a cancellable progress notification, for Train, Evaluate and a sweep's runs
+// alike: each of the job's events may change the message and the bar; Cancel asks the job to
+// stop. Batch events can come faster than a notification should redraw, so updates are
+// throttled unless they say `now`. A sweep follows its runs one after another in one notification.
 import * as vscode from 'vscode';
 import type { TrainingEvent } from '../protocol/training';
 import type { ActiveJob, JobRunner } from './jobRunner';
@@ -12,14 +13,17 @@ const PROGRESS_INTERVAL_MS = 150;
 /** What an event changes in the notification (undefined: nothing); `fraction` of the job done, 0..1. */
 export type DescribeEvent = (event: TrainingEvent) => { message: string; fraction?: number; now?: boolean } | undefined;
 
-/** Shows `active` until it ends; resolves with its final event. */
-export function followJob(
-  active: ActiveJob,
-  runner: JobRunner,
+/** An open notification: what it says and how much of its bar is full (0..1). */
+export interface ProgressNote {
+  say(message: string, fraction?: number, now?: boolean): void;
+}
+
+/** Opens a cancellable notification for `body`, which reports through the note it is given. */
+export function withJobProgress<T>(
   title: string,
   firstMessage: string,
-  describe: DescribeEvent = () => undefined,
-): Thenable<FinalEvent> {
+  body: (note: ProgressNote, token: vscode.CancellationToken) => Promise<T>,
+): Thenable<T> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {
@@ -31,27 +35,64 @@ export function followJob(
         shown = done;
       });
       throttle.flush();
-      const events = runner.onDidLog(({ job, event }) => {
-        if (job.id !== active.job.id) return;
-        const update = describe(event);
-        if (!update) return;
-        message = update.message;
-        if (update.fraction !== undefined) done = 100 * update.fraction;
-        if (update.now) throttle.flush();
-        else throttle.schedule();
-      });
-      const cancellation = token.onCancellationRequested(() => {
-        message = 'cancelling…';
-        throttle.flush();
-        active.cancel();
-      });
+      const note: ProgressNote = {
+        say(text, fraction, now) {
+          message = text;
+          if (fraction !== undefined) done = 100 * fraction;
+          if (now) throttle.flush();
+          else throttle.schedule();
+        },
+      };
       try {
-        return await active.finished;
+        return await body(note, token);
       } finally {
-        events.dispose();
-        cancellation.dispose();
         throttle.dispose();
       }
     },
   );
+}
+
+/**
+ * Tells `note` of `active`'s events as `describe` words them, its fraction mapped onto
+ * `[start, start + share]` of the bar and its message after `prefix`; until the job has ended.
+ */
+export async function trackJob(
+  active: ActiveJob,
+  runner: JobRunner,
+  note: ProgressNote,
+  describe: DescribeEvent,
+  part: { prefix?: string; start?: number; share?: number } = {},
+): Promise<FinalEvent> {
+  const { prefix = '', start = 0, share = 1 } = part;
+  const events = runner.onDidLog(({ job, event }) => {
+    if (job.id !== active.job.id) return;
+    const update = describe(event);
+    if (update) note.say(prefix + update.message, update.fraction === undefined ? undefined : start + share * update.fraction, update.now);
+  });
+  try {
+    return await active.finished;
+  } finally {
+    events.dispose();
+  }
+}
+
+/** Shows `active` until it ends; resolves with its final event. */
+export function followJob(
+  active: ActiveJob,
+  runner: JobRunner,
+  title: string,
+  firstMessage: string,
+  describe: DescribeEvent = () => undefined,
+): Thenable<FinalEvent> {
+  return withJobProgress(title, firstMessage, async (note, token) => {
+    const cancellation = token.onCancellationRequested(() => {
+      note.say('cancelling…', undefined, true);
+      active.cancel();
+    });
+    try {
+      return await trackJob(active, runner, note, describe);
+    } finally {
+      cancellation.dispose();
+    }
+  });
 }

@@ -2,11 +2,12 @@
 // keeps the session log for the panel, and tells the panel and status bar what happens.
 import * as vscode from 'vscode';
 import type { EvaluateRequest, TrainConfig, TrainingEvent } from '../protocol/training';
-import type { LogEntry, PanelJob } from '../protocol/webview';
+import type { LogEntry, PanelJob, SweepPosition } from '../protocol/webview';
 import { SessionLog } from './sessionLog';
 import { FinalEvent, startWorker } from '../client/workerClient';
 
-export type JobRequest = { kind: 'train'; config: TrainConfig } | { kind: 'evaluate'; request: EvaluateRequest };
+/** A job to run; a sweep's run says which one it is. */
+export type JobRequest = { kind: 'train'; config: TrainConfig; sweep?: SweepPosition } | { kind: 'evaluate'; request: EvaluateRequest };
 
 export interface ActiveJob {
   readonly job: PanelJob;
@@ -56,6 +57,7 @@ export class JobRunner implements vscode.Disposable {
       kind: request.kind,
       label: request.kind === 'train' ? request.config.runName : request.request.checkpoint,
       startedAt,
+      ...(request.kind === 'train' && request.sweep ? { sweep: request.sweep } : {}),
     };
     this.log.begin(job);
     this.output.appendLine(

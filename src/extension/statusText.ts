@@ -4,7 +4,7 @@
 // a run at chance level carries the warning (in all three, and as the item's colour) until it ends.
 // No `vscode` import: unit-tested under plain Node.
 import * as path from 'node:path';
-import { fixed, percent } from '../protocol/format';
+import { capitalised, fixed, percent, sweepRunOf } from '../protocol/format';
 import { runFraction, type TrainingEvent } from '../protocol/training';
 import type { PanelJob } from '../protocol/webview';
 
@@ -36,7 +36,7 @@ export function statusText(
   chance?: string,
   compute?: string,
 ): StatusText {
-  const plain = jobText(job, last, epochs, first);
+  const plain = inSweep(job, jobText(job, last, epochs, first));
   const s = compute === undefined ? plain : { ...plain, tooltip: `${plain.tooltip}\n${compute}` };
   if (chance === undefined || s.background === 'error') return s;
   return {
@@ -44,6 +44,18 @@ export function statusText(
     label: `${s.label}; warning: ${chance}`,
     tooltip: `${s.tooltip}\nWarning: ${chance}`,
     background: 'warning',
+  };
+}
+
+/** A sweep's run says which one it is: "run 5/12" in the text, in full in the words and the tooltip. */
+function inSweep(job: PanelJob, s: StatusText): StatusText {
+  if (!job.sweep) return s;
+  const { run, runs } = job.sweep;
+  return {
+    ...s,
+    text: `${s.text} · run ${run}/${runs}`,
+    label: `${s.label}; ${sweepRunOf(job.sweep)}`,
+    tooltip: `${s.tooltip}\n${capitalised(sweepRunOf(job.sweep))}`,
   };
 }
 

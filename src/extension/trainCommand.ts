@@ -18,16 +18,34 @@ import { requireWorkspaceFolder, settingsOf, untrustedMessage } from './workspac
 /** Whether a run began (the panel's Train button replies then) and what it ends with. */
 export type TrainStart = { started: true; result: Promise<TrainResult> } | { started: false; result: TrainResult };
 
+/** Why a job cannot start in VS Code now: another job runs, or there is no trusted folder. */
+export type NotStarted = { status: 'busy' } | { status: 'error'; message: string };
+
+/**
+ * Checks what every run started in VS Code needs before its settings are read: no job running
+ * and a trusted folder to save in. `doing` names the job in the messages.
+ */
+export function runPrerequisites(
+  deps: CommandDeps,
+  doing: 'Training' | 'A sweep',
+): { ok: true; folder: vscode.WorkspaceFolder } | { ok: false; result: NotStarted } {
+  if (deps.runner.running) return { ok: false, result: busy(deps) };
+  const untrusted = untrustedMessage(doing);
+  if (untrusted) return { ok: false, result: { status: 'error', message: untrusted } };
+  const folder = requireWorkspaceFolder(doing);
+  if (!folder)
+    return { ok: false, result: { status: 'error', message: `No folder is open; ${doing.toLowerCase()} saves its checkpoints in one.` } };
+  return { ok: true, folder };
+}
+
 /**
  * Starts a run from the settings; `overrides` replace what they name (a continued run's
  * checkpoint and epochs).
  */
 export async function startTraining(deps: CommandDeps, overrides: Partial<TrainConfig> = {}): Promise<TrainStart> {
-  if (deps.runner.running) return busy(deps);
-  const untrusted = untrustedMessage('Training');
-  if (untrusted) return { started: false, result: { status: 'error', message: untrusted } };
-  const folder = requireWorkspaceFolder('Training');
-  if (!folder) return { started: false, result: { status: 'error', message: 'No folder is open; training saves its checkpoints in one.' } };
+  const ready = runPrerequisites(deps, 'Training');
+  if (!ready.ok) return { started: false, result: ready.result };
+  const { folder } = ready;
   const checked = await readTrainConfig(settingsOf(folder), folder.uri.fsPath, defaultRunName());
   if (!checked.ok) return { started: false, result: { status: 'error', message: showSettingsProblems(checked.problems) } };
   const runtime = await deps.runtime.forJob(checked.value.device, checked.value.backend ?? 'auto', 'training');
@@ -45,7 +63,7 @@ export async function startTraining(deps: CommandDeps, overrides: Partial<TrainC
 
   // Reading the settings (or setting TensorFlow up) took a while in which another command may have started a job.
   const active = deps.runner.start({ kind: 'train', config }, folder.uri.fsPath, runtime);
-  if (!active) return busy(deps);
+  if (!active) return { started: false, result: busy(deps) };
   deps.showPanel();
   const result = Promise.resolve(
     followJob(
@@ -59,9 +77,9 @@ export async function startTraining(deps: CommandDeps, overrides: Partial<TrainC
   return { started: true, result };
 }
 
-function busy(deps: CommandDeps): TrainStart {
+function busy(deps: CommandDeps): { status: 'busy' } {
   offerRunningJob(deps);
-  return { started: false, result: { status: 'busy' } };
+  return { status: 'busy' };
 }
 
 /**
@@ -73,7 +91,7 @@ function freeRunName(weightsDir: string, name: string): string {
 }
 
 /** The run's events in its notification: its start, each batch (with the bar), each epoch's end. */
-function describeRun(config: TrainConfig): DescribeEvent {
+export function describeRun(config: TrainConfig): DescribeEvent {
   // A continued run's epochs go on from its checkpoint's: the last is known once it has started.
   let epochs = config.epochs;
   let first = 1;

@@ -45,6 +45,16 @@ export function localDateTime(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** A sweep's run's place in words: "sweep grid, run 5 of 12". */
+export function sweepRunOf(p: { name: string; run: number; runs: number }): string {
+  return `sweep ${p.name}, run ${p.run} of ${p.runs}`;
+}
+
+/** A phrase as the start of a sentence: "Sweep grid, run 5 of 12". */
+export function capitalised(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
+}
+
 /** The last part of a path (the checkpoint's run name), for either separator. */
 export function baseName(p: string): string {
   return p.split(/[\\/]/).filter(Boolean).pop() ?? p;

@@ -16,6 +16,10 @@ export interface NumberRule {
   setting: string;
   /** `--<option>` on the command line. */
   option: string;
+  /** Its part of a sweep's run names: `lr0.003`. */
+  short: string;
+  /** A sweep samples it on a log scale (rates). */
+  logScale?: boolean;
   integer: boolean;
   min: number;
   /** The minimum itself is not allowed (a learning rate above 0). */
@@ -29,11 +33,22 @@ export interface NumberRule {
 }
 
 export const NUMBER_RULES: readonly NumberRule[] = [
-  { field: 'units', setting: 'units', option: 'units', integer: true, min: 1, max: 4096, default: 128, summary: 'units of the LSTM cell' },
+  {
+    field: 'units',
+    setting: 'units',
+    option: 'units',
+    short: 'units',
+    integer: true,
+    min: 1,
+    max: 4096,
+    default: 128,
+    summary: 'units of the LSTM cell',
+  },
   {
     field: 'batchSize',
     setting: 'batchSize',
     option: 'batch-size',
+    short: 'batch',
     integer: true,
     min: 1,
     max: 60000,
@@ -44,6 +59,7 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     field: 'epochs',
     setting: 'epochs',
     option: 'epochs',
+    short: 'epochs',
     integer: true,
     min: 1,
     max: 1000,
@@ -54,17 +70,20 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     field: 'learningRate',
     setting: 'learningRate',
     option: 'learning-rate',
+    short: 'lr',
     integer: false,
     min: 0,
     exclusiveMin: true,
     max: 10,
     default: 0.01,
+    logScale: true,
     summary: 'Adam learning rate',
   },
   {
     field: 'seed',
     setting: 'seed',
     option: 'seed',
+    short: 'seed',
     integer: true,
     min: 0,
     max: 2 ** 31 - 1,
@@ -75,6 +94,7 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     field: 'trainSize',
     setting: 'trainSize',
     option: 'train-size',
+    short: 'train',
     integer: true,
     min: 0,
     default: 0,
@@ -85,6 +105,7 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     field: 'testSize',
     setting: 'testSize',
     option: 'test-size',
+    short: 'test',
     integer: true,
     min: 0,
     default: 0,
@@ -95,6 +116,7 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     field: 'patience',
     setting: 'earlyStoppingPatience',
     option: 'patience',
+    short: 'patience',
     integer: true,
     min: 0,
     max: 1000,
@@ -184,10 +206,13 @@ export function runNameProblem(name: unknown): string | undefined {
     : `must be up to 100 letters, digits, '.', '_' or '-', not starting with '.', '_' or '-' (it is ${JSON.stringify(name)})`;
 }
 
-/** `lstm-yyyyMMdd-HHmmss` in local time: sorts by date, reads as one, and is a valid run name. */
-export function defaultRunName(now: Date = new Date()): string {
+/**
+ * `lstm-yyyyMMdd-HHmmss` in local time (a sweep's: `sweep-…`): sorts by date, reads as one, and is
+ * a valid run name.
+ */
+export function defaultRunName(now: Date = new Date(), prefix: 'lstm' | 'sweep' = 'lstm'): string {
   const p = (n: number): string => String(n).padStart(2, '0');
-  return `lstm-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `${prefix}-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }
 
 /** A name for a problem's option, in the language of the place showing it. */

@@ -2,7 +2,7 @@
 // webview carry an id and get exactly one reply with the same id (as in
 // vscode-pull-request-github), so the UI can tell when its action was taken or why not.
 import { TrainingEvent, isTrainingEvent } from './training';
-import { isRecord } from './guards';
+import { isPositiveInt, isRecord } from './guards';
 import { type InspectRequest, type InspectResult, isInspectRequest, isInspectResult } from './inspection';
 
 /** Commands the panel's buttons can ask the extension host for. */
@@ -22,6 +22,19 @@ export interface PanelJob {
   label: string;
   /** When the job started (ms since 1970): the panel shows the newest job first. */
   startedAt: number;
+  /** A sweep's run: which one of how many. */
+  sweep?: SweepPosition;
+}
+
+/** A run's place in its sweep: run `run` of `runs` (from 1) of the sweep `name`. */
+export interface SweepPosition {
+  name: string;
+  run: number;
+  runs: number;
+}
+
+function isSweepPosition(v: unknown): v is SweepPosition {
+  return isRecord(v) && typeof v.name === 'string' && isPositiveInt(v.run) && isPositiveInt(v.runs) && v.run <= v.runs;
 }
 
 export interface LogEntry {
@@ -62,7 +75,8 @@ export function isPanelJob(v: unknown): v is PanelJob {
     typeof v.id === 'string' &&
     (v.kind === 'train' || v.kind === 'evaluate') &&
     typeof v.label === 'string' &&
-    typeof v.startedAt === 'number'
+    typeof v.startedAt === 'number' &&
+    (v.sweep === undefined || isSweepPosition(v.sweep))
   );
 }
 

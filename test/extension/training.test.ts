@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareResult, EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
 import { writeBlankMnist } from '../support/blankMnist';
-import { writeCheckpoint } from './fixtures';
+import { activatedInWorkspace, writeCheckpoint } from './fixtures';
 import type { CheckpointMeta } from '../../src/protocol/checkpointFormat';
 import { decodeNonFinite, encodeNonFinite } from '../../src/protocol/nonFinite';
 import { applyMessage, initialState } from '../../webview-ui/src/panelState';
@@ -89,13 +89,7 @@ suite('training and checkpoints', () => {
   }
 
   suiteSetup(async () => {
-    const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
-    assert.ok(ext, 'the extension is not loaded');
-    api = await ext.activate();
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the tests need the fixture workspace open');
-    workspaceDir = folder.uri.fsPath;
-    weightsDir = path.join(workspaceDir, 'weights');
+    ({ api, workspaceDir, weightsDir } = await activatedInWorkspace());
     const cfg = vscode.workspace.getConfiguration('lstmMnist');
     assert.equal(
       cfg.get('trainSize'),

@@ -3,15 +3,15 @@
 // is one line redrawn in place; an evaluation says how many test images it used and by default
 // uses the checkpoint's own; Ctrl-C in the terminal cancels after the batch and writes nothing.
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isNativeLogNoise } from '../../src/client/nativeLog';
 import { numberRule } from '../../src/protocol/runOptions';
+import { CLI, startCli } from './cliProcess';
 import { tempDir } from './helpers';
 
-const CLI = path.resolve(__dirname, '../../src/cli/cli.js');
 const QUICK = ['--train-size', '1000', '--test-size', '200', '--epochs', '1', '--units', '32'];
 
 /** What `script` recorded of a command run in a pseudo-terminal `columns` wide. */
@@ -94,25 +94,14 @@ describe('the command line', () => {
 
   it('Ctrl-C in the terminal cancels after the batch, exit code 130, and writes nothing', async () => {
     const weights = path.join(dir, 'cancelled');
-    // Its own process group, as a terminal's foreground job: the signal goes to the whole group.
     // As many epochs as a run may have: it cannot end before the signal, however fast the machine.
     const epochs = String(numberRule('epochs').max);
-    const child = spawn(process.execPath, [CLI, 'train', ...QUICK, '--epochs', epochs, '--weights-dir', weights, '--json'], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const status = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('"type":"batch"')) resolve();
-      }),
-    );
-    process.kill(-child.pid!, 'SIGINT');
-    assert.equal(await status, 130, err);
+    const cli = startCli(['train', ...QUICK, '--epochs', epochs, '--weights-dir', weights, '--json']);
+    await cli.until((out) => out.includes('"type":"batch"'));
+    cli.interrupt();
+    assert.equal(await cli.status, 130, cli.errors());
+    const out = cli.output();
+    const err = cli.errors();
     const types = out
       .split('\n')
       .filter(Boolean)

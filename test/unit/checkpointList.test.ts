@@ -80,6 +80,31 @@ describe('checkpoint list', () => {
     assert.equal(newer.path, path.join(weights, 'newer'));
   });
 
+  it("lists a sweep's runs under its name, not its folder, and only a folder with a sweep's record as a sweep", async () => {
+    const sweeps = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-sweep-'));
+    write(path.join(sweeps, 'grid'), { 'sweep.json': '{}' });
+    write(path.join(sweeps, 'grid', '1-units8-seed42'), {
+      'checkpoint.json': JSON.stringify(meta('1-units8-seed42', '2025-04-01T00:00:00Z', 0.8)),
+      'weights.bin': Buffer.alloc(WEIGHT_BYTES),
+    });
+    write(path.join(sweeps, 'grid', '2-units16-seed42'), {});
+    write(path.join(sweeps, 'grid', '.tmp-1-run'), {});
+    write(path.join(sweeps, 'plain'), {
+      'checkpoint.json': JSON.stringify(meta('plain', '2025-05-01T00:00:00Z', 0.9)),
+      'weights.bin': Buffer.alloc(WEIGHT_BYTES),
+    });
+    const entries = await listCheckpoints(sweeps);
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.valid, e.sweep]),
+      [
+        ['plain', true, undefined],
+        ['grid/1-units8-seed42', true, 'grid'],
+        ['grid/2-units16-seed42', false, 'grid'],
+      ],
+    );
+    assert.equal(entries[1].path, path.join(sweeps, 'grid', '1-units8-seed42'));
+  });
+
   it('is empty when the weights folder does not exist', async () => {
     assert.deepEqual(await listCheckpoints(path.join(weights, 'missing')), []);
   });

@@ -32,7 +32,7 @@ const BELOW: Record<string, string[]> = {
   checkpoint: ['protocol'],
   runtime: ['protocol', 'checkpoint'],
   client: ['protocol', 'checkpoint'],
-  cli: ['protocol', 'client'],
+  cli: ['protocol', 'checkpoint', 'client'],
   extension: ['protocol', 'checkpoint', 'client', 'runtime'],
   'training/native': ['protocol', 'runtime'],
   'training/data': ['protocol', 'training/native'],

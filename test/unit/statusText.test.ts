@@ -31,6 +31,14 @@ describe('status bar text', () => {
     assert.equal(statusText(train, states[1][1], 2).label, 'LSTM MNIST: training, epoch 1 of 2, 13% done');
   });
 
+  it("says which run of its sweep a sweep's run is, in all three", () => {
+    const job = { ...train, sweep: { name: 'grid', run: 5, runs: 12 } };
+    const s = statusText(job, states[1][1], 2);
+    assert.equal(s.text, '$(loading~spin) LSTM MNIST 1/2 · 13% · run 5/12');
+    assert.equal(s.label, 'LSTM MNIST: training, epoch 1 of 2, 13% done; sweep grid, run 5 of 12');
+    assert.match(s.tooltip, /\nSweep grid, run 5 of 12$/);
+  });
+
   it("says whether the number is a run's test accuracy or an evaluation's", () => {
     const trained = statusText(train, { type: 'done', test: { loss: 0.1, accuracy: 0.736 }, checkpoint: 'weights/r', seconds: 9 }, 2);
     assert.equal(trained.text, '$(check) LSTM MNIST: trained, 73.60% test');

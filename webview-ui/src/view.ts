@@ -12,7 +12,7 @@ import { button } from './buttons';
 import type { InspectClient } from './inspectClient';
 import { InspectionSection } from './inspectionSection';
 import { breakable, fill, h, phrases } from './dom';
-import { baseName, count, fixed, percent, plural } from '../../src/protocol/format';
+import { baseName, capitalised, count, fixed, percent, plural, sweepRunOf } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
 import { deviceLine, outcomeBlock, runNotes, warning } from './reportBlocks';
 import { confusionTable, epochTable, perClassTable, scrollBox } from './tables';
@@ -101,7 +101,9 @@ export class PanelView {
 
   render(state: PanelState): void {
     const running = state.running;
-    this.status.textContent = running ? `${running.kind === 'train' ? 'Training' : 'Evaluating'} ${baseName(running.label)}…` : 'Idle';
+    this.status.textContent = running
+      ? `${running.kind === 'train' ? 'Training' : 'Evaluating'} ${baseName(running.label)}${running.sweep ? ` (${sweepRunOf(running.sweep)})` : ''}…`
+      : 'Idle';
     this.trainButton.disabled = running !== null || this.pending.has('train');
     this.cancelButton.disabled = running === null || this.pending.has('cancel');
     // A button takes `disabled` (and with it whether it can have the focus) when it next updates.
@@ -155,6 +157,7 @@ export class PanelView {
     fill(
       this.trainingInfo,
       h('h2', { id: 'training-title' }, 'Training ', breakable(view.job.label)),
+      view.job.sweep && h('p', { className: 'sweep-position' }, capitalised(sweepRunOf(view.job.sweep))),
       c &&
         h(
           'p',

@@ -9,7 +9,8 @@ import type { Tf } from '../native/backend';
 import { loadCheckpoint } from '../model/checkpointParams';
 import { readOptimizerState } from '../../checkpoint/read';
 import { disposeParams, type LstmParams, modelSpec } from '../model/lstmModel';
-import { seededRandom, shuffledIndices } from '../data/shuffle';
+import { shuffledIndices } from '../data/shuffle';
+import { seededRandom } from '../../protocol/seededRandom';
 
 export interface Continuation {
   from: ContinuedFrom;

@@ -1,0 +1,94 @@
+// A sweep's folder under the weights folder: its record (sweep.json, written once, atomically)
+// and one checkpoint folder per finished run. Which runs are left is read from the disk, so a
+// sweep stopped by a cancel, a window reload or a crash goes on with exactly the runs it lacks.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { META_FILE } from '../protocol/checkpointFormat';
+import { firstFreeName } from '../protocol/freeName';
+import { SWEEP_FILE, type SweepRecord, sweepRecordProblem } from '../protocol/sweepFormat';
+import type { SweepRun } from '../protocol/sweepPlan';
+import { describeFsError } from './weightsFolder';
+
+export class SweepFileError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly reason: string,
+  ) {
+    super(`${path.join(dir, SWEEP_FILE)}: ${reason}`);
+    this.name = 'SweepFileError';
+  }
+}
+
+/** A sweep as found on disk: its folder and record, and its runs that have no checkpoint yet. */
+export interface SweepFolder {
+  dir: string;
+  record: SweepRecord;
+  pending: SweepRun[];
+}
+
+/**
+ * Makes the sweep's folder under `weightsDir` (the record's name, or `name-2`, … when that is
+ * taken) and writes its record there; returns the folder with every run pending.
+ */
+export function createSweepFolder(weightsDir: string, record: SweepRecord): SweepFolder {
+  const name = firstFreeName(record.name, (candidate) => fs.existsSync(path.join(weightsDir, candidate)));
+  const dir = path.join(weightsDir, name);
+  const named = { ...record, name };
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, SWEEP_FILE);
+    const staging = path.join(dir, `.${SWEEP_FILE}.${process.pid}`);
+    fs.writeFileSync(staging, `${JSON.stringify(named, null, 2)}\n`);
+    fs.renameSync(staging, file);
+  } catch (e) {
+    throw new SweepFileError(dir, `the sweep could not be written: ${describeFsError(e, dir)}`);
+  }
+  return { dir, record: named, pending: named.runs };
+}
+
+/** The sweep in `dir`, with the runs it has yet to train; throws SweepFileError saying what is wrong. */
+export function readSweepFolder(dir: string): SweepFolder {
+  const file = path.join(dir, SWEEP_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SweepFileError(dir, code === 'ENOENT' ? `no ${SWEEP_FILE}: not a sweep folder` : `cannot be read (${code})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new SweepFileError(dir, `not valid JSON (${(e as Error).message})`);
+  }
+  const problem = sweepRecordProblem(parsed);
+  if (problem) throw new SweepFileError(dir, problem);
+  const record = parsed as SweepRecord;
+  return { dir, record, pending: record.runs.filter((run) => !fs.existsSync(path.join(dir, run.name, META_FILE))) };
+}
+
+/** Whether a folder holds a sweep's record. */
+export function isSweepFolder(dir: string): boolean {
+  return fs.existsSync(path.join(dir, SWEEP_FILE));
+}
+
+/** The sweeps directly under `weightsDir` that have runs left; unreadable records are skipped. */
+export function unfinishedSweeps(weightsDir: string): SweepFolder[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(weightsDir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => !n.startsWith('.') && isSweepFolder(path.join(weightsDir, n)))
+    .flatMap((n) => {
+      try {
+        const sweep = readSweepFolder(path.join(weightsDir, n));
+        return sweep.pending.length > 0 ? [sweep] : [];
+      } catch {
+        return [];
+      }
+    });
+}
