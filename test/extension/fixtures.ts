@@ -1,10 +1,7 @@
-// Files the extension tests put in a workspace (a small checkpoint the view can list and delete
-// without training one), and the activated extension in that workspace.
-import * as assert from 'node:assert/strict';
+// Files the extension tests put in a workspace: a small checkpoint the view can list and
+// delete without training one. Free of `vscode`: the browser and package tests write them too.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
-import type { LstmMnistApi } from '../../src/extension/api';
 
 /** A checkpoint the view can list: valid metadata and a weights file of the right size; `meta` replaces fields of checkpoint.json. */
 export function writeCheckpoint(dir: string, accuracy: number, meta: Record<string, unknown> = {}): void {
@@ -36,14 +33,4 @@ export function writeCheckpoint(dir: string, accuracy: number, meta: Record<stri
       ...meta,
     }),
   );
-}
-
-/** The extension, activated, and the fixture workspace's folder and weights folder. */
-export async function activatedInWorkspace(): Promise<{ api: LstmMnistApi; workspaceDir: string; weightsDir: string }> {
-  const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
-  assert.ok(ext, 'the extension is not loaded');
-  const api = await ext.activate();
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need the fixture workspace open');
-  return { api, workspaceDir: folder.uri.fsPath, weightsDir: path.join(folder.uri.fsPath, 'weights') };
 }

@@ -12,7 +12,7 @@ import type { CheckpointMeta } from '../../src/protocol/checkpointFormat';
 import { defaultConfig } from '../../src/protocol/runOptions';
 import { SWEEP_FILE, SWEEP_FORMAT, SWEEP_VERSION } from '../../src/protocol/sweepFormat';
 import { parseSweepWords, planSweep, sweepBase } from '../../src/protocol/sweepPlan';
-import { activatedInWorkspace } from './fixtures';
+import { activatedInWorkspace } from './activation';
 import { checkpointItems, checkpointTree, notifications, progressReports, waitFor } from './observe';
 
 /** Runs of a few hundred images: a sweep of eight takes seconds. */
