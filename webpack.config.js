@@ -78,7 +78,11 @@ module.exports = [
     name: 'webview',
     target: 'web',
     devtool: 'nosources-source-map',
-    entry: { 'webview/main': './webview-ui/src/main.ts', 'webview/compare': './webview-ui/src/compare/compareMain.ts' },
+    entry: {
+      'webview/main': './webview-ui/src/main.ts',
+      'webview/compare': './webview-ui/src/compare/compareMain.ts',
+      'webview/runs': './webview-ui/src/runs/runsMain.ts',
+    },
     resolve: { extensions: ['.ts', '.js'] },
     module: {
       rules: [

@@ -7,7 +7,16 @@ import { META_FILE } from '../protocol/checkpointFormat';
 import { firstFreeName } from '../protocol/freeName';
 import { SWEEP_FILE, type SweepRecord, sweepRecordProblem } from '../protocol/sweepFormat';
 import type { SweepRun } from '../protocol/sweepPlan';
+import { processAlive } from './liveness';
+import { reservationHolder } from './reservation';
 import { describeFsError } from './weightsFolder';
+
+/**
+ * While a process trains a sweep's runs (the CLI, or an extension host), `<sweep>/.running` holds
+ * its id: a second process does not train them too, and a window that opens does not offer to.
+ * Stale once that process is gone (a reload ends the extension host that held it).
+ */
+const HOLDER_FILE = '.running';
 
 export class SweepFileError extends Error {
   constructor(
@@ -68,12 +77,50 @@ export function readSweepFolder(dir: string): SweepFolder {
   return { dir, record, pending: record.runs.filter((run) => !fs.existsSync(path.join(dir, run.name, META_FILE))) };
 }
 
+/** The id of the live process that trains the sweep's runs, if any. */
+export function sweepHolder(dir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number.parseInt(fs.readFileSync(path.join(dir, HOLDER_FILE), 'utf8'), 10);
+  } catch {
+    return undefined;
+  }
+  return Number.isSafeInteger(pid) && processAlive(pid) ? pid : undefined;
+}
+
+/** Marks the sweep as trained by this process until release(); throws SweepFileError when another live one does. */
+export function holdSweep(dir: string): { release(): void } {
+  const holder = sweepHolder(dir);
+  if (holder !== undefined && holder !== process.pid)
+    throw new SweepFileError(dir, `another process (pid ${holder}) is training this sweep's runs`);
+  const file = path.join(dir, HOLDER_FILE);
+  try {
+    fs.writeFileSync(file, String(process.pid));
+  } catch (e) {
+    throw new SweepFileError(dir, `the sweep could not be marked as running: ${describeFsError(e, dir)}`);
+  }
+  return { release: () => fs.rmSync(file, { force: true }) };
+}
+
+/**
+ * Waits until no live process holds the run's name: the training process of a window that was
+ * reloaded stops at its next batch, and its run is trained again here. Resolves false after `timeoutMs`.
+ */
+export async function runNameReleased(dir: string, run: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (reservationHolder(dir, run) !== undefined) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return true;
+}
+
 /** Whether a folder holds a sweep's record. */
 export function isSweepFolder(dir: string): boolean {
   return fs.existsSync(path.join(dir, SWEEP_FILE));
 }
 
-/** The sweeps directly under `weightsDir` that have runs left; unreadable records are skipped. */
+/** The sweeps directly under `weightsDir` that have runs left and that no live process trains; unreadable records are skipped. */
 export function unfinishedSweeps(weightsDir: string): SweepFolder[] {
   let names: string[];
   try {
@@ -86,7 +133,7 @@ export function unfinishedSweeps(weightsDir: string): SweepFolder[] {
     .flatMap((n) => {
       try {
         const sweep = readSweepFolder(path.join(weightsDir, n));
-        return sweep.pending.length > 0 ? [sweep] : [];
+        return sweep.pending.length > 0 && sweepHolder(sweep.dir) === undefined ? [sweep] : [];
       } catch {
         return [];
       }

@@ -5,12 +5,12 @@
 // cancels the running run and drops the rest (the finished ones stay). Exit codes: 0 every run
 // done, 1 some failed, 2 bad arguments, 130 cancelled.
 import * as path from 'node:path';
-import { createSweepFolder, readSweepFolder, SweepFileError, type SweepFolder } from '../checkpoint/sweepFolder';
+import { createSweepFolder, holdSweep, readSweepFolder, SweepFileError, type SweepFolder } from '../checkpoint/sweepFolder';
 import type { FinalEvent } from '../client/workerClient';
 import { percent, plural } from '../protocol/format';
 import { defaultRunName } from '../protocol/runOptions';
 import { SWEEP_FORMAT, SWEEP_VERSION, type SweepRecord } from '../protocol/sweepFormat';
-import { parseSweepWords, planSweep, sweepBase, SweepError, sweepRunConfig, sweepRunText } from '../protocol/sweepPlan';
+import { parseSweepWords, planSweep, sweepBase, SweepError, sweepRunConfig, type SweepRun, sweepRunText } from '../protocol/sweepPlan';
 import type { TrainingEvent } from '../protocol/training';
 import { type Output, parseCommand, USAGE, UsageError } from './args';
 import { Interrupts, startCliWorker } from './cliWorker';
@@ -91,6 +91,33 @@ function outcomeText({ name, final }: RunOutcome): string {
   }
 }
 
+/** Trains `pending` one after another until the last or a cancel, each run's events printed; says each run's outcome into `outcomes`. */
+async function trainRuns(
+  pending: SweepRun[],
+  { record, dir }: Pick<SweepFolder, 'record' | 'dir'>,
+  output: Output,
+  interrupts: Interrupts,
+  outcomes: RunOutcome[],
+): Promise<void> {
+  const total = record.runs.length;
+  for (const run of pending) {
+    if (interrupts.interrupted) return;
+    const index = record.runs.indexOf(run) + 1;
+    if (output.json)
+      process.stdout.write(`${JSON.stringify({ type: 'sweepRun', sweep: record.name, run: index, runs: total, name: run.name })}\n`);
+    else process.stdout.write(`\n=== run ${index} of ${total}: ${run.name} (${sweepRunText(run)})\n`);
+    const reporter = new TextReporter(process.stdout, process.stderr);
+    const config = sweepRunConfig(record.base, run, dir);
+    const onEvent = (e: TrainingEvent): void => {
+      if (output.json) process.stdout.write(`${JSON.stringify(e)}\n`);
+      else reporter.handle(e);
+    };
+    const final = await startCliWorker({ type: 'train', config }, output, reporter, onEvent, interrupts).finished;
+    outcomes.push({ name: run.name, final });
+    if (final.type === 'cancelled') return;
+  }
+}
+
 /** Runs the sweep the words ask for; resolves with the exit code. */
 export async function sweep(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -99,9 +126,11 @@ export async function sweep(argv: string[]): Promise<number> {
   }
   let job: SweepJob;
   let folder: SweepFolder;
+  let hold: { release(): void };
   try {
     job = parseSweep(argv);
     folder = job.sweep();
+    hold = holdSweep(folder.dir);
   } catch (e) {
     if (e instanceof SweepFileError) {
       process.stderr.write(`error: ${e.message}\n`);
@@ -122,27 +151,10 @@ export async function sweep(argv: string[]): Promise<number> {
   const notes = new TextReporter(process.stdout, process.stderr);
   const interrupts = new Interrupts(notes, 'cancelling this run; the sweep stops after it (Ctrl-C again to stop at once)');
   const outcomes: RunOutcome[] = [];
-  for (const run of pending) {
-    if (interrupts.interrupted) break;
-    const index = record.runs.indexOf(run) + 1;
-    if (json)
-      process.stdout.write(`${JSON.stringify({ type: 'sweepRun', sweep: record.name, run: index, runs: total, name: run.name })}\n`);
-    say(`\n=== run ${index} of ${total}: ${run.name} (${sweepRunText(run)})`);
-    const reporter = new TextReporter(process.stdout, process.stderr);
-    const config = sweepRunConfig(record.base, run, dir);
-    const worker = startCliWorker(
-      { type: 'train', config },
-      job.output,
-      reporter,
-      (e: TrainingEvent) => {
-        if (json) process.stdout.write(`${JSON.stringify(e)}\n`);
-        else reporter.handle(e);
-      },
-      interrupts,
-    );
-    const final = await worker.finished;
-    outcomes.push({ name: run.name, final });
-    if (final.type === 'cancelled') break;
+  try {
+    await trainRuns(pending, folder, job.output, interrupts, outcomes);
+  } finally {
+    hold.release();
   }
   const done = outcomes.filter((o) => o.final.type === 'done').length;
   const left = pending.length - done;

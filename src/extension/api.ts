@@ -39,6 +39,10 @@ export type SweepResult =
   | { status: 'error'; message: string }
   | { status: 'busy' };
 
+/** `lstmMnist.exportRunsCsv`: the CSV file, and its lines besides the header (runs, or configurations when grouped). */
+export type ExportCsvResult =
+  { status: 'done'; file: string; lines: number } | { status: 'cancelled' } | { status: 'error'; message: string };
+
 /** `lstmMnist.copyTrainCommand`: the command line copied to the clipboard. */
 export type CopyCommandResult = { status: 'done'; command: string } | { status: 'error'; message: string };
 

@@ -130,6 +130,12 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     return item;
   }
 
+  /** What the view shows (read now if it has not read the folder since its last refresh): the runs table's rows come from it. */
+  entries(): Promise<CheckpointEntry[]> {
+    this.listing ??= this.readAndCheckLater();
+    return this.listing;
+  }
+
   /** A run's sweep; VS Code needs this to reveal (select and focus) an item. */
   async getParent(item: CheckpointNode): Promise<SweepItem | undefined> {
     if (!(item instanceof CheckpointItem) || !item.entry.sweep) return undefined;
@@ -141,8 +147,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   async getChildren(parent?: CheckpointNode): Promise<CheckpointNode[]> {
     if (parent instanceof SweepItem) return parent.runs.map((e) => new CheckpointItem(e));
     if (parent) return [];
-    this.listing ??= this.readAndCheckLater();
-    return topLevel(await this.listing);
+    return topLevel(await this.entries());
   }
 
   dispose(): void {

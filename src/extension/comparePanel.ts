@@ -3,7 +3,7 @@
 // replaces them in the same panel.
 import * as vscode from 'vscode';
 import { type ComparedRun, type HostToCompare, isCompareToHost } from '../protocol/compare';
-import { webviewOptions, webviewPage } from './webviewPage';
+import { createPanel, webviewPage } from './webviewPage';
 
 export class ComparePanel {
   static readonly viewType = 'lstmMnist.comparePanel';
@@ -21,12 +21,7 @@ export class ComparePanel {
       ComparePanel.current.panel.reveal(undefined, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      ComparePanel.viewType,
-      'Compare Runs',
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      webviewOptions(extensionUri),
-    );
+    const panel = createPanel(ComparePanel.viewType, 'Compare Runs', extensionUri);
     ComparePanel.current = new ComparePanel(panel, extensionUri, runs);
   }
 

@@ -16,6 +16,7 @@ import type { CommandDeps } from './commandDeps';
 import { TrainingStatusBar } from './statusBar';
 import { setUpTensorflow } from './setupCommand';
 import { TensorflowRuntime } from './tensorflowRuntime';
+import { exportRunsCsv, runsSource, showRuns } from './runsCommands';
 import { continueSweep, offerToContinueSweeps, startSweep } from './sweepCommand';
 import { startTraining } from './trainCommand';
 import { PanelHost, TrainingPanel } from './trainingPanel';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
   const runtime = new TensorflowRuntime(context, output, workerPath);
   const inspector = new CheckpointInspector(workerPath, runtime, output);
   const tree = new CheckpointTreeProvider();
+  const runs = runsSource(tree);
   const treeView = vscode.window.createTreeView(CHECKPOINTS_VIEW, { treeDataProvider: tree, canSelectMany: true });
 
   const panelHost: PanelHost = {
@@ -86,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): LstmMnistApi {
     vscode.commands.registerCommand('lstmMnist.deleteCheckpoint', (arg: unknown, options: unknown) =>
       deleteFromView(treeView, tree, arg, options),
     ),
+    vscode.commands.registerCommand('lstmMnist.showRuns', () => showRuns(context.extensionUri, runs)),
+    vscode.commands.registerCommand('lstmMnist.exportRunsCsv', (options: unknown) => exportRunsCsv(runs, options)),
     vscode.commands.registerCommand('lstmMnist.startSweep', (arg: unknown) => startSweep(deps, arg)),
     vscode.commands.registerCommand('lstmMnist.continueSweep', (arg: unknown) => continueSweep(deps, arg)),
   );

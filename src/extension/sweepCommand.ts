@@ -6,8 +6,15 @@
 // offers to train the runs that are left.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runNameTaken } from '../checkpoint/reservation';
-import { createSweepFolder, readSweepFolder, SweepFileError, type SweepFolder, unfinishedSweeps } from '../checkpoint/sweepFolder';
+import {
+  createSweepFolder,
+  holdSweep,
+  readSweepFolder,
+  runNameReleased,
+  SweepFileError,
+  type SweepFolder,
+  unfinishedSweeps,
+} from '../checkpoint/sweepFolder';
 import type { FinalEvent } from '../client/workerClient';
 import { percent, plural } from '../protocol/format';
 import { defaultRunName } from '../protocol/runOptions';
@@ -21,6 +28,9 @@ import { showJobError, showResult, showSettingsProblems } from './notifications'
 import { readTrainConfig } from './settings';
 import { describeRun, runPrerequisites } from './trainCommand';
 import { settingsOf, weightsDirOf, workspaceFolder } from './workspace';
+
+/** How long a run waits for the process of a reloaded window to let go of its name. */
+const RELEASE_WAIT_MS = 30_000;
 
 /** What the input box starts with: a small grid a user edits rather than types from nothing. */
 const EXAMPLE_WORDS = '--learning-rate 0.003,0.01 --units 64,128 --seeds 2';
@@ -125,8 +135,7 @@ function sweepDirFrom(arg: unknown): string | undefined {
 /** The sweeps of the weights folder with runs left that no process is training now. */
 function stoppedSweeps(folder: vscode.WorkspaceFolder): SweepFolder[] {
   const weightsDir = weightsDirOf(folder);
-  if (!weightsDir) return [];
-  return unfinishedSweeps(weightsDir).filter((s) => !s.pending.some((run) => runNameTaken(s.dir, run.name)));
+  return weightsDir ? unfinishedSweeps(weightsDir) : [];
 }
 
 async function pickUnfinished(folder: vscode.WorkspaceFolder): Promise<SweepFolder | undefined> {
@@ -172,6 +181,8 @@ export function offerToContinueSweeps(deps: CommandDeps): void {
 interface RunOutcome {
   run: SweepRun;
   final: FinalEvent;
+  /** It was at chance level after its first epoch (said once, in the sweep's summary). */
+  chance: boolean;
 }
 
 /** Trains the sweep's pending runs one after another; resolves when the last has ended or a cancel stopped it. */
@@ -179,6 +190,14 @@ async function runSweep(deps: CommandDeps, sweep: SweepFolder, cwd: string): Pro
   const { record, dir, pending } = sweep;
   const runtime = await deps.runtime.forJob(record.base.device, record.base.backend ?? 'auto', 'training');
   if (!runtime.ok) return runtime.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', message: runtime.message };
+  let hold: { release(): void };
+  try {
+    hold = holdSweep(dir);
+  } catch (e) {
+    if (!(e instanceof SweepFileError)) throw e;
+    void vscode.window.showErrorMessage(`Cannot train sweep ${record.name}: ${e.reason}.`);
+    return { status: 'error', message: e.message };
+  }
   const total = record.runs.length;
   deps.showPanel();
   const outcomes = await withJobProgress(`Sweep ${record.name}`, `${plural(pending.length, 'run')} to train…`, async (note, token) => {
@@ -196,6 +215,9 @@ async function runSweep(deps: CommandDeps, sweep: SweepFolder, cwd: string): Pro
         const position = { name: record.name, run: record.runs.indexOf(run) + 1, runs: total };
         const config = { ...sweepRunConfig(record.base, run, dir), backend: runtime.backend };
         const prefix = `run ${position.run} of ${total} · `;
+        // The training process of a window reloaded in this run's middle stops at its next batch.
+        note.say(`${prefix}starting ${run.name}…`, k / pending.length, true);
+        await runNameReleased(dir, run.name, RELEASE_WAIT_MS);
         current = deps.runner.start({ kind: 'train', config, sweep: position }, cwd, runtime);
         // A job started between two runs (an evaluation): the sweep goes on after it.
         while (!current && !cancelled) {
@@ -204,17 +226,19 @@ async function runSweep(deps: CommandDeps, sweep: SweepFolder, cwd: string): Pro
           current = cancelled ? undefined : deps.runner.start({ kind: 'train', config, sweep: position }, cwd, runtime);
         }
         if (!current) break;
-        note.say(`${prefix}starting ${run.name}…`, k / pending.length, true);
-        const final = await trackJob(current, deps.runner, note, describeRun(config), {
+        let chance = false;
+        const describe = describeRun(config, () => (chance = true));
+        const final = await trackJob(current, deps.runner, note, describe, {
           prefix,
           start: k / pending.length,
           share: 1 / pending.length,
         });
-        done.push({ run, final });
+        done.push({ run, final, chance });
         if (final.type === 'cancelled') break;
       }
     } finally {
       cancellation.dispose();
+      hold.release();
     }
     return done;
   });
@@ -226,6 +250,7 @@ function report(deps: CommandDeps, { record, dir, pending }: SweepFolder, outcom
   const failed = outcomes.filter((o) => o.final.type === 'error' || o.final.type === 'diverged');
   const cancelled = outcomes.some((o) => o.final.type === 'cancelled') || outcomes.length < pending.length;
   const left = pending.length - finished.length;
+  const stuck = outcomes.filter((o) => o.chance);
   for (const o of failed)
     deps.output.appendLine(`[sweep] ${record.name}: ${o.run.name} ${o.final.type}: ${(o.final as { message: string }).message}`);
   const best = finished.reduce<(typeof finished)[number] | undefined>(
@@ -236,6 +261,7 @@ function report(deps: CommandDeps, { record, dir, pending }: SweepFolder, outcom
     `${finished.length} of ${plural(pending.length, 'run')} trained`,
     ...(best ? [`best ${percent(best.final.test.accuracy)} (${best.run.name})`] : []),
     ...(failed.length ? [`${plural(failed.length, 'run')} failed (see the output)`] : []),
+    ...(stuck.length ? [`${plural(stuck.length, 'run')} at chance level after the first epoch (too high a learning rate?)`] : []),
   ];
   const result = {
     dir,

@@ -90,8 +90,14 @@ function freeRunName(weightsDir: string, name: string): string {
   return firstFreeName(name, (candidate) => runNameTaken(weightsDir, candidate));
 }
 
-/** The run's events in its notification: its start, each batch (with the bar), each epoch's end. */
-export function describeRun(config: TrainConfig): DescribeEvent {
+/**
+ * The run's events in its notification: its start, each batch (with the bar), each epoch's end.
+ * A run at chance level is warned about in a notification of its own (a sweep counts them instead).
+ */
+export function describeRun(
+  config: TrainConfig,
+  onChanceLevel: (message: string) => void = (message) => void vscode.window.showWarningMessage(`LSTM MNIST: ${message}.`),
+): DescribeEvent {
   // A continued run's epochs go on from its checkpoint's: the last is known once it has started.
   let epochs = config.epochs;
   let first = 1;
@@ -120,7 +126,7 @@ export function describeRun(config: TrainConfig): DescribeEvent {
           now: true,
         };
       case 'chanceLevel':
-        void vscode.window.showWarningMessage(`LSTM MNIST: ${event.message}.`);
+        onChanceLevel(event.message);
         return undefined;
       default:
         return undefined;

@@ -11,6 +11,16 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+/** A panel in the active editor group that takes the focus (the comparison, the runs table). */
+export function createPanel(viewType: string, title: string, extensionUri: vscode.Uri): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+    webviewOptions(extensionUri),
+  );
+}
+
 /** `script`: the bundle in dist/webview (main.js, compare.js). */
 export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
   const asset = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file));

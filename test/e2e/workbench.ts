@@ -121,14 +121,17 @@ export async function repeatUntil(
   }
 }
 
-/** The training panel's document (the webview's inner frame). */
+/** A webview on screen: the panel in front, where others are open behind it in the same group. */
+const VISIBLE_WEBVIEW = 'iframe.webview.ready >> visible=true';
+
+/** The panel's document (the webview's inner frame): the training panel, or whichever panel is in front. */
 export function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  return page.frameLocator(VISIBLE_WEBVIEW).frameLocator('#active-frame');
 }
 
 /** The training panel's document as a Frame, for what a locator cannot do (scripts, focus, scroll). */
 export async function panelFrame(page: Page): Promise<Frame> {
-  const outer = await page.locator('iframe.webview.ready').elementHandle();
+  const outer = await page.locator(VISIBLE_WEBVIEW).elementHandle();
   const inner = await (await outer?.contentFrame())?.locator('#active-frame').elementHandle();
   const frame = await inner?.contentFrame();
   if (!frame) throw new Error('the training panel has no document');

@@ -85,6 +85,11 @@ suite('sweeps', () => {
         .some((n) => n.kind === 'info' && /^Sweep ext-grid finished: 8 of 8 runs trained, best \d+\.\d\d% \(/.test(n.message)),
       JSON.stringify(notifications.slice(mark)),
     );
+    assert.deepEqual(
+      notifications.slice(mark).filter((n) => n.kind !== 'info'),
+      [],
+      'no notification per run: a run at chance level is counted in the summary',
+    );
 
     await vscode.commands.executeCommand('lstmMnist.refreshCheckpoints');
     const sweepItem = (await checkpointItems()).find((i) => i.label === 'ext-grid');
@@ -98,6 +103,58 @@ suite('sweeps', () => {
     assert.ok(children.every((c) => c.contextValue === 'checkpoint'));
     const summaries = await api.listCheckpoints();
     assert.ok(summaries.some((s) => s.name === `ext-grid/${record.runs[0].name}` && s.valid));
+  });
+
+  test("The runs table holds the grid's 8 runs; grouped, its 4 configurations with mean ± std of their checkpoints; the CSV follows the filter and sort", async () => {
+    const dir = path.join(weightsDir, 'ext-grid');
+    assert.ok(fs.existsSync(dir), 'needs the grid the test above trained');
+    const shown = await vscode.commands.executeCommand<{ status: string; rows: number }>('lstmMnist.showRuns');
+    assert.equal(shown.status, 'done');
+    assert.ok(shown.rows >= 8, `the table has every valid checkpoint: ${shown.rows}`);
+    const csvOf = async (view: object): Promise<string[][]> => {
+      const file = path.join(dir, '..', 'runs.csv');
+      made.push(file);
+      const result = await vscode.commands.executeCommand<{ status: string; lines: number }>('lstmMnist.exportRunsCsv', { file, view });
+      assert.equal(result.status, 'done', JSON.stringify(result));
+      const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\r\n');
+      assert.equal(result.lines, lines.length - 1);
+      // No field before the last (the path) holds a comma but the device, which comes after the numbers read here.
+      return lines.map((l) => l.split(','));
+    };
+    const sort = { key: 'accuracy', descending: true };
+    const runs = await csvOf({ filter: 'name ~ ext-grid/', sort, grouped: false });
+    assert.equal(runs.length, 1 + 8, 'a header and 8 runs');
+    const header = runs[0];
+    const at = (name: string): number => header.indexOf(name);
+    const accuracies = runs.slice(1).map((r) => Number(r[at('accuracy')]));
+    assert.deepEqual(
+      accuracies,
+      [...accuracies].sort((a, b) => b - a),
+      'sorted by accuracy, best first',
+    );
+    for (const r of runs.slice(1)) assert.equal(Number(r[at('accuracy')]), meta(r[r.length - 1]).test.accuracy);
+    assert.equal((await csvOf({ filter: 'name ~ ext-grid/, units = 8', sort, grouped: false })).length, 1 + 4);
+
+    const groups = await csvOf({ filter: 'name ~ ext-grid/', sort, grouped: true });
+    assert.equal(groups.length, 1 + 4, 'a header and 4 configurations');
+    const g = groups[0];
+    for (const line of groups.slice(1)) {
+      const units = Number(line[g.indexOf('units')]);
+      const lr = Number(line[g.indexOf('learningRate')]);
+      assert.equal(line[g.indexOf('seeds')], '2');
+      const own = runs.slice(1).filter((r) => Number(r[at('units')]) === units && Number(r[at('learningRate')]) === lr);
+      const acc = own.map((r) => meta(r[r.length - 1]).test.accuracy);
+      assert.equal(acc.length, 2);
+      const mean = (acc[0] + acc[1]) / 2;
+      assert.ok(Math.abs(Number(line[g.indexOf('accuracyMean')]) - mean) < 1e-12, `${units}/${lr}: the mean of its seeds`);
+      assert.ok(Math.abs(Number(line[g.indexOf('accuracyStd')]) - Math.abs(acc[0] - acc[1]) / Math.SQRT2) < 1e-12, 'their sample std');
+    }
+    const bad = await vscode.commands.executeCommand<{ status: string }>('lstmMnist.exportRunsCsv', {
+      file: path.join(dir, '..', 'never.csv'),
+      view: { filter: 'units', sort, grouped: false },
+    });
+    assert.equal(bad.status, 'error');
+    assert.ok(!fs.existsSync(path.join(dir, '..', 'never.csv')));
   });
 
   test('Cancel in the middle of a sweep stops the running run and drops the rest; the finished runs stay', async () => {

@@ -6,7 +6,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { createSweepFolder, readSweepFolder, SweepFileError, unfinishedSweeps } from '../../src/checkpoint/sweepFolder';
+import { spawnSync } from 'node:child_process';
+import {
+  createSweepFolder,
+  holdSweep,
+  readSweepFolder,
+  SweepFileError,
+  sweepHolder,
+  unfinishedSweeps,
+} from '../../src/checkpoint/sweepFolder';
 import { UsageError } from '../../src/cli/args';
 import { parseSweep } from '../../src/cli/sweep';
 import { META_FILE } from '../../src/protocol/checkpointFormat';
@@ -165,6 +173,22 @@ describe('sweep folder', () => {
       [],
       'no staging file is left',
     );
+  });
+
+  it('is not offered while a live process trains it, and is again once that process is gone', () => {
+    const dir = weights();
+    const made = createSweepFolder(dir, record());
+    const hold = holdSweep(made.dir);
+    assert.equal(sweepHolder(made.dir), process.pid);
+    assert.deepEqual(unfinishedSweeps(dir), []);
+    hold.release();
+    assert.equal(unfinishedSweeps(dir).length, 1);
+    // A holder that died (a window reloaded: its extension host is gone).
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    fs.writeFileSync(path.join(made.dir, '.running'), dead);
+    assert.equal(sweepHolder(made.dir), undefined);
+    assert.equal(unfinishedSweeps(dir).length, 1);
+    holdSweep(made.dir).release();
   });
 
   it('says what is wrong with a folder that is not a readable sweep', () => {
