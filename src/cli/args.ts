@@ -26,6 +26,7 @@ import {
 } from '../protocol/runOptions';
 import type { InspectSubject } from '../protocol/inspection';
 import { SWEEP_OPTIONS } from '../protocol/sweepPlan';
+import { DEFAULT_SCHEDULE, LR_SCHEDULE, type ScheduleName, SCHEDULE_CHOICES } from '../protocol/learningRate';
 import type { BackendChoice, DeviceChoice, TrainingPathChoice } from '../protocol/compute';
 import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
 
@@ -50,6 +51,8 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('--data-dir DIR')}folder of IDX files, plain or .gz (the embedded MNIST)
   ${pad('--weights-dir DIR')}where checkpoints go (./${DEFAULT_WEIGHTS_FOLDER})
   ${pad('--run-name NAME')}checkpoint folder name (lstm-<date>-<time>)
+  ${pad('--lr-schedule S')}${SCHEDULE_CHOICES.join('|')}: the learning rate
+  ${pad('')}from epoch to epoch (${DEFAULT_SCHEDULE}); plateau = Keras' ReduceLROnPlateau on the test loss
   ${pad('--keep-best')}save the epoch with the best test accuracy, not the last
   ${pad('--no-tensorboard')}no TensorBoard event files in the checkpoint's logs folder
   ${pad('--resume DIR')}continue that checkpoint: its weights, Adam's state, its shuffle order and
@@ -109,6 +112,7 @@ const OPTIONS = {
   'no-tensorboard': { type: 'boolean' },
   device: { type: 'string' },
   backend: { type: 'string' },
+  [LR_SCHEDULE.option]: { type: 'string' },
   kernels: { type: 'string' },
   misclassified: { type: 'string' },
   index: { type: 'string' },
@@ -168,6 +172,12 @@ function choice<T extends string>(option: string, choices: readonly T[], fallbac
   return value as T;
 }
 
+/** `--lr-schedule`, when given and not constant (a constant rate is the seed's, and the default). */
+function scheduleChoice(values: Values): Pick<TrainConfig, 'lrSchedule'> {
+  const name = choice<ScheduleName>(LR_SCHEDULE.option, SCHEDULE_CHOICES, DEFAULT_SCHEDULE, values);
+  return name === DEFAULT_SCHEDULE ? {} : { lrSchedule: name };
+}
+
 export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date()): Command {
   let parsed;
   try {
@@ -187,6 +197,8 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
     const resume = typeof v.resume === 'string' ? path.resolve(cwd, v.resume) : undefined;
     const fromCheckpoint = NUMBER_RULES.find((r) => FROM_CHECKPOINT.has(r.field) && v[r.option] !== undefined);
+    if (resume && v[LR_SCHEDULE.option] !== undefined)
+      throw new UsageError(`--${LR_SCHEDULE.option} cannot be given with --resume: a continued run keeps its checkpoint's`);
     if (resume && fromCheckpoint) {
       throw new UsageError(`--${fromCheckpoint.option} cannot be given with --resume: a continued run keeps its checkpoint's`);
     }
@@ -199,6 +211,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       device,
       backend,
       kernels: choice<TrainingPathChoice>('kernels', TRAINING_PATH_CHOICES, DEFAULT_TRAINING_PATH, v),
+      ...scheduleChoice(v),
       ...(resume ? { resume } : {}),
       ...(v['keep-best'] ? { keepBest: true } : {}),
       ...(v['no-tensorboard'] ? { tensorBoard: false } : {}),

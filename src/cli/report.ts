@@ -9,6 +9,7 @@ import type { InspectResult } from '../protocol/inspection';
 import type { PredictedImage } from '../protocol/predictions';
 import { type EpochMetrics, type EvaluationResult, firstEpoch, runFraction, type TrainingEvent } from '../protocol/training';
 import { progressLine } from './progressLine';
+import { type ScheduleName, showsEpochRates } from '../protocol/learningRate';
 
 /** What the reporter writes to: a terminal (isTTY, columns) or a pipe. */
 export interface TextOut {
@@ -24,11 +25,12 @@ const ETA_AFTER_FRACTION = 0.02;
 const ETA_AFTER_MS = 1000;
 const BEST_MARK = '*';
 
-export function epochTable(epochs: EpochMetrics[]): string {
+/** `rates`: a column of each epoch's learning rate (under a schedule). */
+export function epochTable(epochs: EpochMetrics[], rates = false): string {
   // One epoch is not "best" of anything: the mark appears from two on.
   const best = epochs.length > 1 ? epochs.reduce((b, e) => (e.valAccuracy > b.valAccuracy ? e : b), epochs[0]) : undefined;
   // The seed notebook validates on the test set after each epoch: the columns say so.
-  const rows = [['epoch', 'loss', 'accuracy', 'test loss', 'test accuracy', 'seconds']];
+  const rows = [['epoch', 'loss', 'accuracy', 'test loss', 'test accuracy', 'seconds', ...(rates ? ['learning rate'] : [])]];
   for (const e of epochs) {
     rows.push([
       `${e.epoch}${e === best ? BEST_MARK : ''}`,
@@ -37,6 +39,7 @@ export function epochTable(epochs: EpochMetrics[]): string {
       fixed(e.valLoss),
       percent(e.valAccuracy),
       e.seconds.toFixed(1),
+      ...(rates ? [e.learningRate === undefined ? '-' : String(e.learningRate)] : []),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -116,6 +119,8 @@ export function testImagesText(used: number, runTestSize: number | undefined, fr
 export class TextReporter {
   private readonly epochs: EpochMetrics[] = [];
   private epochCount = 0;
+  /** The run's learning-rate schedule, when it has one: each epoch says its rate. */
+  private schedule: ScheduleName | undefined;
   private firstEpoch = 1;
   private runStart: number | undefined;
   private lastDecile = -1;
@@ -142,6 +147,7 @@ export class TextReporter {
         const c = e.config;
         const d = e.dataset;
         this.epochCount = c.epochs;
+        this.schedule = c.lrSchedule;
         this.firstEpoch = firstEpoch(e);
         if (e.continued) this.out.write(`Continuing ${e.continued.checkpoint} after epoch ${e.continued.epochs}\n`);
         this.out.write(
@@ -161,7 +167,9 @@ export class TextReporter {
         this.endLine();
         this.out.write(
           `epoch ${m.epoch}/${this.epochCount}: loss ${fixed(m.loss)} · accuracy ${percent(m.accuracy)} · ` +
-            `test loss ${fixed(m.valLoss)} · test accuracy ${percent(m.valAccuracy)} · ${seconds(m.seconds)}\n`,
+            `test loss ${fixed(m.valLoss)} · test accuracy ${percent(m.valAccuracy)} · ${seconds(m.seconds)}` +
+            (showsEpochRates(this.schedule, this.epochs) && m.learningRate !== undefined ? ` · learning rate ${m.learningRate}` : '') +
+            '\n',
         );
         break;
       }
@@ -173,7 +181,7 @@ export class TextReporter {
       case 'done':
         this.endLine();
         this.out.write(
-          `\n${epochTable(this.epochs)}\n\ntest loss ${fixed(e.test.loss)}  test accuracy ${percent(e.test.accuracy)}  (${seconds(e.seconds)})\n` +
+          `\n${epochTable(this.epochs, showsEpochRates(this.schedule, this.epochs))}\n\ntest loss ${fixed(e.test.loss)}  test accuracy ${percent(e.test.accuracy)}  (${seconds(e.seconds)})\n` +
             (e.bestEpoch === undefined ? '' : `the best epoch's weights were kept: epoch ${e.bestEpoch}\n`) +
             `checkpoint saved: ${e.checkpoint}\n`,
         );

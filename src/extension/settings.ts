@@ -24,6 +24,7 @@ import {
 } from '../protocol/runOptions';
 import type { BackendChoice, DeviceChoice } from '../protocol/compute';
 import type { EvaluateRequest, TrainConfig } from '../protocol/training';
+import { DEFAULT_SCHEDULE, LR_SCHEDULE, SCHEDULE_CHOICES } from '../protocol/learningRate';
 
 /** Reads one setting below `lstmMnist.` (e.g. `cfg.get`). */
 export type SettingGetter = (key: string) => unknown;
@@ -123,6 +124,12 @@ export function readWeightsDir(get: SettingGetter, folder: string): Checked<stri
   return { ok: true, value: dir };
 }
 
+/** `lstmMnist.learningRateSchedule`, recorded only when it is not constant (the seed's, and the default). */
+function scheduleSetting(r: Reader): Pick<TrainConfig, 'lrSchedule'> {
+  const name = r.choice(LR_SCHEDULE.setting, SCHEDULE_CHOICES, DEFAULT_SCHEDULE);
+  return name === DEFAULT_SCHEDULE ? {} : { lrSchedule: name };
+}
+
 export async function readTrainConfig(get: SettingGetter, folder: string, runName: string): Promise<Checked<TrainConfig>> {
   const r = new Reader(get);
   const weights = readWeightsDir(get, folder);
@@ -136,6 +143,7 @@ export async function readTrainConfig(get: SettingGetter, folder: string, runNam
     device: r.device(),
     backend: r.backend(),
     kernels: DEFAULT_TRAINING_PATH,
+    ...scheduleSetting(r),
     ...(r.flag(KEEP_BEST.setting, false) ? { keepBest: true } : {}),
     ...(r.flag(TENSORBOARD.setting, true) ? {} : { tensorBoard: false }),
     origin: { from: 'vscode' },

@@ -4,6 +4,7 @@
 // endian, the tensors of `weights` one after another) + optimizer.bin (Adam's first and second
 // moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
 import { isPositiveInt, isRecord } from './guards';
+import type { NumberField } from './runOptions';
 import type { DatasetInfo, DeviceInfo, EpochMetrics, RunOrigin, TestResult, TrainConfig } from './training';
 
 export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
@@ -52,8 +53,8 @@ export interface CheckpointMeta {
   name: string;
   /** ISO 8601 time the checkpoint was written. */
   createdAt: string;
-  /** The run's settings (units are in `model`). */
-  hyperparameters: Pick<TrainConfig, 'batchSize' | 'epochs' | 'learningRate' | 'seed' | 'trainSize' | 'testSize' | 'keepBest' | 'patience'>;
+  /** The run's settings: every run option's number but the units (in `model`), keep-best and the schedule. */
+  hyperparameters: Pick<TrainConfig, Exclude<NumberField, 'units'> | 'keepBest' | 'lrSchedule'>;
   model: ModelSpec;
   weights: WeightSpec[];
   epochs: EpochMetrics[];

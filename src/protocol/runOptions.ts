@@ -5,10 +5,23 @@
 // settings schema carries the same limits (a test compares them). Messages name the option the
 // way the place that shows them does.
 import type { BackendChoice, DeviceChoice, TrainingPathChoice } from './compute';
+import { DEFAULT_SCHEDULE, LR_SCHEDULE, type Schedule, SCHEDULE_CHOICES } from './learningRate';
 import type { TrainConfig } from './training';
 
 /** The numeric fields of a TrainConfig. */
-export type NumberField = 'units' | 'batchSize' | 'epochs' | 'learningRate' | 'seed' | 'trainSize' | 'testSize' | 'patience';
+export type NumberField =
+  | 'units'
+  | 'batchSize'
+  | 'epochs'
+  | 'learningRate'
+  | 'seed'
+  | 'trainSize'
+  | 'testSize'
+  | 'patience'
+  | 'lrDecay'
+  | 'lrStepEpochs'
+  | 'lrPatience'
+  | 'lrMin';
 
 export interface NumberRule {
   field: NumberField;
@@ -124,7 +137,55 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     zeroMeans: 'off',
     summary: 'stop when the test accuracy has not improved for N epochs (0 = never)',
   },
+  {
+    field: 'lrDecay',
+    setting: 'learningRateDecay',
+    option: 'lr-decay',
+    short: 'decay',
+    integer: false,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    default: 0.5,
+    summary: 'the factor a learning-rate schedule multiplies the rate by (step, exponential, plateau)',
+  },
+  {
+    field: 'lrStepEpochs',
+    setting: 'learningRateStepEpochs',
+    option: 'lr-step',
+    short: 'every',
+    integer: true,
+    min: 1,
+    max: 1000,
+    default: 1,
+    summary: 'step schedule: the rate falls every N epochs',
+  },
+  {
+    field: 'lrPatience',
+    setting: 'learningRatePatience',
+    option: 'lr-patience',
+    short: 'lrpatience',
+    integer: true,
+    min: 1,
+    max: 1000,
+    default: 2,
+    summary: 'plateau schedule: epochs without a better test loss before the rate falls',
+  },
+  {
+    field: 'lrMin',
+    setting: 'minLearningRate',
+    option: 'lr-min',
+    short: 'lrmin',
+    integer: false,
+    min: 0,
+    max: 10,
+    default: 0,
+    summary: 'no schedule takes the rate below this',
+  },
 ];
+
+/** The options only a learning-rate schedule other than constant reads. */
+export const SCHEDULE_FIELDS: ReadonlySet<NumberField> = new Set<NumberField>(['lrDecay', 'lrStepEpochs', 'lrPatience', 'lrMin']);
 
 const FROM_CHECKPOINT_FIELDS = [
   'units',
@@ -133,11 +194,27 @@ const FROM_CHECKPOINT_FIELDS = [
   'seed',
   'trainSize',
   'testSize',
+  'lrDecay',
+  'lrStepEpochs',
+  'lrPatience',
+  'lrMin',
 ] as const satisfies readonly NumberField[];
 
 /** The options a continued run takes from its checkpoint, not from the request (continuation.ts sets each). */
 export type FromCheckpointField = (typeof FROM_CHECKPOINT_FIELDS)[number];
 export const FROM_CHECKPOINT: ReadonlySet<NumberField> = new Set<NumberField>(FROM_CHECKPOINT_FIELDS);
+
+/** A run's learning-rate schedule, each number it leaves out at its default. */
+export function scheduleOf(c: Pick<TrainConfig, 'lrSchedule' | 'lrDecay' | 'lrStepEpochs' | 'lrPatience' | 'lrMin'>): Schedule {
+  const value = (field: 'lrDecay' | 'lrStepEpochs' | 'lrPatience' | 'lrMin'): number => c[field] ?? numberRule(field).default;
+  return {
+    name: c.lrSchedule ?? DEFAULT_SCHEDULE,
+    decay: value('lrDecay'),
+    stepEpochs: value('lrStepEpochs'),
+    patience: value('lrPatience'),
+    minimum: value('lrMin'),
+  };
+}
 
 /** The boolean option: keep the best epoch's weights rather than the last's. */
 export const KEEP_BEST = { setting: 'keepBestEpoch', option: 'keep-best' } as const;
@@ -237,7 +314,8 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   const problems: string[] = [];
   for (const rule of NUMBER_RULES) {
     const value = c[rule.field];
-    if (value === undefined && rule.zeroMeans) continue;
+    // A schedule's numbers may be left out: the schedule takes their defaults (scheduleOf).
+    if (value === undefined && (rule.zeroMeans || SCHEDULE_FIELDS.has(rule.field))) continue;
     const problem = numberProblem(rule, value);
     if (problem) problems.push(`${name(rule)} ${problem}`);
   }
@@ -245,6 +323,8 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   if (device) problems.push(`${name({ setting: 'device', option: 'device' })} ${device}`);
   const backend = c.backend === undefined ? undefined : choiceProblem(BACKEND_CHOICES, c.backend);
   if (backend) problems.push(`${name(BACKEND)} ${backend}`);
+  const schedule = c.lrSchedule === undefined ? undefined : choiceProblem(SCHEDULE_CHOICES, c.lrSchedule);
+  if (schedule) problems.push(`${name(LR_SCHEDULE)} ${schedule}`);
   const kernels = c.kernels === undefined ? undefined : choiceProblem(TRAINING_PATH_CHOICES, c.kernels);
   if (kernels) problems.push(`${name({ setting: 'kernels', option: 'kernels' })} ${kernels}`);
   const runName = runNameProblem(c.runName);

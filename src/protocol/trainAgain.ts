@@ -5,6 +5,7 @@
 // epochs. "Copy as Command" in the Checkpoints view gives it; `npm run train -- --help` explains it.
 import type { CheckpointMeta } from './checkpointFormat';
 import { PORTABLE_BACKEND } from './compute';
+import { LR_SCHEDULE } from './learningRate';
 import { KEEP_BEST, NUMBER_RULES, type NumberField } from './runOptions';
 import { EMBEDDED_DATASET } from './training';
 
@@ -16,6 +17,7 @@ export function trainAgainArgs(meta: CheckpointMeta): string[] {
     return value === undefined ? [] : [`--${rule.option}`, String(value)];
   });
   if (meta.hyperparameters.keepBest) args.push(`--${KEEP_BEST.option}`);
+  if (meta.hyperparameters.lrSchedule) args.push(`--${LR_SCHEDULE.option}`, meta.hyperparameters.lrSchedule);
   if (meta.dataset.name !== EMBEDDED_DATASET) args.push('--data-dir', meta.dataset.source);
   if (meta.device.backend === PORTABLE_BACKEND) args.push('--backend', 'portable');
   else if (meta.device.kernels && meta.device.kernels !== 'portable') args.push('--kernels', meta.device.kernels);

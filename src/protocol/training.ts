@@ -3,6 +3,7 @@
 // them from the forked worker, and the webview renders them: one definition for all three.
 import { isBase64 } from './binary';
 import type { BackendChoice, DeviceChoice, TrainingPath, TrainingPathChoice } from './compute';
+import type { ScheduleName } from './learningRate';
 import { isFiniteNumber, isRecord } from './guards';
 import {
   type InspectRequest,
@@ -46,6 +47,13 @@ export interface TrainConfig {
   tensorBoard?: boolean;
   /** Where the run was started, recorded with its checkpoint: the command line's words, or VS Code's settings. */
   origin?: RunOrigin;
+  /** How the learning rate changes from epoch to epoch (protocol/learningRate.ts); undefined = constant. */
+  lrSchedule?: ScheduleName;
+  /** The schedule's factor, step, patience and floor (read only by the schedules that use them). */
+  lrDecay?: number;
+  lrStepEpochs?: number;
+  lrPatience?: number;
+  lrMin?: number;
 }
 
 export type RunOrigin = { from: 'cli'; args: string[] } | { from: 'vscode' };
@@ -117,6 +125,8 @@ export interface EpochMetrics {
   valLoss: number;
   valAccuracy: number;
   seconds: number;
+  /** The learning rate the epoch trained with (absent in older checkpoints: the run's own). */
+  learningRate?: number;
 }
 
 export interface TestResult {

@@ -1,3 +1,4 @@
+import { DEFAULT_SCHEDULE, LR_SCHEDULE, SCHEDULE_CHOICES } from '../../src/protocol/learningRate';
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -61,6 +62,11 @@ describe('settings', () => {
         trainSize: undefined,
         testSize: undefined,
         patience: undefined,
+        // Read by a schedule other than the seed's constant one.
+        lrDecay: 0.5,
+        lrStepEpochs: 1,
+        lrPatience: 2,
+        lrMin: 0,
         dataDir: undefined,
         weightsDir: path.join(ws, 'weights'),
         runName: 'lstm-x',
@@ -117,6 +123,18 @@ describe('settings', () => {
     assert.ok(readWeightsDir(settings({ weightsFolder: '../elsewhere' }), ws).ok);
   });
 
+  it('reads the learning-rate schedule, recorded only when it is not constant, and names a bad one', async () => {
+    const step = await readTrainConfig(settings({ learningRateSchedule: 'step', learningRateDecay: 0.1 }), ws, 'r');
+    assert.ok(step.ok);
+    assert.equal(step.value.lrSchedule, 'step');
+    assert.equal(step.value.lrDecay, 0.1);
+    const constant = await readTrainConfig(settings({}), ws, 'r');
+    assert.ok(constant.ok && !('lrSchedule' in constant.value));
+    const bad = await readTrainConfig(settings({ learningRateSchedule: 'sawtooth' }), ws, 'r');
+    assert.ok(!bad.ok);
+    assert.match(bad.problems[0].message, /^lstmMnist\.learningRateSchedule must be one of constant, step, exponential, cosine, plateau/);
+  });
+
   it('reads an evaluation request without the training settings', async () => {
     const r = await readEvaluateRequest(settings({ batchSize: 0, testSize: 50 }), ws, '/ckpt');
     assert.deepEqual(r, { ok: true, value: { checkpoint: '/ckpt', dataDir: undefined, testSize: 50, device: 'auto', backend: 'auto' } });
@@ -136,6 +154,8 @@ describe('settings', () => {
     assert.equal(SCHEMA['lstmMnist.device'].default, DEFAULT_DEVICE);
     assert.deepEqual(SCHEMA['lstmMnist.backend'].enum, BACKEND_CHOICES);
     assert.equal(SCHEMA['lstmMnist.backend'].default, DEFAULT_BACKEND);
+    assert.deepEqual(SCHEMA[`lstmMnist.${LR_SCHEDULE.setting}`].enum, SCHEDULE_CHOICES);
+    assert.equal(SCHEMA[`lstmMnist.${LR_SCHEDULE.setting}`].default, DEFAULT_SCHEDULE);
     assert.equal(SCHEMA['lstmMnist.weightsFolder'].default, DEFAULT_WEIGHTS_FOLDER);
   });
 

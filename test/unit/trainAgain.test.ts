@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { parseCommand } from '../../src/cli/args';
 import type { CheckpointMeta } from '../../src/protocol/checkpointFormat';
+import { scheduleOf } from '../../src/protocol/runOptions';
 import { trainAgainArgs, trainAgainCommand } from '../../src/protocol/trainAgain';
 
 function meta(overrides: Partial<CheckpointMeta> = {}): CheckpointMeta {
@@ -36,6 +37,25 @@ describe('the command line that trains a run again', () => {
     assert.equal(c.kernels, 'fused');
     assert.equal(c.backend, 'auto');
     assert.equal(c.dataDir, undefined, 'the embedded MNIST needs no --data-dir');
+  });
+
+  it('carries a learning-rate schedule and its numbers', () => {
+    const m = meta({
+      hyperparameters: {
+        batchSize: 100,
+        epochs: 4,
+        learningRate: 0.01,
+        seed: 1,
+        lrSchedule: 'plateau',
+        lrDecay: 0.2,
+        lrStepEpochs: 1,
+        lrPatience: 3,
+        lrMin: 0.0001,
+      },
+    });
+    const cmd = parseCommand(['train', ...trainAgainArgs(m)], '/p');
+    assert.ok(cmd.kind === 'train');
+    assert.deepEqual(scheduleOf(cmd.config), { name: 'plateau', decay: 0.2, stepEpochs: 1, patience: 3, minimum: 0.0001 });
   });
 
   it('names a data folder and the portable backend, quoted for a shell where needed', () => {

@@ -51,7 +51,8 @@ const col = (text: string): HTMLTableCellElement => h('th', { attrs: { scope: 'c
 export const row = (text: string): HTMLTableCellElement => h('th', { attrs: { scope: 'row' } }, text);
 
 /** `best`: the epoch to mark, if any (the panel marks one from two epochs on). */
-export function epochTable(epochs: EpochMetrics[], best: number | undefined): HTMLTableElement {
+/** `rates`: a column of each epoch's learning rate (under a schedule). */
+export function epochTable(epochs: EpochMetrics[], best: number | undefined, rates = false): HTMLTableElement {
   const caption =
     'Loss and accuracy on the training batches and, after each epoch, on the test set' +
     (best === undefined ? '.' : '; ★ marks the best test accuracy.');
@@ -66,13 +67,22 @@ export function epochTable(epochs: EpochMetrics[], best: number | undefined): HT
       h('td', {}, fixed(m.valLoss)),
       h('td', {}, percent(m.valAccuracy)),
       h('td', {}, seconds(m.seconds)),
+      rates && h('td', {}, m.learningRate === undefined ? '–' : String(m.learningRate)),
     );
   });
   return h(
     'table',
     { id: 'epochs-table', className: 'metrics' },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, ...['Epoch', 'train loss', 'train accuracy', 'test loss', 'test accuracy', 'time'].map(col))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Epoch', 'train loss', 'train accuracy', 'test loss', 'test accuracy', 'time', ...(rates ? ['learning rate'] : [])].map(col),
+      ),
+    ),
     h('tbody', {}, ...rows),
   );
 }

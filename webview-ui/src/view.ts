@@ -12,6 +12,7 @@ import { button } from './buttons';
 import type { InspectClient } from './inspectClient';
 import { InspectionSection } from './inspectionSection';
 import { breakable, fill, h, phrases } from './dom';
+import { showsEpochRates } from '../../src/protocol/learningRate';
 import { baseName, capitalised, count, fixed, percent, plural, sweepRunOf } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
 import { deviceLine, outcomeBlock, runNotes, warning } from './reportBlocks';
@@ -197,7 +198,7 @@ export class PanelView {
       fill(
         this.epochs,
         view.epochs.length > 0
-          ? scrollBox(epochTable(view.epochs, best), 'tall')
+          ? scrollBox(epochTable(view.epochs, best, showsEpochRates(view.config?.lrSchedule, view.epochs)), 'tall')
           : h('p', { className: 'muted' }, 'The first epoch has not ended yet.'),
       );
     }

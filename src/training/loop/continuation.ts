@@ -54,9 +54,14 @@ export async function openContinuation(
       seed: h.seed,
       trainSize: h.trainSize,
       testSize: h.testSize,
+      lrDecay: h.lrDecay,
+      lrStepEpochs: h.lrStepEpochs,
+      lrPatience: h.lrPatience,
+      lrMin: h.lrMin,
     };
     return {
-      config: { ...config, ...kept, epochs: epochs.length + config.epochs },
+      // The schedule goes on too: each epoch's rate follows from the epochs before it.
+      config: { ...config, ...kept, lrSchedule: h.lrSchedule, epochs: epochs.length + config.epochs },
       continuation: {
         from: { checkpoint: config.resume, epochs: epochs.length, adamRestored: adam !== undefined },
         meta,

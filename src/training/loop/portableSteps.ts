@@ -49,6 +49,10 @@ export class PortableSteps implements StepRunner {
     return this.adam.snapshot();
   }
 
+  setLearningRate(rate: number): void {
+    this.adam.learningRate = rate;
+  }
+
   dispose(): void {
     void this.model.dispose();
   }

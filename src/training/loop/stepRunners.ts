@@ -60,6 +60,8 @@ export interface StepRunner {
   evaluateTest?(isCancelled: () => boolean): Promise<EvaluationResult>;
   /** A copy of Adam's state after the last step (saved with the checkpoint, to continue from). */
   optimizerState(): AdamState;
+  /** The learning rate of the steps from now on (a schedule's, set before each epoch). */
+  setLearningRate(rate: number): void;
   dispose(): void;
 }
 
@@ -92,6 +94,10 @@ export class AutodiffSteps implements StepRunner {
 
   syncParams(): void {
     // The variables are the weights.
+  }
+
+  setLearningRate(rate: number): void {
+    this.optimizer.learningRate = rate;
   }
 
   optimizerState(): AdamState {
@@ -130,7 +136,7 @@ export class ScheduledSteps implements StepRunner {
     private readonly params: LstmParams,
     spec: ModelSpec,
     train: Split,
-    private readonly learningRate: number,
+    private learningRate: number,
     plan: ShardPlan,
     batchSizes: readonly number[],
     adam?: AdamState,
@@ -160,6 +166,11 @@ export class ScheduledSteps implements StepRunner {
         reason: e instanceof Error ? e.message : String(e),
       };
     }
+  }
+
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
+    if (this.store.kind === 'ops') this.store.adam.learningRate = rate;
   }
 
   /** Why the steps run their ops one by one (the graph could not be loaded), if they do. */

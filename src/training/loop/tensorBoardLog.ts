@@ -39,6 +39,8 @@ export class TensorBoardLog {
     this.train.write(m.epoch, [
       { tag: 'epoch_loss', value: m.loss },
       { tag: 'epoch_accuracy', value: m.accuracy },
+      // Keras' name for the rate each epoch trained with.
+      ...(m.learningRate === undefined ? [] : [{ tag: 'epoch_learning_rate', value: m.learningRate }]),
     ]);
     this.validation.write(m.epoch, [
       { tag: 'epoch_loss', value: m.valLoss },

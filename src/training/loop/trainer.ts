@@ -14,6 +14,8 @@ import {
 } from '../../protocol/checkpointFormat';
 import { stagingFolder } from '../../checkpoint/reservation';
 import { percent } from '../../protocol/format';
+import { DEFAULT_SCHEDULE, epochLearningRate, scheduleText } from '../../protocol/learningRate';
+import { scheduleOf } from '../../protocol/runOptions';
 import type { EpochMetrics, TrainConfig, TrainingEvent } from '../../protocol/training';
 import type { Backend } from '../native/backend';
 import { chooseTrainingPath, forwardPath, trainingDevice } from './trainingPath';
@@ -204,8 +206,11 @@ async function trainPrepared(
       steps = new AutodiffSteps(tf, { params, spec, kernels: forwardPath(kernels) }, data.train, config.learningRate, continuation?.adam);
     // The steps hold the training images as tensors now: this run lets go of their bytes.
     data = withoutTrainingImages(data);
+    const schedule = scheduleOf(config);
     for (let epoch = epochs.length + 1; epoch <= config.epochs; epoch++) {
       const epochStart = Date.now();
+      const learningRate = epochLearningRate(config.learningRate, schedule, epoch, config.epochs, epochs);
+      steps.setLearningRate(learningRate);
       const order = shuffledIndices(trainCount, random);
       let lossSum = 0;
       let correct = 0;
@@ -232,6 +237,7 @@ async function trainPrepared(
         valLoss: val.loss,
         valAccuracy: val.accuracy,
         seconds: (Date.now() - epochStart) / 1000,
+        learningRate,
       };
       epochs.push(metrics);
       log?.epoch(metrics);
@@ -278,6 +284,15 @@ async function trainPrepared(
         testSize: config.testSize,
         ...(config.keepBest ? { keepBest: true } : {}),
         ...(config.patience !== undefined ? { patience: config.patience } : {}),
+        ...(schedule.name === DEFAULT_SCHEDULE
+          ? {}
+          : {
+              lrSchedule: schedule.name,
+              lrDecay: schedule.decay,
+              lrStepEpochs: schedule.stepEpochs,
+              lrPatience: schedule.patience,
+              lrMin: schedule.minimum,
+            }),
       },
       model: spec,
       weights: weightSpecs(spec),
@@ -334,6 +349,7 @@ function hyperparameterTable(config: TrainConfig, continuation?: Continuation): 
     ['test images', config.testSize ?? 'all'],
     ['keep the best epoch', config.keepBest ? 'yes' : 'no'],
     ['early stopping patience', config.patience ?? 'off'],
+    ['learning-rate schedule', scheduleText(scheduleOf(config))],
     ...(continuation
       ? ([['continued from', `${continuation.meta.name} (after epoch ${continuation.from.epochs})`]] as [string, unknown][])
       : []),

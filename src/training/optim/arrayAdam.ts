@@ -11,7 +11,8 @@ export class ArrayAdam {
   constructor(
     /** The weights, updated in place. */
     readonly params: Float32Array,
-    private readonly learningRate: number,
+    /** The rate of the next steps: a schedule changes it between epochs. */
+    public learningRate: number,
     /** tf.train.adam's default: the backend's epsilon (1e-7 for float32). */
     private readonly epsilon = 1e-7,
     /** Where a continued run's Adam left off (copied); a fresh state otherwise. */

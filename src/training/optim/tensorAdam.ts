@@ -17,7 +17,8 @@ export class TensorAdam {
   constructor(
     private readonly tf: Tf,
     private readonly vars: tfn.Variable[],
-    private readonly learningRate: number,
+    /** The rate of the next steps: a schedule changes it between epochs. */
+    public learningRate: number,
     /** Where a continued run's Adam left off; a fresh state (zero moments) otherwise. */
     initial?: AdamState,
   ) {
