@@ -30,7 +30,19 @@ export function epochTable(epochs: EpochMetrics[], rates = false): string {
   // One epoch is not "best" of anything: the mark appears from two on.
   const best = epochs.length > 1 ? epochs.reduce((b, e) => (e.valAccuracy > b.valAccuracy ? e : b), epochs[0]) : undefined;
   // The seed notebook validates on the test set after each epoch: the columns say so.
-  const rows = [['epoch', 'loss', 'accuracy', 'test loss', 'test accuracy', 'seconds', ...(rates ? ['learning rate'] : [])]];
+  const norms = epochs.some((e) => e.gradNorm !== undefined);
+  const rows = [
+    [
+      'epoch',
+      'loss',
+      'accuracy',
+      'test loss',
+      'test accuracy',
+      'seconds',
+      ...(rates ? ['learning rate'] : []),
+      ...(norms ? ['gradient norm'] : []),
+    ],
+  ];
   for (const e of epochs) {
     rows.push([
       `${e.epoch}${e === best ? BEST_MARK : ''}`,
@@ -40,6 +52,7 @@ export function epochTable(epochs: EpochMetrics[], rates = false): string {
       percent(e.valAccuracy),
       e.seconds.toFixed(1),
       ...(rates ? [e.learningRate === undefined ? '-' : String(e.learningRate)] : []),
+      ...(norms ? [e.gradNorm === undefined ? '-' : fixed(e.gradNorm, 3)] : []),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -169,6 +182,7 @@ export class TextReporter {
           `epoch ${m.epoch}/${this.epochCount}: loss ${fixed(m.loss)} · accuracy ${percent(m.accuracy)} · ` +
             `test loss ${fixed(m.valLoss)} · test accuracy ${percent(m.valAccuracy)} · ${seconds(m.seconds)}` +
             (showsEpochRates(this.schedule, this.epochs) && m.learningRate !== undefined ? ` · learning rate ${m.learningRate}` : '') +
+            (m.gradNorm === undefined ? '' : ` · gradient norm ${fixed(m.gradNorm, 3)}`) +
             '\n',
         );
         break;

@@ -21,7 +21,8 @@ export type NumberField =
   | 'lrDecay'
   | 'lrStepEpochs'
   | 'lrPatience'
-  | 'lrMin';
+  | 'lrMin'
+  | 'clipNorm';
 
 export interface NumberRule {
   field: NumberField;
@@ -182,6 +183,18 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     default: 0,
     summary: 'no schedule takes the rate below this',
   },
+  {
+    field: 'clipNorm',
+    setting: 'clipNorm',
+    option: 'clip-norm',
+    short: 'clip',
+    integer: false,
+    min: 0,
+    max: 1e6,
+    default: 0,
+    zeroMeans: 'off',
+    summary: "clip each step's gradient to this global norm (0 = off)",
+  },
 ];
 
 /** The options only a learning-rate schedule other than constant reads. */
@@ -198,6 +211,7 @@ const FROM_CHECKPOINT_FIELDS = [
   'lrStepEpochs',
   'lrPatience',
   'lrMin',
+  'clipNorm',
 ] as const satisfies readonly NumberField[];
 
 /** The options a continued run takes from its checkpoint, not from the request (continuation.ts sets each). */

@@ -54,6 +54,8 @@ export interface TrainConfig {
   lrStepEpochs?: number;
   lrPatience?: number;
   lrMin?: number;
+  /** Clip each step's gradient to this global norm (tf.clip_by_global_norm); undefined = off. */
+  clipNorm?: number;
 }
 
 export type RunOrigin = { from: 'cli'; args: string[] } | { from: 'vscode' };
@@ -127,6 +129,8 @@ export interface EpochMetrics {
   seconds: number;
   /** The learning rate the epoch trained with (absent in older checkpoints: the run's own). */
   learningRate?: number;
+  /** The mean over the epoch's steps of the gradient's global norm before clipping (runs that clip). */
+  gradNorm?: number;
 }
 
 export interface TestResult {

@@ -39,7 +39,7 @@ export async function probeBackend({ tf, native: nativeTf, info }: Backend): Pro
   const optimizer = new TensorAdam(tf, paramList(params), 0.01);
   try {
     const batch = { x: tf.ones([spec.timesteps, 2, spec.inputSize]) as never, labels: tf.tensor1d([1, 7], 'int32') };
-    const [loss, hits] = trainStep(tf, { params, spec, kernels: 'fused' }, optimizer, batch);
+    const { loss, hits } = trainStep(tf, { params, spec, kernels: 'fused' }, optimizer, batch);
     const value = (await loss.data())[0];
     tf.dispose([loss, hits]);
     if (!Number.isFinite(value)) throw new Error(`a training step on the new runtime gave a loss of ${value}`);

@@ -7,7 +7,8 @@ import type { TrainConfig, TrainingEvent } from '../../src/protocol/training';
 import { strict as assert } from 'node:assert';
 import { type Backend, loadBackend } from '../../src/training/native/backend';
 import type * as tfn from '@tensorflow/tfjs-node';
-import type { ModelSpec } from '../../src/protocol/checkpointFormat';
+import { type ModelSpec, WEIGHTS_FILE } from '../../src/protocol/checkpointFormat';
+import { runTraining } from '../../src/training/jobs';
 import type { SplitTensors } from '../../src/training/data/splitTensors';
 import { correctCount, crossEntropy, logits, type LstmParams, paramList } from '../../src/training/model/lstmModel';
 
@@ -37,6 +38,15 @@ export function quickConfig(weightsDir: string, overrides: Partial<TrainConfig> 
     kernels: 'auto',
     ...overrides,
   };
+}
+
+/** Trains `config` in this process (the worker's job) and reads the checkpoint's weights back, flat. */
+export async function trainedWeights(config: TrainConfig): Promise<Float32Array> {
+  const rec = recorder();
+  const status = await runTraining(config, rec);
+  assert.equal(status, 'done', JSON.stringify(rec.events.filter((e) => e.type === 'error')));
+  const bytes = fs.readFileSync(path.join(config.weightsDir, config.runName, WEIGHTS_FILE));
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
 /** Hooks that record every event, optionally cancelling once `cancelAfter` batches have run. */

@@ -7,8 +7,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readCheckpointMeta } from '../../src/checkpoint/read';
 import type { TrainConfig } from '../../src/protocol/training';
-import { runTraining } from '../../src/training/jobs';
-import { maxDifference, quickConfig, recorder, tempDir } from './helpers';
+import { maxDifference, quickConfig, tempDir, trainedWeights } from './helpers';
 
 const PATHS: Array<[string, Partial<TrainConfig>]> = [
   ['scheduled', { kernels: 'scheduled' }],
@@ -21,19 +20,12 @@ describe('learning-rate schedules on every training path', () => {
   const dir = tempDir('schedules');
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function weights(config: TrainConfig): Promise<Float32Array> {
-    const rec = recorder();
-    assert.equal(await runTraining(config, rec), 'done', JSON.stringify(rec.events.filter((e) => e.type === 'error')));
-    const bytes = fs.readFileSync(path.join(config.weightsDir, config.runName, 'weights.bin'));
-    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  }
-
   it('a continued run goes on with the schedule and the rates it would have had in one run', async () => {
     const base = quickConfig(dir, { units: 8, trainSize: 200, testSize: 100, seed: 3, lrSchedule: 'exponential', lrDecay: 0.5 });
-    const once = await weights({ ...base, runName: 'whole', epochs: 3 });
-    await weights({ ...base, runName: 'part', epochs: 1 });
+    const once = await trainedWeights({ ...base, runName: 'whole', epochs: 3 });
+    await trainedWeights({ ...base, runName: 'part', epochs: 1 });
     // A continued run takes its checkpoint's hyperparameters, the schedule among them.
-    const rest = await weights({ ...quickConfig(dir), runName: 'continued', epochs: 2, resume: path.join(dir, 'part') });
+    const rest = await trainedWeights({ ...quickConfig(dir), runName: 'continued', epochs: 2, resume: path.join(dir, 'part') });
     const meta = await readCheckpointMeta(path.join(dir, 'continued'));
     assert.deepEqual(
       meta.epochs.map((e) => e.learningRate),
@@ -46,9 +38,9 @@ describe('learning-rate schedules on every training path', () => {
   for (const [name, choice] of PATHS) {
     it(`${name}: the second epoch at the scheduled rate`, async () => {
       const base = quickConfig(dir, { units: 8, trainSize: 200, testSize: 100, seed: 3, ...choice });
-      const first = await weights({ ...base, runName: `${name}-one` });
-      const moved = await weights({ ...base, runName: `${name}-two`, epochs: 2 });
-      const frozen = await weights({ ...base, runName: `${name}-frozen`, epochs: 2, lrSchedule: 'step', lrDecay: 1e-9 });
+      const first = await trainedWeights({ ...base, runName: `${name}-one` });
+      const moved = await trainedWeights({ ...base, runName: `${name}-two`, epochs: 2 });
+      const frozen = await trainedWeights({ ...base, runName: `${name}-frozen`, epochs: 2, lrSchedule: 'step', lrDecay: 1e-9 });
       assert.ok(maxDifference(moved, first) > 1e-3, `a constant rate moves the weights in epoch 2 (${maxDifference(moved, first)})`);
       assert.ok(maxDifference(frozen, first) < 1e-6, `a rate of 1e-11 leaves them (${maxDifference(frozen, first)})`);
       const meta = await readCheckpointMeta(path.join(dir, `${name}-frozen`));

@@ -157,7 +157,7 @@ describe('TensorAdam', () => {
     const flat = new TensorAdam(tf, b, 0.01);
     for (let k = 0; k < 20; k++) {
       reference.minimize(lossOf(a), false, a);
-      flat.minimize(lossOf(b)).dispose();
+      flat.minimize(lossOf(b)).loss.dispose();
     }
     a.forEach((w, i) => {
       assertClose(b[i].dataSync(), w.dataSync(), 1e-5, `weight ${i}`);

@@ -151,7 +151,7 @@ describe('scheduled path', async () => {
     for (let step = 0; step < 3; step++) {
       const grads = paramList(a).map((v, i) => tf.randomNormal(v.shape, 0, 0.1, 'float32', 100 * step + i));
       const g = Float32Array.from(grads.flatMap((t) => Array.from(t.dataSync())));
-      tf.dispose(flat.minimize(() => tf.addN(paramList(a).map((v, i) => tf.sum(tf.mul(v, grads[i])))) as tfn.Scalar));
+      tf.dispose(flat.minimize(() => tf.addN(paramList(a).map((v, i) => tf.sum(tf.mul(v, grads[i])))) as tfn.Scalar).loss);
       vector.apply(g);
       tf.dispose(grads);
     }

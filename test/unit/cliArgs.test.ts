@@ -27,6 +27,7 @@ describe('command line', () => {
         lrStepEpochs: 1,
         lrPatience: 2,
         lrMin: 0,
+        clipNorm: undefined,
         dataDir: undefined,
         weightsDir: '/work/weights',
         runName: 'lstm-20261128-090507',

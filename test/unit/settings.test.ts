@@ -67,6 +67,7 @@ describe('settings', () => {
         lrStepEpochs: 1,
         lrPatience: 2,
         lrMin: 0,
+        clipNorm: undefined,
         dataDir: undefined,
         weightsDir: path.join(ws, 'weights'),
         runName: 'lstm-x',

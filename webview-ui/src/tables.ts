@@ -56,6 +56,7 @@ export function epochTable(epochs: EpochMetrics[], best: number | undefined, rat
   const caption =
     'Loss and accuracy on the training batches and, after each epoch, on the test set' +
     (best === undefined ? '.' : '; ★ marks the best test accuracy.');
+  const norms = epochs.some((m) => m.gradNorm !== undefined);
   const rows = epochs.map((m) => {
     const isBest = m.epoch === best;
     return h(
@@ -68,6 +69,7 @@ export function epochTable(epochs: EpochMetrics[], best: number | undefined, rat
       h('td', {}, percent(m.valAccuracy)),
       h('td', {}, seconds(m.seconds)),
       rates && h('td', {}, m.learningRate === undefined ? '–' : String(m.learningRate)),
+      norms && h('td', {}, m.gradNorm === undefined ? '–' : fixed(m.gradNorm, 3)),
     );
   });
   return h(
@@ -80,7 +82,16 @@ export function epochTable(epochs: EpochMetrics[], best: number | undefined, rat
       h(
         'tr',
         {},
-        ...['Epoch', 'train loss', 'train accuracy', 'test loss', 'test accuracy', 'time', ...(rates ? ['learning rate'] : [])].map(col),
+        ...[
+          'Epoch',
+          'train loss',
+          'train accuracy',
+          'test loss',
+          'test accuracy',
+          'time',
+          ...(rates ? ['learning rate'] : []),
+          ...(norms ? ['gradient norm'] : []),
+        ].map(col),
       ),
     ),
     h('tbody', {}, ...rows),

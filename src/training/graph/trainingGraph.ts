@@ -28,6 +28,25 @@ const STEP_INPUTS = ['trainX', 'trainLabels', 'learningRate', 'beta1Power', 'bet
 
 const variableName = (kind: Kind, param: number): string => `${kind}_${param}`;
 
+/**
+ * The gradients scaled to a global norm of at most `clipNorm`, as tf.clip_by_global_norm (and
+ * optim/clipping.ts on arrays) computes it, and the norm before.
+ */
+function writeClip(g: GraphWriter, grads: string[], shapes: number[][], clipNorm: number): { grads: string[]; norm: string } {
+  const squares = grads.map(
+    (grad, p) =>
+      g.run(
+        'Sum',
+        [FLOAT_T, attr.type('Tidx', 'int32'), attr.bool('keep_dims', false)],
+        [g.run('Square', [FLOAT_T], [grad])[0], g.ints([shapes[p].length], Int32Array.from(shapes[p].keys()))],
+      )[0],
+  );
+  const norm = g.run('Sqrt', [FLOAT_T], [g.run('AddN', [attr.int('N', squares.length), FLOAT_T], squares)[0]])[0];
+  const limit = g.fill([], clipNorm);
+  const scale = g.run('RealDiv', [FLOAT_T], [limit, g.run('Maximum', [FLOAT_T], [norm, limit])[0]])[0];
+  return { grads: grads.map((grad) => g.run('Mul', [FLOAT_T], [grad, scale])[0]), norm };
+}
+
 export class TrainingGraph {
   private constructor(
     private readonly ops: BindingOps,
@@ -36,10 +55,22 @@ export class TrainingGraph {
     private readonly spec: ModelSpec,
     /** The batch sizes it has a step for. */
     readonly sizes: readonly number[],
+    /** Whether its steps clip the gradient (and say its norm). */
+    private readonly clips: boolean,
   ) {}
 
-  /** Records and loads the graph (throws where the runtime cannot load it); its variables are set by `init`. */
-  static load(ops: BindingOps, spec: ModelSpec, images: TrainingImages, shards: number, sizes: readonly number[]): TrainingGraph {
+  /**
+   * Records and loads the graph (throws where the runtime cannot load it); its variables are set
+   * by `init`. With `clipNorm`, each step clips the gradient to that global norm before Adam.
+   */
+  static load(
+    ops: BindingOps,
+    spec: ModelSpec,
+    images: TrainingImages,
+    shards: number,
+    sizes: readonly number[],
+    clipNorm?: number,
+  ): TrainingGraph {
     const { timesteps: T, inputSize: I } = spec;
     const shapes = weightSpecs(spec).map((w) => w.shape);
     const g = new GraphWriter();
@@ -54,11 +85,13 @@ export class TrainingGraph {
     for (const n of sizes) {
       const rows = g.input(`rows_${n}`, 'int32', [n]);
       const out = writeBatch(g, spec, n, shards, { w, b, wd, bd, trainX, trainLabels, rows });
-      const applied = out.grads.map((grad, p) =>
+      const clip = clipNorm === undefined ? undefined : writeClip(g, out.grads, shapes, clipNorm);
+      const applied = (clip?.grads ?? out.grads).map((grad, p) =>
         g.effect('ResourceApplyAdam', [FLOAT_T], [...variables[p], beta1Power, beta2Power, learningRate, beta1, beta2, epsilon, grad]),
       );
       g.output(`lossSum_${n}`, out.lossSum, 'float', applied);
       g.output(`correct_${n}`, out.correct, 'int32', applied);
+      if (clip) g.output(`gradNorm_${n}`, clip.norm, 'float', applied);
     }
     const assigned = variables.flatMap((handles, p) =>
       handles.map((handle, k) =>
@@ -74,7 +107,7 @@ export class TrainingGraph {
       handles.forEach((handle, k) =>
         g.output(`get_${variableName(KINDS[k], p)}`, g.run('ReadVariableOp', [attr.type('dtype', 'float')], [handle])[0], 'float'),
       );
-    return new TrainingGraph(ops, ops.loadGraph(g.savedModelText()), images, spec, [...sizes]);
+    return new TrainingGraph(ops, ops.loadGraph(g.savedModelText()), images, spec, [...sizes], clipNorm !== undefined);
   }
 
   /** Sets the weights and Adam's moments. */
@@ -121,7 +154,10 @@ export class TrainingGraph {
    * One training step on the batch `rows` (a size this graph has), Adam's `step`-th; `epsilon` is
    * tf.train.adam's (the backend's), folded with the bias correction as ArrayAdam folds it.
    */
-  step(rows: Int32Array, adam: { learningRate: number; epsilon: number; step: number }): { lossSum: number; correct: number } {
+  step(
+    rows: Int32Array,
+    adam: { learningRate: number; epsilon: number; step: number },
+  ): { lossSum: number; correct: number; gradNorm?: number } {
     const { ops } = this;
     const n = rows.length;
     if (!this.sizes.includes(n)) throw new Error(`no training step for batches of ${n} in this graph`);
@@ -137,14 +173,18 @@ export class TrainingGraph {
         scalar(BETA2 ** adam.step),
         scalar(epsT),
       ];
-      const [lossSum, correct] = ops.runGraph(
+      const [lossSum, correct, norm] = ops.runGraph(
         s,
         this.graph,
         [...inputs, ops.ints(s, [n], rows)],
         [...STEP_INPUTS, `rows_${n}`],
-        [`lossSum_${n}`, `correct_${n}`],
+        [`lossSum_${n}`, `correct_${n}`, ...(this.clips ? [`gradNorm_${n}`] : [])],
       );
-      return { lossSum: ops.read(lossSum)[0], correct: ops.readInts(correct)[0] };
+      return {
+        lossSum: ops.read(lossSum)[0],
+        correct: ops.readInts(correct)[0],
+        ...(norm ? { gradNorm: ops.read(norm)[0] } : {}),
+      };
     } finally {
       ops.end(s);
     }

@@ -58,6 +58,7 @@ export async function openContinuation(
       lrStepEpochs: h.lrStepEpochs,
       lrPatience: h.lrPatience,
       lrMin: h.lrMin,
+      clipNorm: h.clipNorm,
     };
     return {
       // The schedule goes on too: each epoch's rate follows from the epochs before it.

@@ -9,6 +9,7 @@ import { type LstmParams, paramList } from '../model/lstmModel';
 import type { Tf } from '../native/backend';
 import { adamEpsilon } from '../optim/adamState';
 import { ArrayAdam } from '../optim/arrayAdam';
+import { clipArrayByGlobalNorm } from '../optim/clipping';
 import type { StepResult, StepRunner } from './stepRunners';
 import { evaluatePortable } from './portableEvaluation';
 import { PortableLstm } from '../portable/portableLstm';
@@ -25,6 +26,8 @@ export class PortableSteps implements StepRunner {
     learningRate: number,
     { threads, batchSize }: { threads: number; batchSize: number },
     adam?: AdamState,
+    /** Clip each step's gradient to this global norm (undefined: never). */
+    private readonly clipNorm?: number,
   ) {
     this.model = new PortableLstm(spec, images, { threads, batchSize, inputs: 0 });
     this.model.params.set(this.model.layout.join(paramList(params).map((v) => v.dataSync() as Float32Array)));
@@ -33,8 +36,9 @@ export class PortableSteps implements StepRunner {
 
   async step(indices: Int32Array): Promise<StepResult> {
     const { grad, lossSum, correct } = await this.model.gradient(indices);
+    const gradNorm = this.clipNorm === undefined ? undefined : clipArrayByGlobalNorm(grad, this.clipNorm);
     this.adam.apply(grad);
-    return { lossSum, correct };
+    return { lossSum, correct, ...(gradNorm === undefined ? {} : { gradNorm }) };
   }
 
   syncParams(): void {

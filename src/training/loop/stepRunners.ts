@@ -20,6 +20,7 @@ import type { ShardPlan } from '../graph/shardPlan';
 import type { Split } from '../data/dataset';
 import { type Batch, disposeSplit, gatherBatch, type SplitTensors, tensorsFromSplit } from '../data/splitTensors';
 import { ArrayAdam } from '../optim/arrayAdam';
+import { clipArrayByGlobalNorm } from '../optim/clipping';
 import { setParamValues } from '../model/checkpointParams';
 
 /** What one training step needs besides the batch. */
@@ -30,18 +31,24 @@ export interface StepModel {
 }
 
 /**
- * One step of Adam on a batch. Returns the batch's mean loss and number of correct predictions
- * as scalars for the caller to read and dispose; every other tensor it makes is freed.
+ * One step of Adam on a batch. Returns the batch's mean loss, its number of correct predictions
+ * and (when the steps clip) the gradient's global norm, as scalars for the caller to read and
+ * dispose; every other tensor it makes is freed.
  */
-export function trainStep(tf: Tf, model: StepModel, optimizer: TensorAdam, batch: Batch): [tfn.Scalar, tfn.Scalar] {
+export function trainStep(
+  tf: Tf,
+  model: StepModel,
+  optimizer: TensorAdam,
+  batch: Batch,
+): { loss: tfn.Scalar; hits: tfn.Scalar; norm?: tfn.Scalar } {
   return tf.tidy(() => {
     let hits: tfn.Scalar | undefined;
-    const loss = optimizer.minimize(() => {
+    const { loss, norm } = optimizer.minimize(() => {
       const out = logits(tf, model.params, batch.x, model.spec, model.kernels);
       hits = tf.keep(correctCount(tf, out, batch.labels));
       return crossEntropy(tf, out, batch.labels, model.kernels);
     });
-    return [loss, hits as tfn.Scalar];
+    return { loss, hits: hits as tfn.Scalar, ...(norm ? { norm } : {}) };
   });
 }
 
@@ -49,6 +56,8 @@ export interface StepResult {
   /** The batch's summed loss (not its mean) and its correct predictions. */
   lossSum: number;
   correct: number;
+  /** The gradient's global norm before clipping, when the steps clip. */
+  gradNorm?: number;
 }
 
 export interface StepRunner {
@@ -76,19 +85,24 @@ export class AutodiffSteps implements StepRunner {
     train: Split,
     learningRate: number,
     adam?: AdamState,
+    clipNorm?: number,
   ) {
     this.trainSet = tensorsFromSplit(tf, train, model.spec.timesteps, model.spec.inputSize);
-    this.optimizer = new TensorAdam(tf, paramList(model.params), learningRate, adam);
+    this.optimizer = new TensorAdam(tf, paramList(model.params), learningRate, adam, clipNorm);
   }
 
   async step(indices: Int32Array): Promise<StepResult> {
     const { tf } = this;
     const batch = gatherBatch(tf, this.trainSet, indices);
-    const [loss, hits] = trainStep(tf, this.model, this.optimizer, batch);
+    const { loss, hits, norm } = trainStep(tf, this.model, this.optimizer, batch);
     tf.dispose([batch.x, batch.labels]);
-    // Two scalars; the step has already run (tfjs-node executes eagerly), so this read is cheap.
-    const result = { lossSum: (await loss.data())[0] * indices.length, correct: (await hits.data())[0] };
-    tf.dispose([loss, hits]);
+    // Scalars; the step has already run (tfjs-node executes eagerly), so this read is cheap.
+    const result = {
+      lossSum: (await loss.data())[0] * indices.length,
+      correct: (await hits.data())[0],
+      ...(norm ? { gradNorm: (await norm.data())[0] } : {}),
+    };
+    tf.dispose([loss, hits, ...(norm ? [norm] : [])]);
     return result;
   }
 
@@ -140,6 +154,8 @@ export class ScheduledSteps implements StepRunner {
     plan: ShardPlan,
     batchSizes: readonly number[],
     adam?: AdamState,
+    /** Clip each step's gradient to this global norm (undefined: never). */
+    private readonly clipNorm?: number,
   ) {
     this.ops = new BindingOps(tf);
     this.epsilon = adamEpsilon(tf);
@@ -155,7 +171,7 @@ export class ScheduledSteps implements StepRunner {
     const state = adam ?? freshAdamState(flat.length);
     let graph: TrainingGraph | undefined;
     try {
-      graph = TrainingGraph.load(this.ops, spec, images, plan.shards, batchSizes);
+      graph = TrainingGraph.load(this.ops, spec, images, plan.shards, batchSizes, clipNorm);
       graph.init({ params: flat, m: state.m, v: state.v });
       this.store = { kind: 'graph', graph, step: state.step };
     } catch (e) {
@@ -191,8 +207,9 @@ export class ScheduledSteps implements StepRunner {
       return result;
     }
     const { grad, lossSum, correct } = this.gradient.compute(store.adam.params, indices);
+    const gradNorm = this.clipNorm === undefined ? undefined : clipArrayByGlobalNorm(grad, this.clipNorm);
     store.adam.apply(grad);
-    return { lossSum, correct };
+    return { lossSum, correct, ...(gradNorm === undefined ? {} : { gradNorm }) };
   }
 
   /**

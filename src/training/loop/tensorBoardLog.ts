@@ -41,6 +41,7 @@ export class TensorBoardLog {
       { tag: 'epoch_accuracy', value: m.accuracy },
       // Keras' name for the rate each epoch trained with.
       ...(m.learningRate === undefined ? [] : [{ tag: 'epoch_learning_rate', value: m.learningRate }]),
+      ...(m.gradNorm === undefined ? [] : [{ tag: 'epoch_gradient_norm', value: m.gradNorm }]),
     ]);
     this.validation.write(m.epoch, [
       { tag: 'epoch_loss', value: m.valLoss },

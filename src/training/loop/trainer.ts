@@ -185,6 +185,7 @@ async function trainPrepared(
         plan!,
         batchSizes(trainCount, config.batchSize),
         continuation?.adam,
+        config.clipNorm,
       );
       steps = scheduled;
       if (scheduled.graphUnavailable)
@@ -201,9 +202,17 @@ async function trainPrepared(
         config.learningRate,
         { threads: plan!.shards, batchSize: config.batchSize },
         continuation?.adam,
+        config.clipNorm,
       );
     } else
-      steps = new AutodiffSteps(tf, { params, spec, kernels: forwardPath(kernels) }, data.train, config.learningRate, continuation?.adam);
+      steps = new AutodiffSteps(
+        tf,
+        { params, spec, kernels: forwardPath(kernels) },
+        data.train,
+        config.learningRate,
+        continuation?.adam,
+        config.clipNorm,
+      );
     // The steps hold the training images as tensors now: this run lets go of their bytes.
     data = withoutTrainingImages(data);
     const schedule = scheduleOf(config);
@@ -215,6 +224,7 @@ async function trainPrepared(
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
+      let normSum = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
         await stopIfCancelled(hooks.isCancelled);
         const indices = order.subarray(b * config.batchSize, (b + 1) * config.batchSize);
@@ -222,6 +232,7 @@ async function trainPrepared(
         if (!Number.isFinite(step.lossSum)) throw new Diverged(epoch, b + 1, step.lossSum / indices.length);
         lossSum += step.lossSum;
         correct += step.correct;
+        normSum += step.gradNorm ?? 0;
         seen += indices.length;
         log?.batch((epoch - 1) * batchesPerEpoch + b + 1, step.lossSum / indices.length, step.correct / indices.length);
         hooks.emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch, loss: lossSum / seen, accuracy: correct / seen });
@@ -238,6 +249,7 @@ async function trainPrepared(
         valAccuracy: val.accuracy,
         seconds: (Date.now() - epochStart) / 1000,
         learningRate,
+        ...(config.clipNorm === undefined ? {} : { gradNorm: normSum / batchesPerEpoch }),
       };
       epochs.push(metrics);
       log?.epoch(metrics);
@@ -284,6 +296,7 @@ async function trainPrepared(
         testSize: config.testSize,
         ...(config.keepBest ? { keepBest: true } : {}),
         ...(config.patience !== undefined ? { patience: config.patience } : {}),
+        ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}),
         ...(schedule.name === DEFAULT_SCHEDULE
           ? {}
           : {
@@ -350,6 +363,7 @@ function hyperparameterTable(config: TrainConfig, continuation?: Continuation): 
     ['keep the best epoch', config.keepBest ? 'yes' : 'no'],
     ['early stopping patience', config.patience ?? 'off'],
     ['learning-rate schedule', scheduleText(scheduleOf(config))],
+    ['gradient clipping (global norm)', config.clipNorm ?? 'off'],
     ...(continuation
       ? ([['continued from', `${continuation.meta.name} (after epoch ${continuation.from.epochs})`]] as [string, unknown][])
       : []),

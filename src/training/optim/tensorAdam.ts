@@ -6,6 +6,7 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import type { AdamState } from '../../protocol/checkpointFormat';
 import { adamEpsilon, BETA1, BETA2, correctedStep } from './adamState';
 import type { Tf } from '../native/backend';
+import { clipTensorByGlobalNorm } from './clipping';
 
 export class TensorAdam {
   private readonly m: tfn.Variable;
@@ -21,6 +22,8 @@ export class TensorAdam {
     public learningRate: number,
     /** Where a continued run's Adam left off; a fresh state (zero moments) otherwise. */
     initial?: AdamState,
+    /** Clip the gradient to this global norm before the step (undefined: never). */
+    private readonly clipNorm?: number,
   ) {
     this.sizes = vars.map((w) => w.size);
     const total = this.sizes.reduce((a, b) => a + b, 0);
@@ -32,14 +35,23 @@ export class TensorAdam {
     this.epsilon = adamEpsilon(tf);
   }
 
-  /** One step on the gradient of `loss` with respect to the weights; returns the loss. */
-  minimize(loss: () => tfn.Scalar): tfn.Scalar {
+  /**
+   * One step on the gradient of `loss` with respect to the weights; returns the loss, and the
+   * gradient's global norm before clipping when the steps clip (scalars the caller disposes).
+   */
+  minimize(loss: () => tfn.Scalar): { loss: tfn.Scalar; norm?: tfn.Scalar } {
     const { tf } = this;
     const { value, grads } = tf.variableGrads(loss, this.vars);
     this.t += 1;
     const { lrT, epsT } = correctedStep(this.learningRate, this.epsilon, this.t);
+    let norm: tfn.Scalar | undefined;
     tf.tidy(() => {
-      const g = tf.concat(this.vars.map((w) => tf.reshape(grads[w.name], [-1])));
+      let g = tf.concat(this.vars.map((w) => tf.reshape(grads[w.name], [-1]))) as tfn.Tensor1D;
+      if (this.clipNorm !== undefined) {
+        const clipped = clipTensorByGlobalNorm(tf, g, this.clipNorm);
+        g = clipped.clipped;
+        norm = tf.keep(clipped.norm);
+      }
       const m = tf.add(tf.mul(this.m, BETA1), tf.mul(g, 1 - BETA1));
       const v = tf.add(tf.mul(this.v, BETA2), tf.mul(tf.square(g), 1 - BETA2));
       this.m.assign(m);
@@ -48,7 +60,7 @@ export class TensorAdam {
       tf.split(update, this.sizes).forEach((u, i) => this.vars[i].assign(tf.sub(this.vars[i], tf.reshape(u, this.vars[i].shape))));
     });
     tf.dispose(Object.values(grads));
-    return value;
+    return { loss: value, norm };
   }
 
   /** A copy of the state, to save. */
