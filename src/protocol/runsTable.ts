@@ -4,6 +4,8 @@
 // Node and DOM: the webview draws with it, the host exports with it, and unit tests hold it.
 import type { CheckpointMeta } from './checkpointFormat';
 import { computeText, fixed, percent, seconds } from './format';
+import { scheduleText } from './learningRate';
+import { scheduleOf } from './runOptions';
 import { isRecord } from './guards';
 
 /** One checkpoint, flat. Accuracies are fractions (0..1). */
@@ -22,6 +24,10 @@ export interface RunRow {
   /** Training and test images. */
   trainImages: number;
   testImages: number;
+  /** The learning-rate schedule in words ("constant" for the seed's). */
+  schedule: string;
+  /** The gradient clipping's global norm; 0 = off. */
+  clipNorm: number;
   accuracy: number;
   loss: number;
   /** The epoch whose weights the checkpoint holds. */
@@ -54,6 +60,8 @@ export const COLUMNS: readonly Column[] = [
   { key: 'learningRate', title: 'learning rate', role: 'hyperparameter', numeric: true, format: plain },
   { key: 'trainImages', title: 'train images', role: 'hyperparameter', numeric: true, format: plain },
   { key: 'testImages', title: 'test images', role: 'hyperparameter', numeric: true, format: plain },
+  { key: 'schedule', title: 'schedule', role: 'hyperparameter', numeric: false, format: plain },
+  { key: 'clipNorm', title: 'clip norm', role: 'hyperparameter', numeric: true, format: (v) => (v === 0 ? 'off' : String(v)) },
   { key: 'seed', title: 'seed', role: 'seed', numeric: true, format: plain },
   { key: 'accuracy', title: 'accuracy', role: 'result', numeric: true, format: (v) => percent(Number(v)) },
   { key: 'loss', title: 'loss', role: 'result', numeric: true, format: (v) => fixed(Number(v)) },
@@ -94,6 +102,8 @@ export function runRow(path: string, name: string, meta: CheckpointMeta, sweep?:
     seed: hp.seed,
     trainImages: meta.dataset.trainCount,
     testImages: meta.dataset.testCount,
+    schedule: scheduleText(scheduleOf(hp)),
+    clipNorm: hp.clipNorm ?? 0,
     accuracy: meta.test.accuracy,
     loss: meta.test.loss,
     epochKept: meta.bestEpoch ?? meta.epochs.length,

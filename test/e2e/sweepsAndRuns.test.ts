@@ -70,7 +70,9 @@ test(
       assert.equal(await rows.count(), 8);
       await doc.locator('#runs-table thead button.sort', { hasText: 'accuracy' }).click();
       assert.equal(await doc.locator('#runs-table thead th[aria-sort="descending"]').textContent(), 'accuracy ▼');
-      const accuracies = (await doc.locator('#runs-table tbody tr td:nth-child(10)').allTextContents()).map((t) =>
+      const headers = await doc.locator('#runs-table thead tr > *').allTextContents();
+      const column = headers.findIndex((t) => t.startsWith('accuracy')) + 1;
+      const accuracies = (await doc.locator(`#runs-table tbody tr > :nth-child(${column})`).allTextContents()).map((t) =>
         Number(t.replace('%', '')),
       );
       assert.deepEqual(

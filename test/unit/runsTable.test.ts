@@ -65,6 +65,8 @@ describe('runs table', () => {
       seed: 3,
       trainImages: 60000,
       testImages: 10000,
+      schedule: 'constant',
+      clipNorm: 0,
       accuracy: 0.97,
       loss: 1 - 0.97,
       epochKept: 1,
@@ -135,7 +137,11 @@ describe('runs table', () => {
       learningRate: 0.003,
       trainImages: 60000,
       testImages: 10000,
+      schedule: 'constant',
+      clipNorm: 0,
     });
+    const scheduled = { ...rows[1], schedule: 'step: × 0.5 every epoch' };
+    assert.equal(groupRuns([rows[0], scheduled]).length, 2, 'another schedule is another configuration');
     assert.deepEqual(spread([0.5]), { mean: 0.5 });
     assert.equal(spreadText(column('accuracy'), { mean: 0.97904, std: 0.0012 }), '97.90% ± 0.12');
     assert.equal(spreadText(column('accuracy'), { mean: 0.97904 }), '97.90%');
@@ -147,14 +153,17 @@ describe('runs table', () => {
     assert.equal(lines.length, 9);
     assert.equal(
       lines[0],
-      'name,units,batchSize,epochs,learningRate,trainImages,testImages,seed,accuracy,loss,epochKept,seconds,device,createdAt,path',
+      'name,units,batchSize,epochs,learningRate,trainImages,testImages,schedule,clipNorm,seed,accuracy,loss,epochKept,seconds,device,createdAt,path',
     );
-    assert.match(lines[1], /^g\/64-0\.003-1,64,100,2,0\.003,60000,10000,1,0\.9\d+,0\.0\d+,2,7,"CPU · scheduled LSTM kernels, 2 threads",/);
+    assert.match(
+      lines[1],
+      /^g\/64-0\.003-1,64,100,2,0\.003,60000,10000,constant,0,1,0\.9\d+,0\.0\d+,2,7,"CPU · scheduled LSTM kernels, 2 threads",/,
+    );
     const grouped = groupsCsv(groupRuns(rows)).trimEnd().split('\r\n');
     assert.equal(grouped.length, 5);
     assert.equal(
       grouped[0],
-      'units,batchSize,epochs,learningRate,trainImages,testImages,seeds,accuracyMean,accuracyStd,lossMean,lossStd,secondsMean,secondsStd',
+      'units,batchSize,epochs,learningRate,trainImages,testImages,schedule,clipNorm,seeds,accuracyMean,accuracyStd,lossMean,lossStd,secondsMean,secondsStd',
     );
     assert.match(runsCsv([{ ...rows[0], name: 'say "hi"' }]), /\r\n"say ""hi""",/);
     const view = viewCsv(rows, { filter: 'units = 128', sort: { key: 'accuracy', descending: true }, grouped: false });
