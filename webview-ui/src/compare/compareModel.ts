@@ -1,6 +1,8 @@
 // What the comparison panel shows, from the runs alone (no DOM, tested under plain Node): the
 // epoch curves of every run on one epoch axis, the hyperparameters with the rows that differ
 // marked, and each run's result, time per epoch and device.
+import { scheduleText } from '../../../src/protocol/learningRate';
+import { scheduleOf } from '../../../src/protocol/runOptions';
 import type { ComparedRun } from '../../../src/protocol/compare';
 import { count, fixed, kernelsText, percent, seconds } from '../../../src/protocol/format';
 import type { EpochMetrics } from '../../../src/protocol/training';
@@ -57,6 +59,8 @@ const HYPERPARAMETERS: Columns = [
   ['test images', (r) => countOr(r.hyperparameters.testSize)],
   ['keeps the best epoch', (r) => (r.hyperparameters.keepBest ? 'yes' : 'no')],
   ['early stopping patience', (r) => countOr(r.hyperparameters.patience, 'off')],
+  ['learning-rate schedule', (r) => scheduleText(scheduleOf(r.hyperparameters))],
+  ['gradient clipping (global norm)', (r) => countOr(r.hyperparameters.clipNorm, 'off')],
   ['continued from', (r) => r.continuedFrom ?? '–'],
 ];
 
