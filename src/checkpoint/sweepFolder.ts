@@ -79,23 +79,34 @@ export function readSweepFolder(dir: string): SweepFolder {
 
 /** The id of the live process that trains the sweep's runs, if any. */
 export function sweepHolder(dir: string): number | undefined {
+  const file = path.join(dir, HOLDER_FILE);
   let pid: number;
   try {
-    pid = Number.parseInt(fs.readFileSync(path.join(dir, HOLDER_FILE), 'utf8'), 10);
+    // A link or anything but a small file is no holder (a cloned folder may carry one).
+    if (!fs.lstatSync(file).isFile()) return undefined;
+    pid = Number.parseInt(fs.readFileSync(file, 'utf8').slice(0, 20), 10);
   } catch {
     return undefined;
   }
   return Number.isSafeInteger(pid) && processAlive(pid) ? pid : undefined;
 }
 
-/** Marks the sweep as trained by this process until release(); throws SweepFileError when another live one does. */
+/**
+ * Marks the sweep as trained by this process until release(); throws SweepFileError when a live
+ * process does (this one too: a second Continue Sweep in the same window). A stale file, or a link
+ * in its place, is removed first: the new file never writes through a link.
+ */
 export function holdSweep(dir: string): { release(): void } {
   const holder = sweepHolder(dir);
-  if (holder !== undefined && holder !== process.pid)
-    throw new SweepFileError(dir, `another process (pid ${holder}) is training this sweep's runs`);
+  if (holder !== undefined)
+    throw new SweepFileError(
+      dir,
+      `${holder === process.pid ? 'this window' : `another process (pid ${holder})`} is training this sweep's runs`,
+    );
   const file = path.join(dir, HOLDER_FILE);
   try {
-    fs.writeFileSync(file, String(process.pid));
+    fs.rmSync(file, { force: true });
+    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
   } catch (e) {
     throw new SweepFileError(dir, `the sweep could not be marked as running: ${describeFsError(e, dir)}`);
   }

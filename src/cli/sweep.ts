@@ -163,6 +163,7 @@ export async function sweep(argv: string[]): Promise<number> {
   if (left > 0)
     say(`${plural(left, 'run')} left; go on with: npm run sweep -- --${CONTINUE_OPTION} ${path.relative(process.cwd(), dir) || dir}`);
   if (json) process.stdout.write(`${JSON.stringify({ type: 'sweepDone', sweep: record.name, dir, done, left })}\n`);
-  if (interrupts.interrupted || outcomes.some((o) => o.final.type === 'cancelled')) return 130;
+  // Ctrl-C as the last run ended cancelled nothing: every run is done.
+  if (outcomes.some((o) => o.final.type === 'cancelled') || (interrupts.interrupted && left > 0)) return 130;
   return left > 0 ? 1 : 0;
 }

@@ -58,7 +58,8 @@ export class RunsPanel {
 
   private async post(): Promise<void> {
     const message: HostToRuns = { type: 'rows', rows: await this.source.rows(), folder: this.source.folder() };
-    void this.panel.webview.postMessage(message);
+    // The panel may have been closed while the rows were read.
+    if (RunsPanel.current === this) void this.panel.webview.postMessage(message);
   }
 
   private dispose(): void {

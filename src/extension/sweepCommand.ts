@@ -218,6 +218,7 @@ async function runSweep(deps: CommandDeps, sweep: SweepFolder, cwd: string): Pro
         // The training process of a window reloaded in this run's middle stops at its next batch.
         note.say(`${prefix}starting ${run.name}…`, k / pending.length, true);
         await runNameReleased(dir, run.name, RELEASE_WAIT_MS);
+        if (cancelled) break;
         current = deps.runner.start({ kind: 'train', config, sweep: position }, cwd, runtime);
         // A job started between two runs (an evaluation): the sweep goes on after it.
         while (!current && !cancelled) {

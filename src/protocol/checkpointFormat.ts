@@ -4,6 +4,7 @@
 // endian, the tensors of `weights` one after another) + optimizer.bin (Adam's first and second
 // moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
 import { isPositiveInt, isRecord } from './guards';
+import { type ScheduleName, SCHEDULE_CHOICES } from './learningRate';
 import type { NumberField } from './runOptions';
 import type { DatasetInfo, DeviceInfo, EpochMetrics, RunOrigin, TestResult, TrainConfig } from './training';
 
@@ -167,6 +168,9 @@ export function checkpointMetaProblem(v: unknown): string | undefined {
     return `${META_FILE} has no valid model description`;
   }
   if (!isRecord(v.hyperparameters)) return `${META_FILE} lacks hyperparameters`;
+  const schedule = v.hyperparameters.lrSchedule;
+  if (schedule !== undefined && !SCHEDULE_CHOICES.includes(schedule as ScheduleName))
+    return `${META_FILE} has an unknown learning-rate schedule ${JSON.stringify(schedule)}`;
   if (
     !Array.isArray(v.weights) ||
     v.weights.length === 0 ||

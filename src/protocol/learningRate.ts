@@ -1,7 +1,8 @@
 // The learning rate of each epoch: constant (the seed's), step decay, exponential decay, cosine,
 // or Keras' ReduceLROnPlateau on the test loss. A pure function of the epoch and the epochs before
-// it (their test losses), so a continued run goes on with the rate it would have had in one run,
-// with nothing to save, and the CLI, the panel and the tests compute the same rates.
+// it (their test losses), so a continued run goes on with the rate it would have had in one run
+// (cosine excepted: its curve spans the run's epochs, which continuing lengthens), with nothing to
+// save, and the CLI, the panel and the tests compute the same rates.
 
 export type ScheduleName = 'constant' | 'step' | 'exponential' | 'cosine' | 'plateau';
 export const SCHEDULE_CHOICES: readonly ScheduleName[] = ['constant', 'step', 'exponential', 'cosine', 'plateau'];
@@ -36,7 +37,9 @@ export function epochLearningRate(
   totalEpochs: number,
   before: ReadonlyArray<{ epoch: number; valLoss: number }>,
 ): number {
-  const floor = (rate: number): number => Math.max(rate, s.minimum);
+  // A floor above the base rate never raises it (Keras reduces only while the rate is above its min_lr).
+  const minimum = Math.min(s.minimum, base);
+  const floor = (rate: number): number => Math.max(rate, minimum);
   switch (s.name) {
     case 'constant':
       return base;
@@ -44,11 +47,9 @@ export function epochLearningRate(
       return floor(base * s.decay ** Math.floor((epoch - 1) / s.stepEpochs));
     case 'exponential':
       return floor(base * s.decay ** (epoch - 1));
-    case 'cosine': {
+    case 'cosine':
       // Keras' CosineDecay over the run's epochs: the first at the base rate, towards the minimum.
-      const minimum = Math.min(s.minimum, base);
       return minimum + ((base - minimum) * (1 + Math.cos((Math.PI * (epoch - 1)) / totalEpochs))) / 2;
-    }
     case 'plateau': {
       let rate = base;
       let best = Number.POSITIVE_INFINITY;

@@ -51,6 +51,10 @@ export function sweepRecordProblem(v: unknown): string | undefined {
   if (typeof v.createdAt !== 'string') return 'it has no creation time';
   if (!Array.isArray(v.words) || !v.words.every((w) => typeof w === 'string')) return 'its words are not a list of strings';
   if (!isRecord(v.base)) return 'it has no base options';
+  // Each run's place, name and start are its own, never the record's.
+  const own = (['weightsDir', 'runName', 'resume'] as const).find((k) => k in (v.base as object));
+  if (own)
+    return `its base options name a ${own === 'resume' ? 'checkpoint to continue' : own === 'runName' ? 'run' : 'folder'}, which only a run has`;
   // The folder and name are each run's own; the check needs them present.
   const base = configProblems({ ...(v.base as unknown as TrainConfig), weightsDir: '.', runName: 'run' }, CLI_NAME);
   if (base.length) return `its base options are wrong: ${base.join('; ')}`;

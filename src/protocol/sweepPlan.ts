@@ -4,7 +4,7 @@
 // (`--learning-rate 0.001:0.1`, sampled on a log scale for rates); `--seeds K` repeats each
 // configuration with the seeds seed, seed+1, …, seed+K-1. Free of Node: the CLI and the
 // extension plan with it, and the plan is recorded (sweep.json) rather than planned again.
-import { type NumberField, NUMBER_RULES, numberProblem, type NumberRule, configValue, runNameProblem } from './runOptions';
+import { type NumberField, NUMBER_RULES, numberProblem, numberRule, type NumberRule, configValue, runNameProblem } from './runOptions';
 import { seededRandom } from './seededRandom';
 import type { TrainConfig } from './training';
 
@@ -148,7 +148,8 @@ function gridConfigs(lists: Array<[NumberField, number[]]>): Array<Partial<Recor
  * its seeds. Random samples are drawn from the base seed, so the same words plan the same sweep.
  */
 export function planSweep(spec: SweepSpec, base: SweepBase): SweepRun[] {
-  const rules = NUMBER_RULES.filter((r) => r.field !== 'seed' && spec.axes[r.field]);
+  // In the order the words give them: the first changes slowest.
+  const rules = (Object.keys(spec.axes) as NumberField[]).filter((f) => f !== 'seed').map(numberRule);
   const seedAxis = spec.axes.seed as { values: number[] } | undefined;
   const firstSeed = seedAxis?.values[0] ?? base.seed;
   const seeds = seedAxis && seedAxis.values.length > 1 ? seedAxis.values : Array.from({ length: spec.seeds }, (_, k) => firstSeed + k);
@@ -188,8 +189,10 @@ export function planSweep(spec: SweepSpec, base: SweepBase): SweepRun[] {
 
 /** A run's TrainConfig: the sweep's base with the run's values, saved as `<sweepDir>/<run name>`. */
 export function sweepRunConfig(base: SweepBase, run: SweepRun, sweepDir: string): TrainConfig {
+  // 0 = all (or off), in the base as in the run's values: a record read from disk may hold either.
+  const merged: Partial<Record<NumberField, number>> = { ...base, ...run.values };
   const values = Object.fromEntries(
-    NUMBER_RULES.filter((r) => run.values[r.field] !== undefined).map((r) => [r.field, configValue(r, run.values[r.field]!)]),
+    NUMBER_RULES.filter((r) => merged[r.field] !== undefined).map((r) => [r.field, configValue(r, merged[r.field]!)]),
   );
   return { ...base, ...values, weightsDir: sweepDir, runName: run.name };
 }

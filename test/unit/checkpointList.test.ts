@@ -52,6 +52,13 @@ describe('checkpoint list', () => {
       'weights.bin': Buffer.alloc(8),
     });
     write(path.join(weights, 'empty'), {});
+    write(path.join(weights, 'future-schedule'), {
+      'checkpoint.json': JSON.stringify({
+        ...meta('future-schedule', '2025-03-01T00:00:00Z', 0.5),
+        hyperparameters: { batchSize: 100, epochs: 1, learningRate: 0.01, seed: 42, lrSchedule: 'sawtooth' },
+      }),
+      'weights.bin': Buffer.alloc(WEIGHT_BYTES),
+    });
     write(path.join(weights, '.tmp-123-run'), { 'checkpoint.json': '{}' });
     fs.writeFileSync(path.join(weights, 'notes.txt'), 'not a folder');
   });
@@ -66,6 +73,7 @@ describe('checkpoint list', () => {
         ['older', true],
         ['bad-json', false],
         ['empty', false],
+        ['future-schedule', false],
         ['no-weights', false],
         ['short-weights', false],
       ],
@@ -73,6 +81,7 @@ describe('checkpoint list', () => {
     const problems = Object.fromEntries(entries.map((e) => [e.name, e.valid ? '' : e.problem]));
     assert.match(problems['bad-json'], /not valid JSON/);
     assert.match(problems.empty, /missing checkpoint\.json/);
+    assert.match(problems['future-schedule'], /unknown learning-rate schedule "sawtooth"/);
     assert.match(problems['no-weights'], /missing weights\.bin/);
     assert.match(problems['short-weights'], new RegExp(`8 bytes, the weights need ${WEIGHT_BYTES}`));
     const newer = entries[0];

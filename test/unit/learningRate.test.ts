@@ -12,8 +12,8 @@ function rates(s: Schedule, n: number, losses: number[] = []): number[] {
   const history = losses.map((valLoss, i) => ({ epoch: i + 1, valLoss }));
   return Array.from({ length: n }, (_, i) => epochLearningRate(0.01, s, i + 1, n, history));
 }
-const close = (a: number[], b: number[]): void =>
-  assert.ok(a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-12), `${JSON.stringify(a)} != ${JSON.stringify(b)}`);
+const close = (a: number[], b: number[], why = ''): void =>
+  assert.ok(a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) < 1e-12), `${why} ${JSON.stringify(a)} != ${JSON.stringify(b)}`);
 
 describe('learning-rate schedules', () => {
   it('constant: the seed’s rate every epoch', () => {
@@ -23,6 +23,7 @@ describe('learning-rate schedules', () => {
   it('step: the factor every N epochs, not below the floor', () => {
     close(rates(schedule({ name: 'step', stepEpochs: 2, decay: 0.1 }), 5), [0.01, 0.01, 0.001, 0.001, 0.0001]);
     close(rates(schedule({ name: 'step', decay: 0.1, minimum: 0.0005 }), 4), [0.01, 0.001, 0.0005, 0.0005]);
+    close(rates(schedule({ name: 'step', decay: 0.1, minimum: 0.5 }), 3), [0.01, 0.01, 0.01], 'a floor above the rate never raises it');
   });
 
   it('exponential: the factor each epoch', () => {

@@ -30,23 +30,23 @@ function record(runs = plan(['--units', '8,16', '--seeds', '2'])): SweepRecord {
 }
 
 describe('sweep plan', () => {
-  it('a grid: every combination, the first option slowest, each with its seeds', () => {
+  it('a grid: every combination, the first option given changing slowest, each with its seeds', () => {
     const runs = plan(['--learning-rate', '0.001,0.01', '--units', '64,128', '--seeds', '2']);
     assert.equal(runs.length, 8);
     assert.deepEqual(
       runs.map((r) => r.name),
       [
-        '1-units64-lr0.001-seed42',
-        '2-units64-lr0.001-seed43',
-        '3-units64-lr0.01-seed42',
-        '4-units64-lr0.01-seed43',
-        '5-units128-lr0.001-seed42',
-        '6-units128-lr0.001-seed43',
-        '7-units128-lr0.01-seed42',
-        '8-units128-lr0.01-seed43',
+        '1-lr0.001-units64-seed42',
+        '2-lr0.001-units64-seed43',
+        '3-lr0.001-units128-seed42',
+        '4-lr0.001-units128-seed43',
+        '5-lr0.01-units64-seed42',
+        '6-lr0.01-units64-seed43',
+        '7-lr0.01-units128-seed42',
+        '8-lr0.01-units128-seed43',
       ],
     );
-    assert.deepEqual(runs[2].values, { units: 64, learningRate: 0.01, seed: 42 });
+    assert.deepEqual(runs[2].values, { learningRate: 0.001, units: 128, seed: 42 });
   });
 
   it('numbers its runs with as many digits as the last needs, and names only what varies', () => {
@@ -65,6 +65,12 @@ describe('sweep plan', () => {
       plan(['--seed', '1,5']).map((r) => r.name),
       ['1-seed1', '2-seed5'],
     );
+  });
+
+  it('0 means off or all in a base read from disk too', () => {
+    const [run] = plan(['--units', '8']);
+    const config = sweepRunConfig({ ...base, clipNorm: 0, trainSize: 0, patience: 0 }, run, '/w/s');
+    assert.deepEqual([config.clipNorm, config.trainSize, config.patience], [undefined, undefined, undefined]);
   });
 
   it("a run's config is the base with its values, in the sweep's folder, 0 meaning all", () => {
@@ -136,6 +142,8 @@ describe('sweep record', () => {
     bad((r) => (r.runs = []), /plans no runs/);
     bad((r) => ((r.runs as Array<{ name: string }>)[1].name = (r.runs as Array<{ name: string }>)[0].name), /same name/);
     bad((r) => (r.version = 2), /another version/);
+    bad((r) => ((r.base as { resume: unknown }).resume = '/elsewhere/checkpoint'), /a checkpoint to continue, which only a run has/);
+    bad((r) => ((r.base as { weightsDir: unknown }).weightsDir = '/elsewhere'), /name a folder, which only a run has/);
     bad((r) => (r.format = 'x'), /not a sweep record/);
   });
 });
@@ -189,6 +197,23 @@ describe('sweep folder', () => {
     assert.equal(sweepHolder(made.dir), undefined);
     assert.equal(unfinishedSweeps(dir).length, 1);
     holdSweep(made.dir).release();
+  });
+
+  it('is held by one process at a time, this one included, and never writes through a link in its place', () => {
+    const dir = weights();
+    const made = createSweepFolder(dir, record());
+    const hold = holdSweep(made.dir);
+    assert.throws(
+      () => holdSweep(made.dir),
+      (e: unknown) => e instanceof SweepFileError && /this window is training/.test(e.message),
+    );
+    hold.release();
+    const target = path.join(dir, 'outside.txt');
+    fs.writeFileSync(target, 'keep me');
+    fs.symlinkSync(target, path.join(made.dir, '.running'));
+    assert.equal(sweepHolder(made.dir), undefined, 'a link is no holder');
+    holdSweep(made.dir).release();
+    assert.equal(fs.readFileSync(target, 'utf8'), 'keep me');
   });
 
   it('says what is wrong with a folder that is not a readable sweep', () => {

@@ -61,7 +61,8 @@ export async function openContinuation(
       clipNorm: h.clipNorm,
     };
     return {
-      // The schedule goes on too: each epoch's rate follows from the epochs before it.
+      // The schedule goes on too: each epoch's rate follows from the epochs before it (a cosine's
+      // curve is stretched over the longer run).
       config: { ...config, ...kept, lrSchedule: h.lrSchedule, epochs: epochs.length + config.epochs },
       continuation: {
         from: { checkpoint: config.resume, epochs: epochs.length, adamRestored: adam !== undefined },

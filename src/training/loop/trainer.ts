@@ -160,6 +160,8 @@ async function trainPrepared(
 
   const testImages = data.test;
   const params = continuation?.params ?? initParams(tf, spec, config.seed);
+  // 0 is "off", however a sender wrote it: a limit of 0 would scale every gradient to nothing.
+  const clipNorm = config.clipNorm || undefined;
   let steps: StepRunner | undefined;
   const random = shuffleGenerator(config.seed, trainCount, epochs.length);
   const warnings: string[] = [];
@@ -185,7 +187,7 @@ async function trainPrepared(
         plan!,
         batchSizes(trainCount, config.batchSize),
         continuation?.adam,
-        config.clipNorm,
+        clipNorm,
       );
       steps = scheduled;
       if (scheduled.graphUnavailable)
@@ -202,7 +204,7 @@ async function trainPrepared(
         config.learningRate,
         { threads: plan!.shards, batchSize: config.batchSize },
         continuation?.adam,
-        config.clipNorm,
+        clipNorm,
       );
     } else
       steps = new AutodiffSteps(
@@ -211,7 +213,7 @@ async function trainPrepared(
         data.train,
         config.learningRate,
         continuation?.adam,
-        config.clipNorm,
+        clipNorm,
       );
     // The steps hold the training images as tensors now: this run lets go of their bytes.
     data = withoutTrainingImages(data);
@@ -249,7 +251,7 @@ async function trainPrepared(
         valAccuracy: val.accuracy,
         seconds: (Date.now() - epochStart) / 1000,
         learningRate,
-        ...(config.clipNorm === undefined ? {} : { gradNorm: normSum / batchesPerEpoch }),
+        ...(clipNorm === undefined ? {} : { gradNorm: normSum / batchesPerEpoch }),
       };
       epochs.push(metrics);
       log?.epoch(metrics);
@@ -296,7 +298,7 @@ async function trainPrepared(
         testSize: config.testSize,
         ...(config.keepBest ? { keepBest: true } : {}),
         ...(config.patience !== undefined ? { patience: config.patience } : {}),
-        ...(config.clipNorm !== undefined ? { clipNorm: config.clipNorm } : {}),
+        ...(clipNorm !== undefined ? { clipNorm } : {}),
         ...(schedule.name === DEFAULT_SCHEDULE
           ? {}
           : {
@@ -363,7 +365,7 @@ function hyperparameterTable(config: TrainConfig, continuation?: Continuation): 
     ['keep the best epoch', config.keepBest ? 'yes' : 'no'],
     ['early stopping patience', config.patience ?? 'off'],
     ['learning-rate schedule', scheduleText(scheduleOf(config))],
-    ['gradient clipping (global norm)', config.clipNorm ?? 'off'],
+    ['gradient clipping (global norm)', config.clipNorm || 'off'],
     ...(continuation
       ? ([['continued from', `${continuation.meta.name} (after epoch ${continuation.from.epochs})`]] as [string, unknown][])
       : []),

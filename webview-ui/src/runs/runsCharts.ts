@@ -45,9 +45,12 @@ function placeholder(text: string): HTMLElement {
   return h('p', { className: 'placeholder' }, text);
 }
 
-/** The columns that vary among `rows`, then the test accuracy. */
+/** The hyperparameters a chart can put on an axis: the numeric ones. */
+export const AXIS_COLUMNS: readonly Column[] = HYPERPARAMETERS.filter((c) => c.numeric);
+
+/** The numeric columns that vary among `rows`, then the test accuracy. */
 function axesOf(rows: RunRow[]): Column[] {
-  const varying = HYPERPARAMETERS.filter((c) => new Set(rows.map((r) => r[c.key])).size > 1);
+  const varying = AXIS_COLUMNS.filter((c) => new Set(rows.map((r) => r[c.key])).size > 1);
   const seeds = new Set(rows.map((r) => r.seed)).size > 1 ? [column('seed')] : [];
   return [...varying, ...seeds, column('accuracy')];
 }

@@ -24,7 +24,7 @@ import { plural } from '../../../src/protocol/format';
 import { button } from '../buttons';
 import { breakable, fill, h } from '../dom';
 import { scrollBox } from '../tables';
-import { parallelCoordinates, scatterPlot } from './runsCharts';
+import { AXIS_COLUMNS, parallelCoordinates, scatterPlot } from './runsCharts';
 
 /** What the page keeps across its reloads. */
 export interface RunsState extends RunsViewState {
@@ -76,7 +76,7 @@ export class RunsView {
     this.groupBox.checked = this.state.grouped;
     this.filterInput.addEventListener('input', () => this.change({ filter: this.filterInput.value }));
     this.groupBox.addEventListener('change', () => this.change({ grouped: this.groupBox.checked }));
-    for (const c of HYPERPARAMETERS) this.scatterSelect.append(new Option(c.title, c.key, false, c.key === this.state.scatterX));
+    for (const c of AXIS_COLUMNS) this.scatterSelect.append(new Option(c.title, c.key, false, c.key === this.state.scatterX));
     this.scatterSelect.addEventListener('change', () => this.change({ scatterX: this.scatterSelect.value as ColumnKey }));
     // Drawn at the box's width: again when the width changes (its height follows what is drawn).
     new ResizeObserver(() => this.parallel.clientWidth !== this.chartWidth && this.drawCharts()).observe(this.parallel);
@@ -148,6 +148,13 @@ export class RunsView {
   }
 
   private render(): void {
+    // The table is drawn anew: the control that had the focus (a row's box, a sort button) gets it back.
+    const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
+    this.draw();
+    if (focusKey) this.tableBox.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+  }
+
+  private draw(): void {
     const { rows, problem } = this.shown();
     this.filterProblem.textContent = problem ? `The filter is ignored: ${problem}.` : '';
     this.filterProblem.hidden = !problem;
@@ -170,14 +177,19 @@ export class RunsView {
     const selected = new Set(this.state.selected);
     const width = (this.chartWidth = this.parallel.clientWidth);
     fill(this.parallel, parallelCoordinates(rows, selected, width));
-    fill(this.scatter, scatterPlot(rows, selected, COLUMNS.find((c) => c.key === this.state.scatterX) ?? HYPERPARAMETERS[0], width));
+    fill(this.scatter, scatterPlot(rows, selected, AXIS_COLUMNS.find((c) => c.key === this.state.scatterX) ?? AXIS_COLUMNS[0], width));
   }
 
   /** A column header that sorts by its column: once ascending (descending for results), again the other way. */
   private header(c: Column): HTMLTableCellElement {
     const sorted = this.state.sort.key === c.key;
     const direction = sorted ? (this.state.sort.descending ? 'descending' : 'ascending') : 'none';
-    const sortButton = h('button', { className: 'sort' }, c.title, sorted ? (this.state.sort.descending ? ' ▼' : ' ▲') : '');
+    const sortButton = h(
+      'button',
+      { className: 'sort', attrs: { 'data-focus-key': `sort:${c.key}` } },
+      c.title,
+      sorted ? (this.state.sort.descending ? ' ▼' : ' ▲') : '',
+    );
     sortButton.addEventListener('click', () =>
       this.change({ sort: { key: c.key, descending: sorted ? !this.state.sort.descending : c.role === 'result' } }),
     );
@@ -185,7 +197,7 @@ export class RunsView {
   }
 
   private checkbox(label: string, paths: string[]): HTMLElement {
-    const box = h('input', { attrs: { type: 'checkbox', 'aria-label': label } });
+    const box = h('input', { attrs: { type: 'checkbox', 'aria-label': label, 'data-focus-key': `select:${paths.join('|')}` } });
     box.checked = paths.every((p) => this.state.selected.includes(p));
     box.addEventListener('change', () => {
       const others = this.state.selected.filter((p) => !paths.includes(p));
