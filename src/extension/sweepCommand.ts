@@ -86,6 +86,14 @@ export async function startSweep(deps: CommandDeps, arg: unknown): Promise<Sweep
   return runSweep(deps, sweep, folder.folder.uri.fsPath);
 }
 
+/** The input box names this many of the planned runs, then says how many more. */
+const NAMED_RUNS = 6;
+
+function runNames(runs: SweepRun[]): string {
+  const named = runs.slice(0, NAMED_RUNS).map((r) => r.name);
+  return runs.length > NAMED_RUNS ? `${named.join(', ')} and ${plural(runs.length - NAMED_RUNS, 'more', 'more')}` : named.join(', ');
+}
+
 async function askWords(base: SweepBase): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: 'Start Sweep',
@@ -96,7 +104,7 @@ async function askWords(base: SweepBase): Promise<string | undefined> {
       const plan = planFromWords(text, base);
       if ('problem' in plan) return { message: plan.problem, severity: vscode.InputBoxValidationSeverity.Error };
       return {
-        message: `${plural(plan.runs.length, 'run')}: ${plan.runs.map((r) => r.name).join(', ')}`,
+        message: `${plural(plan.runs.length, 'run')}: ${runNames(plan.runs)}`,
         severity: vscode.InputBoxValidationSeverity.Info,
       };
     },
