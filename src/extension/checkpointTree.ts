@@ -139,7 +139,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   /** A run's sweep; VS Code needs this to reveal (select and focus) an item. */
   async getParent(item: CheckpointNode): Promise<SweepItem | undefined> {
     if (!(item instanceof CheckpointItem) || !item.entry.sweep) return undefined;
-    const nodes = topLevel(await (this.listing ?? this.read()));
+    const nodes = topLevel(await this.entries());
     return nodes.find((n): n is SweepItem => n instanceof SweepItem && n.sweep === item.entry.sweep);
   }
 

@@ -36,9 +36,12 @@ const RELEASE_WAIT_MS = 30_000;
 const EXAMPLE_WORDS = '--learning-rate 0.003,0.01 --units 64,128 --seeds 2';
 
 /** The words as a plan over `base`, or what is wrong with them (the input box says it as the user types). */
+/** The input box's text as words, as a shell would split it (no quotes: no value needs them). */
+const splitWords = (text: string): string[] => text.trim().split(/\s+/).filter(Boolean);
+
 function planFromWords(words: string, base: SweepBase): { runs: SweepRun[]; name?: string } | { problem: string } {
   try {
-    const { spec, rest } = parseSweepWords(words.trim().split(/\s+/).filter(Boolean));
+    const { spec, rest } = parseSweepWords(splitWords(words));
     if (rest.length)
       return {
         problem: `"${rest[0]}" is not a sweep option here: give the hyperparameters' lists and --seeds, --random, --name; the other options come from the settings`,
@@ -72,7 +75,7 @@ export async function startSweep(deps: CommandDeps, arg: unknown): Promise<Sweep
     version: SWEEP_VERSION,
     name: plan.name ?? defaultRunName(new Date(), 'sweep'),
     createdAt: new Date().toISOString(),
-    words: words.trim().split(/\s+/),
+    words: splitWords(words),
     base,
     runs: plan.runs,
   };
