@@ -2,7 +2,9 @@
 // the seed model) and of evaluation, for each way of running the model, measured in one run on
 // one machine and reported as ratios to the tf.layers.lstm baseline; then the profile of the
 // scheduled path (its step, and the time per op type with its gradient's ops run one by one),
-// so that what limits it is measured here. `--json` prints one object.
+// so that what limits it is measured here; then the model's knobs (a 2-layer LSTM, a GRU) on the
+// scheduled path they train on and on the fused one, each against tf.layers with the same layers.
+// `--json` prints one object.
 import { fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,12 +12,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as tfn from '@tensorflow/tfjs-node';
+import type { Architecture } from '../src/protocol/architecture';
 import { count } from '../src/protocol/format';
 import { defaultConfig } from '../src/protocol/runOptions';
 import type { TrainConfig, TrainingEvent, WorkerCommand } from '../src/protocol/training';
 import { loadBackend, type Tf } from '../src/training/native/backend';
 import { loadDataset, type Split } from '../src/training/data/dataset';
-import { disposeParams, initParams, type ForwardPath, logits, modelSpec } from '../src/training/model/lstmModel';
+import { disposeParams, initParams, type ForwardPath, logits, modelSpec } from '../src/training/model/recurrentModel';
 import { planShards, useShardThreads } from '../src/training/graph/shardPlan';
 import { ScheduledSteps, AutodiffSteps } from '../src/training/loop/stepRunners';
 import { chunkOf, disposeSplit, gatherBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
@@ -36,6 +39,14 @@ interface PathResult {
   tensorsAfter: number;
 }
 
+/** A model of the knobs against tf.layers with the same layers, each step timed in the same run. */
+interface KnobResult {
+  model: string;
+  layersStepMs: number;
+  scheduledStepMs: number;
+  fusedStepMs: number;
+}
+
 /** Something that trains one batch (rows of the training set) and evaluates a chunk, leaving nothing behind. */
 interface Runner {
   step(rows: Int32Array): Promise<void>;
@@ -52,10 +63,21 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function layersRunner(tf: Tf, train: SplitTensors): Runner {
-  const model = tf.sequential({
-    layers: [tf.layers.lstm({ units: 128, inputShape: [28, 28] }), tf.layers.dense({ units: 10, activation: 'softmax' })],
+/** The models of the knobs the bench compares with tf.layers with the same layers. */
+const KNOB_MODELS: Array<{ name: string; architecture: Architecture }> = [
+  { name: '2-layer-lstm', architecture: { layers: 2, cell: 'lstm' } },
+  { name: 'gru', architecture: { layers: 1, cell: 'gru' } },
+];
+
+const SEED_ARCHITECTURE: Architecture = { layers: 1, cell: 'lstm' };
+
+function layersRunner(tf: Tf, train: SplitTensors, { layers, cell }: Architecture = SEED_ARCHITECTURE): Runner {
+  // The same functions as ours: sigmoid gates (tfjs' GRU defaults to a hard sigmoid).
+  const recurrent = Array.from({ length: layers }, (_, l) => {
+    const options = { units: 128, returnSequences: l < layers - 1, ...(l === 0 ? { inputShape: [28, 28] } : {}) };
+    return cell === 'gru' ? tf.layers.gru({ ...options, recurrentActivation: 'sigmoid' }) : tf.layers.lstm(options);
   });
+  const model = tf.sequential({ layers: [...recurrent, tf.layers.dense({ units: 10, activation: 'softmax' })] });
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
   // tf.layers wants batch-major input; the transpose is part of what this path costs.
   const batchMajor = (x: tfn.Tensor3D) => tf.transpose(x, [1, 0, 2]);
@@ -78,8 +100,12 @@ function layersRunner(tf: Tf, train: SplitTensors): Runner {
   };
 }
 
-function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: ForwardPath): (x: tfn.Tensor3D) => void {
-  const spec = modelSpec(28, 28, 128);
+function evaluator(
+  tf: Tf,
+  params: ReturnType<typeof initParams>,
+  kernels: ForwardPath,
+  spec = modelSpec(28, 28, 128),
+): (x: tfn.Tensor3D) => void {
   return (x) =>
     tf.tidy(() => {
       tf.argMax(logits(tf, params, x, spec, kernels), 1).dataSync();
@@ -87,15 +113,15 @@ function evaluator(tf: Tf, params: ReturnType<typeof initParams>, kernels: Forwa
 }
 
 /** The trainer's own step on one process's tape (the fused or the reference kernels), reads included. */
-function tapeRunner(tf: Tf, kernels: ForwardPath, train: Split): Runner {
-  const spec = modelSpec(28, 28, 128);
+function tapeRunner(tf: Tf, kernels: ForwardPath, train: Split, architecture: Architecture = SEED_ARCHITECTURE): Runner {
+  const spec = modelSpec(28, 28, 128, architecture);
   const params = initParams(tf, spec, 42);
   const steps = new AutodiffSteps(tf, { params, spec, kernels }, train, 0.01);
   return {
     step: async (rows) => {
       await steps.step(rows);
     },
-    evaluate: evaluator(tf, params, kernels),
+    evaluate: evaluator(tf, params, kernels, spec),
     dispose: () => {
       steps.dispose();
       disposeParams(params);
@@ -104,8 +130,8 @@ function tapeRunner(tf: Tf, kernels: ForwardPath, train: Split): Runner {
 }
 
 /** The trainer's scheduled step: one graph, the batch's shards side by side, then Adam, the weights in its variables. */
-function scheduledRunner(tf: Tf, train: Split): Runner & { steps: ScheduledSteps } {
-  const spec = modelSpec(28, 28, 128);
+function scheduledRunner(tf: Tf, train: Split, architecture: Architecture = SEED_ARCHITECTURE): Runner & { steps: ScheduledSteps } {
+  const spec = modelSpec(28, 28, 128, architecture);
   const params = initParams(tf, spec, 42);
   const steps = new ScheduledSteps(tf, params, spec, train, 0.01, planShards(BATCH), [BATCH]);
   return {
@@ -116,7 +142,7 @@ function scheduledRunner(tf: Tf, train: Split): Runner & { steps: ScheduledSteps
     // The scheduled path evaluates with the fused forward pass.
     evaluate: (x) => {
       steps.syncParams();
-      evaluator(tf, params, 'fused')(x);
+      evaluator(tf, params, 'fused', spec)(x);
     },
     dispose: () => {
       steps.dispose();
@@ -441,6 +467,24 @@ async function main() {
         Int32Array.from({ length: BATCH }, (_, k) => k),
       );
   });
+  const knobs: KnobResult[] = [];
+  for (const { name, architecture } of KNOB_MODELS) {
+    if (!values.json) process.stderr.write(`measuring a ${name} on the scheduled and fused paths against tf.layers (interleaved)...\n`);
+    const { results: three } = await measureInterleaved(
+      tf,
+      [
+        [`layers-${name}`, `tf.layers with the same layers + dense, model.trainOnBatch`, () => layersRunner(tf, train, architecture)],
+        [`scheduled-${name}`, 'the scheduled path (the default on a CPU)', () => scheduledRunner(tf, data.train, architecture)],
+        [`fused-${name}`, 'the fused path (a run with dropout, or on a GPU)', () => tapeRunner(tf, 'fused', data.train, architecture)],
+      ],
+      train,
+      data.test,
+      opts,
+      async () => {},
+    );
+    const [layers, scheduledStep, fused] = three.map((r) => r.trainStepMs);
+    knobs.push({ model: name, layersStepMs: layers, scheduledStepMs: scheduledStep, fusedStepMs: fused });
+  }
   disposeSplit(train);
   if (!values.json) process.stderr.write('measuring the seed loop on tfjs-backend-wasm (another process)...\n');
   const tfjsWasm = tfjsWasmReference(opts);
@@ -461,6 +505,7 @@ async function main() {
     batchSize: BATCH,
     settings: opts,
     paths: results,
+    knobs,
     profile,
     pytorch,
     portable: { tfjsWasm, simdPeakGflopsPerThread: simdPeak, stepGflops: stepFlops(BATCH, modelSpec(28, 28, 128)) / 1e9 },
@@ -511,6 +556,12 @@ async function main() {
             `${tfjsWasm.trainStepMs.toFixed(1)} ms a step; portable-wasm is ${(tfjsWasm.trainStepMs / portable.trainStepMs).toFixed(1)}x faster`,
     );
   }
+  for (const k of knobs)
+    console.log(
+      `${k.model}: tf.layers' step ${k.layersStepMs.toFixed(1)} ms; the scheduled path's ${k.scheduledStepMs.toFixed(1)} ms ` +
+        `(${(k.layersStepMs / k.scheduledStepMs).toFixed(2)}x faster), the fused path's ${k.fusedStepMs.toFixed(1)} ms ` +
+        `(${(k.layersStepMs / k.fusedStepMs).toFixed(2)}x)`,
+    );
   if ('skipped' in pytorch) console.log(`PyTorch reference: skipped, ${pytorch.skipped}`);
   else
     console.log(

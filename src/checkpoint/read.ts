@@ -9,13 +9,12 @@ import {
   type CheckpointMeta,
   checkpointMetaProblem,
   META_FILE,
-  type ModelSpec,
   OPTIMIZER_FILE,
   ParamLayout,
-  type WeightSpec,
   WEIGHTS_FILE,
   weightsSizeProblem,
 } from '../protocol/checkpointFormat';
+import { architectureText, weightSpecs } from '../protocol/architecture';
 
 /** Reads and validates `<dir>/checkpoint.json`; throws CheckpointError with a readable reason. */
 export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
@@ -40,17 +39,14 @@ export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
 
 /**
  * The metadata and weights of the checkpoint in `dir`, the weights in file order, after checking
- * that the metadata lists the weights its model has (`weightsOf`: by name and shape) and that
- * weights.bin holds exactly them, all finite.
+ * that the metadata lists the weights its model has (by name and shape) and that weights.bin
+ * holds exactly them, all finite.
  */
-export async function readWeights(
-  dir: string,
-  weightsOf: (model: ModelSpec) => WeightSpec[],
-): Promise<{ meta: CheckpointMeta; weights: Float32Array[] }> {
+export async function readWeights(dir: string): Promise<{ meta: CheckpointMeta; weights: Float32Array[] }> {
   if (!fs.existsSync(dir)) throw new CheckpointError(dir, 'no such checkpoint folder');
   if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(dir, 'not a folder');
   const meta = await readCheckpointMeta(dir);
-  const expected = weightsOf(meta.model);
+  const expected = weightSpecs(meta.model);
   const shapeText = (s: number[]) => `[${s.join(', ')}]`;
   if (meta.weights.length !== expected.length) {
     throw new CheckpointError(dir, `${META_FILE} lists ${meta.weights.length} weights, the model has ${expected.length}`);
@@ -60,7 +56,7 @@ export async function readWeights(
     if (got.name !== spec.name || shapeText(got.shape) !== shapeText(spec.shape)) {
       throw new CheckpointError(
         dir,
-        `weight ${i} is ${got.name} ${shapeText(got.shape)}, expected ${spec.name} ${shapeText(spec.shape)} for ${meta.model.units} units`,
+        `weight ${i} is ${got.name} ${shapeText(got.shape)}, expected ${spec.name} ${shapeText(spec.shape)} for a ${architectureText(meta.model)} of ${meta.model.units} units`,
       );
     }
   });

@@ -11,9 +11,9 @@ import {
   META_FILE,
   OPTIMIZER_FILE,
   ParamLayout,
-  type WeightSpec,
   WEIGHTS_FILE,
 } from '../protocol/checkpointFormat';
+import type { WeightSpec } from '../protocol/architecture';
 import { firstFreeName } from '../protocol/freeName';
 import { removeLeftovers, stagingFolder } from './reservation';
 

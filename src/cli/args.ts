@@ -27,6 +27,7 @@ import {
 import type { InspectSubject } from '../protocol/inspection';
 import { SWEEP_OPTIONS } from '../protocol/sweepPlan';
 import { DEFAULT_SCHEDULE, LR_SCHEDULE, type ScheduleName, SCHEDULE_CHOICES } from '../protocol/learningRate';
+import { CELL, CELL_CHOICES, type CellName, DEFAULT_CELL } from '../protocol/architecture';
 import type { BackendChoice, DeviceChoice, TrainingPathChoice } from '../protocol/compute';
 import type { EvaluateRequest, ExportRequest, TrainConfig } from '../protocol/training';
 
@@ -35,7 +36,7 @@ export class UsageError extends Error {}
 const pad = (s: string): string => s.padEnd(21);
 
 export const USAGE = `Usage:
-  npm run train -- [options]                 train the seed's LSTM and save a checkpoint
+  npm run train -- [options]                 train the seed's LSTM (or another) and save a checkpoint
   npm run train -- --resume <checkpoint> --epochs N
                                              continue a checkpoint's run for N more epochs
   npm run evaluate -- <checkpoint> [options] evaluate a saved checkpoint on the test set
@@ -51,6 +52,7 @@ ${NUMBER_RULES.map((r) => `  ${pad(`--${r.option} ${r.integer ? 'N' : 'X'}`)}${r
   ${pad('--data-dir DIR')}folder of IDX files, plain or .gz (the embedded MNIST)
   ${pad('--weights-dir DIR')}where checkpoints go (./${DEFAULT_WEIGHTS_FOLDER})
   ${pad('--run-name NAME')}checkpoint folder name (lstm-<date>-<time>)
+  ${pad(`--${CELL.option} C`)}${CELL_CHOICES.join('|')}: the recurrent cell (${DEFAULT_CELL}); gru = TensorFlow's GRUBlockCell
   ${pad('--lr-schedule S')}${SCHEDULE_CHOICES.join('|')}: the learning rate
   ${pad('')}from epoch to epoch (${DEFAULT_SCHEDULE}); plateau = Keras' ReduceLROnPlateau on the test loss
   ${pad('--keep-best')}save the epoch with the best test accuracy, not the last
@@ -113,6 +115,7 @@ const OPTIONS = {
   device: { type: 'string' },
   backend: { type: 'string' },
   [LR_SCHEDULE.option]: { type: 'string' },
+  [CELL.option]: { type: 'string' },
   kernels: { type: 'string' },
   misclassified: { type: 'string' },
   index: { type: 'string' },
@@ -172,6 +175,12 @@ function choice<T extends string>(option: string, choices: readonly T[], fallbac
   return value as T;
 }
 
+/** `--cell`, when given and not the LSTM (the seed's, and the default). */
+function cellChoice(values: Values): Pick<TrainConfig, 'cell'> {
+  const cell = choice<CellName>(CELL.option, CELL_CHOICES, DEFAULT_CELL, values);
+  return cell === DEFAULT_CELL ? {} : { cell };
+}
+
 /** `--lr-schedule`, when given and not constant (a constant rate is the seed's, and the default). */
 function scheduleChoice(values: Values): Pick<TrainConfig, 'lrSchedule'> {
   const name = choice<ScheduleName>(LR_SCHEDULE.option, SCHEDULE_CHOICES, DEFAULT_SCHEDULE, values);
@@ -197,8 +206,8 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
     const resume = typeof v.resume === 'string' ? path.resolve(cwd, v.resume) : undefined;
     const fromCheckpoint = NUMBER_RULES.find((r) => FROM_CHECKPOINT.has(r.field) && v[r.option] !== undefined);
-    if (resume && v[LR_SCHEDULE.option] !== undefined)
-      throw new UsageError(`--${LR_SCHEDULE.option} cannot be given with --resume: a continued run keeps its checkpoint's`);
+    const kept = [LR_SCHEDULE, CELL].find((c) => v[c.option] !== undefined);
+    if (resume && kept) throw new UsageError(`--${kept.option} cannot be given with --resume: a continued run keeps its checkpoint's`);
     if (resume && fromCheckpoint) {
       throw new UsageError(`--${fromCheckpoint.option} cannot be given with --resume: a continued run keeps its checkpoint's`);
     }
@@ -211,6 +220,7 @@ export function parseCommand(argv: string[], cwd = process.cwd(), now = new Date
       device,
       backend,
       kernels: choice<TrainingPathChoice>('kernels', TRAINING_PATH_CHOICES, DEFAULT_TRAINING_PATH, v),
+      ...cellChoice(v),
       ...scheduleChoice(v),
       ...(resume ? { resume } : {}),
       ...(v['keep-best'] ? { keepBest: true } : {}),

@@ -10,6 +10,7 @@ import type { PredictedImage } from '../protocol/predictions';
 import { type EpochMetrics, type EvaluationResult, firstEpoch, runFraction, type TrainingEvent } from '../protocol/training';
 import { progressLine } from './progressLine';
 import { type ScheduleName, showsEpochRates } from '../protocol/learningRate';
+import { architectureText } from '../protocol/architecture';
 
 /** What the reporter writes to: a terminal (isTTY, columns) or a pipe. */
 export interface TextOut {
@@ -164,8 +165,8 @@ export class TextReporter {
         this.firstEpoch = firstEpoch(e);
         if (e.continued) this.out.write(`Continuing ${e.continued.checkpoint} after epoch ${e.continued.epochs}\n`);
         this.out.write(
-          `Training LSTM(${c.units}) on ${d.name}: ${d.trainCount} train / ${d.testCount} test images, ` +
-            `batch ${c.batchSize}, ${plural(c.epochs, 'epoch')}, Adam ${c.learningRate}, seed ${c.seed}\n` +
+          `Training ${architectureText(c)}(${c.units}) on ${d.name}: ${d.trainCount} train / ${d.testCount} test images, ` +
+            `${c.dropout ? `dropout ${c.dropout}, ` : ''}batch ${c.batchSize}, ${plural(c.epochs, 'epoch')}, Adam ${c.learningRate}, seed ${c.seed}\n` +
             `device ${e.device.device} (${e.device.package}, backend ${e.device.backend}, ${kernelsText(e.device)})\n`,
         );
         break;

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpointFormat';
+import { architectureText } from '../protocol/architecture';
 import { CheckpointEntry, listCheckpoints } from './checkpointList';
 import { fixed, kernelsText, localDateTime, percent, plural, seconds } from '../protocol/format';
 import { settingId } from '../protocol/runOptions';
@@ -227,7 +228,10 @@ function describe(meta: CheckpointMeta, dir: string, description: string): vscod
   const dev = meta.device;
   const rows: Array<[string, string]> = [
     ['Test accuracy', `${percent(meta.test.accuracy)} (loss ${fixed(meta.test.loss)})`],
-    ['Units', String(meta.model.units)],
+    [
+      'Model',
+      `${architectureText(meta.model)} of ${meta.model.units} units${meta.hyperparameters.dropout ? `, dropout ${meta.hyperparameters.dropout}` : ''}`,
+    ],
     ['Batch size', String(hp.batchSize)],
     ['Epochs', String(meta.epochs.length === hp.epochs ? hp.epochs : `${meta.epochs.length} of ${hp.epochs}`)],
     ['Learning rate', String(hp.learningRate)],

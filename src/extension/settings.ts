@@ -23,8 +23,9 @@ import {
   settingId,
 } from '../protocol/runOptions';
 import type { BackendChoice, DeviceChoice } from '../protocol/compute';
-import type { EvaluateRequest, TrainConfig } from '../protocol/training';
+import type { EvaluateRequest, SettingValue, TrainConfig } from '../protocol/training';
 import { DEFAULT_SCHEDULE, LR_SCHEDULE, SCHEDULE_CHOICES } from '../protocol/learningRate';
+import { CELL, CELL_CHOICES, DEFAULT_CELL } from '../protocol/architecture';
 
 /** Reads one setting below `lstmMnist.` (e.g. `cfg.get`). */
 export type SettingGetter = (key: string) => unknown;
@@ -124,6 +125,12 @@ export function readWeightsDir(get: SettingGetter, folder: string): Checked<stri
   return { ok: true, value: dir };
 }
 
+/** `lstmMnist.cell`, recorded only when it is not the LSTM (the seed's, and the default). */
+function cellSetting(r: Reader): Pick<TrainConfig, 'cell'> {
+  const cell = r.choice(CELL.setting, CELL_CHOICES, DEFAULT_CELL);
+  return cell === DEFAULT_CELL ? {} : { cell };
+}
+
 /** `lstmMnist.learningRateSchedule`, recorded only when it is not constant (the seed's, and the default). */
 function scheduleSetting(r: Reader): Pick<TrainConfig, 'lrSchedule'> {
   const name = r.choice(LR_SCHEDULE.setting, SCHEDULE_CHOICES, DEFAULT_SCHEDULE);
@@ -131,8 +138,15 @@ function scheduleSetting(r: Reader): Pick<TrainConfig, 'lrSchedule'> {
 }
 
 export async function readTrainConfig(get: SettingGetter, folder: string, runName: string): Promise<Checked<TrainConfig>> {
-  const r = new Reader(get);
-  const weights = readWeightsDir(get, folder);
+  // Every setting the run reads, as it reads it: the checkpoint records where the run came from.
+  const settings: Record<string, SettingValue> = {};
+  const recording: SettingGetter = (key) => {
+    const v = get(key);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') settings[settingId(key)] = v;
+    return v;
+  };
+  const r = new Reader(recording);
+  const weights = readWeightsDir(recording, folder);
   if (!weights.ok) r.problems.push(...weights.problems);
   const numbers = Object.fromEntries(NUMBER_RULES.map((rule) => [rule.field, r.number(rule)])) as Pick<TrainConfig, NumberRule['field']>;
   const config: TrainConfig = {
@@ -143,10 +157,11 @@ export async function readTrainConfig(get: SettingGetter, folder: string, runNam
     device: r.device(),
     backend: r.backend(),
     kernels: DEFAULT_TRAINING_PATH,
+    ...cellSetting(r),
     ...scheduleSetting(r),
     ...(r.flag(KEEP_BEST.setting, false) ? { keepBest: true } : {}),
     ...(r.flag(TENSORBOARD.setting, true) ? {} : { tensorBoard: false }),
-    origin: { from: 'vscode' },
+    origin: { from: 'vscode', settings },
   };
   return r.done(config);
 }

@@ -3,9 +3,10 @@
 // A checkpoint is a folder: checkpoint.json (this metadata) + weights.bin (float32, little
 // endian, the tensors of `weights` one after another) + optimizer.bin (Adam's first and second
 // moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
+import { architectureProblem, type ModelShape, type WeightSpec } from './architecture';
 import { isPositiveInt, isRecord } from './guards';
 import { type ScheduleName, SCHEDULE_CHOICES } from './learningRate';
-import type { NumberField } from './runOptions';
+import type { ModelField, NumberField } from './runOptions';
 import type { DatasetInfo, DeviceInfo, EpochMetrics, RunOrigin, TestResult, TrainConfig } from './training';
 
 export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
@@ -14,16 +15,10 @@ export const META_FILE = 'checkpoint.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const OPTIMIZER_FILE = 'optimizer.bin';
 
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-}
-
-export interface ModelSpec {
+/** checkpoint.json's description of the model: its shape (protocol/architecture.ts) and what it reads. */
+export interface ModelSpec extends ModelShape {
   timesteps: number;
-  inputSize: number;
-  units: number;
-  classes: number;
+  /** The LSTM's forget bias (a GRU has none, and ignores it). */
   forgetBias: number;
 }
 
@@ -54,8 +49,8 @@ export interface CheckpointMeta {
   name: string;
   /** ISO 8601 time the checkpoint was written. */
   createdAt: string;
-  /** The run's settings: every run option's number but the units (in `model`), keep-best and the schedule. */
-  hyperparameters: Pick<TrainConfig, Exclude<NumberField, 'units'> | 'keepBest' | 'lrSchedule'>;
+  /** The run's settings: every run option's number but the model's (units, layers: in `model`), keep-best and the schedule. */
+  hyperparameters: Pick<TrainConfig, Exclude<NumberField, ModelField> | 'keepBest' | 'lrSchedule'>;
   model: ModelSpec;
   weights: WeightSpec[];
   epochs: EpochMetrics[];
@@ -167,6 +162,8 @@ export function checkpointMetaProblem(v: unknown): string | undefined {
   if (!isRecord(m) || ![m.timesteps, m.inputSize, m.units, m.classes].every(isPositiveInt) || typeof m.forgetBias !== 'number') {
     return `${META_FILE} has no valid model description`;
   }
+  const architecture = architectureProblem(m);
+  if (architecture) return `${META_FILE}: ${architecture}`;
   if (!isRecord(v.hyperparameters)) return `${META_FILE} lacks hyperparameters`;
   const schedule = v.hyperparameters.lrSchedule;
   if (schedule !== undefined && !SCHEDULE_CHOICES.includes(schedule as ScheduleName))

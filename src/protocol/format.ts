@@ -71,7 +71,7 @@ export function computeText(device: {
   return `${device.device.toUpperCase()} · ${kernelsText(device)}`;
 }
 
-/** How a run computed its gradient, for people: "scheduled LSTM kernels, 2 threads". */
+/** How a run computed its gradient, for people: "scheduled kernels, 2 threads". */
 export function kernelsText(device: {
   fusedKernels: boolean;
   backend?: string;
@@ -83,8 +83,8 @@ export function kernelsText(device: {
     return `portable WebAssembly kernels${device.shares && device.shares > 1 ? `, ${device.shares} threads` : ''}`;
   }
   if (device.kernels === 'scheduled') {
-    if (device.shares && device.shares > 1) return `scheduled LSTM kernels, ${device.shares} threads`;
-    return `scheduled LSTM kernels${device.replicas && device.replicas > 1 ? `, ${device.replicas} processes` : ''}`;
+    if (device.shares && device.shares > 1) return `scheduled kernels, ${device.shares} threads`;
+    return `scheduled kernels${device.replicas && device.replicas > 1 ? `, ${device.replicas} processes` : ''}`;
   }
-  return device.fusedKernels ? 'fused LSTM kernels' : 'reference kernels';
+  return device.fusedKernels ? 'fused kernels' : 'reference kernels';
 }

@@ -4,6 +4,8 @@
 // settings with them, the training process checks what it is sent with them, and package.json's
 // settings schema carries the same limits (a test compares them). Messages name the option the
 // way the place that shows them does.
+import { CELL, CELL_CHOICES, MAX_LAYERS } from './architecture';
+import { isRecord } from './guards';
 import type { BackendChoice, DeviceChoice, TrainingPathChoice } from './compute';
 import { DEFAULT_SCHEDULE, LR_SCHEDULE, type Schedule, SCHEDULE_CHOICES } from './learningRate';
 import type { TrainConfig } from './training';
@@ -11,6 +13,8 @@ import type { TrainConfig } from './training';
 /** The numeric fields of a TrainConfig. */
 export type NumberField =
   | 'units'
+  | 'layers'
+  | 'dropout'
   | 'batchSize'
   | 'epochs'
   | 'learningRate'
@@ -23,6 +27,9 @@ export type NumberField =
   | 'lrPatience'
   | 'lrMin'
   | 'clipNorm';
+
+/** The numbers that describe the model rather than its training: a checkpoint keeps them in `model`. */
+export type ModelField = 'units' | 'layers';
 
 export interface NumberRule {
   field: NumberField;
@@ -42,6 +49,8 @@ export interface NumberRule {
   default: number;
   /** 0 stands for "all" or "off" (TrainConfig holds undefined then). */
   zeroMeans?: 'all' | 'off';
+  /** A TrainConfig may leave it out: the default is meant (options added after the seed's). */
+  optional?: boolean;
   /** For the usage text and the settings' descriptions. */
   summary: string;
 }
@@ -56,7 +65,31 @@ export const NUMBER_RULES: readonly NumberRule[] = [
     min: 1,
     max: 4096,
     default: 128,
-    summary: 'units of the LSTM cell',
+    summary: 'units of each recurrent layer',
+  },
+  {
+    field: 'layers',
+    setting: 'layers',
+    option: 'layers',
+    short: 'layers',
+    integer: true,
+    min: 1,
+    max: MAX_LAYERS,
+    default: 1,
+    optional: true,
+    summary: "stacked recurrent layers, each one's outputs the next one's inputs",
+  },
+  {
+    field: 'dropout',
+    setting: 'dropout',
+    option: 'dropout',
+    short: 'drop',
+    integer: false,
+    min: 0,
+    max: 0.9,
+    default: 0,
+    zeroMeans: 'off',
+    summary: "the fraction of each recurrent layer's inputs dropped while training (0 = off)",
   },
   {
     field: 'batchSize',
@@ -202,6 +235,8 @@ export const SCHEDULE_FIELDS: ReadonlySet<NumberField> = new Set<NumberField>(['
 
 const FROM_CHECKPOINT_FIELDS = [
   'units',
+  'layers',
+  'dropout',
   'batchSize',
   'learningRate',
   'seed',
@@ -329,7 +364,7 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   for (const rule of NUMBER_RULES) {
     const value = c[rule.field];
     // A schedule's numbers may be left out: the schedule takes their defaults (scheduleOf).
-    if (value === undefined && (rule.zeroMeans || SCHEDULE_FIELDS.has(rule.field))) continue;
+    if (value === undefined && (rule.zeroMeans || rule.optional || SCHEDULE_FIELDS.has(rule.field))) continue;
     const problem = numberProblem(rule, value);
     if (problem) problems.push(`${name(rule)} ${problem}`);
   }
@@ -339,6 +374,8 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   if (backend) problems.push(`${name(BACKEND)} ${backend}`);
   const schedule = c.lrSchedule === undefined ? undefined : choiceProblem(SCHEDULE_CHOICES, c.lrSchedule);
   if (schedule) problems.push(`${name(LR_SCHEDULE)} ${schedule}`);
+  const cell = c.cell === undefined ? undefined : choiceProblem(CELL_CHOICES, c.cell);
+  if (cell) problems.push(`${name(CELL)} ${cell}`);
   const kernels = c.kernels === undefined ? undefined : choiceProblem(TRAINING_PATH_CHOICES, c.kernels);
   if (kernels) problems.push(`${name({ setting: 'kernels', option: 'kernels' })} ${kernels}`);
   const runName = runNameProblem(c.runName);
@@ -347,14 +384,13 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   if (c.keepBest !== undefined && typeof c.keepBest !== 'boolean') problems.push(`${name(KEEP_BEST)} must be true or false`);
   if (c.tensorBoard !== undefined && typeof c.tensorBoard !== 'boolean') problems.push(`${name(TENSORBOARD)} must be true or false`);
   const o = c.origin as unknown;
+  const isSettings = (v: unknown): boolean =>
+    v === undefined || (isRecord(v) && Object.values(v).every((s) => ['string', 'number', 'boolean'].includes(typeof s)));
   const isOrigin = (v: unknown): boolean =>
-    typeof v === 'object' &&
-    v !== null &&
-    ((v as { from?: unknown }).from === 'vscode' ||
-      ((v as { from?: unknown }).from === 'cli' &&
-        Array.isArray((v as { args?: unknown }).args) &&
-        (v as { args: unknown[] }).args.every((a) => typeof a === 'string')));
-  if (o !== undefined && !isOrigin(o)) problems.push("the run's origin must be the command line's words or VS Code");
+    isRecord(v) &&
+    ((v.from === 'vscode' && isSettings(v.settings)) ||
+      (v.from === 'cli' && Array.isArray(v.args) && v.args.every((a) => typeof a === 'string')));
+  if (o !== undefined && !isOrigin(o)) problems.push("the run's origin must be the command line's words or VS Code's settings");
   if (c.resume !== undefined && (typeof c.resume !== 'string' || c.resume === ''))
     problems.push('the checkpoint to continue must be a folder path');
   return problems;

@@ -4,6 +4,7 @@
 // Node and DOM: the webview draws with it, the host exports with it, and unit tests hold it.
 import type { CheckpointMeta } from './checkpointFormat';
 import { computeText, fixed, percent, seconds } from './format';
+import { architectureOf } from './architecture';
 import { scheduleText } from './learningRate';
 import { scheduleOf } from './runOptions';
 import { isRecord } from './guards';
@@ -15,7 +16,12 @@ export interface RunRow {
   /** As the Checkpoints view names it (`<sweep>/<run>` for a sweep's run). */
   name: string;
   sweep?: string;
+  /** The recurrent cell: "lstm" or "gru". */
+  cell: string;
+  layers: number;
   units: number;
+  /** The fraction of each layer's inputs dropped while training; 0 = off. */
+  dropout: number;
   batchSize: number;
   /** The epochs the run was set to train (its early stop and kept epoch aside). */
   epochs: number;
@@ -54,7 +60,10 @@ const plain = (v: number | string): string => String(v);
 
 export const COLUMNS: readonly Column[] = [
   { key: 'name', title: 'run', role: 'about', numeric: false, format: plain },
+  { key: 'cell', title: 'cell', role: 'hyperparameter', numeric: false, format: plain },
+  { key: 'layers', title: 'layers', role: 'hyperparameter', numeric: true, format: plain },
   { key: 'units', title: 'units', role: 'hyperparameter', numeric: true, format: plain },
+  { key: 'dropout', title: 'dropout', role: 'hyperparameter', numeric: true, format: (v) => (v === 0 ? 'off' : String(v)) },
   { key: 'batchSize', title: 'batch', role: 'hyperparameter', numeric: true, format: plain },
   { key: 'epochs', title: 'epochs', role: 'hyperparameter', numeric: true, format: plain },
   { key: 'learningRate', title: 'learning rate', role: 'hyperparameter', numeric: true, format: plain },
@@ -95,7 +104,9 @@ export function runRow(path: string, name: string, meta: CheckpointMeta, sweep?:
     path,
     name,
     ...(sweep ? { sweep } : {}),
+    ...architectureOf(meta.model),
     units: meta.model.units,
+    dropout: hp.dropout ?? 0,
     batchSize: hp.batchSize,
     epochs: hp.epochs,
     learningRate: hp.learningRate,

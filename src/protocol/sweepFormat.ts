@@ -4,8 +4,8 @@
 // can be run again from it. The record is read from disk: every field is checked before use, and
 // the folder comes from where the file lies, never from inside it.
 import { isRecord } from './guards';
-import { configProblems, NUMBER_RULES, numberProblem, runNameProblem, CLI_NAME } from './runOptions';
-import type { SweepBase, SweepRun } from './sweepPlan';
+import { choiceProblem, configProblems, NUMBER_RULES, numberProblem, runNameProblem, CLI_NAME } from './runOptions';
+import { CHOICE_AXES, type SweepBase, type SweepRun } from './sweepPlan';
 import type { TrainConfig } from './training';
 
 export const SWEEP_FILE = 'sweep.json';
@@ -25,18 +25,15 @@ export interface SweepRecord {
   runs: SweepRun[];
 }
 
-const FIELDS = new Set<string>(NUMBER_RULES.map((r) => r.field));
-
 function runProblem(run: unknown, index: number): string | undefined {
   if (!isRecord(run) || !isRecord(run.values)) return `run ${index + 1} is not a name and values`;
   const name = runNameProblem(run.name);
   if (name) return `run ${index + 1}'s name ${name}`;
   for (const [field, value] of Object.entries(run.values)) {
-    if (!FIELDS.has(field)) return `run ${run.name as string} has an unknown option "${field}"`;
-    const problem = numberProblem(
-      NUMBER_RULES.find((r) => r.field === field)!,
-      value,
-    );
+    const rule = NUMBER_RULES.find((r) => r.field === field);
+    const choice = CHOICE_AXES.find((c) => c.field === field);
+    if (!rule && !choice) return `run ${run.name as string} has an unknown option "${field}"`;
+    const problem = rule ? numberProblem(rule, value) : choiceProblem(choice!.choices, value);
     if (problem) return `run ${run.name as string}'s ${field} ${problem}`;
   }
   return undefined;

@@ -1,10 +1,22 @@
 // A sweep: the runs that a grid of hyperparameters (or N random samples of their ranges) makes,
 // each repeated with a number of seeds. The same words drive `npm run sweep` and Start Sweep…:
 // every training number option takes a list (`--units 64,128`), or with `--random N` a range
-// (`--learning-rate 0.001:0.1`, sampled on a log scale for rates); `--seeds K` repeats each
+// (`--learning-rate 0.001:0.1`, sampled on a log scale for rates); the options that take a word
+// (`--cell lstm,gru`, `--lr-schedule`) take a list of words; `--seeds K` repeats each
 // configuration with the seeds seed, seed+1, …, seed+K-1. Free of Node: the CLI and the
 // extension plan with it, and the plan is recorded (sweep.json) rather than planned again.
-import { type NumberField, NUMBER_RULES, numberProblem, numberRule, type NumberRule, configValue, runNameProblem } from './runOptions';
+import { CELL, CELL_CHOICES } from './architecture';
+import { LR_SCHEDULE, SCHEDULE_CHOICES } from './learningRate';
+import {
+  choiceProblem,
+  type NumberField,
+  NUMBER_RULES,
+  numberProblem,
+  numberRule,
+  type NumberRule,
+  configValue,
+  runNameProblem,
+} from './runOptions';
 import { seededRandom } from './seededRandom';
 import type { TrainConfig } from './training';
 
@@ -28,11 +40,30 @@ export class SweepError extends Error {
   }
 }
 
-/** One option's values: a list (a grid axis, or choices for random samples), or a range (random samples only). */
-export type AxisValues = { values: number[] } | { range: [number, number] };
+/** The options a sweep can vary that take a word, not a number. */
+export type ChoiceField = 'cell' | 'lrSchedule';
+
+/** An option that takes a word: its field, its `--option` and the words it takes. */
+export interface ChoiceAxis {
+  field: ChoiceField;
+  option: string;
+  choices: readonly string[];
+}
+
+export const CHOICE_AXES: readonly ChoiceAxis[] = [
+  { field: 'cell', option: CELL.option, choices: CELL_CHOICES },
+  { field: 'lrSchedule', option: LR_SCHEDULE.option, choices: SCHEDULE_CHOICES },
+];
+
+/** An option a sweep can vary. */
+export type SweepField = NumberField | ChoiceField;
+
+/** One option's values: a list (a grid axis, or choices for random samples), or a range of a number (random samples only). */
+export type AxisValues = { values: Array<number | string> } | { range: [number, number] };
 
 export interface SweepSpec {
-  axes: Partial<Record<NumberField, AxisValues>>;
+  /** In the order the words give them (the first changes slowest). */
+  axes: Partial<Record<SweepField, AxisValues>>;
   /** Runs per configuration, with consecutive seeds. */
   seeds: number;
   /** N random configurations rather than the grid. */
@@ -53,13 +84,36 @@ export function sweepBase(config: TrainConfig): SweepBase {
   return base as SweepBase;
 }
 
+/** What a run of a sweep varies: numbers, and the words of the options that take one. */
+export type SweepValues = Partial<Record<NumberField, number>> & Partial<Record<ChoiceField, string>>;
+
 /** One run of a sweep: its folder name and the values it trains with (the seed among them). */
 export interface SweepRun {
   name: string;
-  values: Partial<Record<NumberField, number>>;
+  values: SweepValues;
 }
 
 const RULE_OF_OPTION = new Map(NUMBER_RULES.map((r) => [r.option, r]));
+const CHOICE_OF_OPTION = new Map(CHOICE_AXES.map((c) => [c.option, c]));
+
+/** A number option, or an option that takes a word, as an axis of the plan: its field and its part of a run's name. */
+type Axis = { field: SweepField; option: string; namePart: (value: number | string) => string };
+
+function axisOf(field: SweepField): Axis {
+  const choice = CHOICE_AXES.find((c) => c.field === field);
+  if (choice) return { field, option: choice.option, namePart: (v) => String(v) };
+  const rule = numberRule(field as NumberField);
+  return { field, option: rule.option, namePart: (v) => `${rule.short}${v}` };
+}
+
+function choiceValues(axis: ChoiceAxis, text: string): AxisValues {
+  const values = [...new Set(text.split(',').map((v) => v.trim()))];
+  for (const value of values) {
+    const problem = choiceProblem(axis.choices, value);
+    if (problem) throw new SweepError(`--${axis.option} ${problem.replace(/\(it is .*\)$/, `(got "${value}")`)}`);
+  }
+  return { values };
+}
 
 function wholeNumber(option: string, text: string, min: number, max: number): number {
   const value = Number(text);
@@ -97,7 +151,8 @@ export function parseSweepWords(words: readonly string[]): { spec: SweepSpec; re
     const match = /^--([\w-]+)(?:=(.*))?$/.exec(words[i]);
     const option = match?.[1];
     const rule = option === undefined ? undefined : RULE_OF_OPTION.get(option);
-    const ours = rule !== undefined || Object.values(SWEEP_OPTIONS).some((o) => o.option === option);
+    const choice = option === undefined ? undefined : CHOICE_OF_OPTION.get(option);
+    const ours = rule !== undefined || choice !== undefined || Object.values(SWEEP_OPTIONS).some((o) => o.option === option);
     if (!match || !ours) {
       rest.push(words[i]);
       continue;
@@ -107,9 +162,10 @@ export function parseSweepWords(words: readonly string[]): { spec: SweepSpec; re
       text = words[++i];
       if (text === undefined) throw new SweepError(`--${option} needs a value`);
     }
-    if (rule) {
-      if (spec.axes[rule.field]) throw new SweepError(`--${option} is given twice: give its values as one list, a,b,c`);
-      spec.axes[rule.field] = axisValues(rule, text);
+    const field = rule?.field ?? choice?.field;
+    if (field) {
+      if (spec.axes[field]) throw new SweepError(`--${option} is given twice: give its values as one list, a,b,c`);
+      spec.axes[field] = rule ? axisValues(rule, text) : choiceValues(choice!, text);
     } else if (option === SWEEP_OPTIONS.seeds.option) spec.seeds = wholeNumber(option, text, 1, MAX_SWEEP_SEEDS);
     else if (option === SWEEP_OPTIONS.random.option) spec.random = wholeNumber(option, text, 1, MAX_SWEEP_RUNS);
     else {
@@ -137,8 +193,8 @@ function sampled(rule: NumberRule, [low, high]: [number, number], u: number): nu
 }
 
 /** Every configuration of the grid, the first option's values changing slowest. */
-function gridConfigs(lists: Array<[NumberField, number[]]>): Array<Partial<Record<NumberField, number>>> {
-  let configs: Array<Partial<Record<NumberField, number>>> = [{}];
+function gridConfigs(lists: Array<[SweepField, Array<number | string>]>): SweepValues[] {
+  let configs: SweepValues[] = [{}];
   for (const [field, values] of lists) configs = configs.flatMap((c) => values.map((v) => ({ ...c, [field]: v })));
   return configs;
 }
@@ -149,14 +205,15 @@ function gridConfigs(lists: Array<[NumberField, number[]]>): Array<Partial<Recor
  */
 export function planSweep(spec: SweepSpec, base: SweepBase): SweepRun[] {
   // In the order the words give them: the first changes slowest.
-  const rules = (Object.keys(spec.axes) as NumberField[]).filter((f) => f !== 'seed').map(numberRule);
+  const rules = (Object.keys(spec.axes) as SweepField[]).filter((f) => f !== 'seed').map(axisOf);
   const seedAxis = spec.axes.seed as { values: number[] } | undefined;
-  const firstSeed = seedAxis?.values[0] ?? base.seed;
-  const seeds = seedAxis && seedAxis.values.length > 1 ? seedAxis.values : Array.from({ length: spec.seeds }, (_, k) => firstSeed + k);
+  const firstSeed = Number(seedAxis?.values[0] ?? base.seed);
+  const seeds =
+    seedAxis && seedAxis.values.length > 1 ? seedAxis.values.map(Number) : Array.from({ length: spec.seeds }, (_, k) => firstSeed + k);
   const configCount = spec.random ?? rules.reduce((n, r) => n * (spec.axes[r.field] as { values: number[] }).values.length, 1);
   if (configCount * seeds.length > MAX_SWEEP_RUNS)
     throw new SweepError(`the sweep plans ${configCount * seeds.length} runs; at most ${MAX_SWEEP_RUNS} are allowed`);
-  let configs: Array<Partial<Record<NumberField, number>>>;
+  let configs: SweepValues[];
   if (spec.random === undefined) {
     configs = gridConfigs(rules.map((r) => [r.field, (spec.axes[r.field] as { values: number[] }).values]));
   } else {
@@ -166,7 +223,10 @@ export function planSweep(spec: SweepSpec, base: SweepBase): SweepRun[] {
         rules.map((r) => {
           const axis = spec.axes[r.field]!;
           const u = random();
-          return [r.field, 'range' in axis ? sampled(r, axis.range, u) : axis.values[Math.floor(u * axis.values.length)]];
+          return [
+            r.field,
+            'range' in axis ? sampled(numberRule(r.field as NumberField), axis.range, u) : axis.values[Math.floor(u * axis.values.length)],
+          ];
         }),
       ),
     );
@@ -180,7 +240,7 @@ export function planSweep(spec: SweepSpec, base: SweepBase): SweepRun[] {
   return configs.flatMap((config, c) =>
     seeds.map((seed, s) => {
       const index = String(c * seeds.length + s + 1).padStart(width, '0');
-      const parts = [...varying.map((r) => `${r.short}${config[r.field]}`), `seed${seed}`];
+      const parts = [...varying.map((r) => r.namePart(config[r.field]!)), `seed${seed}`];
       const long = [index, ...parts].join('-');
       return { name: runNameProblem(long) ? `${index}-seed${seed}` : long, values: { ...config, seed } };
     }),
@@ -190,16 +250,18 @@ export function planSweep(spec: SweepSpec, base: SweepBase): SweepRun[] {
 /** A run's TrainConfig: the sweep's base with the run's values, saved as `<sweepDir>/<run name>`. */
 export function sweepRunConfig(base: SweepBase, run: SweepRun, sweepDir: string): TrainConfig {
   // 0 = all (or off), in the base as in the run's values: a record read from disk may hold either.
-  const merged: Partial<Record<NumberField, number>> = { ...base, ...run.values };
-  const values = Object.fromEntries(
+  const merged: SweepValues = { ...base, ...run.values };
+  const numbers = Object.fromEntries(
     NUMBER_RULES.filter((r) => merged[r.field] !== undefined).map((r) => [r.field, configValue(r, merged[r.field]!)]),
   );
-  return { ...base, ...values, weightsDir: sweepDir, runName: run.name };
+  const words = Object.fromEntries(CHOICE_AXES.filter((c) => merged[c.field] !== undefined).map((c) => [c.field, merged[c.field]]));
+  return { ...base, ...numbers, ...words, weightsDir: sweepDir, runName: run.name };
 }
 
-/** The run's values in words: "learning-rate 0.003, units 64, seed 42". */
+/** The run's values in words: "cell gru, learning-rate 0.003, units 64, seed 42". */
 export function sweepRunText(run: SweepRun): string {
-  return NUMBER_RULES.filter((r) => run.values[r.field] !== undefined)
+  return [...CHOICE_AXES, ...NUMBER_RULES]
+    .filter((r) => run.values[r.field] !== undefined)
     .map((r) => `${r.option} ${run.values[r.field]}`)
     .join(', ');
 }

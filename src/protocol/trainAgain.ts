@@ -4,6 +4,7 @@
 // (N epochs, then M more, is N + M in one run), so a continued run's line is one run of all its
 // epochs. "Copy as Command" in the Checkpoints view gives it; `npm run train -- --help` explains it.
 import type { CheckpointMeta } from './checkpointFormat';
+import { CELL } from './architecture';
 import { PORTABLE_BACKEND } from './compute';
 import { LR_SCHEDULE } from './learningRate';
 import { KEEP_BEST, NUMBER_RULES, type NumberField } from './runOptions';
@@ -11,11 +12,12 @@ import { EMBEDDED_DATASET } from './training';
 
 /** The `npm run train` arguments that train `meta`'s run again. */
 export function trainAgainArgs(meta: CheckpointMeta): string[] {
-  const values: Partial<Record<NumberField, number>> = { ...meta.hyperparameters, units: meta.model.units };
+  const values: Partial<Record<NumberField, number>> = { ...meta.hyperparameters, units: meta.model.units, layers: meta.model.layers };
   const args = NUMBER_RULES.flatMap((rule) => {
     const value = values[rule.field];
     return value === undefined ? [] : [`--${rule.option}`, String(value)];
   });
+  if (meta.model.cell) args.push(`--${CELL.option}`, meta.model.cell);
   if (meta.hyperparameters.keepBest) args.push(`--${KEEP_BEST.option}`);
   if (meta.hyperparameters.lrSchedule) args.push(`--${LR_SCHEDULE.option}`, meta.hyperparameters.lrSchedule);
   if (meta.dataset.name !== EMBEDDED_DATASET) args.push('--data-dir', meta.dataset.source);

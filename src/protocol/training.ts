@@ -3,6 +3,7 @@
 // them from the forked worker, and the webview renders them: one definition for all three.
 import { isBase64 } from './binary';
 import type { BackendChoice, DeviceChoice, TrainingPath, TrainingPathChoice } from './compute';
+import type { CellName } from './architecture';
 import type { ScheduleName } from './learningRate';
 import { isFiniteNumber, isRecord } from './guards';
 import {
@@ -17,6 +18,12 @@ import {
 /** Hyperparameters and run settings; the defaults are the seed notebook's. */
 export interface TrainConfig {
   units: number;
+  /** Stacked recurrent layers (protocol/architecture.ts); undefined = 1, the seed's. */
+  layers?: number;
+  /** The recurrent cell; undefined = lstm, the seed's. */
+  cell?: CellName;
+  /** The fraction of each recurrent layer's inputs dropped while training, one mask per sequence; undefined = off. */
+  dropout?: number;
   batchSize: number;
   epochs: number;
   learningRate: number;
@@ -58,7 +65,14 @@ export interface TrainConfig {
   clipNorm?: number;
 }
 
-export type RunOrigin = { from: 'cli'; args: string[] } | { from: 'vscode' };
+/** A setting's value as a run records it. */
+export type SettingValue = string | number | boolean;
+
+/**
+ * Where a run was started: the command line's words, or VS Code with the `lstmMnist.*` settings it
+ * read (their full ids and the values it read; absent in checkpoints from before they were kept).
+ */
+export type RunOrigin = { from: 'cli'; args: string[] } | { from: 'vscode'; settings?: Record<string, SettingValue> };
 
 /** What a continued run started from. */
 export interface ContinuedFrom {

@@ -14,7 +14,7 @@ import { readWeights } from '../checkpoint/read';
 import { loadDataset, type Split } from './data/dataset';
 import { decodePngGrey, isPng } from './data/pngImage';
 
-import { disposeParams, rowProbabilities, weightSpecs } from './model/lstmModel';
+import { disposeParams, rowProbabilities } from './model/recurrentModel';
 import { PortableLstm } from './portable/portableLstm';
 
 /** Said when an image file other than a PNG is sent to a checkpoint held by the portable kernels. */
@@ -32,7 +32,7 @@ function tfReader(backend: Backend, loaded: LoadedCheckpoint): RowReader {
   const { tf } = backend;
   const { params, meta } = loaded;
   const spec = meta.model;
-  const kernels = forwardPath(chooseTrainingPath('auto', backend.info));
+  const kernels = forwardPath(chooseTrainingPath('auto', backend.info, spec));
   return {
     probabilities(pixels) {
       const out = tf.tidy(() => {
@@ -70,9 +70,9 @@ export class Inspector {
 
   /** Loads the checkpoint and the test images; throws (with the reason) when either cannot be used. */
   static async open(backend: Backend, subject: InspectSubject): Promise<Inspector> {
-    const { meta, weights } = await readWeights(subject.checkpoint, weightSpecs);
+    const { meta, weights } = await readWeights(subject.checkpoint);
     const reader =
-      chooseTrainingPath('auto', backend.info) === 'portable'
+      chooseTrainingPath('auto', backend.info, meta.model) === 'portable'
         ? portableReader(meta.model, weights)
         : tfReader(backend, { meta, params: asVariables(backend.tf, meta, weights) });
     try {

@@ -19,7 +19,7 @@ import { Inspector } from './inspector';
 import { exportLayersModel, LAYERS_FILES } from './model/layersExport';
 import { probeBackend } from './probe';
 import { planShards, useShardThreads } from './graph/shardPlan';
-import { disposeParams, type LstmParams, weightSpecs } from './model/lstmModel';
+import { disposeParams, type ModelParams } from './model/recurrentModel';
 import { type JobHooks, SaveFailed, train } from './loop/trainer';
 
 export type JobStatus = 'done' | 'cancelled' | 'diverged' | 'error';
@@ -59,7 +59,7 @@ export function runTraining(config: TrainConfig, hooks: JobHooks): Promise<JobSt
       return (await train(continued, backend, await loadDataset(continued), hooks, undefined, continuation)).status;
     } catch (e) {
       // train() disposes the weights it was given once it has started; before that they are ours.
-      if (!continuation.params.kernel.isDisposed) disposeParams(continuation.params);
+      if (!continuation.params.denseBias.isDisposed) disposeParams(continuation.params);
       throw e;
     }
   });
@@ -71,7 +71,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
     if (backend.warning) hooks.emit({ type: 'warning', message: backend.warning });
     const { tf } = backend;
     // The weights as arrays: the portable kernels read them so, TensorFlow.js as variables.
-    const { meta, weights } = await readWeights(request.checkpoint, weightSpecs);
+    const { meta, weights } = await readWeights(request.checkpoint);
     const runTestSize = meta.hyperparameters.testSize;
     const testSize = request.testSize ?? (request.testSizeFromCheckpoint ? runTestSize : undefined);
     const data = await loadDataset({ dataDir: request.dataDir, testSize, testOnly: true });
@@ -80,7 +80,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
         `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
       );
     }
-    const path = chooseTrainingPath('auto', backend.info);
+    const path = chooseTrainingPath('auto', backend.info, meta.model);
     const kernels = path === 'portable' ? undefined : forwardPath(path);
     const { result, predictions } = kernels
       ? await withVariables(asVariables(tf, meta, weights), (params) =>
@@ -105,7 +105,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
 }
 
 /** `use` of the variables, which are disposed afterwards however it ends. */
-async function withVariables<T>(params: LstmParams, use: (params: LstmParams) => Promise<T>): Promise<T> {
+async function withVariables<T>(params: ModelParams, use: (params: ModelParams) => Promise<T>): Promise<T> {
   try {
     return await use(params);
   } finally {

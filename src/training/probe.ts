@@ -5,7 +5,7 @@
 // insides (native/internals.ts) answer every call made of them.
 import * as fs from 'node:fs';
 import { ScheduledSteps, trainStep } from './loop/stepRunners';
-import { disposeParams, initParams, modelSpec, paramList } from './model/lstmModel';
+import { disposeParams, initParams, modelSpec, paramList } from './model/recurrentModel';
 import type { Backend } from './native/backend';
 import { tfjsNodeInternals } from './native/internals';
 import { TensorAdam } from './optim/tensorAdam';

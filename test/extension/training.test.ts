@@ -433,7 +433,7 @@ suite('training and checkpoints', () => {
     assert.ok(item, 'the view lists the trained checkpoint');
     const meta = JSON.parse(fs.readFileSync(path.join(checkpoint, 'checkpoint.json'), 'utf8')) as CheckpointMeta;
     const expected = trainAgainCommand(meta);
-    assert.match(expected, /^npm run train -- --units \d+ --batch-size \d+ --epochs \d+ /);
+    assert.match(expected, /^npm run train -- --units \d+ --layers 1 --batch-size \d+ --epochs \d+ .* --cell lstm /);
     const mark = notifications.length;
     const result = await vscode.commands.executeCommand('lstmMnist.copyTrainCommand', item);
     assert.deepEqual(result, { status: 'done', command: expected });

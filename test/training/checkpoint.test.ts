@@ -15,7 +15,8 @@ import {
 } from '../../src/protocol/checkpointFormat';
 import { loadCheckpoint, paramValues } from '../../src/training/model/checkpointParams';
 import { saveCheckpoint } from '../../src/checkpoint/write';
-import { initParams, logits, modelSpec, weightSpecs } from '../../src/training/model/lstmModel';
+import { weightSpecs } from '../../src/protocol/architecture';
+import { initParams, logits, modelSpec } from '../../src/training/model/recurrentModel';
 import { trainingDevice } from '../../src/training/loop/trainingPath';
 import { cpuBackend, tempDir } from './helpers';
 

@@ -9,7 +9,7 @@ import type { TrainingEvent } from '../../src/protocol/training';
 import { loadCheckpoint } from '../../src/training/model/checkpointParams';
 import { loadDataset } from '../../src/training/data/dataset';
 import { runExport, runTraining } from '../../src/training/jobs';
-import { disposeParams, logits } from '../../src/training/model/lstmModel';
+import { disposeParams, logits } from '../../src/training/model/recurrentModel';
 import { disposeSplit, tensorsFromSplit } from '../../src/training/data/splitTensors';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';
 

@@ -15,7 +15,7 @@ import { startWorker } from '../../src/client/workerClient';
 import { loadCheckpoint } from '../../src/training/model/checkpointParams';
 import { loadDataset } from '../../src/training/data/dataset';
 import { runTraining } from '../../src/training/jobs';
-import { disposeParams } from '../../src/training/model/lstmModel';
+import { disposeParams } from '../../src/training/model/recurrentModel';
 import { checkMemory, estimateRunBytes } from '../../src/training/loop/memoryBudget';
 import { prepareWeightsFolder } from '../../src/checkpoint/weightsFolder';
 import { train } from '../../src/training/loop/trainer';

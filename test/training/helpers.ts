@@ -10,7 +10,8 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { type ModelSpec, WEIGHTS_FILE } from '../../src/protocol/checkpointFormat';
 import { runTraining } from '../../src/training/jobs';
 import type { SplitTensors } from '../../src/training/data/splitTensors';
-import { correctCount, crossEntropy, logits, type LstmParams, paramList } from '../../src/training/model/lstmModel';
+import { correctCount, crossEntropy, logits, type ModelParams, paramList } from '../../src/training/model/recurrentModel';
+import type { Mask } from '../../src/training/model/dropout';
 
 let backend: Backend | undefined;
 
@@ -64,7 +65,7 @@ export function recorder(cancelAfter?: number) {
 }
 
 /** The model's weights one after another, as the checkpoint and the flat paths lay them out. */
-export function flatten(params: LstmParams): Float32Array {
+export function flatten(params: ModelParams): Float32Array {
   return Float32Array.from(paramList(params).flatMap((v) => Array.from(v.dataSync())));
 }
 
@@ -78,27 +79,30 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 
 /**
  * The reference for every gradient: tfjs' autodiff of the basicLSTMCell loop on the training rows
- * `rows`, in the flat layout, with the batch's mean loss and correct count.
+ * `rows` (each layer's inputs dropped by `masks` when given), in the flat layout, with the batch's
+ * mean loss and correct count (of the dropped forward pass, as a training step counts them).
  */
 export function referenceGradient(
-  params: LstmParams,
+  params: ModelParams,
   spec: ModelSpec,
   train: SplitTensors,
   rows: Int32Array,
+  masks?: Mask[],
 ): { grad: Float32Array; loss: number; correct: number } {
   const { tf } = cpuBackend();
   return tf.tidy(() => {
     const idx = tf.tensor1d(rows, 'int32');
     const x = tf.gather(train.x, idx, 1) as tfn.Tensor3D;
     const labels = tf.gather(train.labels, idx) as tfn.Tensor1D;
+    const dropped = masks?.map((m) => tf.tensor2d(m.values, m.shape));
     const { value, grads } = tf.variableGrads(
-      () => crossEntropy(tf, logits(tf, params, x, spec, 'reference'), labels, 'reference'),
+      () => crossEntropy(tf, logits(tf, params, x, spec, 'reference', dropped), labels, 'reference'),
       paramList(params),
     );
     return {
       grad: Float32Array.from(paramList(params).flatMap((v) => Array.from(grads[v.name].dataSync()))),
       loss: value.dataSync()[0],
-      correct: correctCount(tf, logits(tf, params, x, spec, 'reference'), labels).dataSync()[0],
+      correct: correctCount(tf, logits(tf, params, x, spec, 'reference', dropped), labels).dataSync()[0],
     };
   });
 }

@@ -4,16 +4,9 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { TensorAdam } from '../../src/training/optim/tensorAdam';
-import { fusedLastHidden } from '../../src/training/native/fusedLstm';
-import {
-  crossEntropy,
-  type ForwardPath,
-  initParams,
-  logits,
-  modelSpec,
-  paramList,
-  referenceLastHidden,
-} from '../../src/training/model/lstmModel';
+import { fusedLstmLayer } from '../../src/training/native/fusedLstm';
+import { referenceLayer } from '../../src/training/model/referenceLayers';
+import { crossEntropy, type ForwardPath, initParams, logits, modelSpec, paramList } from '../../src/training/model/recurrentModel';
 import { cpuBackend } from './helpers';
 
 const { tf } = cpuBackend();
@@ -66,11 +59,16 @@ describe('LSTM step', () => {
   const expected = plainLstm(x.arraySync(), kernel.arraySync(), Array.from(bias.dataSync()), 1.0).flat();
 
   it('the stepwise tf.basicLSTMCell loop matches a plain TypeScript LSTM', () => {
-    assertClose(referenceLastHidden(tf, x, kernel, bias, 1.0).dataSync(), expected, 1e-5, 'reference h');
+    assertClose(
+      referenceLayer(tf, 'lstm', tf.unstack(x) as tfn.Tensor2D[], [kernel, bias], 1.0)[T - 1].dataSync(),
+      expected,
+      1e-5,
+      'reference h',
+    );
   });
 
   it('the fused BlockLSTM kernel matches a plain TypeScript LSTM', () => {
-    assertClose(fusedLastHidden(tf, x, kernel, bias, 1.0).dataSync(), expected, 1e-5, 'fused h');
+    assertClose(fusedLstmLayer(tf, x, kernel, bias, 1.0, 'last').dataSync(), expected, 1e-5, 'fused h');
   });
 });
 

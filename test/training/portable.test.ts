@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
-import { disposeParams, initParams, logits, modelSpec, rowProbabilities } from '../../src/training/model/lstmModel';
+import { disposeParams, initParams, logits, modelSpec, rowProbabilities } from '../../src/training/model/recurrentModel';
 import { loadDataset } from '../../src/training/data/dataset';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
 import { PortableLstm } from '../../src/training/portable/portableLstm';

@@ -9,8 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
+import { type Architecture, architectureText } from '../../src/protocol/architecture';
+import { dropoutMasks } from '../../src/training/model/dropout';
 import { TensorAdam } from '../../src/training/optim/tensorAdam';
-import { disposeParams, initParams, modelSpec, paramList } from '../../src/training/model/lstmModel';
+import { disposeParams, initParams, modelSpec, paramList } from '../../src/training/model/recurrentModel';
 import { loadDataset } from '../../src/training/data/dataset';
 import { BindingOps, Scope } from '../../src/training/native/bindingOps';
 import { OpByOpGradient } from '../../src/training/graph/opByOpGradient';
@@ -67,6 +69,33 @@ describe('scheduled path', async () => {
     assert.ok(Math.abs(mine.lossSum / rows.length - reference.loss) < 1e-5);
     assert.equal(mine.correct, reference.correct);
   });
+
+  for (const architecture of [
+    { layers: 2, cell: 'lstm' },
+    { layers: 1, cell: 'gru' },
+    { layers: 2, cell: 'gru' },
+  ] as Architecture[]) {
+    it(`a ${architectureText(architecture)} of 32 units, with and without dropout: its gradient, loss and correct count equal the reference path's within 1e-4, in one shard and two`, () => {
+      const small = modelSpec(28, 28, 32, architecture);
+      const weights = initParams(tf, small, 11);
+      try {
+        for (const masks of [undefined, dropoutMasks(small, rows.length, { rate: 0.3, seed: 5 }, 1)]) {
+          const reference = referenceGradient(weights, small, train, rows, masks);
+          for (const shards of [1, 2]) {
+            const mine = new OpByOpGradient(ops, small, images, shards).compute(flatten(weights), rows, masks);
+            assert.ok(
+              maxDifference(mine.grad, reference.grad) < 1e-4,
+              `${shards} shards: max difference ${maxDifference(mine.grad, reference.grad)}`,
+            );
+            assert.ok(Math.abs(mine.lossSum / rows.length - reference.loss) < 1e-5);
+            assert.equal(mine.correct, reference.correct);
+          }
+        }
+      } finally {
+        disposeParams(weights);
+      }
+    });
+  }
 
   it("the graph's gradient is the one its ops give run one by one: Adam's first moment after a first step is a tenth of it", async () => {
     const graphParams = initParams(tf, spec, 7);

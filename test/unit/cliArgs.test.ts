@@ -16,6 +16,8 @@ describe('command line', () => {
       { ...cmd.config },
       {
         units: 128,
+        layers: 1,
+        dropout: undefined,
         batchSize: 100,
         epochs: 2,
         learningRate: 0.01,
@@ -193,6 +195,31 @@ describe('command line', () => {
     assert.equal(plain.config.patience, undefined, '0 = never stop early');
     assert.equal(plain.config.keepBest, undefined);
     assert.equal(plain.config.resume, undefined);
+  });
+
+  it("takes the model's knobs: --layers, --cell, --dropout; checks each; a continued run keeps its checkpoint's", () => {
+    const cmd = parseCommand(['train', '--layers', '3', '--cell', 'gru', '--dropout', '0.2'], '/work');
+    assert.ok(cmd.kind === 'train');
+    assert.deepEqual([cmd.config.layers, cmd.config.cell, cmd.config.dropout], [3, 'gru', 0.2]);
+    const seed = parseCommand(['train', '--cell', 'lstm', '--dropout', '0'], '/work');
+    assert.ok(seed.kind === 'train');
+    assert.deepEqual(
+      [seed.config.layers, seed.config.cell, seed.config.dropout],
+      [1, undefined, undefined],
+      'the seed: one LSTM layer, no dropout',
+    );
+    assert.throws(() => parseCommand(['train', '--layers', '5']), /--layers must be a whole number from 1 to 4 \(got "5"\)/);
+    assert.throws(() => parseCommand(['train', '--cell', 'rnn']), /--cell must be one of lstm, gru \(it is "rnn"\)/);
+    assert.throws(() => parseCommand(['train', '--dropout', '1']), /--dropout must be a number from 0 to 0\.9/);
+    for (const words of [
+      ['--cell', 'gru'],
+      ['--layers', '2'],
+      ['--dropout', '0.1'],
+    ])
+      assert.throws(
+        () => parseCommand(['train', '--resume', 'a', ...words]),
+        /cannot be given with --resume: a continued run keeps its checkpoint's/,
+      );
   });
 
   it('--train-size 0 means all, as the setting does', () => {

@@ -7,16 +7,16 @@ import { kernelsText } from '../../src/protocol/format';
 
 describe('kernelsText', () => {
   it('the scheduled path with its threads, or without when it had one', () => {
-    assert.equal(kernelsText({ fusedKernels: true, kernels: 'scheduled', shares: 2 }), 'scheduled LSTM kernels, 2 threads');
-    assert.equal(kernelsText({ fusedKernels: true, kernels: 'scheduled', shares: 1 }), 'scheduled LSTM kernels');
+    assert.equal(kernelsText({ fusedKernels: true, kernels: 'scheduled', shares: 2 }), 'scheduled kernels, 2 threads');
+    assert.equal(kernelsText({ fusedKernels: true, kernels: 'scheduled', shares: 1 }), 'scheduled kernels');
   });
 
   it("an older checkpoint's scheduled run with its processes", () => {
-    assert.equal(kernelsText({ fusedKernels: true, kernels: 'scheduled', replicas: 2 }), 'scheduled LSTM kernels, 2 processes');
+    assert.equal(kernelsText({ fusedKernels: true, kernels: 'scheduled', replicas: 2 }), 'scheduled kernels, 2 processes');
   });
 
   it('the fused and the reference paths', () => {
-    assert.equal(kernelsText({ fusedKernels: true, kernels: 'fused' }), 'fused LSTM kernels');
+    assert.equal(kernelsText({ fusedKernels: true, kernels: 'fused' }), 'fused kernels');
     assert.equal(kernelsText({ fusedKernels: false }), 'reference kernels');
   });
 

@@ -58,7 +58,10 @@ describe('runs table', () => {
     assert.deepEqual(row, {
       path: '/w/r',
       name: 'r',
+      cell: 'lstm',
+      layers: 1,
       units: 64,
+      dropout: 0,
       batchSize: 100,
       epochs: 2,
       learningRate: 0.01,
@@ -71,7 +74,7 @@ describe('runs table', () => {
       loss: 1 - 0.97,
       epochKept: 1,
       seconds: 9,
-      device: 'CPU · scheduled LSTM kernels, 2 threads',
+      device: 'CPU · scheduled kernels, 2 threads',
       createdAt: '2026-12-07T00:00:03.000Z',
     });
   });
@@ -88,8 +91,19 @@ describe('runs table', () => {
     assert.deepEqual(kept('accuracy > 92.42%'), ['g/128-0.01-2']);
     assert.deepEqual(kept('learning rate < 0.01 and seed != 1 and units <= 64'), ['g/64-0.003-2']);
     assert.equal(kept('name ~ 128-').length, 4);
-    assert.equal(kept('device = "CPU · scheduled LSTM kernels, 2 threads" and units = 64').length, 4, 'a comma in quotes is the value');
+    assert.equal(kept('device = "CPU · scheduled kernels, 2 threads" and units = 64').length, 4, 'a comma in quotes is the value');
     assert.equal(kept('name ~ "and"').length, 0);
+    const gru = runRow(
+      '/w/gru',
+      'gru',
+      meta(64, 0.01, 1, 0.9, { model: { timesteps: 28, inputSize: 28, units: 64, classes: 10, forgetBias: 1, layers: 2, cell: 'gru' } }),
+    );
+    const f = parseFilter('cell = gru, layers >= 2');
+    assert.ok('conditions' in f);
+    assert.deepEqual(
+      applyFilter([...rows, gru], f.conditions).map((r) => r.name),
+      ['gru'],
+    );
   });
 
   it('says what is wrong with a filter', () => {
@@ -99,7 +113,7 @@ describe('runs table', () => {
       return f.problem;
     };
     assert.match(problem('accuracy'), /"accuracy" is not a condition such as accuracy >= 0\.98/);
-    assert.match(problem('cell = gru'), /^no column "cell" \(columns: run, units, batch/);
+    assert.match(problem('colour = red'), /^no column "colour" \(columns: run, cell, layers, units, dropout, batch/);
     assert.match(problem('units ~ 6'), /units is a number: use/);
     assert.match(problem('name > a'), /run is text: use =, != or ~/);
     assert.match(problem('units = many'), /"many" is not a number for units/);
@@ -131,7 +145,10 @@ describe('runs table', () => {
       assert.ok(Math.abs(g.results.accuracy.std! - Math.abs(acc[0] - acc[1]) / Math.SQRT2) < 1e-12);
     }
     assert.deepEqual(groups[0].config, {
+      cell: 'lstm',
+      layers: 1,
       units: 64,
+      dropout: 0,
       batchSize: 100,
       epochs: 2,
       learningRate: 0.003,
@@ -153,17 +170,17 @@ describe('runs table', () => {
     assert.equal(lines.length, 9);
     assert.equal(
       lines[0],
-      'name,units,batchSize,epochs,learningRate,trainImages,testImages,schedule,clipNorm,seed,accuracy,loss,epochKept,seconds,device,createdAt,path',
+      'name,cell,layers,units,dropout,batchSize,epochs,learningRate,trainImages,testImages,schedule,clipNorm,seed,accuracy,loss,epochKept,seconds,device,createdAt,path',
     );
     assert.match(
       lines[1],
-      /^g\/64-0\.003-1,64,100,2,0\.003,60000,10000,constant,0,1,0\.9\d+,0\.0\d+,2,7,"CPU · scheduled LSTM kernels, 2 threads",/,
+      /^g\/64-0\.003-1,lstm,1,64,0,100,2,0\.003,60000,10000,constant,0,1,0\.9\d+,0\.0\d+,2,7,"CPU · scheduled kernels, 2 threads",/,
     );
     const grouped = groupsCsv(groupRuns(rows)).trimEnd().split('\r\n');
     assert.equal(grouped.length, 5);
     assert.equal(
       grouped[0],
-      'units,batchSize,epochs,learningRate,trainImages,testImages,schedule,clipNorm,seeds,accuracyMean,accuracyStd,lossMean,lossStd,secondsMean,secondsStd',
+      'cell,layers,units,dropout,batchSize,epochs,learningRate,trainImages,testImages,schedule,clipNorm,seeds,accuracyMean,accuracyStd,lossMean,lossStd,secondsMean,secondsStd',
     );
     assert.match(runsCsv([{ ...rows[0], name: 'say "hi"' }]), /\r\n"say ""hi""",/);
     const view = viewCsv(rows, { filter: 'units = 128', sort: { key: 'accuracy', descending: true }, grouped: false });

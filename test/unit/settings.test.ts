@@ -55,6 +55,8 @@ describe('settings', () => {
       ok: true,
       value: {
         units: 128,
+        layers: 1,
+        dropout: undefined,
         batchSize: 100,
         epochs: 2,
         learningRate: 0.01,
@@ -74,7 +76,23 @@ describe('settings', () => {
         device: 'auto',
         backend: 'auto',
         kernels: 'auto',
-        origin: { from: 'vscode' },
+        origin: {
+          from: 'vscode',
+          // Every setting the run read, at the value it read: what its checkpoint records.
+          settings: Object.fromEntries(
+            [
+              'weightsFolder',
+              ...NUMBER_RULES.map((rule) => rule.setting),
+              'dataFolder',
+              'device',
+              'backend',
+              'cell',
+              'learningRateSchedule',
+              'keepBestEpoch',
+              'tensorBoard',
+            ].map((key) => [`lstmMnist.${key}`, DEFAULTS[key]]),
+          ),
+        },
       },
     });
   });
@@ -134,6 +152,20 @@ describe('settings', () => {
     const bad = await readTrainConfig(settings({ learningRateSchedule: 'sawtooth' }), ws, 'r');
     assert.ok(!bad.ok);
     assert.match(bad.problems[0].message, /^lstmMnist\.learningRateSchedule must be one of constant, step, exponential, cosine, plateau/);
+  });
+
+  it("reads the model's knobs: layers, cell (recorded only when it is not the LSTM) and dropout, and names a bad one", async () => {
+    const gru = await readTrainConfig(settings({ cell: 'gru', layers: 2, dropout: 0.3 }), ws, 'r');
+    assert.ok(gru.ok);
+    assert.deepEqual([gru.value.cell, gru.value.layers, gru.value.dropout], ['gru', 2, 0.3]);
+    const seed = await readTrainConfig(settings({ cell: 'lstm' }), ws, 'r');
+    assert.ok(seed.ok && !('cell' in seed.value) && seed.value.layers === 1 && seed.value.dropout === undefined);
+    const bad = await readTrainConfig(settings({ cell: 'transformer', layers: 0 }), ws, 'r');
+    assert.ok(!bad.ok);
+    assert.deepEqual(
+      bad.problems.map((p) => p.setting),
+      ['lstmMnist.layers', 'lstmMnist.cell'],
+    );
   });
 
   it('reads an evaluation request without the training settings', async () => {

@@ -49,6 +49,20 @@ describe('sweep plan', () => {
     assert.deepEqual(runs[2].values, { learningRate: 0.001, units: 128, seed: 42 });
   });
 
+  it('the options that take a word vary too: --cell lstm,gru, --lr-schedule; a word it does not know is named', () => {
+    const runs = plan(['--cell', 'lstm,gru', '--layers', '1,2', '--lr-schedule', 'cosine']);
+    assert.deepEqual(
+      runs.map((r) => r.name),
+      ['1-lstm-layers1-seed42', '2-lstm-layers2-seed42', '3-gru-layers1-seed42', '4-gru-layers2-seed42'],
+    );
+    assert.deepEqual(runs[3].values, { cell: 'gru', layers: 2, lrSchedule: 'cosine', seed: 42 });
+    const config = sweepRunConfig(base, runs[3], '/w/s');
+    assert.deepEqual([config.cell, config.layers, config.lrSchedule], ['gru', 2, 'cosine']);
+    assert.throws(() => plan(['--cell', 'lstm,rnn']), /--cell must be one of lstm, gru \(got "rnn"\)/);
+    assert.equal(sweepRecordProblem(record(runs)), undefined);
+    assert.match(sweepRecordProblem(record([{ name: 'r', values: { cell: 'rnn' } }])) ?? '', /run r's cell must be one of lstm, gru/);
+  });
+
   it('numbers its runs with as many digits as the last needs, and names only what varies', () => {
     const runs = plan(['--units', '4,5,6,7,8,9,10,11,12,13', '--epochs', '1']);
     assert.equal(runs[0].name, '01-units4-seed42');

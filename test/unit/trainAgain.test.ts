@@ -58,6 +58,17 @@ describe('the command line that trains a run again', () => {
     assert.deepEqual(scheduleOf(cmd.config), { name: 'plateau', decay: 0.2, stepEpochs: 1, patience: 3, minimum: 0.0001 });
   });
 
+  it("carries the model's layers, cell and dropout", () => {
+    const m = meta({
+      model: { timesteps: 28, inputSize: 28, units: 32, classes: 10, forgetBias: 1, layers: 3, cell: 'gru' },
+      hyperparameters: { batchSize: 100, epochs: 2, learningRate: 0.01, seed: 1, dropout: 0.25 },
+    });
+    assert.match(trainAgainCommand(m), /--units 32 --layers 3 --dropout 0\.25 .* --cell gru/);
+    const cmd = parseCommand(['train', ...trainAgainArgs(m)], '/p');
+    assert.ok(cmd.kind === 'train');
+    assert.deepEqual([cmd.config.units, cmd.config.layers, cmd.config.cell, cmd.config.dropout], [32, 3, 'gru', 0.25]);
+  });
+
   it('names a data folder and the portable backend, quoted for a shell where needed', () => {
     const m = meta({
       dataset: { name: 'fashion mnist', source: "/data/fashion mnist/it's", trainCount: 1, testCount: 1 },

@@ -13,6 +13,7 @@ import type { InspectClient } from './inspectClient';
 import { InspectionSection } from './inspectionSection';
 import { breakable, fill, h, phrases } from './dom';
 import { showsEpochRates } from '../../src/protocol/learningRate';
+import { architectureText } from '../../src/protocol/architecture';
 import { baseName, capitalised, count, fixed, percent, plural, sweepRunOf } from '../../src/protocol/format';
 import { EvaluationView, PanelState, TrainingView, bestEpoch, isRunning, trainingFraction } from './panelState';
 import { deviceLine, outcomeBlock, runNotes, warning } from './reportBlocks';
@@ -164,7 +165,8 @@ export class PanelView {
           'p',
           { id: 'config', className: 'muted' },
           ...phrases(
-            `${c.units} units`,
+            `${architectureText(c)} of ${c.units} units`,
+            ...(c.dropout ? [`dropout ${c.dropout}`] : []),
             `batch ${c.batchSize}`,
             plural(c.epochs, 'epoch'),
             `learning rate ${c.learningRate}`,

@@ -2,13 +2,14 @@
 // each as it is written: the bench times each op this way, and a run takes it where its runtime
 // cannot load the training step's graph.
 import type { ModelSpec } from '../../protocol/checkpointFormat';
-import { paramLayout } from '../model/lstmModel';
+import { paramLayout } from '../model/recurrentModel';
 import { type BindingOps, Scope } from '../native/bindingOps';
 import { type TrainingImages, writeBatch } from './batchGradient';
 import { bindingWriter } from './opWriter';
+import type { Mask } from '../model/dropout';
 
 export interface BatchGradient {
-  /** d(the batch's mean loss)/d(parameters), flat in PARAM_NAMES order. */
+  /** d(the batch's mean loss)/d(parameters), flat in file order. */
   grad: Float32Array;
   /** The batch's summed loss (not scaled) and how many it predicted right. */
   lossSum: number;
@@ -28,21 +29,22 @@ export class OpByOpGradient {
     private readonly shards: number,
   ) {}
 
-  /** The gradient of the batch `rows` (numbers of training images) for the parameters `params` (flat, PARAM_NAMES order). */
-  compute(params: Float32Array, rows: Int32Array): BatchGradient {
+  /**
+   * The gradient of the batch `rows` (numbers of training images) for the parameters `params`
+   * (flat, file order), each layer's inputs dropped by `masks` when given.
+   */
+  compute(params: Float32Array, rows: Int32Array, masks?: Mask[]): BatchGradient {
     const { ops } = this;
     const s = new Scope();
     try {
       const layout = paramLayout(this.spec);
-      const [w, b, wd, bd] = layout.split(params).map((values, i) => ops.floats(s, layout.weights[i].shape, values));
+      const weights = layout.split(params).map((values, i) => ops.floats(s, layout.weights[i].shape, values));
       const out = writeBatch(bindingWriter(ops, s), this.spec, rows.length, this.shards, {
-        w,
-        b,
-        wd,
-        bd,
+        params: weights,
         trainX: this.train.x,
         trainLabels: this.train.labels,
         rows: ops.ints(s, [rows.length], rows),
+        masks: masks?.map((m) => ops.floats(s, m.shape, m.values)),
       });
       const grad = layout.join(out.grads.map((h) => ops.read(h)));
       return { grad, lossSum: ops.read(out.lossSum)[0], correct: ops.readInts(out.correct)[0] };

@@ -10,10 +10,12 @@ import { BETA1, BETA2, correctedStep } from '../optim/adamState';
 import { GraphWriter } from './graphWriter';
 import { attr, FLOAT_T } from '../native/opAttrs';
 import { type Handle, type LoadedGraph, type BindingOps, Scope } from '../native/bindingOps';
-import { type TrainingImages, writeBatch } from './batchGradient';
-import { paramLayout, weightSpecs } from '../model/lstmModel';
+import { maskShapes, type TrainingImages, writeBatch } from './batchGradient';
+import type { Mask } from '../model/dropout';
+import { weightSpecs } from '../../protocol/architecture';
+import { paramLayout } from '../model/recurrentModel';
 
-/** The weights and Adam's moments, flat in PARAM_NAMES order. */
+/** The weights and Adam's moments, flat in file order. */
 export interface TrainingState {
   params: Float32Array;
   m: Float32Array;
@@ -27,6 +29,8 @@ type Kind = (typeof KINDS)[number];
 const STEP_INPUTS = ['trainX', 'trainLabels', 'learningRate', 'beta1Power', 'beta2Power', 'epsilon'] as const;
 
 const variableName = (kind: Kind, param: number): string => `${kind}_${param}`;
+/** The input of layer `layer`'s dropout mask for batches of `n`. */
+const maskInput = (layer: number, n: number): string => `mask_${layer}_${n}`;
 
 /**
  * The gradients scaled to a global norm of at most `clipNorm`, as tf.clip_by_global_norm (and
@@ -57,11 +61,14 @@ export class TrainingGraph {
     readonly sizes: readonly number[],
     /** Whether its steps clip the gradient (and say its norm). */
     private readonly clips: boolean,
+    /** Whether its steps take dropout masks. */
+    private readonly drops: boolean,
   ) {}
 
   /**
    * Records and loads the graph (throws where the runtime cannot load it); its variables are set
-   * by `init`. With `clipNorm`, each step clips the gradient to that global norm before Adam.
+   * by `init`. With `clipNorm`, each step clips the gradient to that global norm before Adam; with
+   * `dropout`, each step takes each layer's dropout mask for its batch (dropout.ts draws them).
    */
   static load(
     ops: BindingOps,
@@ -69,14 +76,14 @@ export class TrainingGraph {
     images: TrainingImages,
     shards: number,
     sizes: readonly number[],
-    clipNorm?: number,
+    { clipNorm, dropout = false }: { clipNorm?: number; dropout?: boolean } = {},
   ): TrainingGraph {
     const { timesteps: T, inputSize: I } = spec;
     const shapes = weightSpecs(spec).map((w) => w.shape);
     const g = new GraphWriter();
     const variables = shapes.map((shape, p) => KINDS.map((kind) => g.variable(variableName(kind, p), shape)));
     const read = (p: number): string => g.run('ReadVariableOp', [attr.type('dtype', 'float')], [variables[p][0]])[0];
-    const [w, b, wd, bd] = shapes.map((_, p) => read(p));
+    const params = shapes.map((_, p) => read(p));
     const trainX = g.input('trainX', 'uint8', [images.count, T, I]);
     const trainLabels = g.input('trainLabels', 'int32', [images.count]);
     const [learningRate, beta1Power, beta2Power, epsilon] = STEP_INPUTS.slice(2).map((name) => g.input(name, 'float', []));
@@ -84,7 +91,8 @@ export class TrainingGraph {
     const beta2 = g.fill([], BETA2);
     for (const n of sizes) {
       const rows = g.input(`rows_${n}`, 'int32', [n]);
-      const out = writeBatch(g, spec, n, shards, { w, b, wd, bd, trainX, trainLabels, rows });
+      const masks = dropout ? maskShapes(spec, n).map((shape, l) => g.input(maskInput(l, n), 'float', shape)) : undefined;
+      const out = writeBatch(g, spec, n, shards, { params, trainX, trainLabels, rows, masks });
       const clip = clipNorm === undefined ? undefined : writeClip(g, out.grads, shapes, clipNorm);
       const applied = (clip?.grads ?? out.grads).map((grad, p) =>
         g.effect('ResourceApplyAdam', [FLOAT_T], [...variables[p], beta1Power, beta2Power, learningRate, beta1, beta2, epsilon, grad]),
@@ -107,7 +115,7 @@ export class TrainingGraph {
       handles.forEach((handle, k) =>
         g.output(`get_${variableName(KINDS[k], p)}`, g.run('ReadVariableOp', [attr.type('dtype', 'float')], [handle])[0], 'float'),
       );
-    return new TrainingGraph(ops, ops.loadGraph(g.savedModelText()), images, spec, [...sizes], clipNorm !== undefined);
+    return new TrainingGraph(ops, ops.loadGraph(g.savedModelText()), images, spec, [...sizes], clipNorm !== undefined, dropout);
   }
 
   /** Sets the weights and Adam's moments. */
@@ -152,15 +160,19 @@ export class TrainingGraph {
 
   /**
    * One training step on the batch `rows` (a size this graph has), Adam's `step`-th; `epsilon` is
-   * tf.train.adam's (the backend's), folded with the bias correction as ArrayAdam folds it.
+   * tf.train.adam's (the backend's), folded with the bias correction as ArrayAdam folds it;
+   * `masks`, each layer's dropout mask, when the graph drops inputs.
    */
   step(
     rows: Int32Array,
     adam: { learningRate: number; epsilon: number; step: number },
+    masks?: Mask[],
   ): { lossSum: number; correct: number; gradNorm?: number } {
     const { ops } = this;
     const n = rows.length;
     if (!this.sizes.includes(n)) throw new Error(`no training step for batches of ${n} in this graph`);
+    if (this.drops !== (masks !== undefined))
+      throw new Error(this.drops ? 'this graph drops inputs: it needs masks' : 'this graph drops nothing');
     const s = new Scope();
     try {
       const scalar = (value: number): Handle => ops.floats(s, [], Float32Array.of(value));
@@ -176,8 +188,8 @@ export class TrainingGraph {
       const [lossSum, correct, norm] = ops.runGraph(
         s,
         this.graph,
-        [...inputs, ops.ints(s, [n], rows)],
-        [...STEP_INPUTS, `rows_${n}`],
+        [...inputs, ops.ints(s, [n], rows), ...(masks ?? []).map((m) => ops.floats(s, m.shape, m.values))],
+        [...STEP_INPUTS, `rows_${n}`, ...(masks ?? []).map((_, l) => maskInput(l, n))],
         [`lossSum_${n}`, `correct_${n}`, ...(this.clips ? [`gradNorm_${n}`] : [])],
       );
       return {

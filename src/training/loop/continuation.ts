@@ -8,14 +8,14 @@ import type { ContinuedFrom, EpochMetrics, TrainConfig } from '../../protocol/tr
 import type { Tf } from '../native/backend';
 import { loadCheckpoint } from '../model/checkpointParams';
 import { readOptimizerState } from '../../checkpoint/read';
-import { disposeParams, type LstmParams, modelSpec } from '../model/lstmModel';
+import { disposeParams, type ModelParams, modelSpec } from '../model/recurrentModel';
 import { shuffledIndices } from '../data/shuffle';
 import { seededRandom } from '../../protocol/seededRandom';
 
 export interface Continuation {
   from: ContinuedFrom;
   meta: CheckpointMeta;
-  params: LstmParams;
+  params: ModelParams;
   adam?: AdamState;
   /** The epochs behind the weights, whose history the new checkpoint carries on. */
   epochs: EpochMetrics[];
@@ -39,7 +39,7 @@ export async function openContinuation(
     const adam = await readOptimizerState(config.resume, meta);
     const h = meta.hyperparameters;
     const epochs = trainedEpochs(meta);
-    const spec = modelSpec(meta.model.timesteps, meta.model.inputSize, meta.model.units);
+    const spec = modelSpec(meta.model.timesteps, meta.model.inputSize, meta.model.units, meta.model);
     if (spec.forgetBias !== meta.model.forgetBias || spec.classes !== meta.model.classes) {
       throw new CheckpointError(
         config.resume,
@@ -49,6 +49,8 @@ export async function openContinuation(
     // Every option the request may not give (a missing one is a type error here).
     const kept: { [K in FromCheckpointField]-?: TrainConfig[K] } = {
       units: meta.model.units,
+      layers: spec.layers,
+      dropout: h.dropout,
       batchSize: h.batchSize,
       learningRate: h.learningRate,
       seed: h.seed,
@@ -63,7 +65,7 @@ export async function openContinuation(
     return {
       // The schedule goes on too: each epoch's rate follows from the epochs before it (a cosine's
       // curve is stretched over the longer run).
-      config: { ...config, ...kept, lrSchedule: h.lrSchedule, epochs: epochs.length + config.epochs },
+      config: { ...config, ...kept, cell: spec.cell, lrSchedule: h.lrSchedule, epochs: epochs.length + config.epochs },
       continuation: {
         from: { checkpoint: config.resume, epochs: epochs.length, adamRestored: adam !== undefined },
         meta,

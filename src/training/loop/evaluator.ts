@@ -4,7 +4,7 @@
 import type { EvaluationResult } from '../../protocol/training';
 import type { Tf } from '../native/backend';
 import { CLASSES } from '../data/dataset';
-import { crossEntropy, type ForwardPath, type LstmParams, logits } from '../model/lstmModel';
+import { crossEntropy, type ForwardPath, type ModelParams, logits } from '../model/recurrentModel';
 import type { ModelSpec } from '../../protocol/checkpointFormat';
 import { stopIfCancelled } from './cancellation';
 import type { Split } from '../data/dataset';
@@ -21,7 +21,7 @@ export interface Predictions {
 }
 
 /** What an evaluation reads: the weights, their model and forward path, the images; and when to stop. */
-type EvaluationArgs = [tf: Tf, params: LstmParams, spec: ModelSpec, kernels: ForwardPath, data: Split, isCancelled?: () => boolean];
+type EvaluationArgs = [tf: Tf, params: ModelParams, spec: ModelSpec, kernels: ForwardPath, data: Split, isCancelled?: () => boolean];
 
 /** Throws Cancelled (between chunks) once `isCancelled` says so. */
 export async function evaluate(...args: EvaluationArgs): Promise<EvaluationResult> {

@@ -3,21 +3,22 @@
 import * as os from 'node:os';
 import { RunPreparationError } from '../../checkpoint/weightsFolder';
 import { EVAL_BATCH } from './evaluator';
+import { architectureOf, weightSpecs } from '../../protocol/architecture';
+import { type ModelSpec, ParamLayout } from '../../protocol/checkpointFormat';
 
 /** Bytes a run needs at its peak, roughly: the data as tensors, the weights with Adam's moments and gradients, a step's activations. */
-export function estimateRunBytes(m: {
-  units: number;
-  inputSize: number;
-  timesteps: number;
-  classes: number;
-  batchSize: number;
-  trainCount: number;
-  testCount: number;
-}): number {
-  const weights = (m.inputSize + m.units) * 4 * m.units + 4 * m.units + m.units * m.classes + m.classes;
+export function estimateRunBytes(
+  m: Pick<ModelSpec, 'units' | 'inputSize' | 'timesteps' | 'classes' | 'layers' | 'cell'> & {
+    batchSize: number;
+    trainCount: number;
+    testCount: number;
+  },
+): number {
+  const weights = new ParamLayout(weightSpecs(m)).total;
   const data = (m.trainCount + m.testCount) * (m.timesteps * m.inputSize + 1) * 1.25; // float32 tensors + the uint8 source
-  // BlockLSTM keeps seven [timesteps, batch, units] outputs for the backward pass, which makes as many.
-  const activations = 14 * m.timesteps * Math.max(m.batchSize, EVAL_BATCH) * m.units; // evaluation runs in chunks
+  // BlockLSTM keeps seven [timesteps, batch, units] outputs for the backward pass, which makes as
+  // many, per layer (a GRU layer fewer); evaluation runs in chunks.
+  const activations = 14 * architectureOf(m).layers * m.timesteps * Math.max(m.batchSize, EVAL_BATCH) * m.units;
   return 4 * (4 * weights + data + activations);
 }
 

@@ -5,7 +5,7 @@ import type { AdamState, ModelSpec } from '../../protocol/checkpointFormat';
 import type { EvaluationResult } from '../../protocol/training';
 import type { Split } from '../data/dataset';
 import { setParamValues } from '../model/checkpointParams';
-import { type LstmParams, paramList } from '../model/lstmModel';
+import { type ModelParams, paramList } from '../model/recurrentModel';
 import type { Tf } from '../native/backend';
 import { adamEpsilon } from '../optim/adamState';
 import { ArrayAdam } from '../optim/arrayAdam';
@@ -20,7 +20,7 @@ export class PortableSteps implements StepRunner {
 
   constructor(
     private readonly tf: Tf,
-    private readonly params: LstmParams,
+    private readonly params: ModelParams,
     spec: ModelSpec,
     images: { train: Split; test: Split },
     learningRate: number,

@@ -12,7 +12,7 @@ import type { EvaluationResult } from '../../protocol/training';
 import { adamEpsilon, freshAdamState } from '../optim/adamState';
 import type { Tf } from '../native/backend';
 import { TensorAdam } from '../optim/tensorAdam';
-import { correctCount, crossEntropy, type ForwardPath, logits, type LstmParams, paramLayout, paramList } from '../model/lstmModel';
+import { correctCount, crossEntropy, type ForwardPath, logits, type ModelParams, paramLayout, paramList } from '../model/recurrentModel';
 import { BindingOps, type OpProfile, Scope } from '../native/bindingOps';
 import { OpByOpGradient } from '../graph/opByOpGradient';
 import { TrainingGraph } from '../graph/trainingGraph';
@@ -22,12 +22,15 @@ import { type Batch, disposeSplit, gatherBatch, type SplitTensors, tensorsFromSp
 import { ArrayAdam } from '../optim/arrayAdam';
 import { clipArrayByGlobalNorm } from '../optim/clipping';
 import { setParamValues } from '../model/checkpointParams';
+import { type Dropout, dropoutMasks, type Mask } from '../model/dropout';
 
 /** What one training step needs besides the batch. */
 export interface StepModel {
-  params: LstmParams;
+  params: ModelParams;
   spec: ModelSpec;
   kernels: ForwardPath;
+  /** The fraction of each layer's inputs dropped, and the run's seed its masks follow from (undefined: no dropout). */
+  dropout?: Dropout;
 }
 
 /**
@@ -43,8 +46,12 @@ export function trainStep(
 ): { loss: tfn.Scalar; hits: tfn.Scalar; norm?: tfn.Scalar } {
   return tf.tidy(() => {
     let hits: tfn.Scalar | undefined;
+    // The masks of the step about to be taken: its number is Adam's next one, continued runs included.
+    const masks =
+      model.dropout &&
+      dropoutMasks(model.spec, batch.labels.shape[0], model.dropout, optimizer.step + 1).map((m) => tf.tensor2d(m.values, m.shape));
     const { loss, norm } = optimizer.minimize(() => {
-      const out = logits(tf, model.params, batch.x, model.spec, model.kernels);
+      const out = logits(tf, model.params, batch.x, model.spec, model.kernels, masks);
       hits = tf.keep(correctCount(tf, out, batch.labels));
       return crossEntropy(tf, out, batch.labels, model.kernels);
     });
@@ -147,8 +154,8 @@ export class ScheduledSteps implements StepRunner {
    */
   constructor(
     private readonly tf: Tf,
-    private readonly params: LstmParams,
-    spec: ModelSpec,
+    private readonly params: ModelParams,
+    private readonly spec: ModelSpec,
     train: Split,
     private learningRate: number,
     plan: ShardPlan,
@@ -156,6 +163,8 @@ export class ScheduledSteps implements StepRunner {
     adam?: AdamState,
     /** Clip each step's gradient to this global norm (undefined: never). */
     private readonly clipNorm?: number,
+    /** Drop each layer's inputs (undefined: never); the masks are the autodiff paths' own. */
+    private readonly dropout?: Dropout,
   ) {
     this.ops = new BindingOps(tf);
     this.epsilon = adamEpsilon(tf);
@@ -171,7 +180,7 @@ export class ScheduledSteps implements StepRunner {
     const state = adam ?? freshAdamState(flat.length);
     let graph: TrainingGraph | undefined;
     try {
-      graph = TrainingGraph.load(this.ops, spec, images, plan.shards, batchSizes, clipNorm);
+      graph = TrainingGraph.load(this.ops, spec, images, plan.shards, batchSizes, { clipNorm, dropout: dropout !== undefined });
       graph.init({ params: flat, m: state.m, v: state.v });
       this.store = { kind: 'graph', graph, step: state.step };
     } catch (e) {
@@ -189,6 +198,11 @@ export class ScheduledSteps implements StepRunner {
     if (this.store.kind === 'ops') this.store.adam.learningRate = rate;
   }
 
+  /** The dropout masks of Adam's step `step` on the batch `indices`, when the run drops inputs. */
+  private masks(indices: Int32Array, step: number): Mask[] | undefined {
+    return this.dropout && dropoutMasks(this.spec, indices.length, this.dropout, step);
+  }
+
   /** Why the steps run their ops one by one (the graph could not be loaded), if they do. */
   get graphUnavailable(): string | undefined {
     return this.store.kind === 'ops' ? this.store.reason : undefined;
@@ -202,11 +216,12 @@ export class ScheduledSteps implements StepRunner {
   async step(indices: Int32Array): Promise<StepResult> {
     const { store } = this;
     if (store.kind === 'graph') {
-      const result = store.graph.step(indices, { learningRate: this.learningRate, epsilon: this.epsilon, step: store.step + 1 });
-      store.step += 1;
+      const step = store.step + 1;
+      const result = store.graph.step(indices, { learningRate: this.learningRate, epsilon: this.epsilon, step }, this.masks(indices, step));
+      store.step = step;
       return result;
     }
-    const { grad, lossSum, correct } = this.gradient.compute(store.adam.params, indices);
+    const { grad, lossSum, correct } = this.gradient.compute(store.adam.params, indices, this.masks(indices, store.adam.step + 1));
     const gradNorm = this.clipNorm === undefined ? undefined : clipArrayByGlobalNorm(grad, this.clipNorm);
     store.adam.apply(grad);
     return { lossSum, correct, ...(gradNorm === undefined ? {} : { gradNorm }) };

@@ -34,7 +34,8 @@ import { adamRestartNote, type Continuation, shuffleGenerator } from './continua
 import { type Dataset, withoutTrainingImages } from '../data/dataset';
 import { Cancelled, stopIfCancelled } from './cancellation';
 import { evaluate } from './evaluator';
-import { disposeParams, initParams, modelSpec, weightSpecs } from '../model/lstmModel';
+import { architectureText, weightSpecs } from '../../protocol/architecture';
+import { disposeParams, initParams, modelSpec } from '../model/recurrentModel';
 import { shuffledIndices } from '../data/shuffle';
 import { checkMemory, estimateRunBytes } from './memoryBudget';
 import { describeFsError, prepareWeightsFolder, type Reservation } from '../../checkpoint/weightsFolder';
@@ -95,8 +96,8 @@ export function train(
   let prepared: Parameters<typeof trainPrepared>[4];
   let reservation: Reservation;
   try {
-    const kernels = chooseTrainingPath(config.kernels, backend.info);
-    const spec = modelSpec(data.rows, data.cols, config.units);
+    const spec = modelSpec(data.rows, data.cols, config.units, config);
+    const kernels = chooseTrainingPath(config.kernels, backend.info, { ...spec, dropout: config.dropout });
     if (continuation) checkSameData(continuation, data);
     const plan = kernels === 'scheduled' || kernels === 'portable' ? planShards(config.batchSize) : undefined;
     // Everything that can fail for want of memory or disk fails here, before the first batch.
@@ -162,6 +163,8 @@ async function trainPrepared(
   const params = continuation?.params ?? initParams(tf, spec, config.seed);
   // 0 is "off", however a sender wrote it: a limit of 0 would scale every gradient to nothing.
   const clipNorm = config.clipNorm || undefined;
+  // Dropout's masks follow from the run's seed (model/dropout.ts); 0 is "off" too.
+  const dropout = config.dropout ? { rate: config.dropout, seed: config.seed } : undefined;
   let steps: StepRunner | undefined;
   const random = shuffleGenerator(config.seed, trainCount, epochs.length);
   const warnings: string[] = [];
@@ -174,7 +177,7 @@ async function trainPrepared(
     if (config.tensorBoard !== false) {
       fs.rmSync(staging, { recursive: true, force: true });
       log = TensorBoardLog.open(path.join(staging, LOG_FOLDER));
-      log.text('hyperparameters', hyperparameterTable(config, continuation), 0);
+      log.text('hyperparameters', hyperparameterTable(config, spec, continuation), 0);
       for (const m of epochs) log.epoch(m);
     }
     if (kernels === 'scheduled') {
@@ -188,6 +191,7 @@ async function trainPrepared(
         batchSizes(trainCount, config.batchSize),
         continuation?.adam,
         clipNorm,
+        dropout,
       );
       steps = scheduled;
       if (scheduled.graphUnavailable)
@@ -209,7 +213,7 @@ async function trainPrepared(
     } else
       steps = new AutodiffSteps(
         tf,
-        { params, spec, kernels: forwardPath(kernels) },
+        { params, spec, kernels: forwardPath(kernels), dropout },
         data.train,
         config.learningRate,
         continuation?.adam,
@@ -299,6 +303,7 @@ async function trainPrepared(
         ...(config.keepBest ? { keepBest: true } : {}),
         ...(config.patience !== undefined ? { patience: config.patience } : {}),
         ...(clipNorm !== undefined ? { clipNorm } : {}),
+        ...(config.dropout ? { dropout: config.dropout } : {}),
         ...(schedule.name === DEFAULT_SCHEDULE
           ? {}
           : {
@@ -353,8 +358,9 @@ async function trainPrepared(
 }
 
 /** The run's settings as a markdown table: TensorBoard's Text tab shows it with the run's curves. */
-function hyperparameterTable(config: TrainConfig, continuation?: Continuation): string {
+function hyperparameterTable(config: TrainConfig, spec: ModelSpec, continuation?: Continuation): string {
   const rows: [string, unknown][] = [
+    ['model', architectureText(spec)],
     ['units', config.units],
     ['batch size', config.batchSize],
     ['epochs', config.epochs],
@@ -366,6 +372,7 @@ function hyperparameterTable(config: TrainConfig, continuation?: Continuation): 
     ['early stopping patience', config.patience ?? 'off'],
     ['learning-rate schedule', scheduleText(scheduleOf(config))],
     ['gradient clipping (global norm)', config.clipNorm || 'off'],
+    ['dropout', config.dropout || 'off'],
     ...(continuation
       ? ([['continued from', `${continuation.meta.name} (after epoch ${continuation.from.epochs})`]] as [string, unknown][])
       : []),

@@ -1,18 +1,19 @@
 // Export: a checkpoint as a TensorFlow.js Layers model (model.json + weights.bin) that
-// tf.loadLayersModel loads in a browser or in Node, and that Keras users recognise: an `lstm`
-// layer and a `dense` layer with softmax. The checkpoint keeps TensorFlow's LSTMCell layout
-// (one kernel over [x, h], gates i, j, f, o, forget_bias added at run time); a Layers LSTM has
-// a kernel and a recurrent kernel, gates in the order i, f, c (= j), o, and no forget bias, so
-// the columns are reordered, the kernel split, and the forget bias folded into f's bias.
+// tf.loadLayersModel loads in a browser or in Node, and that Keras users recognise: its `lstm` or
+// `gru` layers and a `dense` layer with softmax. The checkpoint keeps TensorFlow's cell layouts
+// (one kernel over [x, h]; an LSTM's gates i, j, f, o, forget_bias added at run time); a Layers
+// layer has a kernel and a recurrent kernel, its own gate order, and no forget bias, so the
+// columns are reordered, the kernel split, and the forget bias folded into f's bias.
 // The model reads images batch-major, [batch, rows, cols], pixels scaled to [0, 1].
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfn from '@tensorflow/tfjs-node';
+import { architectureOf, type CellName } from '../../protocol/architecture';
 import type { CheckpointMeta } from '../../protocol/checkpointFormat';
 import { stagingFolder } from '../../checkpoint/reservation';
 import type { Tf } from '../native/backend';
 import { loadCheckpoint } from './checkpointParams';
-import { disposeParams, type LstmParams } from './lstmModel';
+import { disposeParams, type ModelParams } from './recurrentModel';
 
 /** The files a Layers model is saved as. */
 export const LAYERS_FILES = ['model.json', 'weights.bin'] as const;
@@ -20,10 +21,30 @@ export const LAYERS_FILES = ['model.json', 'weights.bin'] as const;
 /** Gate blocks of the LSTMCell layout (i, j, f, o) in the Layers order (i, f, c = j, o). */
 const LAYERS_GATE_ORDER = [0, 2, 1, 3];
 
-/** The LSTM's weights in the Layers layout: [kernel, recurrentKernel, bias]. */
-export function layersLstmWeights(tf: Tf, params: LstmParams, inputSize: number, forgetBias: number): tfn.Tensor[] {
+/**
+ * One recurrent layer's weights in the Layers layout, [kernel, recurrentKernel, bias], from the
+ * checkpoint's (its kernels over [input, h] split into the two).
+ * - LSTM: the gates reordered to i, f, c, o, and the forget bias folded into f's bias.
+ * - GRU (Layers' GRU with resetAfter false: the only one tfjs has): the gates' and the candidate's
+ *   columns side by side in the order z (= u), r, h (= c).
+ */
+export function layersRecurrentWeights(
+  tf: Tf,
+  cell: CellName,
+  weights: readonly tfn.Tensor[],
+  inputSize: number,
+  forgetBias: number,
+): tfn.Tensor[] {
   return tf.tidy(() => {
-    const units = params.bias.shape[0] / 4;
+    if (cell === 'gru') {
+      const [gatesKernel, gatesBias, candidateKernel, candidateBias] = weights;
+      const [r, u] = tf.split(gatesKernel, 2, 1);
+      const [br, bu] = tf.split(gatesBias, 2, 0);
+      const [kernel, recurrent] = tf.split(tf.concat([u, r, candidateKernel], 1), [inputSize, -1], 0);
+      return [kernel, recurrent, tf.concat([bu, br, candidateBias])];
+    }
+    const [cellKernel, cellBias] = weights;
+    const units = cellBias.shape[0]! / 4;
     const reorder = (t: tfn.Tensor, axis: number) => {
       const gates = tf.split(t, 4, axis);
       return tf.concat(
@@ -31,28 +52,35 @@ export function layersLstmWeights(tf: Tf, params: LstmParams, inputSize: number,
         axis,
       );
     };
-    const kernel = reorder(params.kernel, 1);
-    const [input, recurrent] = tf.split(kernel, [inputSize, units], 0);
+    const [kernel, recurrent] = tf.split(reorder(cellKernel, 1), [inputSize, units], 0);
     // forget_bias is added to f's pre-activation at every step: the same as a bias that holds it.
     const shift = tf.concat([tf.zeros([units]), tf.fill([units], forgetBias), tf.zeros([2 * units])]);
-    const bias = tf.add(reorder(params.bias, 0), shift);
-    return [input, recurrent, bias];
+    return [kernel, recurrent, tf.add(reorder(cellBias, 0), shift)];
   });
 }
 
-/** The checkpoint's model as a Layers model, its weights set. */
-export function layersModel(tf: Tf, meta: CheckpointMeta, params: LstmParams): tfn.LayersModel {
+/** The checkpoint's model as a Layers model, its weights set: its recurrent layers (all steps but the top one's last), then dense softmax. */
+export function layersModel(tf: Tf, meta: CheckpointMeta, params: ModelParams): tfn.LayersModel {
   const { timesteps, inputSize, units, classes, forgetBias } = meta.model;
+  const { layers, cell } = architectureOf(meta.model);
+  const recurrent = Array.from({ length: layers }, (_, l) => {
+    const options = {
+      units,
+      recurrentActivation: 'sigmoid' as const,
+      returnSequences: l < layers - 1,
+      name: l === 0 ? cell : `${cell}_${l}`,
+      ...(l === 0 ? { inputShape: [timesteps, inputSize] } : {}),
+    };
+    // tfjs' GRU resets before its product (resetAfter false), as GRUBlockCell does; it knows no other.
+    return cell === 'gru' ? tf.layers.gru(options) : tf.layers.lstm({ ...options, unitForgetBias: false });
+  });
   const model = tf.sequential({
     name: meta.name.replace(/[^A-Za-z0-9_]/g, '_'),
-    layers: [
-      tf.layers.lstm({ units, recurrentActivation: 'sigmoid', unitForgetBias: false, inputShape: [timesteps, inputSize], name: 'lstm' }),
-      tf.layers.dense({ units: classes, activation: 'softmax', name: 'dense' }),
-    ],
+    layers: [...recurrent, tf.layers.dense({ units: classes, activation: 'softmax', name: 'dense' })],
   });
-  const lstm = layersLstmWeights(tf, params, inputSize, forgetBias);
-  model.setWeights([...lstm, params.denseKernel, params.denseBias]);
-  tf.dispose(lstm);
+  const weights = params.layers.flatMap((w, l) => layersRecurrentWeights(tf, cell, w, l === 0 ? inputSize : units, forgetBias));
+  model.setWeights([...weights, params.denseKernel, params.denseBias]);
+  tf.dispose(weights);
   model.setUserDefinedMetadata({
     input: `[batch, ${timesteps}, ${inputSize}] float32: image rows as time steps, pixels / 255`,
     output: `[batch, ${classes}] class probabilities`,

@@ -1,7 +1,7 @@
-// The LSTM recurrence on TensorFlow's fused native kernels, run by name through tfjs-node's
-// backend: `BlockLSTM` runs all timesteps in one call and `BlockLSTMGrad` is wired in as its
-// gradient with tf.customGrad. Same weights layout (gates i, j/ci, f, o) and same function as
-// the stepwise tf.basicLSTMCell loop in model/lstmModel.ts, at a fraction of the per-op overhead.
+// An LSTM layer on TensorFlow's fused native kernels, run by name through tfjs-node's backend:
+// `BlockLSTM` runs all timesteps in one call and `BlockLSTMGrad` is wired in as its gradient with
+// tf.customGrad. Same weights layout (gates i, j/ci, f, o) and same function as the stepwise
+// tf.basicLSTMCell loop in model/referenceLayers.ts, at a fraction of the per-op overhead.
 import type * as tfn from '@tensorflow/tfjs-node';
 import type { Tf } from './backend';
 import { tfjsNodeInternals } from './internals';
@@ -22,16 +22,19 @@ function blockLstm(tf: Tf, xs: tfn.Tensor3D, w: tfn.Tensor2D, b: tfn.Tensor1D, f
   );
 }
 
-/** The hidden state after every timestep [timesteps, batch, units], forward only (what the row-by-row view shows). */
-export function fusedHiddenStates(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, bias: tfn.Tensor1D, forgetBias: number): tfn.Tensor3D {
-  return tf.tidy(() => named(BLOCK_LSTM_OUTPUTS, blockLstm(tf, x, kernel, bias, forgetBias)).h as tfn.Tensor3D);
-}
-
 /**
- * The last hidden state of the LSTM over x [timesteps, batch, input], from zero state.
- * Differentiable with respect to x, kernel and bias.
+ * The LSTM over x [timesteps, batch, input] from zero state: the last hidden state [batch, units]
+ * (`last`: the top layer, whose last step alone reaches the loss) or every step's [timesteps,
+ * batch, units] (`all`: a layer below another). Differentiable with respect to x, kernel and bias.
  */
-export function fusedLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, bias: tfn.Tensor1D, forgetBias: number): tfn.Tensor2D {
+export function fusedLstmLayer(
+  tf: Tf,
+  x: tfn.Tensor3D,
+  kernel: tfn.Tensor2D,
+  bias: tfn.Tensor1D,
+  forgetBias: number,
+  steps: 'last' | 'all',
+): tfn.Tensor {
   const native = tfjsNodeInternals(tf);
   const [timesteps, batch] = x.shape;
   const units = bias.shape[0] / 4;
@@ -41,13 +44,12 @@ export function fusedLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, b
     const outs = blockLstm(tf, xs, w, b, forgetBias);
     save([xs, w, b, ...outs]);
     const h = named(BLOCK_LSTM_OUTPUTS, outs).h as tfn.Tensor3D;
-    const last = tf.squeeze(tf.slice(h, [timesteps - 1, 0, 0], [1, batch, units]), [0]) as tfn.Tensor2D;
     return {
-      value: last,
-      gradFunc: (dy: tfn.Tensor2D, saved: tfn.Tensor[]) => {
+      value: steps === 'all' ? tf.clone(h) : tf.squeeze(tf.slice(h, [timesteps - 1, 0, 0], [1, batch, units]), [0]),
+      gradFunc: (dy: tfn.Tensor, saved: tfn.Tensor[]) => {
         const [sx, sw, sb, ...fwd] = saved;
-        // Only the last step's h reaches the loss: its gradient is dy, every other step's is 0.
-        const hGrad = tf.concat([tf.zeros([timesteps - 1, batch, units]), tf.expandDims(dy, 0)], 0);
+        // With `last`, only the last step's h reaches the loss: its gradient is dy, every other step's is 0.
+        const hGrad = steps === 'all' ? dy : tf.concat([tf.zeros([timesteps - 1, batch, units]), tf.expandDims(dy, 0)], 0);
         const csGrad = tf.zeros([timesteps, batch, units]);
         const zs = tf.zeros([batch, units]);
         const zp = tf.zeros([units]);
@@ -64,5 +66,5 @@ export function fusedLastHidden(tf: Tf, x: tfn.Tensor3D, kernel: tfn.Tensor2D, b
       },
     };
   });
-  return f(x, kernel, bias) as tfn.Tensor2D;
+  return f(x, kernel, bias);
 }

@@ -12,6 +12,12 @@ export const BLOCK_LSTM_GRAD_OUTPUTS = ['x', 'csPrev', 'hPrev', 'w', 'wci', 'wcf
 /** LSTMBlockCellGrad's outputs: cs_prev's gradient, the gates' (i, ci, f, o together), the peepholes'. */
 export const LSTM_CELL_GRAD_OUTPUTS = ['csPrev', 'dicfo', 'wci', 'wcf', 'wco'] as const;
 
+/** GRUBlockCell's outputs: the reset and update gates, the candidate, the new hidden state, each [batch, units]. */
+export const GRU_CELL_OUTPUTS = ['r', 'u', 'c', 'h'] as const;
+
+/** GRUBlockCellGrad's outputs: the gradients of x and h_prev, and of the candidate's and the gates' pre-activations. */
+export const GRU_CELL_GRAD_OUTPUTS = ['x', 'hPrev', 'cBar', 'ruBar'] as const;
+
 /** SparseSoftmaxCrossEntropyWithLogits' outputs: the loss of each example, and its gradient. */
 export const SPARSE_XENT_OUTPUTS = ['loss', 'backprop'] as const;
 

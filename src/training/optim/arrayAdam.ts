@@ -38,6 +38,11 @@ export class ArrayAdam {
     }
   }
 
+  /** Steps taken so far (continued runs' included). */
+  get step(): number {
+    return this.state.step;
+  }
+
   /** A copy of the state, to save. */
   snapshot(): AdamState {
     return copyState(this.state);

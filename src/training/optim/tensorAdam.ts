@@ -63,6 +63,11 @@ export class TensorAdam {
     return { loss: value, norm };
   }
 
+  /** Steps taken so far (continued runs' included). */
+  get step(): number {
+    return this.t;
+  }
+
   /** A copy of the state, to save. */
   snapshot(): AdamState {
     return { step: this.t, m: this.m.dataSync() as Float32Array, v: this.v.dataSync() as Float32Array };

@@ -6,7 +6,7 @@
 import type { ModelSpec, ParamLayout } from '../../protocol/checkpointFormat';
 import type { Split } from '../data/dataset';
 import { shardBounds } from '../graph/shardPlan';
-import { PARAM_NAMES, paramLayout } from '../model/lstmModel';
+import { paramLayout } from '../model/recurrentModel';
 import { KernelMemory, type Layout } from './kernelMemory';
 import { instantiate, type KernelCall, kernelModule, type LstmKernel, type Ptr } from './kernelModule';
 import { KernelThreads } from './kernelThreads';
@@ -66,6 +66,9 @@ export interface Gradient {
   correct: number;
 }
 
+/** The seed's model's weights in file order: the one model the kernels compute. */
+const SEED_WEIGHTS = ['kernel', 'bias', 'denseKernel', 'denseBias'] as const;
+
 export class PortableLstm {
   readonly layout: ParamLayout;
   /** The weights, in the checkpoint's flat layout: read and written in place. */
@@ -73,7 +76,7 @@ export class PortableLstm {
   private readonly memory: KernelMemory;
   private readonly threads: KernelThreads;
   /** Where each weight starts in the shared memory (the kernel reads them by pointer). */
-  private readonly weights: Record<(typeof PARAM_NAMES)[number], Ptr>;
+  private readonly weights: Record<(typeof SEED_WEIGHTS)[number], Ptr>;
   private readonly sets: Record<ImageSetName, ImageSet>;
   private readonly shards: ShardBuffers[];
   private readonly predicting: PredictBuffers[];
@@ -124,7 +127,7 @@ export class PortableLstm {
     });
     this.memory = memory;
     this.weights = Object.fromEntries(
-      PARAM_NAMES.map((name, i) => [name, buffers.params + 4 * this.layout.offsets[i]]),
+      SEED_WEIGHTS.map((name, i) => [name, buffers.params + 4 * this.layout.offsets[i]]),
     ) as PortableLstm['weights'];
     this.params = memory.f32(buffers.params, this.layout.total);
     this.sets = buffers.sets;

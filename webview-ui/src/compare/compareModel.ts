@@ -1,6 +1,7 @@
 // What the comparison panel shows, from the runs alone (no DOM, tested under plain Node): the
 // epoch curves of every run on one epoch axis, the hyperparameters with the rows that differ
 // marked, and each run's result, time per epoch and device.
+import { architectureText } from '../../../src/protocol/architecture';
 import { scheduleText } from '../../../src/protocol/learningRate';
 import { scheduleOf } from '../../../src/protocol/runOptions';
 import type { ComparedRun } from '../../../src/protocol/compare';
@@ -50,7 +51,9 @@ function countOr(n: number | undefined, none = 'all'): string {
 
 const HYPERPARAMETERS: Columns = [
   ['dataset', (r) => r.dataset.name],
+  ['model', (r) => architectureText(r.model)],
   ['units', (r) => String(r.model.units)],
+  ['dropout', (r) => (r.hyperparameters.dropout ? String(r.hyperparameters.dropout) : 'off')],
   ['batch size', (r) => String(r.hyperparameters.batchSize)],
   ['epochs', (r) => String(r.hyperparameters.epochs)],
   ['learning rate', (r) => String(r.hyperparameters.learningRate)],
