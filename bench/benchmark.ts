@@ -3,7 +3,7 @@
 // one machine and reported as ratios to the tf.layers.lstm baseline; then the profile of the
 // scheduled path (its step, and the time per op type with its gradient's ops run one by one),
 // so that what limits it is measured here; then the model's knobs (a 2-layer LSTM, a GRU) on the
-// scheduled path they train on and on the fused one, each against tf.layers with the same layers.
+// scheduled path, the fused one and the portable kernels, each against tf.layers with the same layers.
 // `--json` prints one object.
 import { fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -45,6 +45,7 @@ interface KnobResult {
   layersStepMs: number;
   scheduledStepMs: number;
   fusedStepMs: number;
+  portableStepMs: number;
 }
 
 /** Something that trains one batch (rows of the training set) and evaluates a chunk, leaving nothing behind. */
@@ -155,8 +156,12 @@ function scheduledRunner(tf: Tf, train: Split, architecture: Architecture = SEED
  * The portable path: the batch's shards on the kernel's worker threads, Adam in JS. It evaluates
  * the same first images of the test set, which it holds itself (the chunk's tensor is not its input).
  */
-function portableRunner(tf: Tf, data: { train: Split; test: Split }): Runner & { steps: PortableSteps } {
-  const spec = modelSpec(28, 28, 128);
+function portableRunner(
+  tf: Tf,
+  data: { train: Split; test: Split },
+  architecture: Architecture = SEED_ARCHITECTURE,
+): Runner & { steps: PortableSteps } {
+  const spec = modelSpec(28, 28, 128, architecture);
   const params = initParams(tf, spec, 42);
   const steps = new PortableSteps(tf, params, spec, data, 0.01, { threads: planShards(BATCH).shards, batchSize: BATCH });
   return {
@@ -469,21 +474,23 @@ async function main() {
   });
   const knobs: KnobResult[] = [];
   for (const { name, architecture } of KNOB_MODELS) {
-    if (!values.json) process.stderr.write(`measuring a ${name} on the scheduled and fused paths against tf.layers (interleaved)...\n`);
-    const { results: three } = await measureInterleaved(
+    if (!values.json)
+      process.stderr.write(`measuring a ${name} on the scheduled, fused and portable paths against tf.layers (interleaved)...\n`);
+    const { results: four } = await measureInterleaved(
       tf,
       [
         [`layers-${name}`, `tf.layers with the same layers + dense, model.trainOnBatch`, () => layersRunner(tf, train, architecture)],
         [`scheduled-${name}`, 'the scheduled path (the default on a CPU)', () => scheduledRunner(tf, data.train, architecture)],
-        [`fused-${name}`, 'the fused path (a run with dropout, or on a GPU)', () => tapeRunner(tf, 'fused', data.train, architecture)],
+        [`fused-${name}`, 'the fused path (on a GPU)', () => tapeRunner(tf, 'fused', data.train, architecture)],
+        [`portable-${name}`, 'the portable WebAssembly kernels', () => portableRunner(tf, data, architecture)],
       ],
       train,
       data.test,
       opts,
       async () => {},
     );
-    const [layers, scheduledStep, fused] = three.map((r) => r.trainStepMs);
-    knobs.push({ model: name, layersStepMs: layers, scheduledStepMs: scheduledStep, fusedStepMs: fused });
+    const [layers, scheduledStep, fused, portable] = four.map((r) => r.trainStepMs);
+    knobs.push({ model: name, layersStepMs: layers, scheduledStepMs: scheduledStep, fusedStepMs: fused, portableStepMs: portable });
   }
   disposeSplit(train);
   if (!values.json) process.stderr.write('measuring the seed loop on tfjs-backend-wasm (another process)...\n');
@@ -560,7 +567,8 @@ async function main() {
     console.log(
       `${k.model}: tf.layers' step ${k.layersStepMs.toFixed(1)} ms; the scheduled path's ${k.scheduledStepMs.toFixed(1)} ms ` +
         `(${(k.layersStepMs / k.scheduledStepMs).toFixed(2)}x faster), the fused path's ${k.fusedStepMs.toFixed(1)} ms ` +
-        `(${(k.layersStepMs / k.fusedStepMs).toFixed(2)}x)`,
+        `(${(k.layersStepMs / k.fusedStepMs).toFixed(2)}x), the portable kernels' ${k.portableStepMs.toFixed(1)} ms ` +
+        `(${(k.layersStepMs / k.portableStepMs).toFixed(2)}x)`,
     );
   if ('skipped' in pytorch) console.log(`PyTorch reference: skipped, ${pytorch.skipped}`);
   else

@@ -38,12 +38,6 @@ export function architectureOf(spec: Pick<ModelShape, 'layers' | 'cell'>): Archi
   return { layers: spec.layers ?? 1, cell: spec.cell ?? DEFAULT_CELL };
 }
 
-/** The seed's model: one LSTM layer. Only it trains on the scheduled path and the portable kernels. */
-export function isSeedArchitecture(spec: Pick<ModelShape, 'layers' | 'cell'>): boolean {
-  const { layers, cell } = architectureOf(spec);
-  return layers === 1 && cell === DEFAULT_CELL;
-}
-
 /** The model in words: "LSTM", "2-layer GRU". */
 export function architectureText(spec: Pick<ModelShape, 'layers' | 'cell'>): string {
   const { layers, cell } = architectureOf(spec);

@@ -15,7 +15,7 @@ import { loadDataset, type Split } from './data/dataset';
 import { decodePngGrey, isPng } from './data/pngImage';
 
 import { disposeParams, rowProbabilities } from './model/recurrentModel';
-import { PortableLstm } from './portable/portableLstm';
+import { PortableModel } from './portable/portableModel';
 
 /** Said when an image file other than a PNG is sent to a checkpoint held by the portable kernels. */
 export const PNG_ONLY =
@@ -32,7 +32,7 @@ function tfReader(backend: Backend, loaded: LoadedCheckpoint): RowReader {
   const { tf } = backend;
   const { params, meta } = loaded;
   const spec = meta.model;
-  const kernels = forwardPath(chooseTrainingPath('auto', backend.info, spec));
+  const kernels = forwardPath(chooseTrainingPath('auto', backend.info));
   return {
     probabilities(pixels) {
       const out = tf.tidy(() => {
@@ -53,7 +53,7 @@ function tfReader(backend: Backend, loaded: LoadedCheckpoint): RowReader {
 
 /** The checkpoint's weights on the portable kernels, computed on this thread (one image is quick). */
 function portableReader(spec: ModelSpec, weights: Float32Array[]): RowReader {
-  const model = PortableLstm.withWeights(spec, weights, {}, { threads: 0, batchSize: 0, inputs: 1 });
+  const model = PortableModel.withWeights(spec, weights, {}, { threads: 0, batchSize: 0, inputs: 1 });
   return {
     probabilities: (pixels) => model.rowProbabilitiesNow(pixels),
     dispose: () => void model.dispose(),
@@ -72,7 +72,7 @@ export class Inspector {
   static async open(backend: Backend, subject: InspectSubject): Promise<Inspector> {
     const { meta, weights } = await readWeights(subject.checkpoint);
     const reader =
-      chooseTrainingPath('auto', backend.info, meta.model) === 'portable'
+      chooseTrainingPath('auto', backend.info) === 'portable'
         ? portableReader(meta.model, weights)
         : tfReader(backend, { meta, params: asVariables(backend.tf, meta, weights) });
     try {

@@ -80,7 +80,7 @@ export function runEvaluation(request: EvaluateRequest, hooks: JobHooks): Promis
         `${data.info.source} holds ${data.rows}x${data.cols} images; the checkpoint's model reads ${meta.model.timesteps}x${meta.model.inputSize}`,
       );
     }
-    const path = chooseTrainingPath('auto', backend.info, meta.model);
+    const path = chooseTrainingPath('auto', backend.info);
     const kernels = path === 'portable' ? undefined : forwardPath(path);
     const { result, predictions } = kernels
       ? await withVariables(asVariables(tf, meta, weights), (params) =>

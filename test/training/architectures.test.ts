@@ -1,13 +1,19 @@
 // The model's knobs in whole runs: stacked layers, the GRU cell and dropout train on the scheduled
 // path as the fused and reference paths train them; each records its model, evaluates, continues
 // and exports to a Layers model that predicts what the checkpoint predicts; dropout repeats from
-// the seed and is off in evaluation; on the portable backend they train on the reference loop.
+// the seed and is off in evaluation; on the portable backend they train on the portable kernels
+// as on the scheduled path.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type * as tfn from '@tensorflow/tfjs-node';
 import { readCheckpointMeta } from '../../src/checkpoint/read';
+import { WEIGHTS_FILE } from '../../src/protocol/checkpointFormat';
+import { floatsFromBase64 } from '../../src/protocol/binary';
+import type { InspectResult } from '../../src/protocol/inspection';
+import { Inspector } from '../../src/training/inspector';
+import { openBackend } from '../../src/training/openBackend';
 import type { EvaluationResult, TrainConfig, TrainingEvent } from '../../src/protocol/training';
 import { loadDataset } from '../../src/training/data/dataset';
 import { disposeSplit, tensorsFromSplit } from '../../src/training/data/splitTensors';
@@ -100,14 +106,45 @@ describe('stacked layers, the GRU cell and dropout in whole runs', () => {
     });
   }
 
-  it('on the portable backend a GRU trains on the reference loop, and evaluates there as on the native backend', async () => {
+  it('on the portable backend a 2-layer LSTM with dropout trains on the portable kernels as the scheduled path trains it, and evaluates and answers inside the model there as on the native backend', async () => {
+    const knobs = { layers: 2, dropout: 0.25, trainSize: 200 };
     const rec = recorder();
-    assert.equal(await runTraining(quick({ runName: 'portable-gru', cell: 'gru', backend: 'portable', trainSize: 200 }), rec), 'done');
+    assert.equal(await runTraining(quick({ runName: 'portable-stacked', ...knobs, backend: 'portable' }), rec), 'done');
     const started = rec.events.find((e): e is Extract<TrainingEvent, { type: 'started' }> => e.type === 'started');
-    assert.equal(started?.device.backend, 'portable');
-    assert.equal(started?.device.kernels, 'reference');
-    const checkpoint = path.join(dir, 'portable-gru');
+    assert.equal(started?.device.kernels, 'portable');
+    const weights = (name: string): Float32Array => {
+      const bytes = fs.readFileSync(path.join(dir, name, WEIGHTS_FILE));
+      return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    };
+    const scheduled = await trainedWeights(quick({ runName: 'scheduled-stacked', ...knobs, kernels: 'scheduled' }));
+    assert.ok(
+      maxDifference(weights('portable-stacked'), scheduled) < 1e-4,
+      `they differ by ${maxDifference(weights('portable-stacked'), scheduled)}`,
+    );
+    const checkpoint = path.join(dir, 'portable-stacked');
     const [native, portable] = [await evaluation(checkpoint), await evaluation(checkpoint, 'portable')];
     assert.ok(Math.abs(native.loss - portable.loss) < 1e-5, `loss ${native.loss} and ${portable.loss}`);
+    // Inside the model: each row's probabilities, the same on the portable kernels as on the native backend.
+    const [onNative, onPortable] = await Promise.all(
+      [cpuBackend(), openBackend('cpu', 'portable')].map((b) => Inspector.open(b, { checkpoint, testSize: 10, device: 'cpu' })),
+    );
+    for (const index of [0, 1, 2]) {
+      const [a, b] = [onNative, onPortable].map((i) => {
+        const r = i.answer({ kind: 'rows', index });
+        assert.equal(r.kind, 'rows');
+        return floatsFromBase64((r as Extract<InspectResult, { kind: 'rows' }>).probabilities);
+      });
+      assert.ok(maxDifference(a, b) < 1e-5, `image ${index}: each row's probabilities differ by ${maxDifference(a, b)}`);
+    }
+    onNative.dispose();
+    onPortable.dispose();
+  });
+
+  it('on the portable backend a GRU trains on the portable kernels as the scheduled path trains it', async () => {
+    const knobs = { cell: 'gru' as const, trainSize: 200 };
+    const portable = await trainedWeights(quick({ runName: 'portable-gru', ...knobs, backend: 'portable' }));
+    assert.equal((await readCheckpointMeta(path.join(dir, 'portable-gru'))).device.kernels, 'portable');
+    const scheduled = await trainedWeights(quick({ runName: 'scheduled-gru', ...knobs, kernels: 'scheduled' }));
+    assert.ok(maxDifference(portable, scheduled) < 1e-4, `they differ by ${maxDifference(portable, scheduled)}`);
   });
 });

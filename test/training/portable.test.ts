@@ -16,7 +16,7 @@ import type * as tfn from '@tensorflow/tfjs-node';
 import { disposeParams, initParams, logits, modelSpec, rowProbabilities } from '../../src/training/model/recurrentModel';
 import { loadDataset } from '../../src/training/data/dataset';
 import { disposeSplit, type SplitTensors, tensorsFromSplit } from '../../src/training/data/splitTensors';
-import { PortableLstm } from '../../src/training/portable/portableLstm';
+import { PortableModel } from '../../src/training/portable/portableModel';
 import { PortableSteps } from '../../src/training/loop/portableSteps';
 import { ScheduledSteps } from '../../src/training/loop/stepRunners';
 import { runEvaluation, runExport, runTraining } from '../../src/training/jobs';
@@ -26,6 +26,8 @@ import { OPTIMIZER_FILE, WEIGHTS_FILE } from '../../src/protocol/checkpointForma
 import type { EvaluationResult, TrainConfig, TrainingEvent } from '../../src/protocol/training';
 import { LOG_FOLDER, TRAIN_LOG } from '../../src/training/loop/tensorBoardLog';
 import { readEventFiles } from './eventFiles';
+import { dropoutMasks } from '../../src/training/model/dropout';
+import { type Architecture, architectureText } from '../../src/protocol/architecture';
 import { cpuBackend, flatten, maxDifference, quickConfig, recorder, referenceGradient, tempDir } from './helpers';
 
 const { tf } = cpuBackend();
@@ -40,7 +42,7 @@ describe('portable path', async () => {
   const params = initParams(tf, spec, 7);
   const rows = Int32Array.from({ length: 100 }, (_, i) => (i * 3) % 400);
   const models = [1, 2, 3].map((threads) => {
-    const model = new PortableLstm(spec, { train: data.train, test: data.test }, { threads, batchSize: 100, inputs: 4 });
+    const model = new PortableModel(spec, { train: data.train, test: data.test }, { threads, batchSize: 100, inputs: 4 });
     model.params.set(flatten(params));
     return model;
   });
@@ -61,7 +63,7 @@ describe('portable path', async () => {
   it('a model of 31 units (no multiple of the 4 lanes of a vector) has the gradient the reference path gives it, within 1e-4', async () => {
     const small = modelSpec(28, 28, 31);
     const smallParams = initParams(tf, small, 3);
-    const model = new PortableLstm(small, { train: data.train }, { threads: 2, batchSize: 100, inputs: 0 });
+    const model = new PortableModel(small, { train: data.train }, { threads: 2, batchSize: 100, inputs: 0 });
     try {
       model.params.set(flatten(smallParams));
       const mine = await model.gradient(rows);
@@ -74,6 +76,48 @@ describe('portable path', async () => {
       await model.dispose();
     }
   });
+
+  for (const architecture of [
+    { layers: 2, cell: 'lstm' },
+    { layers: 3, cell: 'lstm' },
+    { layers: 1, cell: 'gru' },
+    { layers: 2, cell: 'gru' },
+  ] as Architecture[]) {
+    it(`a ${architectureText(architecture)} of 31 units, with and without dropout masks: its gradient, loss and correct count equal the reference path's within 1e-4; its logits and each row's probabilities the fused path's`, async () => {
+      const stacked = modelSpec(28, 28, 31, architecture);
+      const stackedParams = initParams(tf, stacked, 13);
+      const model = new PortableModel(
+        stacked,
+        { train: data.train, test: data.test },
+        { threads: 2, batchSize: 100, inputs: 0, dropout: true },
+      );
+      try {
+        model.params.set(flatten(stackedParams));
+        for (const masks of [undefined, dropoutMasks(stacked, rows.length, { rate: 0.3, seed: 9 }, 4)]) {
+          const mine = await model.gradient(rows, masks);
+          const reference = referenceGradient(stackedParams, stacked, train, rows, masks);
+          assert.ok(maxDifference(mine.grad, reference.grad) < 1e-4, `max difference ${maxDifference(mine.grad, reference.grad)}`);
+          assert.ok(Math.abs(mine.lossSum / rows.length - reference.loss) < 1e-5);
+          assert.equal(mine.correct, reference.correct);
+        }
+        const test = tensorsFromSplit(tf, data.test, data.rows, data.cols);
+        const x = tf.slice(test.x, [0, 0, 0], [-1, 20, -1]) as tfn.Tensor3D;
+        const [fused, probabilities] = [
+          logits(tf, stackedParams, x, stacked, 'fused'),
+          rowProbabilities(tf, stackedParams, x, stacked, 'fused'),
+        ];
+        const mine = await model.logits('test', 0, 20);
+        assert.ok(maxDifference(mine, fused.dataSync()) < 1e-4, `logits differ by ${maxDifference(mine, fused.dataSync())}`);
+        const everyRow = tf.softmax(tf.tensor3d(await model.logits('test', 0, 20, true), [28, 20, 10]));
+        assert.ok(maxDifference(everyRow.dataSync(), probabilities.dataSync()) < 1e-5);
+        tf.dispose([x, fused, probabilities, everyRow]);
+        disposeSplit(test);
+      } finally {
+        disposeParams(stackedParams);
+        await model.dispose();
+      }
+    });
+  }
 
   it("one, two or three threads give the whole batch's gradient, loss and correct count", async () => {
     const results: { grad: Float32Array; lossSum: number; correct: number }[] = [];

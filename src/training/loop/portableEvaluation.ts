@@ -5,7 +5,7 @@ import { type EvaluatedChunk, type Predictions, tallyChunks } from './evaluator'
 import type { ModelSpec } from '../../protocol/checkpointFormat';
 import type { Split } from '../data/dataset';
 import { maxShards } from '../graph/shardPlan';
-import { PREDICT_ROWS, PortableLstm } from '../portable/portableLstm';
+import { PREDICT_ROWS, PortableModel } from '../portable/portableModel';
 
 /** The loss (log-sum-exp, in double precision), the prediction (the first largest logit, as argMax) and its probability of each row. */
 export function scoreLogits(logits: Float32Array, labels: Uint8Array, classes: number): EvaluatedChunk {
@@ -27,7 +27,7 @@ export function scoreLogits(logits: Float32Array, labels: Uint8Array, classes: n
 }
 
 export async function evaluatePortable(
-  model: PortableLstm,
+  model: PortableModel,
   keep: boolean,
   isCancelled: () => boolean,
 ): Promise<{ result: EvaluationResult; predictions?: Predictions }> {
@@ -46,7 +46,7 @@ export async function evaluateOnPortable(
   isCancelled: () => boolean,
 ): Promise<{ result: EvaluationResult; predictions: Predictions }> {
   const threads = maxShards();
-  const model = PortableLstm.withWeights(spec, weights, { test }, { threads, batchSize: 0, inputs: 0 });
+  const model = PortableModel.withWeights(spec, weights, { test }, { threads, batchSize: 0, inputs: 0 });
   try {
     const { result, predictions } = await evaluatePortable(model, true, isCancelled);
     return { result, predictions: predictions! };

@@ -96,8 +96,8 @@ export function train(
   let prepared: Parameters<typeof trainPrepared>[4];
   let reservation: Reservation;
   try {
+    const kernels = chooseTrainingPath(config.kernels, backend.info);
     const spec = modelSpec(data.rows, data.cols, config.units, config);
-    const kernels = chooseTrainingPath(config.kernels, backend.info, { ...spec, dropout: config.dropout });
     if (continuation) checkSameData(continuation, data);
     const plan = kernels === 'scheduled' || kernels === 'portable' ? planShards(config.batchSize) : undefined;
     // Everything that can fail for want of memory or disk fails here, before the first batch.
@@ -209,6 +209,7 @@ async function trainPrepared(
         { threads: plan!.shards, batchSize: config.batchSize },
         continuation?.adam,
         clipNorm,
+        dropout,
       );
     } else
       steps = new AutodiffSteps(

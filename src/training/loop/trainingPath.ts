@@ -1,41 +1,22 @@
 // Which training path a run takes: the scheduled path on tfjs-node's CPU build, the fused one on
 // its GPU build, the portable kernels on the portable backend, the reference loop on any other
-// backend, unless the run asks for one. The native paths compute every model; the portable kernels
-// the seed's model alone (one LSTM layer, no dropout): on the portable backend any other model
-// takes the reference loop, on its JavaScript CPU backend.
+// backend, unless the run asks for one.
 import { type DeviceChoice, PORTABLE_BACKEND, type TrainingPath, type TrainingPathChoice } from '../../protocol/compute';
-import { isSeedArchitecture } from '../../protocol/architecture';
-import type { ModelSpec } from '../../protocol/checkpointFormat';
 import type { DeviceInfo } from '../../protocol/training';
 import type { ForwardPath } from '../model/recurrentModel';
 import type { BackendInfo } from '../native/backend';
 
-/** What of a model decides its path: its layers and cell, and (training only) its dropout. */
-export type PathModel = Pick<ModelSpec, 'layers' | 'cell'> & { dropout?: number };
-
-/** Whether the portable kernels compute `model`: the seed's one LSTM layer, without dropout. */
-function portableComputes(model: PathModel): boolean {
-  return isSeedArchitecture(model) && !model.dropout;
-}
-
-/** The path a run of `model` on `device` takes for `choice`; a native path asked of another backend is an error. */
-export function chooseTrainingPath(
-  choice: TrainingPathChoice | undefined,
-  device: Pick<BackendInfo, 'backend' | 'device'>,
-  model: PathModel = {},
-): TrainingPath {
+/** The path a run on `device` takes for `choice`; a native path asked of another backend is an error. */
+export function chooseTrainingPath(choice: TrainingPathChoice | undefined, device: Pick<BackendInfo, 'backend' | 'device'>): TrainingPath {
   const native = device.backend === 'tensorflow';
-  const chosen = choice !== undefined && choice !== 'auto' ? choice : undefined;
-  if ((chosen === 'fused' || chosen === 'scheduled') && !native) {
-    throw new Error(`kernels "${chosen}" need the native tensorflow backend; this backend is ${device.backend}`);
+  if ((choice === 'fused' || choice === 'scheduled') && !native) {
+    throw new Error(`kernels "${choice}" need the native tensorflow backend; this backend is ${device.backend}`);
   }
   if (device.backend === PORTABLE_BACKEND) {
-    // The portable kernels compute the seed's model alone; the reference loop runs any on their JavaScript CPU backend.
-    if (!portableComputes(model)) return 'reference';
-    if (chosen === 'reference') throw new Error('kernels "reference" need a TensorFlow.js backend; this backend is the portable kernels');
+    if (choice === 'reference') throw new Error('kernels "reference" need a TensorFlow.js backend; this backend is the portable kernels');
     return 'portable';
   }
-  if (chosen) return chosen;
+  if (choice !== undefined && choice !== 'auto') return choice;
   if (!native) return 'reference';
   return device.device === 'gpu' ? 'fused' : 'scheduled';
 }

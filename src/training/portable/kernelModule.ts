@@ -41,24 +41,49 @@ export interface LstmKernel {
   ): void;
   dense(count: number, units: number, classes: number, h: Ptr, kernel: Ptr, bias: Ptr, logits: Ptr): void;
   softmaxCrossEntropy(count: number, classes: number, logits: Ptr, labels: Ptr, scale: number, correct: Ptr): number;
-  lstmBackward(
+  denseBackward(count: number, units: number, classes: number, h: Ptr, denseKernel: Ptr, dLogits: Ptr, gDense: Ptr, dh: Ptr): void;
+  lstmLayerBackward(
     rows: number,
     count: number,
     inputs: number,
     units: number,
-    classes: number,
     x: Ptr,
     kernel: Ptr,
-    denseKernel: Ptr,
     gates: Ptr,
     cells: Ptr,
     tanhCells: Ptr,
     hidden: Ptr,
-    dLogits: Ptr,
-    grads: Ptr,
+    above: Ptr,
+    dhIn: boolean,
+    gKernel: Ptr,
     dh: Ptr,
     dc: Ptr,
     recurrentT: Ptr,
+    dx: Ptr,
+    kernelT: Ptr,
+  ): void;
+  scaleRows(x: Ptr, mask: Ptr, rows: number, count: number, size: number, dst: Ptr): void;
+  gruForward(rows: number, count: number, inputs: number, units: number, x: Ptr, w: Ptr, ru: Ptr, c: Ptr, rh: Ptr, hidden: Ptr): void;
+  gruLayerBackward(
+    rows: number,
+    count: number,
+    inputs: number,
+    units: number,
+    x: Ptr,
+    w: Ptr,
+    ru: Ptr,
+    c: Ptr,
+    rh: Ptr,
+    hidden: Ptr,
+    above: Ptr,
+    dhIn: boolean,
+    g: Ptr,
+    dh: Ptr,
+    dhPrev: Ptr,
+    drh: Ptr,
+    recurrentT: Ptr,
+    dx: Ptr,
+    kernelT: Ptr,
   ): void;
   predict(
     rows: number,

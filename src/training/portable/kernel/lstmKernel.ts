@@ -1,12 +1,13 @@
 // The portable path's arithmetic, in AssemblyScript (built to a platform-independent WebAssembly
-// module with 128-bit SIMD by scripts/build-kernel.js): the seed model's forward pass, its
-// backward pass and the products they are made of. No allocation and no state: every buffer is a
+// module with 128-bit SIMD by scripts/build-kernel.js): the forward and backward passes of LSTM
+// and GRU layers (stacked, with dropout on their inputs), the dense layer, and the products they
+// are made of. No allocation and no state: every buffer is a
 // byte offset into the memory the instances share, laid out by ../kernelMemory.ts, so each
 // worker thread's instance computes its shard of the batch in its own buffers.
 //
-// The model is TensorFlow's LSTMCell: kernel [inputs + units, 4 * units] with the gates i, j, f,
-// o, the forget bias added to f; then Dense(classes) on the last hidden state and softmax
-// cross-entropy against integer labels.
+// A layer is TensorFlow's LSTMCell: kernel [inputs + units, 4 * units] with the gates i, j, f,
+// o, the forget bias added to f; the top layer's last hidden state goes into Dense(classes) and
+// softmax cross-entropy against integer labels.
 
 // ---------------------------------------------------------------------------------------------
 // Vector maths. exp is Cephes' single-precision one (range reduction by ln 2 in two parts, a
@@ -290,6 +291,183 @@ export function lstmForward(
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The GRU layer: TensorFlow's GRUBlockCell. Its weights follow one another from `w` as the flat
+// layout has them: the gates' kernel [inputs + units, 2 units] (r, then u), their bias [2 units],
+// the candidate's kernel [inputs + units, units] (over [x, r h]) and its bias [units].
+
+/** The pointers of a GRU layer's four weights (or their gradients) from the first. */
+@inline function gruGatesBias(w: usize, inputs: i32, units: i32): usize {
+  return w + ((<usize>(inputs + units) * 2 * units) << 2);
+}
+@inline function gruCandidate(w: usize, inputs: i32, units: i32): usize {
+  return gruGatesBias(w, inputs, units) + ((<usize>2 * units) << 2);
+}
+@inline function gruCandidateBias(w: usize, inputs: i32, units: i32): usize {
+  return gruCandidate(w, inputs, units) + ((<usize>(inputs + units) * units) << 2);
+}
+
+/**
+ * The GRU over x [rows, count, inputs] from zero state, keeping what the backward pass needs:
+ * ru [rows, count, 2 units] (r and u, activated), c (the candidate, activated), rh (r times the
+ * previous h) and hidden [rows, count, units]. The input's products for every row are two products
+ * before the loop; each row then adds the previous state's.
+ */
+export function gruForward(rows: i32, count: i32, inputs: i32, units: i32, x: usize, w: usize, ru: usize, c: usize, rh: usize, hidden: usize): void {
+  const width = 2 * units;
+  const gatesBias = gruGatesBias(w, inputs, units);
+  const candidate = gruCandidate(w, inputs, units);
+  const candidateBias = gruCandidateBias(w, inputs, units);
+  gemm(rows * count, width, inputs, x, inputs, 1, w, width, ru, width, false);
+  gemm(rows * count, units, inputs, x, inputs, 1, candidate, units, c, units, false);
+  const step = (<usize>count * units) << 2;
+  const ruStep = step << 1;
+  const gate = <usize>units << 2;
+  for (let t = 0; t < rows; t++) {
+    const z = ru + <usize>t * ruStep;
+    const at = <usize>t * step;
+    const hPrev = t > 0 ? hidden + at - step : 0;
+    if (t > 0) gemm(count, width, units, hPrev, units, 1, w + ((<usize>inputs * width) << 2), width, z, width, true);
+    for (let b = 0; b < count; b++) {
+      const zr = z + <usize>b * 2 * gate;
+      const hr = <usize>b * gate;
+      for (let u: usize = 0; u < gate; u += 16) {
+        const lanes = gate - u >= 16 ? 4 : <i32>((gate - u) >> 2);
+        const r = vsigmoid(f32x4.add(ld(zr + u, lanes), ld(gatesBias + u, lanes)));
+        st(zr + u, r, lanes);
+        st(zr + gate + u, vsigmoid(f32x4.add(ld(zr + gate + u, lanes), ld(gatesBias + gate + u, lanes))), lanes);
+        st(rh + at + hr + u, hPrev ? f32x4.mul(r, ld(hPrev + hr + u, lanes)) : f32x4.splat(0), lanes);
+      }
+    }
+    if (t > 0) gemm(count, units, units, rh + at, units, 1, candidate + ((<usize>inputs * units) << 2), units, c + at, units, true);
+    for (let b = 0; b < count; b++) {
+      const zr = z + <usize>b * 2 * gate;
+      const hr = <usize>b * gate;
+      for (let u: usize = 0; u < gate; u += 16) {
+        const lanes = gate - u >= 16 ? 4 : <i32>((gate - u) >> 2);
+        const cand = vtanh(f32x4.add(ld(c + at + hr + u, lanes), ld(candidateBias + u, lanes)));
+        st(c + at + hr + u, cand, lanes);
+        const update = ld(zr + gate + u, lanes);
+        const h = hPrev ? f32x4.add(f32x4.mul(update, ld(hPrev + hr + u, lanes)), f32x4.mul(f32x4.sub(f32x4.splat(1), update), cand)) : f32x4.mul(f32x4.sub(f32x4.splat(1), update), cand);
+        st(hidden + at + hr + u, h, lanes);
+      }
+    }
+  }
+}
+
+/**
+ * The backward pass of one gruForward layer, as lstmLayerBackward is of an LSTM one: the gradient
+ * reaching the hidden states from outside (the last row's in dh when `dhIn`, each row's in `above`
+ * when it is not 0); ru and c become their pre-activations' gradients on the way. Writes (not adds)
+ * the four weights' gradients from `g` (the flat layout's order) and, when `dx` is not 0, the
+ * gradient of x. Scratch: dh, dhPrev and drh [count, units]; recurrentT [3 units, units];
+ * kernelT [2 units, inputs] (with dx).
+ */
+export function gruLayerBackward(
+  rows: i32,
+  count: i32,
+  inputs: i32,
+  units: i32,
+  x: usize,
+  w: usize,
+  ru: usize,
+  c: usize,
+  rh: usize,
+  hidden: usize,
+  above: usize,
+  dhIn: bool,
+  g: usize,
+  dh: usize,
+  dhPrev: usize,
+  drh: usize,
+  recurrentT: usize,
+  dx: usize,
+  kernelT: usize,
+): void {
+  const width = 2 * units;
+  const step = (<usize>count * units) << 2;
+  const ruStep = step << 1;
+  const gate = <usize>units << 2;
+  const candidate = gruCandidate(w, inputs, units);
+  // The recurrent rows of both kernels, transposed: [2 units, units] then [units, units].
+  const gatesT = recurrentT;
+  const candidateT = recurrentT + ((<usize>width * units) << 2);
+  transpose(w + ((<usize>inputs * width) << 2), units, width, gatesT);
+  transpose(candidate + ((<usize>inputs * units) << 2), units, units, candidateT);
+  if (!dhIn) memory.fill(dh, 0, step);
+  const one = f32x4.splat(1);
+  for (let t = rows - 1; t >= 0; t--) {
+    const z = ru + <usize>t * ruStep;
+    const at = <usize>t * step;
+    const hPrev = t > 0 ? hidden + at - step : 0;
+    if (above) addInto(dh, above + at, count * units);
+    // The candidate's and u's pre-activation gradients; what reaches h_prev through u.
+    for (let b = 0; b < count; b++) {
+      const zr = z + <usize>b * 2 * gate;
+      const hr = <usize>b * gate;
+      for (let u: usize = 0; u < gate; u += 16) {
+        const lanes = gate - u >= 16 ? 4 : <i32>((gate - u) >> 2);
+        const d = ld(dh + hr + u, lanes);
+        const update = ld(zr + gate + u, lanes);
+        const cand = ld(c + at + hr + u, lanes);
+        const hp = hPrev ? ld(hPrev + hr + u, lanes) : f32x4.splat(0);
+        st(c + at + hr + u, f32x4.mul(f32x4.mul(d, f32x4.sub(one, update)), f32x4.sub(one, f32x4.mul(cand, cand))), lanes);
+        st(zr + gate + u, f32x4.mul(f32x4.mul(d, f32x4.sub(hp, cand)), f32x4.mul(update, f32x4.sub(one, update))), lanes);
+        st(dhPrev + hr + u, f32x4.mul(d, update), lanes);
+      }
+    }
+    // d(r h) = dc W_c,h^T; then r's pre-activation gradient, and what reaches h_prev through r h.
+    gemm(count, units, units, c + at, units, 1, candidateT, units, drh, units, false);
+    for (let b = 0; b < count; b++) {
+      const zr = z + <usize>b * 2 * gate;
+      const hr = <usize>b * gate;
+      for (let u: usize = 0; u < gate; u += 16) {
+        const lanes = gate - u >= 16 ? 4 : <i32>((gate - u) >> 2);
+        const d = ld(drh + hr + u, lanes);
+        const r = ld(zr + u, lanes);
+        const hp = hPrev ? ld(hPrev + hr + u, lanes) : f32x4.splat(0);
+        st(zr + u, f32x4.mul(f32x4.mul(d, hp), f32x4.mul(r, f32x4.sub(one, r))), lanes);
+        st(dhPrev + hr + u, f32x4.add(ld(dhPrev + hr + u, lanes), f32x4.mul(d, r)), lanes);
+      }
+    }
+    if (t > 0) {
+      // And through the gates' product: [dr, du] W_ru,h^T.
+      gemm(count, units, width, z, width, 1, gatesT, units, dhPrev, units, true);
+      memory.copy(dh, dhPrev, step);
+    }
+  }
+
+  // The weights' gradients as products over every row at once, and the biases' as sums.
+  const all = rows * count;
+  gemm(inputs, width, all, x, 1, inputs, ru, width, g, width, false);
+  gemm(units, width, (rows - 1) * count, hidden, 1, units, ru + ruStep, width, g + ((<usize>inputs * width) << 2), width, false);
+  columnSums(ru, all, width, gruGatesBias(g, inputs, units));
+  const gCandidate = gruCandidate(g, inputs, units);
+  gemm(inputs, units, all, x, 1, inputs, c, units, gCandidate, units, false);
+  gemm(units, units, all, rh, 1, units, c, units, gCandidate + ((<usize>inputs * units) << 2), units, false);
+  columnSums(c, all, units, gruCandidateBias(g, inputs, units));
+
+  // The input's gradient: [dr, du] W_ru,x^T + dc W_c,x^T.
+  if (dx) {
+    transpose(w, inputs, width, kernelT);
+    gemm(all, inputs, width, ru, width, 1, kernelT, inputs, dx, inputs, false);
+    transpose(candidate, inputs, units, kernelT);
+    gemm(all, inputs, units, c, units, 1, kernelT, inputs, dx, inputs, true);
+  }
+}
+
+/** dst[0..width) = the sums of the `count` rows of src [count, width]. */
+function columnSums(src: usize, count: i32, width: i32, dst: usize): void {
+  memory.fill(dst, 0, <usize>width << 2);
+  for (let r = 0; r < count; r++) {
+    const row = src + ((<usize>r * width) << 2);
+    for (let k = 0; k < width; k++) {
+      const at = <usize>k << 2;
+      store<f32>(dst + at, load<f32>(dst + at) + load<f32>(row + at));
+    }
+  }
+}
+
 /**
  * Dense(classes) on the hidden states h [count, units]: logits [count, classes] (scalar: ten
  * columns are too few to fill vectors, and this is a small part of the work).
@@ -339,44 +517,17 @@ export function softmaxCrossEntropy(count: i32, classes: i32, logits: usize, lab
 }
 
 /**
- * The backward pass of lstmForward and dense, from the logits' gradient dLogits [count, classes]:
- * the gradients of kernel, bias, dense kernel and dense bias are written (not added) at `grads`,
- * in that order (the checkpoint's flat layout). The gates become their pre-activations'
- * gradients on the way. Scratch: dh and dc [count, units]; recurrentT [4 units, units].
+ * The dense layer's backward pass from the logits' gradient dLogits [count, classes], for the
+ * hidden states h [count, units] it read: its kernel's gradient written (not added) at gDense and
+ * its bias's right after (the flat layout's order), and the gradient of h, dh = dLogits
+ * denseKernel^T [count, units].
  */
-export function lstmBackward(
-  rows: i32,
-  count: i32,
-  inputs: i32,
-  units: i32,
-  classes: i32,
-  x: usize,
-  kernel: usize,
-  denseKernel: usize,
-  gates: usize,
-  cells: usize,
-  tanhCells: usize,
-  hidden: usize,
-  dLogits: usize,
-  grads: usize,
-  dh: usize,
-  dc: usize,
-  recurrentT: usize,
-): void {
-  const width = 4 * units;
-  const gKernel = grads;
-  const gBias = gKernel + ((<usize>(inputs + units) * width) << 2);
-  const gDense = gBias + ((<usize>width) << 2);
+export function denseBackward(count: i32, units: i32, classes: i32, h: usize, denseKernel: usize, dLogits: usize, gDense: usize, dh: usize): void {
   const gDenseBias = gDense + ((<usize>units * classes) << 2);
-  const step = (<usize>count * units) << 2;
-  const gateStep = (<usize>count * width) << 2;
-  const last = hidden + <usize>(rows - 1) * step;
-
-  // Dense: its weights' gradients and dh = dLogits denseKernel^T.
   for (let u = 0; u < units; u++) {
     for (let k = 0; k < classes; k++) {
       let sum: f32 = 0;
-      for (let b = 0; b < count; b++) sum += load<f32>(last + ((<usize>b * units + u) << 2)) * load<f32>(dLogits + ((<usize>b * classes + k) << 2));
+      for (let b = 0; b < count; b++) sum += load<f32>(h + ((<usize>b * units + u) << 2)) * load<f32>(dLogits + ((<usize>b * classes + k) << 2));
       store<f32>(gDense + ((<usize>u * classes + k) << 2), sum);
     }
   }
@@ -392,6 +543,43 @@ export function lstmBackward(
       store<f32>(dh + ((<usize>b * units + u) << 2), sum);
     }
   }
+}
+
+/**
+ * The backward pass of one lstmForward layer over x [rows, count, inputs]. The gradient reaching
+ * the hidden states from outside the recurrence: the last row's in dh when `dhIn` (the dense
+ * layer's, for the top layer; dh starts at zero otherwise), and each row's in `above` [rows,
+ * count, units] when it is not 0 (the layer above's input gradient, added row by row). The gates
+ * become their pre-activations' gradients on the way. Writes (not adds) the kernel's gradient at
+ * gKernel and the bias's right after it (the flat layout's order), and, when `dx` is not 0, the
+ * gradient of x [rows, count, inputs] (for the layer below). Scratch: dh and dc [count, units];
+ * recurrentT [4 units, units]; kernelT [4 units, inputs] (with dx).
+ */
+export function lstmLayerBackward(
+  rows: i32,
+  count: i32,
+  inputs: i32,
+  units: i32,
+  x: usize,
+  kernel: usize,
+  gates: usize,
+  cells: usize,
+  tanhCells: usize,
+  hidden: usize,
+  above: usize,
+  dhIn: bool,
+  gKernel: usize,
+  dh: usize,
+  dc: usize,
+  recurrentT: usize,
+  dx: usize,
+  kernelT: usize,
+): void {
+  const width = 4 * units;
+  const gBias = gKernel + ((<usize>(inputs + units) * width) << 2);
+  const step = (<usize>count * units) << 2;
+  const gateStep = (<usize>count * width) << 2;
+  if (!dhIn) memory.fill(dh, 0, step);
   memory.fill(dc, 0, step);
   transpose(kernel + ((<usize>inputs * width) << 2), units, width, recurrentT);
 
@@ -400,6 +588,7 @@ export function lstmBackward(
   for (let t = rows - 1; t >= 0; t--) {
     const z = gates + <usize>t * gateStep;
     const at = <usize>t * step;
+    if (above) addInto(dh, above + at, count * units);
     const cPrev = t > 0 ? cells + at - step : 0;
     for (let b = 0; b < count; b++) {
       const zr = z + <usize>b * 4 * gate;
@@ -419,6 +608,40 @@ export function lstmBackward(
   for (let r = 0; r < all; r++) {
     const zr = gates + <usize>r * (<usize>width << 2);
     for (let g: usize = 0; g < (<usize>width << 2); g += 16) v128.store(gBias + g, f32x4.add(v128.load(gBias + g), v128.load(zr + g)));
+  }
+
+  // The input's gradient, one product over every row: dGates W_x^T.
+  if (dx) {
+    transpose(kernel, inputs, width, kernelT);
+    gemm(rows * count, inputs, width, gates, width, 1, kernelT, inputs, dx, inputs, false);
+  }
+}
+
+/** a[0..n) += b[0..n) (floats). */
+function addInto(a: usize, b: usize, n: i32): void {
+  let i: i32 = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(a + at, f32x4.add(v128.load(a + at), v128.load(b + at)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(a + at, load<f32>(a + at) + load<f32>(b + at));
+  }
+}
+
+/**
+ * Dropout: each value of x [rows, count, size] times its image's mask mask[b, i] (the same at
+ * every row), written to dst (which may be x).
+ */
+export function scaleRows(x: usize, mask: usize, rows: i32, count: i32, size: i32, dst: usize): void {
+  const perRow = count * size;
+  for (let t = 0; t < rows; t++) {
+    const at = <usize>t * perRow;
+    for (let i = 0; i < perRow; i++) {
+      const p = (at + i) << 2;
+      store<f32>(dst + p, load<f32>(x + p) * load<f32>(mask + (<usize>i << 2)));
+    }
   }
 }
 

@@ -1,11 +1,14 @@
-// The seed model on the portable kernel: its weights as one flat vector in the shared memory (the
+// The model (LSTM or GRU layers, one, the seed's, or a stack of them, with dropout on their
+// inputs) on the portable kernel: its weights as one flat vector in the shared memory (the
 // checkpoint's layout, which Adam updates in place), the run's images as bytes beside them, and
-// per thread the buffers of one shard of a batch. A batch's gradient is its shards' gradients,
-// computed side by side (one thread each) and summed; logits for evaluation and inspection are
-// computed the same way over chunks of images.
+// per thread the buffers of one shard of a batch. A batch's gradient is its shards' gradients, computed side by side (one
+// thread each) and summed; logits for evaluation and inspection are computed the same way over
+// chunks of images.
 import type { ModelSpec, ParamLayout } from '../../protocol/checkpointFormat';
 import type { Split } from '../data/dataset';
 import { shardBounds } from '../graph/shardPlan';
+import { architectureOf, type CellName, weightsPerLayer } from '../../protocol/architecture';
+import type { Mask } from '../model/dropout';
 import { paramLayout } from '../model/recurrentModel';
 import { KernelMemory, type Layout } from './kernelMemory';
 import { instantiate, type KernelCall, kernelModule, type LstmKernel, type Ptr } from './kernelModule';
@@ -22,24 +25,48 @@ interface ImageSet {
   count: number;
 }
 
-/** One thread's buffers for one shard of a training batch. */
-interface ShardBuffers {
-  indices: Ptr;
-  labels: Ptr;
-  x: Ptr;
+/**
+ * What one layer's forward pass keeps for its backward pass, over a shard [timesteps, rows, …]:
+ * an LSTM's gates, cells and their tanh; a GRU's r and u (in `gates`), candidate (in `cells`) and
+ * r times the previous h (in `tanhCells`).
+ */
+interface LayerBuffers {
+  /**
+   * The layer's input as it computes with it: the images (the first layer), or the layer below's
+   * outputs after dropout (laid out only with room for dropout; without masks the layer reads the
+   * layer below's hidden states where they are).
+   */
+  input?: Ptr;
   gates: Ptr;
   cells: Ptr;
   tanhCells: Ptr;
   hidden: Ptr;
+}
+
+/** One thread's buffers for one shard of a training batch. */
+interface ShardBuffers {
+  indices: Ptr;
+  labels: Ptr;
+  layers: LayerBuffers[];
+  /** Each layer's dropout mask, this shard's rows of it [rows, the layer's input size] (with dropout). */
+  masks: Ptr[];
   logits: Ptr;
   grads: Ptr;
   dh: Ptr;
   dc: Ptr;
   recurrentT: Ptr;
+  /** A GRU's gradient of r times h, a row at a time [rows, units]. */
+  scratch: Ptr;
+  /** The gradients of the layers' inputs, two in turn [timesteps, rows, units], and the input kernel transposed (stacked layers). */
+  dx: [Ptr, Ptr];
+  kernelT: Ptr;
   correct: Ptr;
 }
 
-/** One thread's buffers for the forward pass over a chunk of images. */
+/**
+ * One thread's buffers for the forward pass over a chunk of images: one row's state (one layer:
+ * the `predict` kernel), or every row's of a layer in turn (stacked layers, two hidden states).
+ */
 interface PredictBuffers {
   indices: Ptr;
   x: Ptr;
@@ -47,6 +74,8 @@ interface PredictBuffers {
   c: Ptr;
   tc: Ptr;
   h: Ptr;
+  /** Stacked layers: a second hidden state of every row, the other layer's. */
+  h2: Ptr;
   logits: Ptr;
 }
 
@@ -57,6 +86,8 @@ export interface PortableSizes {
   batchSize: number;
   /** How many images `input` holds. */
   inputs: number;
+  /** Whether the gradients drop the layers' inputs (room for the masks). */
+  dropout?: boolean;
 }
 
 export interface Gradient {
@@ -66,17 +97,23 @@ export interface Gradient {
   correct: number;
 }
 
-/** The seed's model's weights in file order: the one model the kernels compute. */
-const SEED_WEIGHTS = ['kernel', 'bias', 'denseKernel', 'denseBias'] as const;
+/** Where a layer's weights start in the shared memory (the kernel reads them by pointer): a GRU's four from the first. */
+interface LayerWeights {
+  kernel: Ptr;
+  bias: Ptr;
+}
 
-export class PortableLstm {
+export class PortableModel {
   readonly layout: ParamLayout;
   /** The weights, in the checkpoint's flat layout: read and written in place. */
   readonly params: Float32Array;
   private readonly memory: KernelMemory;
   private readonly threads: KernelThreads;
-  /** Where each weight starts in the shared memory (the kernel reads them by pointer). */
-  private readonly weights: Record<(typeof SEED_WEIGHTS)[number], Ptr>;
+  private readonly cell: CellName;
+  /** Where each weight starts in the shared memory: each layer's, and the dense layer's. */
+  private readonly weights: { layers: LayerWeights[]; dense: LayerWeights };
+  /** Where each layer's kernel's gradient starts in a shard's gradient, and the dense kernel's (in floats). */
+  private readonly gradOffsets: { layers: number[]; dense: number };
   private readonly sets: Record<ImageSetName, ImageSet>;
   private readonly shards: ShardBuffers[];
   private readonly predicting: PredictBuffers[];
@@ -91,8 +128,16 @@ export class PortableLstm {
   ) {
     this.layout = paramLayout(spec);
     const { timesteps: T, inputSize: I, units: H, classes: C } = spec;
+    const { layers, cell } = architectureOf(spec);
+    this.cell = cell;
     const imageBytes = T * I;
     const shardRows = Math.ceil(sizes.batchSize / sizes.threads);
+    const stacked = layers > 1;
+    // An LSTM's four gates a unit, a GRU's two.
+    const gateWidth = cell === 'lstm' ? 4 * H : 2 * H;
+    // Evaluation keeps one row's state with the `predict` kernel (one LSTM layer), else every row's of a layer in turn.
+    const rowState = layers === 1 && cell === 'lstm';
+    const inputSize = (l: number): number => (l === 0 ? I : H);
     const { memory, buffers } = KernelMemory.create((l: Layout) => {
       const set = (count: number): ImageSet => ({ pixels: l.bytes(count * imageBytes), count });
       return {
@@ -101,34 +146,49 @@ export class PortableLstm {
         shards: Array.from({ length: shardRows > 0 ? sizes.threads : 0 }, () => ({
           indices: l.words(shardRows),
           labels: l.bytes(shardRows),
-          x: l.words(T * shardRows * I),
-          gates: l.words(T * shardRows * 4 * H),
-          cells: l.words(T * shardRows * H),
-          tanhCells: l.words(T * shardRows * H),
-          hidden: l.words(T * shardRows * H),
+          layers: Array.from({ length: layers }, (_, k) => ({
+            ...(k === 0 || sizes.dropout ? { input: l.words(T * shardRows * inputSize(k)) } : {}),
+            gates: l.words(T * shardRows * gateWidth),
+            cells: l.words(T * shardRows * H),
+            tanhCells: l.words(T * shardRows * H),
+            hidden: l.words(T * shardRows * H),
+          })),
+          masks: sizes.dropout ? Array.from({ length: layers }, (_, k) => l.words(shardRows * inputSize(k))) : [],
           logits: l.words(shardRows * C),
           grads: l.words(this.layout.total),
           dh: l.words(shardRows * H),
           dc: l.words(shardRows * H),
           recurrentT: l.words(4 * H * H),
+          scratch: l.words(shardRows * H),
+          dx: (stacked ? [l.words(T * shardRows * H), l.words(T * shardRows * H)] : [0, 0]) as [Ptr, Ptr],
+          kernelT: stacked ? l.words(4 * H * H) : 0,
           correct: l.words(1),
         })),
         // At least one: rowLogitsNow computes on this thread with the first.
         predicting: Array.from({ length: Math.max(1, sizes.threads) }, () => ({
           indices: l.words(PREDICT_ROWS),
           x: l.words(T * PREDICT_ROWS * I),
-          z: l.words(PREDICT_ROWS * 4 * H),
-          c: l.words(PREDICT_ROWS * H),
-          tc: l.words(PREDICT_ROWS * H),
-          h: l.words(PREDICT_ROWS * H),
+          z: l.words((rowState ? 1 : T) * PREDICT_ROWS * gateWidth),
+          c: l.words((rowState ? 1 : T) * PREDICT_ROWS * H),
+          tc: l.words((rowState ? 1 : T) * PREDICT_ROWS * H),
+          h: l.words((rowState ? 1 : T) * PREDICT_ROWS * H),
+          h2: stacked ? l.words(T * PREDICT_ROWS * H) : 0,
           logits: l.words(T * PREDICT_ROWS * C),
         })),
       };
     });
     this.memory = memory;
-    this.weights = Object.fromEntries(
-      SEED_WEIGHTS.map((name, i) => [name, buffers.params + 4 * this.layout.offsets[i]]),
-    ) as PortableLstm['weights'];
+    // The flat layout: each layer's weights (an LSTM's two, a GRU's four), then the dense layer's.
+    const per = weightsPerLayer(cell);
+    const at = (weight: number): Ptr => buffers.params + 4 * this.layout.offsets[weight];
+    this.weights = {
+      layers: Array.from({ length: layers }, (_, k) => ({ kernel: at(per * k), bias: at(per * k + 1) })),
+      dense: { kernel: at(per * layers), bias: at(per * layers + 1) },
+    };
+    this.gradOffsets = {
+      layers: Array.from({ length: layers }, (_, k) => this.layout.offsets[per * k]),
+      dense: this.layout.offsets[per * layers],
+    };
     this.params = memory.f32(buffers.params, this.layout.total);
     this.sets = buffers.sets;
     this.shards = buffers.shards;
@@ -148,8 +208,8 @@ export class PortableLstm {
   }
 
   /** A model holding `weights` (one array per weight, in file order). */
-  static withWeights(spec: ModelSpec, weights: readonly Float32Array[], images: { test?: Split }, sizes: PortableSizes): PortableLstm {
-    const model = new PortableLstm(spec, images, sizes);
+  static withWeights(spec: ModelSpec, weights: readonly Float32Array[], images: { test?: Split }, sizes: PortableSizes): PortableModel {
+    const model = new PortableModel(spec, images, sizes);
     model.params.set(model.layout.join(weights));
     return model;
   }
@@ -161,14 +221,16 @@ export class PortableLstm {
 
   /**
    * The gradient of the mean loss over the training images `indices` at the current weights, each
-   * thread computing one contiguous shard.
+   * thread computing one contiguous shard; with `masks` (dropout: each layer's, a row per image of
+   * the batch), each layer's inputs dropped by them.
    */
-  async gradient(indices: Int32Array): Promise<Gradient> {
-    const { timesteps: T, inputSize: I, units: H, classes: C, forgetBias } = this.spec;
+  async gradient(indices: Int32Array, masks?: Mask[]): Promise<Gradient> {
+    const { timesteps: T, inputSize: I, units: H, classes: C } = this.spec;
     const train = this.sets.train;
     const labels = this.labels('train');
     if (indices.length > this.sizes.batchSize)
       throw new Error(`a batch of ${indices.length} is larger than the ${this.sizes.batchSize} this model was laid out for`);
+    if (masks && !this.sizes.dropout) throw new Error('this model was laid out without room for dropout masks');
     const bounds = shardBounds(indices.length, this.shards.length);
     const calls = bounds.map(([start, size], s): KernelCall[] => {
       const b = this.shards[s];
@@ -176,32 +238,43 @@ export class PortableLstm {
       this.memory.i32(b.indices, size).set(part);
       const shardLabels = this.memory.u8(b.labels, size);
       for (let i = 0; i < size; i++) shardLabels[i] = labels[part[i]];
-      return [
-        ['gatherImages', train.pixels, b.indices, size, T, I, b.x],
-        ['lstmForward', T, size, I, H, forgetBias, b.x, this.weights.kernel, this.weights.bias, b.gates, b.cells, b.tanhCells, b.hidden],
-        ['dense', size, H, C, b.hidden + 4 * (T - 1) * size * H, this.weights.denseKernel, this.weights.denseBias, b.logits],
+      // The shard's rows of each mask.
+      masks?.forEach((m, l) => {
+        const width = m.shape[1];
+        this.memory.f32(b.masks[l], size * width).set(m.values.subarray(start * width, (start + size) * width));
+      });
+      const top = b.layers.length - 1;
+      const lastHidden = b.layers[top].hidden + 4 * (T - 1) * size * H;
+      const forward: KernelCall[] = [['gatherImages', train.pixels, b.indices, size, T, I, b.layers[0].input!]];
+      if (masks) forward.push(['scaleRows', b.layers[0].input!, b.masks[0], T, size, I, b.layers[0].input!]);
+      b.layers.forEach((layer, l) => {
+        if (l > 0 && masks) forward.push(['scaleRows', b.layers[l - 1].hidden, b.masks[l], T, size, H, layer.input!]);
+        forward.push(this.layerForward(l, size, this.inputOf(b, l, masks !== undefined), layer));
+      });
+      const backward: KernelCall[] = [
+        ['dense', size, H, C, lastHidden, this.weights.dense.kernel, this.weights.dense.bias, b.logits],
         ['softmaxCrossEntropy', size, C, b.logits, b.labels, 1 / indices.length, b.correct],
-        [
-          'lstmBackward',
-          T,
-          size,
-          I,
-          H,
-          C,
-          b.x,
-          this.weights.kernel,
-          this.weights.denseKernel,
-          b.gates,
-          b.cells,
-          b.tanhCells,
-          b.hidden,
-          b.logits,
-          b.grads,
-          b.dh,
-          b.dc,
-          b.recurrentT,
-        ],
+        ['denseBackward', size, H, C, lastHidden, this.weights.dense.kernel, b.logits, b.grads + 4 * this.gradOffsets.dense, b.dh],
       ];
+      for (let l = top; l >= 0; l--) {
+        const layer = b.layers[l];
+        // The layer above's input gradient reaches this layer's every row (through the mask it was dropped by).
+        const above = l === top ? 0 : b.dx[(l + 1) % 2];
+        const dx = l > 0 ? b.dx[l % 2] : 0;
+        const input = this.inputOf(b, l, masks !== undefined);
+        const gradient = b.grads + 4 * this.gradOffsets.layers[l];
+        const [rows, inputs, w] = [T, l === 0 ? I : H, this.weights.layers[l].kernel];
+        const { gates, cells, tanhCells, hidden } = layer;
+        // The two cells' backward passes take the same arguments but a GRU's scratch row.
+        const common = [rows, size, inputs, H, input, w, gates, cells, tanhCells, hidden, above, l === top, gradient, b.dh, b.dc] as const;
+        backward.push(
+          this.cell === 'lstm'
+            ? ['lstmLayerBackward', ...common, b.recurrentT, dx, b.kernelT]
+            : ['gruLayerBackward', ...common, b.scratch, b.recurrentT, dx, b.kernelT],
+        );
+        if (dx && masks) backward.push(['scaleRows', dx, b.masks[l], T, size, H, dx]);
+      }
+      return [...forward, ...backward];
     });
     const results = await this.threads.run(calls);
     const total = this.layout.total;
@@ -210,10 +283,12 @@ export class PortableLstm {
       const other = this.memory.f32(this.shards[s].grads, total);
       for (let i = 0; i < total; i++) grad[i] += other[i];
     }
+    // softmaxCrossEntropy's result: the call after the forward pass's.
+    const lossAt = calls[0].findIndex((c) => c[0] === 'softmaxCrossEntropy');
     let lossSum = 0;
     let correct = 0;
     results.forEach((r, s) => {
-      lossSum += r[3];
+      lossSum += r[lossAt];
       correct += this.memory.i32(this.shards[s].correct, 1)[0];
     });
     return { grad, lossSum, correct };
@@ -282,11 +357,62 @@ export class PortableLstm {
   /** The calls that compute the logits of `count` images (by b.indices) of the set at `pixels` into b.logits. */
   private predictCalls(b: PredictBuffers, pixels: Ptr, count: number, everyRow: boolean): KernelCall[] {
     const { timesteps: T, inputSize: I, units: H, classes: C, forgetBias } = this.spec;
-    const { kernel, bias, denseKernel, denseBias } = this.weights;
-    return [
-      ['gatherImages', pixels, b.indices, count, T, I, b.x],
-      ['predict', T, count, I, H, C, forgetBias, b.x, kernel, bias, denseKernel, denseBias, b.z, b.c, b.tc, b.h, b.logits, everyRow],
-    ];
+    const { layers, dense } = this.weights;
+    const gather: KernelCall = ['gatherImages', pixels, b.indices, count, T, I, b.x];
+    if (layers.length === 1 && this.cell === 'lstm')
+      return [
+        gather,
+        [
+          'predict',
+          T,
+          count,
+          I,
+          H,
+          C,
+          forgetBias,
+          b.x,
+          layers[0].kernel,
+          layers[0].bias,
+          dense.kernel,
+          dense.bias,
+          b.z,
+          b.c,
+          b.tc,
+          b.h,
+          b.logits,
+          everyRow,
+        ],
+      ];
+    // Otherwise each layer over every row in turn, its hidden states the next one's input (two buffers in turn).
+    const hidden = [b.h, b.h2];
+    const calls: KernelCall[] = [gather];
+    layers.forEach((_, l) => {
+      const input = l === 0 ? b.x : hidden[(l - 1) % 2];
+      calls.push(this.layerForward(l, count, input, { gates: b.z, cells: b.c, tanhCells: b.tc, hidden: hidden[l % 2] }));
+    });
+    const top = hidden[(layers.length - 1) % 2];
+    // Every row's logits [timesteps, count, classes] are the dense layer on all of them at once.
+    calls.push(
+      everyRow
+        ? ['dense', T * count, H, C, top, dense.kernel, dense.bias, b.logits]
+        : ['dense', count, H, C, top + 4 * (T - 1) * count * H, dense.kernel, dense.bias, b.logits],
+    );
+    return calls;
+  }
+
+  /** The call of layer `l`'s forward pass over `count` images' rows at `input`, into `out`. */
+  private layerForward(l: number, count: number, input: Ptr, out: LayerBuffers): KernelCall {
+    const { timesteps: T, inputSize: I, units: H, forgetBias } = this.spec;
+    const w = this.weights.layers[l];
+    const inputs = l === 0 ? I : H;
+    return this.cell === 'lstm'
+      ? ['lstmForward', T, count, inputs, H, forgetBias, input, w.kernel, w.bias, out.gates, out.cells, out.tanhCells, out.hidden]
+      : ['gruForward', T, count, inputs, H, input, w.kernel, out.gates, out.cells, out.tanhCells, out.hidden];
+  }
+
+  /** Where layer `l` of a shard reads its input: the images, its own copy after dropout (`dropped`), or the layer below's hidden states. */
+  private inputOf(b: ShardBuffers, l: number, dropped: boolean): Ptr {
+    return l === 0 || dropped ? b.layers[l].input! : b.layers[l - 1].hidden;
   }
 
   /** The labels of a set's images (the training and test sets'). */
