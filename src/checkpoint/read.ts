@@ -12,20 +12,41 @@ import {
   OPTIMIZER_FILE,
   ParamLayout,
   WEIGHTS_FILE,
-  weightsSizeProblem,
 } from '../protocol/checkpointFormat';
 import { architectureText, weightSpecs } from '../protocol/architecture';
 
+/** Why a checkpoint's file that is a symbolic link is not read: it may lead anywhere. */
+export const LINKED_FILE = (name: string): string => `${name} is a link: a checkpoint's files are read from its own folder only`;
+
+/** The largest checkpoint.json read: a run of 1,000 epochs writes about 200 KB. */
+export const MAX_META_BYTES = 16 * 2 ** 20;
+
+/**
+ * The bytes of `<dir>/<name>`, after checking its size: `expected` exactly, or at most `limit`
+ * (so that a file from elsewhere is never read whole before its size is known to be right), and
+ * that it is no link (which could lead out of the checkpoint, to any file of the machine).
+ */
+async function readChecked(dir: string, name: string, size: { expected: number; what: string } | { limit: number }): Promise<Buffer> {
+  const file = path.join(dir, name);
+  try {
+    const stat = await fs.promises.lstat(file);
+    if (stat.isSymbolicLink()) throw new CheckpointError(dir, LINKED_FILE(name));
+    const bytes = stat.size;
+    if ('expected' in size && bytes !== size.expected)
+      throw new CheckpointError(dir, `${name} has ${bytes} bytes, ${size.what} ${size.expected}`);
+    if ('limit' in size && bytes > size.limit)
+      throw new CheckpointError(dir, `${name} has ${bytes} bytes, more than the ${size.limit} a checkpoint's has`);
+    return await fs.promises.readFile(file);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CheckpointError(dir, code === 'ENOENT' ? `missing ${name}` : `cannot read ${name} (${code})`);
+  }
+}
+
 /** Reads and validates `<dir>/checkpoint.json`; throws CheckpointError with a readable reason. */
 export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
-  const file = path.join(dir, META_FILE);
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CheckpointError(dir, code === 'ENOENT' ? `missing ${META_FILE}` : `cannot read ${META_FILE} (${code})`);
-  }
+  const text = (await readChecked(dir, META_FILE, { limit: MAX_META_BYTES })).toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -60,18 +81,11 @@ export async function readWeights(dir: string): Promise<{ meta: CheckpointMeta; 
       );
     }
   });
-  let bytes: Buffer;
-  try {
-    bytes = await fs.promises.readFile(path.join(dir, WEIGHTS_FILE));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CheckpointError(dir, code === 'ENOENT' ? `missing ${WEIGHTS_FILE}` : `cannot read ${WEIGHTS_FILE} (${code})`);
-  }
-  const sizeProblem = weightsSizeProblem(bytes.length, expected);
-  if (sizeProblem) throw new CheckpointError(dir, sizeProblem);
+  const layout = new ParamLayout(expected);
+  const bytes = await readChecked(dir, WEIGHTS_FILE, { expected: 4 * layout.total, what: 'the weights need' });
   const floats = alignedFloats(bytes);
   if (floats.some((v) => !Number.isFinite(v))) throw new CheckpointError(dir, `${WEIGHTS_FILE} contains NaN or infinite values`);
-  return { meta, weights: new ParamLayout(expected).split(floats) };
+  return { meta, weights: layout.split(floats) };
 }
 
 /** A copy in an aligned buffer: a Buffer from readFile may sit at any offset of a shared pool. */
@@ -87,15 +101,14 @@ function alignedFloats(bytes: Buffer): Float32Array {
 export async function readOptimizerState(dir: string, meta: CheckpointMeta): Promise<AdamState | undefined> {
   if (!meta.optimizer) return undefined;
   const damaged = (why: string) => new CheckpointError(dir, `its optimizer state is damaged: ${why}`);
+  const size = new ParamLayout(meta.weights).total;
   let bytes: Buffer;
   try {
-    bytes = await fs.promises.readFile(path.join(dir, OPTIMIZER_FILE));
+    bytes = await readChecked(dir, OPTIMIZER_FILE, { expected: 8 * size, what: "Adam's moments need" });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw damaged(code === 'ENOENT' ? `${OPTIMIZER_FILE} is missing` : `cannot read ${OPTIMIZER_FILE} (${code})`);
+    const reason = (e as CheckpointError).reason;
+    throw damaged(reason === `missing ${OPTIMIZER_FILE}` ? `${OPTIMIZER_FILE} is missing` : reason);
   }
-  const size = new ParamLayout(meta.weights).total;
-  if (bytes.length !== 8 * size) throw damaged(`${OPTIMIZER_FILE} has ${bytes.length} bytes, Adam's moments need ${8 * size}`);
   const floats = alignedFloats(bytes);
   const m = floats.subarray(0, size);
   const v = floats.subarray(size);

@@ -176,6 +176,9 @@ async function moveToTrash(dir: string): Promise<boolean> {
 
 async function deleteFolder(dir: string, useTrash: boolean): Promise<void> {
   try {
+    // A checkpoint that is a link: the link goes, never what it leads to.
+    const link = await fs.promises.lstat(dir).catch(() => undefined);
+    if (link?.isSymbolicLink()) return await fs.promises.unlink(dir);
     await vscode.workspace.fs.delete(vscode.Uri.file(dir), { recursive: true, useTrash });
   } catch (e) {
     throw new Error(`Could not delete ${dir}: ${(e as Error).message}`);

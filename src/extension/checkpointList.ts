@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, CheckpointMeta, META_FILE, WEIGHTS_FILE, weightsSizeProblem } from '../protocol/checkpointFormat';
 import { SWEEP_FILE } from '../protocol/sweepFormat';
-import { readCheckpointMeta } from '../checkpoint/read';
+import { LINKED_FILE, readCheckpointMeta } from '../checkpoint/read';
 
 export type CheckpointEntry = (
   { name: string; path: string; valid: true; meta: CheckpointMeta } | { name: string; path: string; valid: false; problem: string }
@@ -26,14 +26,19 @@ export function isValid(entry: CheckpointEntry): entry is ValidCheckpoint {
  */
 export async function listCheckpoints(weightsDir: string): Promise<CheckpointEntry[]> {
   const folders = await subfolders(weightsDir);
+  // Where the weights folder really is: a link in it that leads elsewhere is not read (a cloned repository's weights are someone else's).
+  const root = await fs.promises.realpath(weightsDir).catch(() => weightsDir);
   const entries = await Promise.all(
     folders.map(async (dir) => {
+      const outside = await linkOutside(dir, root);
+      if (outside !== undefined) return [outside];
       if (!(await isSweep(dir))) return [await readEntry(dir, path.basename(dir))];
       const sweep = path.basename(dir);
       const runs = await subfolders(dir);
       return Promise.all(
         runs.map(async (run) => {
-          const entry = await readEntry(run, `${sweep}/${path.basename(run)}`);
+          const name = `${sweep}/${path.basename(run)}`;
+          const entry = (await linkOutside(run, root, name)) ?? (await readEntry(run, name));
           return entry && { ...entry, sweep };
         }),
       );
@@ -64,6 +69,21 @@ async function isSweep(dir: string): Promise<boolean> {
   return (await has(SWEEP_FILE)) && !(await has(META_FILE));
 }
 
+/**
+ * When `dir` is a symbolic link whose target lies outside the weights folder (`root`, resolved):
+ * an entry that says so, without reading anything there. Undefined for a folder, or a link that
+ * stays inside.
+ */
+async function linkOutside(dir: string, root: string, name = path.basename(dir)): Promise<CheckpointEntry | undefined> {
+  const link = await fs.promises.lstat(dir).catch(() => undefined);
+  if (!link?.isSymbolicLink()) return undefined;
+  const target = await fs.promises.realpath(dir).catch(() => undefined);
+  if (target === undefined) return undefined; // Dangling: readEntry leaves it out.
+  const inside = path.relative(root, target);
+  if (inside !== '' && !inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
+  return { name, path: dir, valid: false, problem: `a link to ${target}, outside the weights folder: not read` };
+}
+
 async function readEntry(dir: string, name: string): Promise<CheckpointEntry | undefined> {
   const stat = await fs.promises.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) return undefined; // A symbolic link to a file, or a dangling one.
@@ -77,9 +97,10 @@ async function readEntry(dir: string, name: string): Promise<CheckpointEntry | u
   }
 }
 
-/** weights.bin must hold exactly the float32 tensors listed in checkpoint.json. */
+/** weights.bin must hold exactly the float32 tensors listed in checkpoint.json (and be a file of its own, not a link). */
 async function weightsProblem(dir: string, meta: CheckpointMeta): Promise<string | undefined> {
-  const stat = await fs.promises.stat(path.join(dir, WEIGHTS_FILE)).catch(() => undefined);
+  const stat = await fs.promises.lstat(path.join(dir, WEIGHTS_FILE)).catch(() => undefined);
+  if (stat?.isSymbolicLink()) return LINKED_FILE(WEIGHTS_FILE);
   if (!stat?.isFile()) return `missing ${WEIGHTS_FILE}`;
   return weightsSizeProblem(stat.size, meta.weights);
 }

@@ -4,10 +4,18 @@
 // endian, the tensors of `weights` one after another) + optimizer.bin (Adam's first and second
 // moments, each laid out as weights.bin; absent in checkpoints written before it was kept).
 import { architectureProblem, type ModelShape, type WeightSpec } from './architecture';
-import { isPositiveInt, isRecord } from './guards';
+import { isFiniteNumber, isPositiveInt, isRecord } from './guards';
 import { type ScheduleName, SCHEDULE_CHOICES } from './learningRate';
-import type { ModelField, NumberField } from './runOptions';
-import type { DatasetInfo, DeviceInfo, EpochMetrics, RunOrigin, TestResult, TrainConfig } from './training';
+import { type ModelField, type NumberField, NUMBER_RULES, numberProblem } from './runOptions';
+import {
+  type DatasetInfo,
+  type DeviceInfo,
+  type EpochMetrics,
+  isEpochMetrics,
+  type RunOrigin,
+  type TestResult,
+  type TrainConfig,
+} from './training';
 
 export const CHECKPOINT_FORMAT = 'lstm-mnist-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -151,6 +159,29 @@ export function weightsSizeProblem(bytes: number, weights: WeightSpec[]): string
   return bytes === expected ? undefined : `${WEIGHTS_FILE} has ${bytes} bytes, the weights need ${expected}`;
 }
 
+/**
+ * What is wrong with a checkpoint's hyperparameters, by the run options' rules (each number the
+ * trainer records; the model's are in `model`), or undefined. A continued run records all its
+ * epochs, which may pass a new run's limit.
+ */
+function hyperparameterProblem(h: Record<string, unknown>): string | undefined {
+  for (const rule of NUMBER_RULES) {
+    if (rule.field === 'units' || rule.field === 'layers') continue;
+    const value = h[rule.field];
+    const required = ['batchSize', 'epochs', 'learningRate', 'seed'].includes(rule.field);
+    if (value === undefined && !required) continue;
+    const problem =
+      rule.field === 'epochs'
+        ? isPositiveInt(value)
+          ? undefined
+          : `must be a whole number of at least 1 (it is ${JSON.stringify(value)})`
+        : numberProblem(rule, value);
+    if (problem) return `${rule.field} ${problem}`;
+  }
+  if (h.keepBest !== undefined && typeof h.keepBest !== 'boolean') return 'keepBest must be true or false';
+  return undefined;
+}
+
 /** Validates parsed JSON as checkpoint metadata; returns the reason it is not, or undefined. */
 export function checkpointMetaProblem(v: unknown): string | undefined {
   if (!isRecord(v)) return `${META_FILE} is not a JSON object`;
@@ -165,6 +196,8 @@ export function checkpointMetaProblem(v: unknown): string | undefined {
   const architecture = architectureProblem(m);
   if (architecture) return `${META_FILE}: ${architecture}`;
   if (!isRecord(v.hyperparameters)) return `${META_FILE} lacks hyperparameters`;
+  const hyperparameter = hyperparameterProblem(v.hyperparameters);
+  if (hyperparameter) return `${META_FILE}'s hyperparameter ${hyperparameter}`;
   const schedule = v.hyperparameters.lrSchedule;
   if (schedule !== undefined && !SCHEDULE_CHOICES.includes(schedule as ScheduleName))
     return `${META_FILE} has an unknown learning-rate schedule ${JSON.stringify(schedule)}`;
@@ -176,9 +209,39 @@ export function checkpointMetaProblem(v: unknown): string | undefined {
     return `${META_FILE} has no valid weight list`;
   }
   if (!Array.isArray(v.epochs)) return `${META_FILE} lacks the epoch metrics`;
-  if (!isRecord(v.test) || typeof v.test.accuracy !== 'number' || typeof v.test.loss !== 'number')
-    return `${META_FILE} lacks the test result`;
-  if (!isRecord(v.device) || !isRecord(v.dataset)) return `${META_FILE} lacks device or dataset`;
+  // Epochs 1, 2, … in order: the history is as long as the file, and every reader may count on it.
+  const epoch = v.epochs.findIndex((e, i) => !isEpochMetrics(e) || e.epoch !== i + 1);
+  if (epoch >= 0) return `${META_FILE}'s epoch ${epoch + 1} is not epoch ${epoch + 1}'s metrics`;
+  if (!isRecord(v.test) || !isFiniteNumber(v.test.accuracy) || !isFiniteNumber(v.test.loss)) return `${META_FILE} lacks the test result`;
+  const d = v.device;
+  if (
+    !isRecord(d) ||
+    typeof d.device !== 'string' ||
+    typeof d.fusedKernels !== 'boolean' ||
+    ![d.backend, d.package, d.kernels, d.runtime].every((s) => s === undefined || typeof s === 'string') ||
+    ![d.shares, d.replicas].every((n) => n === undefined || isPositiveInt(n))
+  )
+    return `${META_FILE} has no valid device`;
+  const data = v.dataset;
+  if (
+    !isRecord(data) ||
+    typeof data.name !== 'string' ||
+    typeof data.source !== 'string' ||
+    !Number.isSafeInteger(data.trainCount) ||
+    !Number.isSafeInteger(data.testCount) ||
+    (data.trainCount as number) < 0 ||
+    (data.testCount as number) < 0
+  )
+    return `${META_FILE} has no valid dataset`;
+  if (!isFiniteNumber(v.seconds) || v.seconds < 0) return `${META_FILE} has no valid training time`;
+  if (v.bestEpoch !== undefined && !(isPositiveInt(v.bestEpoch) && v.bestEpoch <= v.epochs.length))
+    return `${META_FILE}'s best epoch is not one of its epochs`;
+  if (v.continuedFrom !== undefined && typeof v.continuedFrom !== 'string') return `${META_FILE}'s continuedFrom is not a name`;
+  if (v.warnings !== undefined && !(Array.isArray(v.warnings) && v.warnings.every((w) => typeof w === 'string')))
+    return `${META_FILE}'s warnings are not text`;
+  const stop = v.stoppedEarly;
+  if (stop !== undefined && !(isRecord(stop) && isPositiveInt(stop.afterEpoch) && isPositiveInt(stop.patience)))
+    return `${META_FILE}'s early stop is not an epoch and a patience`;
   const o = v.optimizer;
   if (o !== undefined && (!isRecord(o) || o.name !== 'adam' || !Number.isSafeInteger(o.step) || (o.step as number) < 0))
     return `${META_FILE} has an optimizer entry that is not Adam's state`;

@@ -72,6 +72,20 @@ export type SettingValue = string | number | boolean;
  * Where a run was started: the command line's words, or VS Code with the `lstmMnist.*` settings it
  * read (their full ids and the values it read; absent in checkpoints from before they were kept).
  */
+/**
+ * An epoch's metrics as a checkpoint or the worker gives them: a whole epoch number, its losses and
+ * accuracies as numbers (a diverged loss is NaN), and the optional figures as numbers.
+ */
+export function isEpochMetrics(v: unknown): v is EpochMetrics {
+  return (
+    isRecord(v) &&
+    Number.isSafeInteger(v.epoch) &&
+    (v.epoch as number) >= 1 &&
+    [v.loss, v.accuracy, v.valLoss, v.valAccuracy].every((n) => typeof n === 'number') &&
+    [v.seconds, v.learningRate, v.gradNorm].every((n) => n === undefined || isFiniteNumber(n))
+  );
+}
+
 export type RunOrigin = { from: 'cli'; args: string[] } | { from: 'vscode'; settings?: Record<string, SettingValue> };
 
 /** What a continued run started from. */
@@ -283,12 +297,7 @@ export function isTrainingEvent(v: unknown): v is TrainingEvent {
         typeof v.accuracy === 'number'
       );
     case 'epoch':
-      return (
-        isRecord(v.metrics) &&
-        isFiniteNumber(v.metrics.epoch) &&
-        typeof v.metrics.loss === 'number' &&
-        typeof v.metrics.valAccuracy === 'number'
-      );
+      return isEpochMetrics(v.metrics);
     case 'done':
       return isRecord(v.test) && typeof v.test.accuracy === 'number' && typeof v.checkpoint === 'string';
     case 'evaluation':

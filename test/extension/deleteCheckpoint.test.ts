@@ -1,6 +1,7 @@
 // Delete Checkpoint moves the folder to the trash where the file system has one, deletes it for
 // good where it has none, and says which; the view no longer lists it; several go at once. From the view (its Delete
-// key runs the command on the selection) the next item is selected afterwards.
+// key runs the command on the selection) the next item is selected afterwards. A checkpoint linked
+// in from outside the weights folder is shown as such, and Delete removes the link alone.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -52,6 +53,32 @@ suite('Delete Checkpoint', () => {
     ]);
     assert.ok(!fs.existsSync(dir));
     assert.ok(!(await api.listCheckpoints()).some((c) => c.name === 'to-delete'));
+  });
+
+  test('a checkpoint linked in from outside the weights folder is shown as such, and Delete removes the link, never what it leads to', async () => {
+    const ext = vscode.extensions.getExtension<LstmMnistApi>('lstm-mnist.lstm-mnist');
+    assert.ok(ext);
+    const api = await ext.activate();
+    const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    // Someone else's repository: a checkpoint outside the weights folder, linked into it.
+    const elsewhere = path.join(workspace, 'elsewhere-checkpoint');
+    writeCheckpoint(elsewhere, 0.3);
+    const link = path.join(workspace, 'weights', 'linked-in');
+    fs.symlinkSync(elsewhere, link);
+    try {
+      await vscode.commands.executeCommand('lstmMnist.refreshCheckpoints');
+      const listed = (await api.listCheckpoints()).find((c) => c.name === 'linked-in');
+      assert.deepEqual(listed && { valid: listed.valid, problem: listed.problem }, {
+        valid: false,
+        problem: `a link to ${fs.realpathSync(elsewhere)}, outside the weights folder: not read`,
+      });
+      await deleteQuietly(link);
+      assert.ok(!fs.existsSync(link), 'the link is gone');
+      assert.ok(fs.existsSync(path.join(elsewhere, 'weights.bin')), 'what it led to is untouched');
+    } finally {
+      fs.rmSync(link, { force: true });
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test('several at once: all go, with one message that counts them', async () => {

@@ -114,6 +114,41 @@ describe('checkpoint list', () => {
     assert.equal(entries[1].path, path.join(sweeps, 'grid', '1-units8-seed42'));
   });
 
+  it('reads no link that leads out of the weights folder: a linked checkpoint outside is shown as such, a linked file refused; a link inside is read', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-links-'));
+    try {
+      const folder = path.join(root, 'weights');
+      const elsewhere = path.join(root, 'elsewhere');
+      const files = (name: string) => ({
+        'checkpoint.json': JSON.stringify(meta(name, '2025-01-01T10:00:00.000Z', 0.9)),
+        'weights.bin': Buffer.alloc(WEIGHT_BYTES),
+      });
+      write(elsewhere, files('elsewhere'));
+      write(path.join(folder, 'real'), files('real'));
+      fs.symlinkSync(elsewhere, path.join(folder, 'outside'));
+      fs.symlinkSync(path.join(folder, 'real'), path.join(folder, 'inside'));
+      write(path.join(folder, 'linked-weights'), {
+        'checkpoint.json': JSON.stringify(meta('linked-weights', '2025-01-01T10:00:00.000Z', 0.9)),
+      });
+      fs.symlinkSync(path.join(elsewhere, 'weights.bin'), path.join(folder, 'linked-weights', 'weights.bin'));
+      write(path.join(folder, 'linked-meta'), { 'weights.bin': Buffer.alloc(WEIGHT_BYTES) });
+      fs.symlinkSync(path.join(elsewhere, 'checkpoint.json'), path.join(folder, 'linked-meta', 'checkpoint.json'));
+      const byName = new Map((await listCheckpoints(folder)).map((e) => [e.name, e]));
+      assert.deepEqual([...byName.keys()].sort(), ['inside', 'linked-meta', 'linked-weights', 'outside', 'real']);
+      assert.ok(byName.get('real')?.valid && byName.get('inside')?.valid, 'a link that stays inside the weights folder is read');
+      const problem = (name: string): string => {
+        const e = byName.get(name)!;
+        assert.ok(!e.valid);
+        return e.problem;
+      };
+      assert.equal(problem('outside'), `a link to ${fs.realpathSync(elsewhere)}, outside the weights folder: not read`);
+      assert.equal(problem('linked-weights'), "weights.bin is a link: a checkpoint's files are read from its own folder only");
+      assert.equal(problem('linked-meta'), "checkpoint.json is a link: a checkpoint's files are read from its own folder only");
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('is empty when the weights folder does not exist', async () => {
     assert.deepEqual(await listCheckpoints(path.join(weights, 'missing')), []);
   });

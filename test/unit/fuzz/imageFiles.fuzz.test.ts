@@ -1,0 +1,163 @@
+// The image readers: IDX files (plain and gzipped; `--data-dir`) and PNG files (`predict --image`
+// and the panel's image drop on the portable backend). Any bytes give the images or the reader's
+// own error naming what is wrong; a header's sizes are checked against the file's length, and a
+// compressed file against the memory it may take, before anything that size is made.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { DatasetError, IMAGES_MAGIC, LABELS_MAGIC, parseIdxImages, parseIdxLabels, readIdxImages } from '../../../src/training/data/idx';
+import { decodePngGrey, PngError } from '../../../src/training/data/pngImage';
+import { damaged, fuzz } from './fuzzing';
+
+/** An IDX header (magic, sizes) and a body that may or may not be as long as it says. */
+const idx = fc
+  .tuple(
+    fc.constantFrom(IMAGES_MAGIC, LABELS_MAGIC, 0, 2050, 0xffffffff),
+    fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.constantFrom(0xffffffff, 2 ** 31)), { minLength: 0, maxLength: 3 }),
+    fc.integer({ min: -3, max: 3 }),
+  )
+  .map(([magic, sizes, slack]) => {
+    const header = Buffer.alloc(4 + 4 * sizes.length);
+    header.writeUInt32BE(magic, 0);
+    sizes.forEach((s, i) => header.writeUInt32BE(s, 4 + 4 * i));
+    const promised = sizes.reduce((a, b) => a * b, 1);
+    const body = Buffer.alloc(promised <= 5000 ? Math.max(0, promised + slack) : 16, 7);
+    return Buffer.concat([header, body]);
+  });
+
+function expectIdx(read: () => { count: number }, kind: 'images' | 'labels'): void {
+  try {
+    const got = read();
+    assert.ok(Number.isInteger(got.count) && got.count >= 0);
+    if (kind === 'images') {
+      const images = got as ReturnType<typeof parseIdxImages>;
+      assert.equal(images.pixels.length, images.count * images.rows * images.cols);
+    } else assert.equal((got as ReturnType<typeof parseIdxLabels>).labels.length, got.count);
+  } catch (e) {
+    assert.ok(e instanceof DatasetError, `${(e as Error).name}: ${(e as Error).message}`);
+    assert.match(e.message, /data\.idx/, 'the error names the file');
+  }
+}
+
+describe('IDX files from elsewhere', () => {
+  it('any header and body: the images and labels they hold, or a DatasetError naming the file', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          idx,
+          fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
+        ),
+        (bytes) => {
+          expectIdx(() => parseIdxImages(bytes, 'data.idx'), 'images');
+          expectIdx(() => parseIdxLabels(bytes, 'data.idx'), 'labels');
+        },
+      ),
+      fuzz(),
+    );
+  });
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-fuzz-idx-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gzipped, or bytes that only start as gzip does: the same, read from a file', async () => {
+    const file = path.join(dir, 'data.idx');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          idx.map((b) => zlib.gzipSync(b)),
+          fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.concat([Buffer.from([0x1f, 0x8b]), b])),
+        ),
+        async (bytes) => {
+          fs.writeFileSync(file, bytes);
+          try {
+            await readIdxImages(file);
+          } catch (e) {
+            assert.ok(e instanceof DatasetError, `${(e as Error).name}: ${(e as Error).message}`);
+          }
+        },
+      ),
+      fuzz(0.25),
+    );
+  });
+
+  it('a gzip bomb (a small file that claims or inflates to far more than it should) is refused without inflating it', async () => {
+    const file = path.join(dir, 'bomb.idx');
+    /** An images header for `count` images of `side` x `side`, then `zeros` zero bytes, gzipped. */
+    const bomb = async (count: number, side: number, zeros: number): Promise<Buffer> => {
+      const header = Buffer.alloc(16);
+      header.writeUInt32BE(IMAGES_MAGIC, 0);
+      header.writeUInt32BE(count, 4);
+      header.writeUInt32BE(side, 8);
+      header.writeUInt32BE(side, 12);
+      const gzip = zlib.createGzip({ level: 1 });
+      const parts: Buffer[] = [];
+      gzip.on('data', (d: Buffer) => parts.push(d));
+      const done = new Promise((resolve) => gzip.on('end', resolve));
+      gzip.write(header);
+      const chunk = Buffer.alloc(1 << 24);
+      for (let left = zeros; left > 0; left -= chunk.length) gzip.write(chunk.subarray(0, Math.min(left, chunk.length)));
+      gzip.end();
+      await done;
+      return Buffer.concat(parts);
+    };
+    fs.writeFileSync(file, await bomb(1_000_000, 1000, 1 << 20));
+    await assert.rejects(
+      readIdxImages(file),
+      (e) => e instanceof DatasetError && /header promises 1000000000016 bytes, more than a dataset may take/.test(e.message),
+    );
+    // 256 MB of zeros behind a header of one 1 x 1 image: stopped at the 17th byte.
+    fs.writeFileSync(file, await bomb(1, 1, 1 << 28));
+    await assert.rejects(
+      readIdxImages(file),
+      (e) => e instanceof DatasetError && /inflates to more than the 17 bytes its header promises/.test(e.message),
+    );
+  });
+});
+
+/** A valid 4 x 3 grey PNG, to damage. */
+function smallPng(): Buffer {
+  const crc = (buf: Buffer): number => zlib.crc32(buf);
+  const chunk = (type: string, body: Buffer): Buffer => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(body.length, 0);
+    head.write(type, 4, 'ascii');
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(Buffer.concat([Buffer.from(type, 'ascii'), body])) >>> 0, 0);
+    return Buffer.concat([head, body, tail]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(4, 0);
+  ihdr.writeUInt32BE(3, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  const rows = Buffer.from([0, 1, 2, 3, 4, 0, 5, 6, 7, 8, 0, 9, 10, 11, 12]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('PNG files from elsewhere', () => {
+  const png = smallPng();
+
+  it('any bytes, and a valid PNG damaged anywhere: grey pixels of its size, or a PngError', () => {
+    assert.equal(decodePngGrey(png).pixels.length, 12);
+    fc.assert(
+      fc.property(damaged(png, 200), (bytes) => {
+        try {
+          const image = decodePngGrey(bytes);
+          assert.equal(image.pixels.length, image.width * image.height);
+        } catch (e) {
+          assert.ok(e instanceof PngError, `${(e as Error).name}: ${(e as Error).message}`);
+        }
+      }),
+      fuzz(),
+    );
+  });
+});
