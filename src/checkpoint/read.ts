@@ -12,6 +12,7 @@ import {
   OPTIMIZER_FILE,
   ParamLayout,
   WEIGHTS_FILE,
+  weightsSizeProblem,
 } from '../protocol/checkpointFormat';
 import { architectureText, weightSpecs } from '../protocol/architecture';
 
@@ -22,20 +23,17 @@ export const LINKED_FILE = (name: string): string => `${name} is a link: a check
 export const MAX_META_BYTES = 16 * 2 ** 20;
 
 /**
- * The bytes of `<dir>/<name>`, after checking its size: `expected` exactly, or at most `limit`
- * (so that a file from elsewhere is never read whole before its size is known to be right), and
- * that it is no link (which could lead out of the checkpoint, to any file of the machine).
+ * The bytes of `<dir>/<name>`, after checking that it is no link (which could lead out of the
+ * checkpoint, to any file of the machine) and its size (`sizeProblem` of its length: so that a
+ * file from elsewhere is never read whole before its size is known to be right).
  */
-async function readChecked(dir: string, name: string, size: { expected: number; what: string } | { limit: number }): Promise<Buffer> {
+async function readChecked(dir: string, name: string, sizeProblem: (bytes: number) => string | undefined): Promise<Buffer> {
   const file = path.join(dir, name);
   try {
     const stat = await fs.promises.lstat(file);
     if (stat.isSymbolicLink()) throw new CheckpointError(dir, LINKED_FILE(name));
-    const bytes = stat.size;
-    if ('expected' in size && bytes !== size.expected)
-      throw new CheckpointError(dir, `${name} has ${bytes} bytes, ${size.what} ${size.expected}`);
-    if ('limit' in size && bytes > size.limit)
-      throw new CheckpointError(dir, `${name} has ${bytes} bytes, more than the ${size.limit} a checkpoint's has`);
+    const problem = sizeProblem(stat.size);
+    if (problem) throw new CheckpointError(dir, problem);
     return await fs.promises.readFile(file);
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
@@ -46,7 +44,11 @@ async function readChecked(dir: string, name: string, size: { expected: number; 
 
 /** Reads and validates `<dir>/checkpoint.json`; throws CheckpointError with a readable reason. */
 export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
-  const text = (await readChecked(dir, META_FILE, { limit: MAX_META_BYTES })).toString('utf8');
+  const text = (
+    await readChecked(dir, META_FILE, (bytes) =>
+      bytes > MAX_META_BYTES ? `${META_FILE} has ${bytes} bytes, more than the ${MAX_META_BYTES} a checkpoint's has` : undefined,
+    )
+  ).toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -82,7 +84,7 @@ export async function readWeights(dir: string): Promise<{ meta: CheckpointMeta; 
     }
   });
   const layout = new ParamLayout(expected);
-  const bytes = await readChecked(dir, WEIGHTS_FILE, { expected: 4 * layout.total, what: 'the weights need' });
+  const bytes = await readChecked(dir, WEIGHTS_FILE, (size) => weightsSizeProblem(size, expected));
   const floats = alignedFloats(bytes);
   if (floats.some((v) => !Number.isFinite(v))) throw new CheckpointError(dir, `${WEIGHTS_FILE} contains NaN or infinite values`);
   return { meta, weights: layout.split(floats) };
@@ -104,7 +106,9 @@ export async function readOptimizerState(dir: string, meta: CheckpointMeta): Pro
   const size = new ParamLayout(meta.weights).total;
   let bytes: Buffer;
   try {
-    bytes = await readChecked(dir, OPTIMIZER_FILE, { expected: 8 * size, what: "Adam's moments need" });
+    bytes = await readChecked(dir, OPTIMIZER_FILE, (b) =>
+      b === 8 * size ? undefined : `${OPTIMIZER_FILE} has ${b} bytes, Adam's moments need ${8 * size}`,
+    );
   } catch (e) {
     const reason = (e as CheckpointError).reason;
     throw damaged(reason === `missing ${OPTIMIZER_FILE}` ? `${OPTIMIZER_FILE} is missing` : reason);

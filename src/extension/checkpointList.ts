@@ -78,9 +78,10 @@ async function linkOutside(dir: string, root: string, name = path.basename(dir))
   const link = await fs.promises.lstat(dir).catch(() => undefined);
   if (!link?.isSymbolicLink()) return undefined;
   const target = await fs.promises.realpath(dir).catch(() => undefined);
-  if (target === undefined) return undefined; // Dangling: readEntry leaves it out.
+  // Dangling, or a link to a file: readEntry leaves it out.
+  if (target === undefined || !(await fs.promises.stat(target)).isDirectory()) return undefined;
   const inside = path.relative(root, target);
-  if (inside !== '' && !inside.startsWith('..') && !path.isAbsolute(inside)) return undefined;
+  if (inside !== '' && inside !== '..' && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside)) return undefined;
   return { name, path: dir, valid: false, problem: `a link to ${target}, outside the weights folder: not read` };
 }
 

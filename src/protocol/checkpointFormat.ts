@@ -6,7 +6,7 @@
 import { architectureProblem, type ModelShape, type WeightSpec } from './architecture';
 import { isFiniteNumber, isPositiveInt, isRecord } from './guards';
 import { type ScheduleName, SCHEDULE_CHOICES } from './learningRate';
-import { type ModelField, type NumberField, NUMBER_RULES, numberProblem } from './runOptions';
+import { type ModelField, MODEL_FIELDS, type NumberField, NUMBER_RULES } from './runOptions';
 import {
   type DatasetInfo,
   type DeviceInfo,
@@ -159,24 +159,23 @@ export function weightsSizeProblem(bytes: number, weights: WeightSpec[]): string
   return bytes === expected ? undefined : `${WEIGHTS_FILE} has ${bytes} bytes, the weights need ${expected}`;
 }
 
+/** The hyperparameters every checkpoint has recorded since the first (the others may be absent). */
+const RECORDED_ALWAYS: ReadonlySet<NumberField> = new Set<NumberField>(['batchSize', 'epochs', 'learningRate', 'seed']);
+
 /**
- * What is wrong with a checkpoint's hyperparameters, by the run options' rules (each number the
- * trainer records; the model's are in `model`), or undefined. A continued run records all its
- * epochs, which may pass a new run's limit.
+ * What is wrong with a checkpoint's hyperparameters, or undefined: each number the trainer records
+ * (the model's are in `model`) of its rule's kind, a whole number where it takes one and a
+ * positive one where it must be. Not its range: earlier versions took seeds and batch sizes
+ * beyond today's limits, and a continued run records all its epochs.
  */
 function hyperparameterProblem(h: Record<string, unknown>): string | undefined {
   for (const rule of NUMBER_RULES) {
-    if (rule.field === 'units' || rule.field === 'layers') continue;
+    if (MODEL_FIELDS.has(rule.field)) continue;
     const value = h[rule.field];
-    const required = ['batchSize', 'epochs', 'learningRate', 'seed'].includes(rule.field);
-    if (value === undefined && !required) continue;
-    const problem =
-      rule.field === 'epochs'
-        ? isPositiveInt(value)
-          ? undefined
-          : `must be a whole number of at least 1 (it is ${JSON.stringify(value)})`
-        : numberProblem(rule, value);
-    if (problem) return `${rule.field} ${problem}`;
+    if (value === undefined && !RECORDED_ALWAYS.has(rule.field)) continue;
+    const ok = rule.integer ? Number.isSafeInteger(value) : isFiniteNumber(value);
+    if (!ok || (rule.min > 0 && (value as number) <= 0))
+      return `${rule.field} must be ${rule.integer ? 'a whole number' : 'a number'}${rule.min > 0 ? ' above 0' : ''} (it is ${JSON.stringify(value)})`;
   }
   if (h.keepBest !== undefined && typeof h.keepBest !== 'boolean') return 'keepBest must be true or false';
   return undefined;
@@ -210,7 +209,8 @@ export function checkpointMetaProblem(v: unknown): string | undefined {
   }
   if (!Array.isArray(v.epochs)) return `${META_FILE} lacks the epoch metrics`;
   // Epochs 1, 2, … in order: the history is as long as the file, and every reader may count on it.
-  const epoch = v.epochs.findIndex((e, i) => !isEpochMetrics(e) || e.epoch !== i + 1);
+  // JSON writes a NaN (a test loss that overflowed) as null.
+  const epoch = v.epochs.findIndex((e, i) => !isEpochMetrics(e, true) || e.epoch !== i + 1);
   if (epoch >= 0) return `${META_FILE}'s epoch ${epoch + 1} is not epoch ${epoch + 1}'s metrics`;
   if (!isRecord(v.test) || !isFiniteNumber(v.test.accuracy) || !isFiniteNumber(v.test.loss)) return `${META_FILE} lacks the test result`;
   const d = v.device;

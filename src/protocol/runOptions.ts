@@ -30,6 +30,7 @@ export type NumberField =
 
 /** The numbers that describe the model rather than its training: a checkpoint keeps them in `model`. */
 export type ModelField = 'units' | 'layers';
+export const MODEL_FIELDS: ReadonlySet<NumberField> = new Set<ModelField>(['units', 'layers']);
 
 export interface NumberRule {
   field: NumberField;

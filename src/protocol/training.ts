@@ -69,23 +69,24 @@ export interface TrainConfig {
 export type SettingValue = string | number | boolean;
 
 /**
- * Where a run was started: the command line's words, or VS Code with the `lstmMnist.*` settings it
- * read (their full ids and the values it read; absent in checkpoints from before they were kept).
- */
-/**
  * An epoch's metrics as a checkpoint or the worker gives them: a whole epoch number, its losses and
- * accuracies as numbers (a diverged loss is NaN), and the optional figures as numbers.
+ * accuracies as numbers (a diverged loss is NaN; read from JSON, `fromJson`, null), and the
+ * optional figures as numbers (a checkpoint from an early version has no seconds).
  */
-export function isEpochMetrics(v: unknown): v is EpochMetrics {
+export function isEpochMetrics(v: unknown, fromJson = false): v is EpochMetrics {
   return (
     isRecord(v) &&
     Number.isSafeInteger(v.epoch) &&
     (v.epoch as number) >= 1 &&
-    [v.loss, v.accuracy, v.valLoss, v.valAccuracy].every((n) => typeof n === 'number') &&
+    [v.loss, v.accuracy, v.valLoss, v.valAccuracy].every((n) => typeof n === 'number' || (fromJson && n === null)) &&
     [v.seconds, v.learningRate, v.gradNorm].every((n) => n === undefined || isFiniteNumber(n))
   );
 }
 
+/**
+ * Where a run was started: the command line's words, or VS Code with the `lstmMnist.*` settings it
+ * read (their full ids and the values it read; absent in checkpoints from before they were kept).
+ */
 export type RunOrigin = { from: 'cli'; args: string[] } | { from: 'vscode'; settings?: Record<string, SettingValue> };
 
 /** What a continued run started from. */

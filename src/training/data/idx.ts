@@ -48,10 +48,10 @@ async function readMaybeGzip(file: string, magic: number, dims: number): Promise
   }
   if (!(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw;
   const damaged = (e: unknown) => new DatasetError(`${file} is a damaged gzip file (${(e as Error).message})`);
-  // The start of the stream inflated as far as it goes: the header, and what it promises.
+  // The header first (inflated until it is out, whatever gzip's own header holds), and what it promises.
   let start: Buffer;
   try {
-    start = zlib.gunzipSync(raw.subarray(0, 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    start = await inflatedStart(raw, 4 + 4 * dims);
   } catch (e) {
     throw damaged(e);
   }
@@ -66,6 +66,27 @@ async function readMaybeGzip(file: string, magic: number, dims: number): Promise
       throw new DatasetError(`${file} inflates to more than the ${expected} bytes its header promises`);
     throw damaged(e);
   }
+}
+
+/** The first `bytes` bytes that gzipped `raw` inflates to (fewer when it holds fewer), inflating no more than a chunk past them. */
+function inflatedStart(raw: Buffer, bytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const gunzip = zlib.createGunzip();
+    const parts: Buffer[] = [];
+    let got = 0;
+    const done = (): void => {
+      gunzip.destroy();
+      resolve(Buffer.concat(parts));
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      parts.push(chunk);
+      got += chunk.length;
+      if (got >= bytes) done();
+    });
+    gunzip.on('end', done);
+    gunzip.on('error', (e) => (got >= bytes ? done() : reject(e)));
+    gunzip.end(raw);
+  });
 }
 
 /** The sizes a header gives, after checking its magic number and that it is all there. */

@@ -159,7 +159,7 @@ export class PortableModel {
           dh: l.words(shardRows * H),
           dc: l.words(shardRows * H),
           recurrentT: l.words(4 * H * H),
-          scratch: l.words(shardRows * H),
+          scratch: cell === 'gru' ? l.words(shardRows * H) : 0,
           dx: (stacked ? [l.words(T * shardRows * H), l.words(T * shardRows * H)] : [0, 0]) as [Ptr, Ptr],
           kernelT: stacked ? l.words(4 * H * H) : 0,
           correct: l.words(1),

@@ -9,7 +9,15 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DatasetError, IMAGES_MAGIC, LABELS_MAGIC, parseIdxImages, parseIdxLabels, readIdxImages } from '../../../src/training/data/idx';
+import {
+  DatasetError,
+  IMAGES_MAGIC,
+  LABELS_MAGIC,
+  parseIdxImages,
+  parseIdxLabels,
+  readIdxImages,
+  readIdxLabels,
+} from '../../../src/training/data/idx';
 import { decodePngGrey, PngError } from '../../../src/training/data/pngImage';
 import { damaged, fuzz } from './fuzzing';
 
@@ -82,6 +90,21 @@ describe('IDX files from elsewhere', () => {
       ),
       fuzz(0.25),
     );
+  });
+
+  it('a gzipped file whose gzip header holds a long file name and comment reads as the same file unzipped', async () => {
+    const file = path.join(dir, 'named.idx');
+    const labels = Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0, 3]), Buffer.from([7, 1, 4])]);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(zlib.crc32(labels) >>> 0, 0);
+    trailer.writeUInt32LE(labels.length, 4);
+    // FLG 0x18: FNAME and FCOMMENT, each a zero-terminated string, before the deflated data.
+    const header = Buffer.from([0x1f, 0x8b, 8, 0x18, 0, 0, 0, 0, 0, 3]);
+    const name = Buffer.concat([Buffer.from('n'.repeat(5000)), Buffer.from([0])]);
+    const comment = Buffer.concat([Buffer.from('c'.repeat(3000)), Buffer.from([0])]);
+    fs.writeFileSync(file, Buffer.concat([header, name, comment, zlib.deflateRawSync(labels), trailer]));
+    const read = await readIdxLabels(file);
+    assert.deepEqual([...read.labels], [7, 1, 4]);
   });
 
   it('a gzip bomb (a small file that claims or inflates to far more than it should) is refused without inflating it', async () => {

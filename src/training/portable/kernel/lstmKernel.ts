@@ -5,9 +5,9 @@
 // byte offset into the memory the instances share, laid out by ../kernelMemory.ts, so each
 // worker thread's instance computes its shard of the batch in its own buffers.
 //
-// A layer is TensorFlow's LSTMCell: kernel [inputs + units, 4 * units] with the gates i, j, f,
-// o, the forget bias added to f; the top layer's last hidden state goes into Dense(classes) and
-// softmax cross-entropy against integer labels.
+// An LSTM layer is TensorFlow's LSTMCell: kernel [inputs + units, 4 * units] with the gates i, j,
+// f, o, the forget bias added to f; a GRU layer is TensorFlow's GRUBlockCell (below). The top
+// layer's last hidden state goes into Dense(classes) and softmax cross-entropy against integer labels.
 
 // ---------------------------------------------------------------------------------------------
 // Vector maths. exp is Cephes' single-precision one (range reduction by ln 2 in two parts, a
