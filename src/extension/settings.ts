@@ -23,7 +23,7 @@ import {
   settingId,
 } from '../protocol/runOptions';
 import type { BackendChoice, DeviceChoice } from '../protocol/compute';
-import type { EvaluateRequest, SettingValue, TrainConfig } from '../protocol/training';
+import { type EvaluateRequest, isSettingValue, type SettingValue, type TrainConfig } from '../protocol/training';
 import { DEFAULT_SCHEDULE, LR_SCHEDULE, SCHEDULE_CHOICES } from '../protocol/learningRate';
 import { CELL, CELL_CHOICES, DEFAULT_CELL } from '../protocol/architecture';
 
@@ -142,7 +142,7 @@ export async function readTrainConfig(get: SettingGetter, folder: string, runNam
   const settings: Record<string, SettingValue> = {};
   const recording: SettingGetter = (key) => {
     const v = get(key);
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') settings[settingId(key)] = v;
+    if (isSettingValue(v)) settings[settingId(key)] = v;
     return v;
   };
   const r = new Reader(recording);

@@ -8,7 +8,7 @@ import { CELL, CELL_CHOICES, MAX_LAYERS } from './architecture';
 import { isRecord } from './guards';
 import type { BackendChoice, DeviceChoice, TrainingPathChoice } from './compute';
 import { DEFAULT_SCHEDULE, LR_SCHEDULE, type Schedule, SCHEDULE_CHOICES } from './learningRate';
-import type { TrainConfig } from './training';
+import { isSettingValue, type TrainConfig } from './training';
 
 /** The numeric fields of a TrainConfig. */
 export type NumberField =
@@ -385,8 +385,7 @@ export function configProblems(c: TrainConfig, name: OptionNamer): string[] {
   if (c.keepBest !== undefined && typeof c.keepBest !== 'boolean') problems.push(`${name(KEEP_BEST)} must be true or false`);
   if (c.tensorBoard !== undefined && typeof c.tensorBoard !== 'boolean') problems.push(`${name(TENSORBOARD)} must be true or false`);
   const o = c.origin as unknown;
-  const isSettings = (v: unknown): boolean =>
-    v === undefined || (isRecord(v) && Object.values(v).every((s) => ['string', 'number', 'boolean'].includes(typeof s)));
+  const isSettings = (v: unknown): boolean => v === undefined || (isRecord(v) && Object.values(v).every(isSettingValue));
   const isOrigin = (v: unknown): boolean =>
     isRecord(v) &&
     ((v.from === 'vscode' && isSettings(v.settings)) ||

@@ -68,6 +68,10 @@ export interface TrainConfig {
 /** A setting's value as a run records it. */
 export type SettingValue = string | number | boolean;
 
+export function isSettingValue(v: unknown): v is SettingValue {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
 /**
  * An epoch's metrics as a checkpoint or the worker gives them: a whole epoch number, its losses and
  * accuracies as numbers (a diverged loss is NaN; read from JSON, `fromJson`, null), and the

@@ -305,6 +305,7 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shards
     g.run('Sum', [attr.type('T', dtype), attr.type('Tidx', 'int32'), attr.bool('keep_dims', false)], [t, axis(0)])[0];
   // The batch's mean: each shard's gradient is scaled by 1 / n, so that the shards add up to it.
   const scale = g.fill([], 1 / n);
+  const maskWidths = maskShapes(spec, n).map(([, width]) => width);
   const parts = shardBounds(n, shards).map(([offset, size]) => {
     const mine = slice(rows, [offset], [size], 'int32');
     const labels = gather(trainLabels, 'int32', mine, 0);
@@ -320,7 +321,7 @@ export function writeBatch<R>(g: OpWriter<R>, spec: ModelSpec, n: number, shards
       [g.run('Cast', [attr.type('SrcT', 'uint8'), attr.type('DstT', 'float')], [pixels])[0], g.fill([], 255)],
     );
     // The shard's rows of each mask: slices along the first axis, which TensorFlow takes without copying.
-    const shardMasks = masks?.map((m, l) => slice(m, [offset, 0], [size, maskShapes(spec, 1)[l][1]]));
+    const shardMasks = masks?.map((m, l) => slice(m, [offset, 0], [size, maskWidths[l]]));
     const shard = writeShard(g, spec, size, { params, x, labels, scale, masks: shardMasks });
     // The first highest logit, as tf.argMax picks it.
     const predicted = g.run('ArgMax', [FLOAT_T, attr.type('Tidx', 'int32'), attr.type('output_type', 'int32')], [shard.logits, axis(1)])[0];
