@@ -3,6 +3,7 @@
 // moments, or a CheckpointError; the sizes are compared with the files' lengths before anything
 // is read (a model of 10^9 units asks for no memory).
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -104,6 +105,41 @@ describe('weights.bin and optimizer.bin from elsewhere', () => {
         readOptimizerState(dir, huge),
         (e) => e instanceof CheckpointError && /optimizer\.bin has 64 bytes, Adam's moments need \d+/.test(e.message),
       );
+    }
+  });
+
+  it("reads a checkpoint's files only from its folder: a link in a file's place, a pipe or a folder is refused, and nothing waits", async () => {
+    const written = meta(2, 1, 'lstm');
+    const total = new ParamLayout(written.weights).total;
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-fuzz-elsewhere-'));
+    try {
+      fs.writeFileSync(path.join(elsewhere, WEIGHTS_FILE), Buffer.alloc(4 * total));
+      fs.writeFileSync(path.join(elsewhere, OPTIMIZER_FILE), Buffer.alloc(8 * total));
+      fs.writeFileSync(path.join(elsewhere, META_FILE), JSON.stringify(written));
+      const plant = (name: string, make: (file: string) => void) => {
+        for (const f of [META_FILE, WEIGHTS_FILE, OPTIMIZER_FILE]) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+        fs.writeFileSync(path.join(dir, META_FILE), JSON.stringify(written));
+        fs.writeFileSync(path.join(dir, WEIGHTS_FILE), Buffer.alloc(4 * total));
+        fs.writeFileSync(path.join(dir, OPTIMIZER_FILE), Buffer.alloc(8 * total));
+        fs.rmSync(path.join(dir, name));
+        make(path.join(dir, name));
+      };
+      const refused = (pattern: RegExp) => (e: unknown) => e instanceof CheckpointError && pattern.test(e.message);
+      for (const name of [META_FILE, WEIGHTS_FILE]) {
+        plant(name, (file) => fs.symlinkSync(path.join(elsewhere, name), file));
+        await assert.rejects(readWeights(dir), refused(new RegExp(`${name} is a link`)));
+        plant(name, (file) => fs.mkdirSync(file));
+        await assert.rejects(readWeights(dir), refused(new RegExp(`${name} is not a file`)));
+      }
+      plant(OPTIMIZER_FILE, (file) => fs.symlinkSync(path.join(elsewhere, OPTIMIZER_FILE), file));
+      await assert.rejects(readOptimizerState(dir, written), refused(/optimizer\.bin is a link/));
+      if (process.platform !== 'win32') {
+        // A named pipe is opened without waiting for a writer, and refused.
+        plant(WEIGHTS_FILE, (file) => execFileSync('mkfifo', [file]));
+        await assert.rejects(readWeights(dir), refused(/weights\.bin is not a file/));
+      }
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });
