@@ -38,8 +38,18 @@ export default tseslint.config(
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
-    // The webview runs in a browser.
+    // The webview runs in a browser, and shows text from checkpoints it did not write (run names,
+    // warnings, paths): it builds elements and sets their text, never parses a string as markup.
     files: ['webview-ui/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln', 'createContextualFragment', 'setHTMLUnsafe'].map(
+          (property) => ({ property, message: 'Text from a checkpoint is set as text (dom.ts), never parsed as markup.' }),
+        ),
+      ],
+      'no-restricted-globals': ['error', { name: 'DOMParser', message: 'Text from a checkpoint is set as text, never parsed as markup.' }],
+    },
   },
 );

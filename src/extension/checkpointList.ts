@@ -21,42 +21,76 @@ export function isValid(entry: CheckpointEntry): entry is ValidCheckpoint {
 }
 
 /**
- * Newest valid checkpoints first, then the invalid folders by name; a sweep's folder is not an
- * entry, its runs are. Empty if the folder does not exist.
+ * What the listings of a view read, by folder, with the identity of the files read (checkpoint.json's
+ * inode, size and times, and weights.bin's size): a later listing reads a checkpoint again only
+ * where these changed, so a change on disk costs the changed checkpoints and a stat of each other.
  */
-export async function listCheckpoints(weightsDir: string): Promise<CheckpointEntry[]> {
+export class ListingCache {
+  private known = new Map<string, { files: string; entry: CheckpointEntry }>();
+
+  /** The entry read for `dir` when its files were `files`. */
+  get(dir: string, files: string): CheckpointEntry | undefined {
+    const hit = this.known.get(dir);
+    return hit?.files === files ? hit.entry : undefined;
+  }
+
+  set(dir: string, files: string, entry: CheckpointEntry): void {
+    this.known.set(dir, { files, entry });
+  }
+
+  /** Forgets the folders a listing no longer found. */
+  keepOnly(dirs: ReadonlySet<string>): void {
+    for (const dir of this.known.keys()) if (!dirs.has(dir)) this.known.delete(dir);
+  }
+}
+
+/**
+ * Newest valid checkpoints first, then the invalid folders by name; a sweep's folder is not an
+ * entry, its runs are. Empty if the folder does not exist. With a cache, a checkpoint whose files
+ * are unchanged since it was read is not read again.
+ */
+export async function listCheckpoints(weightsDir: string, cache?: ListingCache): Promise<CheckpointEntry[]> {
   const folders = await subfolders(weightsDir);
   // Where the weights folder really is: a link in it that leads elsewhere is not read (a cloned repository's weights are someone else's).
   const root = await fs.promises.realpath(weightsDir).catch(() => weightsDir);
   const entries = await Promise.all(
-    folders.map(async (dir) => {
-      const outside = await linkOutside(dir, root);
+    folders.map(async (folder) => {
+      const outside = await linkOutside(folder, root);
       if (outside !== undefined) return [outside];
-      if (!(await isSweep(dir))) return [await readEntry(dir, path.basename(dir))];
-      const sweep = path.basename(dir);
-      const runs = await subfolders(dir);
+      if (!(await isSweep(folder.path))) return [await readEntry(folder, path.basename(folder.path), cache)];
+      const sweep = path.basename(folder.path);
+      const runs = await subfolders(folder.path);
       return Promise.all(
         runs.map(async (run) => {
-          const name = `${sweep}/${path.basename(run)}`;
-          const entry = (await linkOutside(run, root, name)) ?? (await readEntry(run, name));
+          const name = `${sweep}/${path.basename(run.path)}`;
+          const entry = (await linkOutside(run, root, name)) ?? (await readEntry(run, name, cache));
           return entry && { ...entry, sweep };
         }),
       );
     }),
   );
   const found = entries.flat().filter((e): e is CheckpointEntry => e !== undefined);
+  cache?.keepOnly(new Set(found.map((e) => e.path)));
   return found.sort(compareEntries);
 }
 
-/** The folders (and links to them) in `dir`, but not dot-folders: the worker's `.tmp-*` checkpoints in the making, and hidden things. */
-async function subfolders(dir: string): Promise<string[]> {
+/** A folder found in a listing, or a link (to anything) in its place. */
+interface Subfolder {
+  path: string;
+  link: boolean;
+}
+
+/** The folders (and links) in `dir`, but not dot-folders: the worker's `.tmp-*` checkpoints in the making, and hidden things. */
+async function subfolders(dir: string): Promise<Subfolder[]> {
   let dirents: fs.Dirent[];
   try {
     dirents = await fs.promises.readdir(dir, { withFileTypes: true });
   } catch {
     return []; // No weights folder yet (or not a folder): nothing trained here.
   }
-  return dirents.filter((d) => !d.name.startsWith('.') && (d.isDirectory() || d.isSymbolicLink())).map((d) => path.join(dir, d.name));
+  return dirents
+    .filter((d) => !d.name.startsWith('.') && (d.isDirectory() || d.isSymbolicLink()))
+    .map((d) => ({ path: path.join(dir, d.name), link: d.isSymbolicLink() }));
 }
 
 /** A sweep's folder holds its record and its runs, and no checkpoint of its own. */
@@ -70,27 +104,41 @@ async function isSweep(dir: string): Promise<boolean> {
 }
 
 /**
- * When `dir` is a symbolic link whose target lies outside the weights folder (`root`, resolved):
+ * When `folder` is a symbolic link whose target lies outside the weights folder (`root`, resolved):
  * an entry that says so, without reading anything there. Undefined for a folder, or a link that
  * stays inside.
  */
-async function linkOutside(dir: string, root: string, name = path.basename(dir)): Promise<CheckpointEntry | undefined> {
-  const link = await fs.promises.lstat(dir).catch(() => undefined);
-  if (!link?.isSymbolicLink()) return undefined;
-  const target = await fs.promises.realpath(dir).catch(() => undefined);
+async function linkOutside(folder: Subfolder, root: string, name = path.basename(folder.path)): Promise<CheckpointEntry | undefined> {
+  if (!folder.link) return undefined;
+  const target = await fs.promises.realpath(folder.path).catch(() => undefined);
   // Dangling, or a link to a file: readEntry leaves it out.
   if (target === undefined || !(await fs.promises.stat(target)).isDirectory()) return undefined;
   const inside = path.relative(root, target);
   if (inside !== '' && inside !== '..' && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside)) return undefined;
-  return { name, path: dir, valid: false, problem: `a link to ${target}, outside the weights folder: not read` };
+  return { name, path: folder.path, valid: false, problem: `a link to ${target}, outside the weights folder: not read` };
 }
 
-async function readEntry(dir: string, name: string): Promise<CheckpointEntry | undefined> {
-  const stat = await fs.promises.stat(dir).catch(() => undefined);
-  if (!stat?.isDirectory()) return undefined; // A symbolic link to a file, or a dangling one.
+async function readEntry(folder: Subfolder, name: string, cache: ListingCache | undefined): Promise<CheckpointEntry | undefined> {
+  const dir = folder.path;
+  // A link to a file, or a dangling one, is no entry.
+  if (folder.link && !(await fs.promises.stat(dir).catch(() => undefined))?.isDirectory()) return undefined;
+  const [metaFile, weightsFile] = await Promise.all(
+    [META_FILE, WEIGHTS_FILE].map((file) => fs.promises.lstat(path.join(dir, file)).catch(() => undefined)),
+  );
+  const files = [metaFile, weightsFile]
+    .map((s) => (s ? `${s.isSymbolicLink()}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : 'none'))
+    .join('|');
+  const known = cache?.get(dir, files);
+  if (known) return { ...known, name };
+  const entry = await readFresh(dir, name, weightsFile);
+  cache?.set(dir, files, entry);
+  return entry;
+}
+
+async function readFresh(dir: string, name: string, weightsFile: fs.Stats | undefined): Promise<CheckpointEntry> {
   try {
     const meta = await readCheckpointMeta(dir);
-    const problem = await weightsProblem(dir, meta);
+    const problem = weightsProblem(weightsFile, meta);
     return problem ? { name, path: dir, valid: false, problem } : { name, path: dir, valid: true, meta };
   } catch (e) {
     const problem = e instanceof CheckpointError ? e.reason : `cannot read the checkpoint (${(e as Error).message})`;
@@ -98,9 +146,8 @@ async function readEntry(dir: string, name: string): Promise<CheckpointEntry | u
   }
 }
 
-/** weights.bin must hold exactly the float32 tensors listed in checkpoint.json (and be a file of its own, not a link). */
-async function weightsProblem(dir: string, meta: CheckpointMeta): Promise<string | undefined> {
-  const stat = await fs.promises.lstat(path.join(dir, WEIGHTS_FILE)).catch(() => undefined);
+/** weights.bin (its `lstat`) must hold exactly the float32 tensors listed in checkpoint.json (and be a file of its own, not a link). */
+function weightsProblem(stat: fs.Stats | undefined, meta: CheckpointMeta): string | undefined {
   if (stat?.isSymbolicLink()) return LINKED_FILE(WEIGHTS_FILE);
   if (!stat?.isFile()) return `missing ${WEIGHTS_FILE}`;
   return weightsSizeProblem(stat.size, meta.weights);

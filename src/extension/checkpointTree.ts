@@ -4,12 +4,12 @@
 // view was given is kept; the folder is read again when the file watcher reports a change, and
 // once more after each reading settles (for what the watcher cannot report), and the view is
 // given the new listing only where it differs. The refresh command and a job's end make it
-// read again at once.
+// read again at once. A reading reads only the checkpoints whose files changed (ListingCache).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckpointMeta } from '../protocol/checkpointFormat';
 import { architectureText } from '../protocol/architecture';
-import { CheckpointEntry, listCheckpoints } from './checkpointList';
+import { CheckpointEntry, listCheckpoints, ListingCache } from './checkpointList';
 import { fixed, kernelsText, localDateTime, percent, plural, seconds } from '../protocol/format';
 import { settingId } from '../protocol/runOptions';
 import { weightsDirOf, workspaceFolder } from './workspace';
@@ -106,6 +106,8 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   private watcher: vscode.Disposable | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private settleCheck: NodeJS.Timeout | undefined;
+  /** The checkpoints read so far: a reading reads again only those whose files changed. */
+  private readonly cache = new ListingCache();
   /** What the view was last given; undefined once a refresh asked it to read again. */
   private listing: Promise<CheckpointEntry[]> | undefined;
 
@@ -160,7 +162,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
 
   private read(): Promise<CheckpointEntry[]> {
     const dir = weightsDirOf(workspaceFolder());
-    return dir ? listCheckpoints(dir) : Promise.resolve([]);
+    return dir ? listCheckpoints(dir, this.cache) : Promise.resolve([]);
   }
 
   /** A reading of the folder for the view, checked once more later: it may have caught a change half made. */

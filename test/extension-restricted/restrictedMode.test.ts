@@ -7,10 +7,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
+import type { CompareResult, CopyCommandResult, EvaluateResult, ExportResult, LstmMnistApi, TrainResult } from '../../src/extension/api';
 import type { SetupResult } from '../../src/extension/tensorflowRuntime';
 import { writeCheckpoint } from '../extension/fixtures';
 import { notifications, waitFor } from '../extension/observe';
+import { watchFileAccess } from '../support/fileAccess';
 
 const TRUST_MESSAGE = /needs a trusted folder: it runs TensorFlow on this machine/;
 
@@ -84,5 +85,70 @@ suite('Restricted Mode (an untrusted folder)', () => {
     await vscode.commands.executeCommand('lstmMnist.showPanel');
     const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
     await waitFor(`the panel's tab (tabs: ${tabs().join(', ')})`, () => tabs().includes('LSTM MNIST'), 10_000);
+  });
+
+  test('a planted repository is read no further than the view shows: records only, no weights, no process, its paths unused', async () => {
+    const weights = path.join(workspaceDir, 'weights');
+    const markup = '<img src=x onerror="document.title=1">';
+    const planted = path.join(weights, 'planted');
+    writeCheckpoint(planted, 0.75, {
+      name: markup,
+      warnings: [markup],
+      continuedFrom: '../../outside/secret',
+      dataset: { name: 'elsewhere', source: '../../outside', trainCount: 100, testCount: 100 },
+    });
+    fs.writeFileSync(path.join(planted, 'optimizer.bin'), Buffer.alloc(8));
+    writeCheckpoint(path.join(weights, 'sweep-x', 'run-1'), 0.6);
+    fs.writeFileSync(path.join(weights, 'sweep-x', 'sweep.json'), '{}');
+    const outside = path.join(workspaceDir, 'outside');
+    writeCheckpoint(path.join(outside, 'secret'), 0.9);
+    fs.symlinkSync(path.join(outside, 'secret'), path.join(weights, 'linked'));
+    // The extension's code is its bundles (a development extension's folder also holds VS Code, in test/vscode-host).
+    const bundles = path.join(vscode.extensions.getExtension('lstm-mnist.lstm-mnist')!.extensionPath, 'dist') + path.sep;
+    const access = watchFileAccess(workspaceDir, bundles);
+    try {
+      await vscode.commands.executeCommand('lstmMnist.refreshCheckpoints');
+      const listed = await api.listCheckpoints();
+      assert.deepEqual(listed.map((c) => [path.relative(weights, c.path), c.valid]).sort(), [
+        ['in-weights', true],
+        ['linked', false],
+        ['planted', true],
+        [path.join('sweep-x', 'run-1'), true],
+      ]);
+      await vscode.commands.executeCommand('lstmMnist.showRuns');
+      const compared = await vscode.commands.executeCommand<CompareResult>('lstmMnist.compareCheckpoints', planted, [
+        planted,
+        path.join(weights, 'in-weights'),
+      ]);
+      assert.equal(compared.status, 'done');
+      const copied = await vscode.commands.executeCommand<CopyCommandResult>('lstmMnist.copyTrainCommand', planted);
+      assert.ok(copied.status === 'done' && copied.command.endsWith('--data-dir ../../outside'), JSON.stringify(copied));
+      for (const [command, options] of [
+        ['lstmMnist.evaluateCheckpoint', undefined],
+        ['lstmMnist.continueTraining', { epochs: 1 }],
+        ['lstmMnist.exportCheckpoint', { folder: workspaceDir }],
+      ] as const) {
+        const refused = await vscode.commands.executeCommand<{ status: string; message?: string }>(command, planted, options);
+        assert.match(refused.message ?? '', TRUST_MESSAGE, command);
+      }
+      // The panels ask for their rows once their pages have loaded.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    } finally {
+      access.restore();
+      for (const made of [planted, path.join(weights, 'sweep-x'), path.join(weights, 'linked'), outside])
+        fs.rmSync(made, { recursive: true, force: true });
+    }
+    const beyondRecords = access.reads.filter((file) => !/(^|\/)(checkpoint|sweep)\.json$/.test(file));
+    assert.deepEqual(beyondRecords, [], 'only the records the view shows are read');
+    assert.ok(
+      access.reads.some((file) => file === 'weights/planted/checkpoint.json'),
+      `the reads were watched: ${access.reads.join(', ')}`,
+    );
+    assert.deepEqual(
+      access.reads.filter((file) => file.startsWith('outside/')),
+      [],
+      "nothing outside the weights folder: not the link's target, not the checkpoint's paths",
+    );
+    assert.deepEqual(access.started, [], 'no process was started');
   });
 });

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointMeta } from '../../src/protocol/checkpointFormat';
-import { listCheckpoints } from '../../src/extension/checkpointList';
+import { listCheckpoints, ListingCache } from '../../src/extension/checkpointList';
+import { watchFileAccess } from '../support/fileAccess';
 
 function meta(name: string, createdAt: string, accuracy: number): CheckpointMeta {
   return {
@@ -151,5 +152,42 @@ describe('checkpoint list', () => {
 
   it('is empty when the weights folder does not exist', async () => {
     assert.deepEqual(await listCheckpoints(path.join(weights, 'missing')), []);
+  });
+
+  it('with a cache, a listing after a change reads only the checkpoints whose files changed, and sees every change', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-cache-'));
+    const checkpoint = (name: string, accuracy: number) => ({
+      'checkpoint.json': JSON.stringify(meta(name, '2025-01-01T10:00:00.000Z', accuracy)),
+      'weights.bin': Buffer.alloc(WEIGHT_BYTES),
+    });
+    for (const name of ['a', 'b', 'c']) write(path.join(folder, name), checkpoint(name, 0.5));
+    const cache = new ListingCache();
+    const access = watchFileAccess(folder, path.resolve(__dirname, '..', '..', 'src'));
+    const listing = async () => {
+      access.reads.length = 0;
+      const entries = await listCheckpoints(folder, cache);
+      return { read: [...access.reads].sort(), shown: entries.map((e) => [e.name, e.valid && e.meta.test.accuracy]) };
+    };
+    try {
+      assert.deepEqual((await listing()).read, ['a/checkpoint.json', 'b/checkpoint.json', 'c/checkpoint.json']);
+      assert.deepEqual((await listing()).read, [], 'nothing changed: nothing read');
+      write(path.join(folder, 'b'), checkpoint('b', 0.75));
+      fs.rmSync(path.join(folder, 'c'), { recursive: true });
+      write(path.join(folder, 'd'), checkpoint('d', 0.25));
+      const after = await listing();
+      assert.deepEqual(after.read, ['b/checkpoint.json', 'd/checkpoint.json'], 'the rewritten and the new one only');
+      assert.deepEqual(after.shown, [
+        ['a', 0.5],
+        ['b', 0.75],
+        ['d', 0.25],
+      ]);
+      fs.truncateSync(path.join(folder, 'a', 'weights.bin'), 8);
+      const cut = await listing();
+      assert.deepEqual(cut.read, ['a/checkpoint.json'], 'a weights file cut short is seen');
+      assert.deepEqual(cut.shown.at(-1), ['a', false]);
+    } finally {
+      access.restore();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

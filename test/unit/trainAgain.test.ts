@@ -1,11 +1,14 @@
 // "Copy as Command": the command line that trains a checkpoint's run again, parsed back by the
 // command line's own parser into the run's hyperparameters, data folder, backend and path.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseCommand } from '../../src/cli/args';
 import type { CheckpointMeta } from '../../src/protocol/checkpointFormat';
 import { scheduleOf } from '../../src/protocol/runOptions';
 import { trainAgainArgs, trainAgainCommand } from '../../src/protocol/trainAgain';
+import { fuzz } from './fuzz/fuzzing';
 
 function meta(overrides: Partial<CheckpointMeta> = {}): CheckpointMeta {
   return {
@@ -89,5 +92,26 @@ describe('the command line that trains a run again', () => {
       device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
     } as CheckpointMeta;
     assert.equal(trainAgainCommand(old), 'npm run train -- --units 64 --batch-size 100 --epochs 5 --learning-rate 0.01 --seed 42');
+  });
+
+  it("a checkpoint's data folder, whatever it holds (quotes, $(…), `…`, ;, newlines), is one word to a POSIX shell, never code", () => {
+    if (process.platform === 'win32') return;
+    // One of the shell's own characters inside a path, or path-like pieces among them and any other character but NUL (which no path holds).
+    const word = fc.stringMatching(/^[\w./-]{1,6}$/);
+    const special = fc.constantFrom(...'$`"\'\\;&|()<>{}[]*?~#! \t\n');
+    const other = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c !== '\0');
+    const source = fc.oneof(
+      fc.tuple(word, special, word).map((parts) => parts.join('')),
+      fc.array(fc.oneof(word, special, other), { minLength: 1, maxLength: 8 }).map((pieces) => pieces.join('')),
+    );
+    fc.assert(
+      fc.property(source, (dir) => {
+        const command = trainAgainCommand(meta({ dataset: { name: 'elsewhere', source: dir, trainCount: 1, testCount: 1 } }));
+        const words = execFileSync('sh', ['-c', `printf '%s\\0' ${command.replace(/^npm run train -- /, '')}`], { encoding: 'utf8' });
+        const args = words.split('\0').slice(0, -1);
+        assert.equal(args[args.indexOf('--data-dir') + 1], dir);
+      }),
+      fuzz(0.05),
+    );
   });
 });
