@@ -15,7 +15,8 @@ import { SWEEP_FILE } from '../src/protocol/sweepFormat';
 
 const READINGS = 5;
 
-function meta(i: number): CheckpointMeta {
+/** The record of the `i`th checkpoint of a large weights folder (bench/webviews.ts shows them too). */
+export function meta(i: number): CheckpointMeta {
   const units = [32, 64, 128][i % 3];
   const spec = { timesteps: 28, inputSize: 28, units, classes: 10, forgetBias: 1 };
   return {
@@ -120,4 +121,4 @@ async function main(): Promise<void> {
     );
 }
 
-void main();
+if (require.main === module) void main();

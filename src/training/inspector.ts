@@ -12,6 +12,7 @@ import { asVariables, type LoadedCheckpoint } from './model/checkpointParams';
 import { readWeights } from '../checkpoint/read';
 
 import { loadDataset, type Split } from './data/dataset';
+import { imageProblem } from './data/imageHeader';
 import { decodePngGrey, isPng } from './data/pngImage';
 
 import { disposeParams, rowProbabilities } from './model/recurrentModel';
@@ -136,6 +137,9 @@ export class Inspector {
     const { timesteps: rows, inputSize: cols } = this.spec;
     let decoded: tfn.Tensor3D;
     if (native) {
+      // The decoder allocates what the header promises: its size is checked first.
+      const problem = imageProblem(file);
+      if (problem) throw new Error(`the image could not be read: ${problem}`);
       try {
         decoded = native.node.decodeImage(file, 1, 'int32', false) as tfn.Tensor3D;
       } catch (e) {

@@ -17,6 +17,9 @@ import { loadDataset, type Split } from '../../src/training/data/dataset';
 import { Inspector } from '../../src/training/inspector';
 import { runEvaluation, runTraining } from '../../src/training/jobs';
 import { cpuBackend, quickConfig, recorder, tempDir } from './helpers';
+import fc from 'fast-check';
+import { damaged, fuzz } from '../unit/fuzz/fuzzing';
+import { bmpHeader, gifOfFrames, jpegHeader, pngHeader } from '../support/imageFiles';
 
 const WORKER = path.resolve(__dirname, '../../src/training/worker.js');
 const CLI = path.resolve(__dirname, '../../src/cli/cli.js');
@@ -119,6 +122,37 @@ describe('inspecting a checkpoint', () => {
       () => inspector.answer({ kind: 'classifyFile', file: toBase64(new Uint8Array([1, 2, 3])) }),
       /the image could not be read/,
     );
+  });
+
+  it("image files from elsewhere, on TensorFlow's decoders: a damaged PNG or JPEG gives rows or a reason; a bomb is refused before decoding", async () => {
+    const tf = cpuBackend().native!;
+    const image = test.pixels.subarray(0, PIXELS);
+    const grey = tf.tensor3d(Int32Array.from(image), [28, 28, 1], 'int32');
+    const jpeg = await tf.node.encodeJpeg(grey);
+    grey.dispose();
+    const classify = (file: Uint8Array) => inspector.answer({ kind: 'classifyFile', file: toBase64(file) });
+    const before = tf.memory().numTensors;
+    fc.assert(
+      fc.property(fc.oneof(damaged(await encodePng(image), 64), damaged(jpeg, 64)), (bytes) => {
+        try {
+          assert.equal(rowsOf(classify(bytes)).length, 28);
+        } catch (e) {
+          assert.match((e as Error).message, /^the image could not be read/);
+        }
+      }),
+      fuzz(0.1),
+    );
+    assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+    for (const [bomb, size] of [
+      [pngHeader(30000, 30000), /30000 x 30000 pixels/],
+      [jpegHeader(65535, 65535), /65535 x 65535 pixels/],
+      [bmpHeader(50000, 50000), /50000 x 50000 pixels/],
+      [gifOfFrames(10000, 100, 100), /100 x 100 pixels in 10000 frames/],
+    ] as const)
+      assert.throws(
+        () => classify(bomb),
+        (e: Error) => e.message.startsWith('the image could not be read: the ') && size.test(e.message),
+      );
   });
 
   it('through the worker: answers until cancelled, errors included, then ends', async () => {

@@ -5,7 +5,8 @@
 import { strict as assert } from 'node:assert';
 import * as zlib from 'node:zlib';
 import { describe, it } from 'node:test';
-import { decodePngGrey, MAX_PNG_PIXELS } from '../../src/training/data/pngImage';
+import { decodePngGrey } from '../../src/training/data/pngImage';
+import { MAX_IMAGE_PIXELS } from '../../src/training/data/imageHeader';
 import { cpuBackend } from './helpers';
 
 const tf = cpuBackend().native!;
@@ -167,7 +168,7 @@ describe('PNG images read in JavaScript', () => {
     for (const [file, why] of [
       [Buffer.from('GIF89a...'), /no PNG signature/],
       [good.subarray(0, 40), /cut short|ends before/],
-      [huge, new RegExp(`100000 x 100000 pixels \\(at most ${MAX_PNG_PIXELS} are read\\)`)],
+      [huge, new RegExp(`100000 x 100000 pixels \\(at most ${MAX_IMAGE_PIXELS} are read\\)`)],
       [interlaced, /interlaced/],
     ] as const) {
       assert.throws(() => decodePngGrey(file), why);

@@ -3,6 +3,8 @@
 //
 // The state is updated in place: a long run sends thousands of batch events and copying the
 // batch series for each would make a run quadratic. The view reads the state after each update.
+// The batch series is bounded (protocol/batchHistory.ts): a run of any length keeps at most
+// MAX_BATCH_POINTS points over all of it, so the state saved with setState stays small too.
 import {
   type DatasetInfo,
   type DeviceInfo,
@@ -17,8 +19,10 @@ import {
   type TrainingEvent,
 } from '../../src/protocol/training';
 import type { HostToWebview, LogEntry, PanelJob } from '../../src/protocol/webview';
+import { batchNumber, keepsBatch, thinsAt } from '../../src/protocol/batchHistory';
 
-export const STATE_VERSION = 1;
+/** 2: the batch series holds each point's batch number. */
+export const STATE_VERSION = 2;
 
 export interface BatchProgress {
   epoch: number;
@@ -30,11 +34,15 @@ export interface BatchProgress {
   accuracy: number;
 }
 
-/** One point per batch; x in epochs (1.5 = half-way through epoch 2), so it lines up with the epoch charts. */
+/**
+ * One point per batch kept (batchHistory.ts); x in epochs (1.5 = half-way through epoch 2), so it
+ * lines up with the epoch charts; `batch`, each point's batch number in the run.
+ */
 export interface BatchSeries {
   x: number[];
   loss: number[];
   accuracy: number[];
+  batch: number[];
 }
 
 export type JobOutcome =
@@ -165,12 +173,17 @@ function applyTrainingEvent(view: TrainingView, event: TrainingEvent): void {
       view.dataset = event.dataset;
       return;
     case 'batch': {
-      const x = event.epoch - 1 + event.batch / event.batchesPerEpoch;
-      const xs = view.batches.x;
-      if (xs.length > 0 && x <= xs[xs.length - 1]) return; // a repeat: the series only moves forward
-      xs.push(x);
-      view.batches.loss.push(event.loss);
-      view.batches.accuracy.push(event.accuracy);
+      const number = batchNumber(event);
+      const previous = view.progress ? batchNumber(view.progress) : 0;
+      if (number <= previous) return; // a repeat: the series only moves forward
+      const series = view.batches;
+      if (thinsAt(number, previous)) thinSeries(series, number);
+      if (keepsBatch(number, number)) {
+        series.x.push(event.epoch - 1 + event.batch / event.batchesPerEpoch);
+        series.loss.push(event.loss);
+        series.accuracy.push(event.accuracy);
+        series.batch.push(number);
+      }
       view.progress = {
         epoch: event.epoch,
         batch: event.batch,
@@ -195,11 +208,23 @@ function applyTrainingEvent(view: TrainingView, event: TrainingEvent): void {
   }
 }
 
+/** Drops the points a history that has reached batch `latest` no longer keeps. */
+function thinSeries(series: BatchSeries, latest: number): void {
+  const kept = series.batch.map((n) => keepsBatch(n, latest));
+  for (const column of [series.x, series.loss, series.accuracy, series.batch]) {
+    let to = 0;
+    column.forEach((value, i) => {
+      if (kept[i]) column[to++] = value;
+    });
+    column.length = to;
+  }
+}
+
 /** The view of the job's kind, started afresh when the job is a new one. */
 function viewFor(state: PanelState, job: PanelJob): TrainingView | EvaluationView {
   if (job.kind === 'train') {
     if (state.training?.job.id !== job.id) {
-      state.training = { job, batches: { x: [], loss: [], accuracy: [] }, epochs: [], warnings: [] };
+      state.training = { job, batches: { x: [], loss: [], accuracy: [], batch: [] }, epochs: [], warnings: [] };
     }
     return state.training;
   }

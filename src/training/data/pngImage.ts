@@ -5,9 +5,7 @@
 // point, truncated; 16 bits stripped to their high byte; alpha dropped), so that an image file
 // reads the same on both backends.
 import * as zlib from 'node:zlib';
-
-/** Larger images are refused before their pixels are inflated. */
-export const MAX_PNG_PIXELS = 8192 * 8192;
+import { MAX_IMAGE_PIXELS } from './imageHeader';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Samples per pixel of each colour type. */
@@ -52,8 +50,8 @@ export function decodePngGrey(bytes: Uint8Array): GreyImage {
       if (!(header.colour in CHANNELS) || ![1, 2, 4, 8, 16].includes(header.depth)) {
         throw new PngError(`colour type ${header.colour} at ${header.depth} bits`);
       }
-      if (header.width === 0 || header.height === 0 || header.width * header.height > MAX_PNG_PIXELS) {
-        throw new PngError(`${header.width} x ${header.height} pixels (at most ${MAX_PNG_PIXELS} are read)`);
+      if (header.width === 0 || header.height === 0 || header.width * header.height > MAX_IMAGE_PIXELS) {
+        throw new PngError(`${header.width} x ${header.height} pixels (at most ${MAX_IMAGE_PIXELS} are read)`);
       }
     } else if (type === 'PLTE') palette = body;
     else if (type === 'IDAT') data.push(body);

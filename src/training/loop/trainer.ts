@@ -44,6 +44,7 @@ import { LOG_FOLDER, TensorBoardLog } from './tensorBoardLog';
 import { ScheduledSteps, type StepRunner, AutodiffSteps } from './stepRunners';
 import { PortableSteps } from './portableSteps';
 import { provenance } from './provenance';
+import { reportMemory } from './memorySample';
 
 export interface JobHooks {
   emit(event: TrainingEvent): void;
@@ -261,6 +262,7 @@ async function trainPrepared(
       epochs.push(metrics);
       log?.epoch(metrics);
       hooks.emit({ type: 'epoch', metrics });
+      reportMemory(tf, epoch);
       const chance = 1 / spec.classes;
       if (epoch === 1 && Math.max(metrics.accuracy, metrics.valAccuracy) < CHANCE_FACTOR * chance) {
         const message =

@@ -1,5 +1,6 @@
-// The image readers: IDX files (plain and gzipped; `--data-dir`) and PNG files (`predict --image`
-// and the panel's image drop on the portable backend). Any bytes give the images or the reader's
+// The image readers: IDX files (plain and gzipped; `--data-dir`), PNG files (`predict --image`
+// and the panel's image drop on the portable backend), and the headers of the image files given to
+// TensorFlow's decoders on the native backend. Any bytes give the images or the reader's
 // own error naming what is wrong; a header's sizes are checked against the file's length, and a
 // compressed file against the memory it may take, before anything that size is made.
 import { strict as assert } from 'node:assert';
@@ -18,7 +19,9 @@ import {
   readIdxImages,
   readIdxLabels,
 } from '../../../src/training/data/idx';
+import { imageHeader, imageProblem, MAX_IMAGE_PIXELS } from '../../../src/training/data/imageHeader';
 import { decodePngGrey, PngError } from '../../../src/training/data/pngImage';
+import { bmpHeader, gifOfFrames, jpegHeader, pngHeader } from '../../support/imageFiles';
 import { damaged, fuzz } from './fuzzing';
 
 /** An IDX header (magic, sizes) and a body that may or may not be as long as it says. */
@@ -182,5 +185,51 @@ describe('PNG files from elsewhere', () => {
       }),
       fuzz(),
     );
+  });
+});
+
+describe("image files' headers, read before TensorFlow's decoders are given them", () => {
+  const size = fc.record({ width: fc.integer({ min: 0, max: 65535 }), height: fc.integer({ min: 0, max: 65535 }) });
+
+  it('read the size any PNG, JPEG, BMP or GIF header promises, and refuse more than MAX_IMAGE_PIXELS', () => {
+    fc.assert(
+      fc.property(size, fc.integer({ min: 1, max: 40 }), ({ width, height }, frames) => {
+        const made: Array<[Uint8Array, number]> = [
+          [pngHeader(width, height), 1],
+          [jpegHeader(width, height), 1],
+          [bmpHeader(width, height), 1],
+          [gifOfFrames(frames, width, height), frames],
+        ];
+        for (const [file, count] of made) {
+          const header = imageHeader(file);
+          assert.deepEqual([header?.width, header?.height, header?.frames], [width, height, count]);
+          const fits = width > 0 && height > 0 && width * height * count <= MAX_IMAGE_PIXELS;
+          assert.equal(imageProblem(file) === undefined, fits, `${header?.format} ${width} x ${height} x ${count}`);
+        }
+      }),
+      fuzz(0.25),
+    );
+  });
+
+  it('any bytes, and those headers damaged anywhere: a header or none, never a throw', () => {
+    const files = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      ...[pngHeader(28, 28), jpegHeader(28, 28), bmpHeader(28, 28), gifOfFrames(3, 28, 28)].map((file) => damaged(file, 64)),
+    );
+    fc.assert(
+      fc.property(files, (bytes) => {
+        const header = imageHeader(bytes);
+        if (header) assert.ok([header.width, header.height, header.frames].every((n) => Number.isInteger(n) && n >= 0));
+        assert.equal(typeof (imageProblem(bytes) ?? ''), 'string');
+      }),
+      fuzz(),
+    );
+  });
+
+  it('a bomb is refused by its size: 30,000 x 30,000 pixels, or 10,000 frames of 100 x 100', () => {
+    assert.match(imageProblem(pngHeader(30000, 30000))!, /^the PNG promises 30000 x 30000 pixels, more than the 67108864/);
+    assert.match(imageProblem(jpegHeader(65535, 65535))!, /^the JPEG promises 65535 x 65535 pixels/);
+    assert.match(imageProblem(bmpHeader(100000, -100000))!, /^the BMP promises 100000 x 100000 pixels/);
+    assert.match(imageProblem(gifOfFrames(10000, 100, 100))!, /^the GIF promises 100 x 100 pixels in 10000 frames/);
   });
 });
