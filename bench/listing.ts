@@ -12,8 +12,7 @@ import { listCheckpoints, isValid, ListingCache } from '../src/extension/checkpo
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointMeta } from '../src/protocol/checkpointFormat';
 import { applyFilter, DEFAULT_SORT, groupRuns, parseFilter, runRow, sortRows } from '../src/protocol/runsTable';
 import { SWEEP_FILE } from '../src/protocol/sweepFormat';
-
-const READINGS = 5;
+import { median } from './median';
 
 /** The record of the `i`th checkpoint of a large weights folder (bench/webviews.ts shows them too). */
 export function meta(i: number): CheckpointMeta {
@@ -59,16 +58,14 @@ function weightsFolder(count: number): string {
   return root;
 }
 
-/** The median time of `run`, each reading after `before` (not timed). */
-async function median(run: () => Promise<unknown>, before: (reading: number) => void = () => undefined): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < READINGS; r++) {
-    before(r);
+/** The median time of `run` in ms, each reading after `before` (not timed). */
+function timed(run: () => Promise<unknown>, before: (reading: number) => void = () => undefined): Promise<number> {
+  return median(async (reading) => {
+    before(reading);
     const start = process.hrtime.bigint();
     await run();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(READINGS / 2)];
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  });
 }
 
 /** Every checkpoint.json read and parsed, one after another: the least a listing does. */
@@ -83,8 +80,8 @@ async function main(): Promise<void> {
   for (const count of [100, 1000]) {
     const root = weightsFolder(count);
     try {
-      const baselineMs = await median(() => readEveryRecord(root));
-      const listingMs = await median(() => listCheckpoints(root));
+      const baselineMs = await timed(() => readEveryRecord(root));
+      const listingMs = await timed(() => listCheckpoints(root));
       const entries = await listCheckpoints(root);
       if (entries.filter(isValid).length !== count) throw new Error(`listed ${entries.length} of ${count} checkpoints`);
       // The view's listing once a checkpoint was written again (a new record of a run in the folder's root).
@@ -94,13 +91,13 @@ async function main(): Promise<void> {
         const i = 10 * r + 1;
         fs.writeFileSync(path.join(root, `run-${i}`, 'checkpoint.json'), JSON.stringify({ ...meta(i), name: `run-${i}-again` }, null, 2));
       };
-      const changedMs = await median(async () => {
+      const changedMs = await timed(async () => {
         const listed = await listCheckpoints(root, cache);
         if (!listed.some((e) => e.valid && e.meta.name.endsWith('-again'))) throw new Error('the change was not seen');
       }, rewrite);
       const filter = parseFilter('accuracy >= 0.975, units = 64');
       if ('problem' in filter) throw new Error(filter.problem);
-      const tableMs = await median(async () => {
+      const tableMs = await timed(async () => {
         const rows = entries.filter(isValid).map((e) => runRow(e.path, e.name, e.meta, e.sweep));
         groupRuns(sortRows(applyFilter(rows, filter.conditions), DEFAULT_SORT));
       });

@@ -5,7 +5,9 @@
 // and, as the panel's message, into the panel's state (webview-ui/src/panelState.ts, the
 // panel's own code without its DOM), saved as the panel saves it. Sampled after each epoch:
 // the training process's RSS, heap and tensors; this process's heap after a collection; the
-// log's and the panel's sizes; the longest time the panel took over a message in that epoch.
+// log's and the panel's sizes; the longest time the panel took over a message in that epoch. (The
+// memory line comes on the process's output and the events over IPC, in no fixed order between
+// them: a sample's log and panel figures may already include a batch or two of the next epoch.)
 //
 // `npm run soak` trains 100 epochs of 6,000 images (6,000 batch reports) and prints the samples
 // at epochs 1, 10, 50 and 100 and how far each measure rose after epoch 10; `--epochs`, `--train-size`,
@@ -23,7 +25,7 @@ import { MEMORY_REPORT_ENV, type MemoryReport, parseMemoryLine } from '../src/pr
 import { encodeNonFinite } from '../src/protocol/nonFinite';
 import type { TrainConfig, TrainingEvent } from '../src/protocol/training';
 import type { HostToWebview, PanelJob } from '../src/protocol/webview';
-import { applyMessage, initialState } from '../webview-ui/src/panelState';
+import { applyMessage, initialState, savesAtOnce } from '../webview-ui/src/panelState';
 
 export interface SoakOptions {
   epochs: number;
@@ -86,8 +88,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
     const message = JSON.parse(JSON.stringify(encodeNonFinite({ type: 'event', entry: { job, event } }))) as HostToWebview;
     const start = process.hrtime.bigint();
     state = applyMessage(state, message);
-    // The panel saves its state at once after any message but a batch's (webview-ui/src/main.ts).
-    if (event.type !== 'batch') JSON.stringify(encodeNonFinite(state));
+    if (savesAtOnce(message)) JSON.stringify(encodeNonFinite(state));
     slowest = Math.max(slowest, Number(process.hrtime.bigint() - start) / 1e6);
   };
   try {
@@ -138,21 +139,35 @@ function folderBytes(dir: string): number {
     .reduce((sum, d) => sum + fs.statSync(path.join(d.parentPath, d.name)).size, 0);
 }
 
+/** How far a measure rose: by how much (bytes, or tensors) and as a fraction of its highest before. */
+export interface Rise {
+  by: number;
+  fraction: number;
+}
+
+export type Measure = 'rss' | 'workerHeap' | 'tensors' | 'hostHeap';
+
+const MEASURES: Record<Measure, (s: SoakSample) => number> = {
+  rss: (s) => s.worker.rss,
+  workerHeap: (s) => s.worker.heapUsed,
+  tensors: (s) => s.worker.tensors,
+  hostHeap: (s) => s.hostHeap,
+};
+
 /**
- * How far each measure rose after epoch `from` above the highest it had reached by then, as a
- * fraction (0 when it did not): a bounded history that fills and thins again does not count, a leak does.
+ * How far each measure rose after epoch `from` above the highest it had reached by then (0 when it
+ * did not): a bounded history that fills and thins again does not count, a leak does.
  */
-export function growthAfter(samples: SoakSample[], from: number): { rss: number; workerHeap: number; tensors: number; hostHeap: number } {
+export function growthAfter(samples: SoakSample[], from: number): Record<Measure, Rise> {
   const before = samples.filter((s) => s.epoch <= from);
   const later = samples.filter((s) => s.epoch > from);
   if (before.length === 0 || later.length === 0) throw new Error(`no samples on both sides of epoch ${from}`);
-  const grew = (of: (s: SoakSample) => number) => Math.max(0, Math.max(...later.map(of)) / Math.max(...before.map(of)) - 1);
-  return {
-    rss: grew((s) => s.worker.rss),
-    workerHeap: grew((s) => s.worker.heapUsed),
-    tensors: grew((s) => s.worker.tensors),
-    hostHeap: grew((s) => s.hostHeap),
+  const rise = (of: (s: SoakSample) => number): Rise => {
+    const highest = Math.max(...before.map(of));
+    const by = Math.max(0, Math.max(...later.map(of)) - highest);
+    return { by, fraction: by / highest };
   };
+  return Object.fromEntries(Object.entries(MEASURES).map(([measure, of]) => [measure, rise(of)])) as Record<Measure, Rise>;
 }
 
 async function main(): Promise<void> {
@@ -195,8 +210,8 @@ async function main(): Promise<void> {
   for (const from of new Set([settled, Math.round(options.epochs / 2)])) {
     const g = growthAfter(result.samples, from);
     process.stdout.write(
-      `rose after epoch ${from} above its highest before: training RSS ${pct(g.rss)}, training heap ${pct(g.workerHeap)}, ` +
-        `tensors ${pct(g.tensors)}, host heap ${pct(g.hostHeap)}\n`,
+      `rose after epoch ${from} above its highest before: training RSS ${pct(g.rss.fraction)}, training heap ${pct(g.workerHeap.fraction)}, ` +
+        `tensors ${pct(g.tensors.fraction)}, host heap ${pct(g.hostHeap.fraction)}\n`,
     );
   }
   process.stdout.write(`TensorBoard log: ${(result.tensorBoardBytes / 1024).toFixed(0)} KB\n`);

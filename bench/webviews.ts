@@ -2,22 +2,23 @@
 // the bundles of dist/webview on a page like the extension's (a stand-in for acquireVsCodeApi):
 // - the runs table given the rows of 1,000 checkpoints, then a filter typed;
 // - the training panel given the snapshot of a 100-epoch run of 600 batches an epoch (its bounded
-//   history: at most 2,000 batch points), then one more batch report, and one more epoch.
+//   history: at most 2,000 batch points), then one more batch report (one the history keeps: every
+//   32nd by then, so the chart is drawn again), and one more epoch.
 // Each time runs from the message posted (or the key pressed) to the end of the second animation
 // frame after it, so it includes the drawing and up to a frame's wait (about 17 ms); the median of
 // five. Build first (`npm run build`).
 import * as path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SessionLog } from '../src/extension/sessionLog';
 import { encodeNonFinite } from '../src/protocol/nonFinite';
 import { runRow } from '../src/protocol/runsTable';
 import type { TrainingEvent } from '../src/protocol/training';
 import type { HostToWebview, PanelJob } from '../src/protocol/webview';
+import { launchChromium } from '../test/vscode-host/codeServer';
 import { meta } from './listing';
+import { median } from './median';
 
-const READINGS = 5;
 const WEBVIEW = path.resolve(__dirname, '..', '..', 'dist', 'webview');
-const CHROMIUM = '/usr/bin/chromium';
 
 /** A page holding `script` (a bundle of dist/webview) as the extension's page does. */
 async function webviewPage(page: Page, script: string): Promise<void> {
@@ -48,12 +49,6 @@ function untilDrawn(page: Page, act: 'post' | 'type', payload: unknown): Promise
   );
 }
 
-async function median(reading: () => Promise<number>): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < READINGS; r++) times.push(await reading());
-  return times.sort((a, b) => a - b)[Math.floor(READINGS / 2)];
-}
-
 /** The snapshot a reloaded panel gets after 100 epochs of 600 batches, and the job. */
 function longRunSnapshot(): { job: PanelJob; snapshot: HostToWebview } {
   const job: PanelJob = { id: 'long', kind: 'train', label: 'long-run', startedAt: 1 };
@@ -76,7 +71,7 @@ function longRunSnapshot(): { job: PanelJob; snapshot: HostToWebview } {
 }
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const rows = Array.from({ length: 1000 }, (_, i) => runRow(`/w/run-${i}`, `run-${i}`, meta(i)));
@@ -97,7 +92,7 @@ async function main(): Promise<void> {
     const batchMs = await median(() =>
       untilDrawn(page, 'post', {
         type: 'event',
-        entry: { job, event: { type: 'batch', epoch: 101, batch: ++batch, batchesPerEpoch: 600, loss: 0.01, accuracy: 0.99 } },
+        entry: { job, event: { type: 'batch', epoch: 101, batch: 32 * ++batch, batchesPerEpoch: 600, loss: 0.01, accuracy: 0.99 } },
       }),
     );
     let epoch = 100;

@@ -2,7 +2,6 @@
 // weights.bin), its weights and Adam's state. Every problem becomes a CheckpointError that says
 // what is wrong; the weights are checked against the metadata before anything is built from them.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   type AdamState,
   CheckpointError,
@@ -15,58 +14,19 @@ import {
   weightsSizeProblem,
 } from '../protocol/checkpointFormat';
 import { architectureText, weightSpecs } from '../protocol/architecture';
-
-/** Why a checkpoint's file that is a symbolic link is not read: it may lead anywhere. */
-export const LINKED_FILE = (name: string): string => `${name} is a link: a checkpoint's files are read from its own folder only`;
+import { readUntrusted, type UntrustedFileError } from './untrustedFile';
 
 /** The largest checkpoint.json read: a run of 1,000 epochs writes about 200 KB. */
 export const MAX_META_BYTES = 16 * 2 ** 20;
 
-/**
- * Opening flags that do not follow a link in the file's place (ELOOP instead), and do not wait on
- * a pipe put there. Windows has neither: there a link is found by `lstat` before opening, which a
- * file swapped for a link in between would pass.
- */
-const NO_FOLLOW = fs.constants.O_NOFOLLOW;
-const OPEN_FLAGS = fs.constants.O_RDONLY | (NO_FOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
-
-/**
- * The bytes of `<dir>/<name>`, after checking that it is a file of its own, no link (which could
- * lead out of the checkpoint, to any file of the machine), and its size (`sizeProblem` of its
- * length: so that a file from elsewhere is never read whole before its size is known to be right).
- * The checks and the reading are of one open file, so a file swapped meanwhile is not read.
- */
+/** `<dir>/<name>` read as a file from elsewhere (untrustedFile.ts); its problems as the checkpoint's. */
 async function readChecked(dir: string, name: string, sizeProblem: (bytes: number) => string | undefined): Promise<Buffer> {
-  const file = path.join(dir, name);
-  let handle: fs.promises.FileHandle | undefined;
   try {
-    if (NO_FOLLOW === undefined && (await fs.promises.lstat(file)).isSymbolicLink()) throw new CheckpointError(dir, LINKED_FILE(name));
-    handle = await fs.promises.open(file, OPEN_FLAGS);
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new CheckpointError(dir, `${name} is not a file`);
-    const problem = sizeProblem(stat.size);
-    if (problem) throw new CheckpointError(dir, problem);
-    return await readExactly(handle, stat.size, dir, name);
+    return await readUntrusted(dir, name, sizeProblem);
   } catch (e) {
-    if (e instanceof CheckpointError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new CheckpointError(dir, LINKED_FILE(name));
-    throw new CheckpointError(dir, code === 'ENOENT' ? `missing ${name}` : `cannot read ${name} (${code})`);
-  } finally {
-    await handle?.close();
+    const failed = e as UntrustedFileError;
+    throw new CheckpointError(dir, failed.message, failed.code);
   }
-}
-
-/** `size` bytes from the start of an open file: no more, whatever it has grown to since its size was checked. */
-async function readExactly(handle: fs.promises.FileHandle, size: number, dir: string, name: string): Promise<Buffer> {
-  const bytes = Buffer.allocUnsafe(size);
-  let filled = 0;
-  while (filled < size) {
-    const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
-    if (bytesRead === 0) throw new CheckpointError(dir, `${name} was cut short while it was read`);
-    filled += bytesRead;
-  }
-  return bytes;
 }
 
 /** Reads and validates `<dir>/checkpoint.json`; throws CheckpointError with a readable reason. */

@@ -3,7 +3,8 @@
 // together) are leftovers once that process is gone.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { processAlive } from './liveness';
+import { PID_FILE_BYTES, processAlive } from './liveness';
+import { readUntrustedTextSync } from './untrustedFile';
 
 /**
  * A run name is held while its run trains: `<weights folder>/.reserved-<run name>` holds the
@@ -20,7 +21,7 @@ export function reservationFile(weightsDir: string, runName: string): string {
 export function reservationHolder(weightsDir: string, runName: string): number | undefined {
   let pid: number;
   try {
-    pid = Number.parseInt(fs.readFileSync(reservationFile(weightsDir, runName), 'utf8'), 10);
+    pid = Number.parseInt(readUntrustedTextSync(reservationFile(weightsDir, runName), PID_FILE_BYTES), 10);
   } catch {
     return undefined;
   }

@@ -7,8 +7,9 @@ import { META_FILE } from '../protocol/checkpointFormat';
 import { firstFreeName } from '../protocol/freeName';
 import { SWEEP_FILE, type SweepRecord, sweepRecordProblem } from '../protocol/sweepFormat';
 import type { SweepRun } from '../protocol/sweepPlan';
-import { processAlive } from './liveness';
+import { PID_FILE_BYTES, processAlive } from './liveness';
 import { reservationHolder } from './reservation';
+import { readUntrustedTextSync, type UntrustedFileError } from './untrustedFile';
 import { describeFsError } from './weightsFolder';
 
 /**
@@ -17,6 +18,8 @@ import { describeFsError } from './weightsFolder';
  * Stale once that process is gone (a reload ends the extension host that held it).
  */
 const HOLDER_FILE = '.running';
+/** A sweep's record is read up to this size (10,000 runs take about 2 MB). */
+const MAX_SWEEP_BYTES = 16 * 2 ** 20;
 
 export class SweepFileError extends Error {
   constructor(
@@ -60,10 +63,10 @@ export function readSweepFolder(dir: string): SweepFolder {
   const file = path.join(dir, SWEEP_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readUntrustedTextSync(file, MAX_SWEEP_BYTES);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SweepFileError(dir, code === 'ENOENT' ? `no ${SWEEP_FILE}: not a sweep folder` : `cannot be read (${code})`);
+    const failed = e as UntrustedFileError;
+    throw new SweepFileError(dir, failed.code === 'ENOENT' ? `no ${SWEEP_FILE}: not a sweep folder` : failed.message);
   }
   let parsed: unknown;
   try {
@@ -83,8 +86,7 @@ export function sweepHolder(dir: string): number | undefined {
   let pid: number;
   try {
     // A link or anything but a small file is no holder (a cloned folder may carry one).
-    if (!fs.lstatSync(file).isFile()) return undefined;
-    pid = Number.parseInt(fs.readFileSync(file, 'utf8').slice(0, 20), 10);
+    pid = Number.parseInt(readUntrustedTextSync(file, PID_FILE_BYTES), 10);
   } catch {
     return undefined;
   }

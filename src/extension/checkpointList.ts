@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, CheckpointMeta, META_FILE, WEIGHTS_FILE, weightsSizeProblem } from '../protocol/checkpointFormat';
 import { SWEEP_FILE } from '../protocol/sweepFormat';
-import { LINKED_FILE, readCheckpointMeta } from '../checkpoint/read';
+import { readCheckpointMeta } from '../checkpoint/read';
+import { LINKED_FILE } from '../checkpoint/untrustedFile';
 
 export type CheckpointEntry = (
   { name: string; path: string; valid: true; meta: CheckpointMeta } | { name: string; path: string; valid: false; problem: string }
@@ -126,23 +127,32 @@ async function readEntry(folder: Subfolder, name: string, cache: ListingCache | 
     [META_FILE, WEIGHTS_FILE].map((file) => fs.promises.lstat(path.join(dir, file)).catch(() => undefined)),
   );
   const files = [metaFile, weightsFile]
-    .map((s) => (s ? `${s.isSymbolicLink()}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : 'none'))
+    .map((s) => (s ? `${s.isSymbolicLink()}:${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : 'none'))
     .join('|');
   const known = cache?.get(dir, files);
   if (known) return { ...known, name };
-  const entry = await readFresh(dir, name, weightsFile);
-  cache?.set(dir, files, entry);
+  const { entry, lasting } = await readFresh(dir, name, weightsFile);
+  if (lasting) cache?.set(dir, files, entry);
   return entry;
 }
 
-async function readFresh(dir: string, name: string, weightsFile: fs.Stats | undefined): Promise<CheckpointEntry> {
+/**
+ * The entry the folder's files make now; `lasting` unless a file could not be read at all (too
+ * many open files, no permission: the same files may read later, so the entry is not kept).
+ */
+async function readFresh(
+  dir: string,
+  name: string,
+  weightsFile: fs.Stats | undefined,
+): Promise<{ entry: CheckpointEntry; lasting: boolean }> {
   try {
     const meta = await readCheckpointMeta(dir);
     const problem = weightsProblem(weightsFile, meta);
-    return problem ? { name, path: dir, valid: false, problem } : { name, path: dir, valid: true, meta };
+    return { entry: problem ? { name, path: dir, valid: false, problem } : { name, path: dir, valid: true, meta }, lasting: true };
   } catch (e) {
-    const problem = e instanceof CheckpointError ? e.reason : `cannot read the checkpoint (${(e as Error).message})`;
-    return { name, path: dir, valid: false, problem };
+    const known = e instanceof CheckpointError;
+    const problem = known ? e.reason : `cannot read the checkpoint (${(e as Error).message})`;
+    return { entry: { name, path: dir, valid: false, problem }, lasting: known && (e.code === undefined || e.code === 'ENOENT') };
   }
 }
 

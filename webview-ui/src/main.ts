@@ -5,11 +5,11 @@ import { PanelCommand, isHostToWebview } from '../../src/protocol/webview';
 import { decodeNonFinite, encodeNonFinite } from '../../src/protocol/nonFinite';
 import './panel.css';
 import { InspectClient } from './inspectClient';
-import { applyMessage, restoreState } from './panelState';
+import { applyMessage, restoreState, savesAtOnce } from './panelState';
 import { PanelView } from './view';
 import { vscodeApi } from './vscodeApi';
 
-/** setState copies the whole state (batch series included): not on every batch. */
+/** setState copies the whole state (batch series included): not on every batch (savesAtOnce). */
 const SAVE_INTERVAL_MS = 1000;
 
 // The saved state is JSON too: its non-finite numbers go encoded, as the host's messages do.
@@ -67,7 +67,7 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
     view.setPending(command, false, message.error);
   } else {
     state = applyMessage(state, message);
-    scheduleSave(!(message.type === 'event' && message.entry.event.type === 'batch'));
+    scheduleSave(savesAtOnce(message));
   }
   scheduleRender();
 });

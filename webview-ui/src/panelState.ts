@@ -102,6 +102,14 @@ export function restoreState(saved: unknown): PanelState {
   return s && typeof s === 'object' && s.version === STATE_VERSION ? (s as PanelState) : initialState();
 }
 
+/**
+ * Whether the panel saves its state (setState: a copy of all of it) at once after `message`, or
+ * within a second: not after every batch report.
+ */
+export function savesAtOnce(message: HostToWebview): boolean {
+  return !(message.type === 'event' && message.entry.event.type === 'batch');
+}
+
 /** Applies one host message (already checked with isHostToWebview); returns the same state object. */
 export function applyMessage(state: PanelState, message: HostToWebview): PanelState {
   switch (message.type) {
@@ -173,8 +181,9 @@ function applyTrainingEvent(view: TrainingView, event: TrainingEvent): void {
       view.dataset = event.dataset;
       return;
     case 'batch': {
-      const number = batchNumber(event);
-      const previous = view.progress ? batchNumber(view.progress) : 0;
+      const first = firstEpoch(view);
+      const number = batchNumber(event, first);
+      const previous = view.progress ? batchNumber(view.progress, first) : 0;
       if (number <= previous) return; // a repeat: the series only moves forward
       const series = view.batches;
       if (thinsAt(number, previous)) thinSeries(series, number);

@@ -18,6 +18,10 @@ export interface ImageHeader {
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= PNG_SIGNATURE.length && PNG_SIGNATURE.every((v, i) => bytes[i] === v);
+}
+
 const u16be = (b: Uint8Array, at: number) => (b[at] << 8) | b[at + 1];
 const u16le = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
 const u32be = (b: Uint8Array, at: number) => ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
@@ -25,8 +29,7 @@ const i32le = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8) | (b[at + 
 
 /** The header of a PNG, JPEG, GIF or BMP file; undefined when it is none of these or its header is cut short. */
 export function imageHeader(bytes: Uint8Array): ImageHeader | undefined {
-  if (bytes.length >= 24 && PNG_SIGNATURE.every((v, i) => bytes[i] === v))
-    return { format: 'PNG', width: u32be(bytes, 16), height: u32be(bytes, 20), frames: 1 };
+  if (bytes.length >= 24 && isPng(bytes)) return { format: 'PNG', width: u32be(bytes, 16), height: u32be(bytes, 20), frames: 1 };
   if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) return jpegHeader(bytes);
   if (bytes.length >= 13 && /^GIF8[79]a$/.test(String.fromCharCode(...bytes.subarray(0, 6)))) return gifHeader(bytes);
   if (bytes.length >= 26 && bytes[0] === 0x42 && bytes[1] === 0x4d)
@@ -38,7 +41,11 @@ export function imageHeader(bytes: Uint8Array): ImageHeader | undefined {
 export function imageProblem(bytes: Uint8Array): string | undefined {
   const header = imageHeader(bytes);
   if (!header) return 'it is not a PNG, JPEG, BMP or GIF file (or its header is cut short)';
-  const { format, width, height, frames } = header;
+  return pixelsProblem(header);
+}
+
+/** Why an image of this size is not decoded (no pixels, or more than MAX_IMAGE_PIXELS in all its frames). */
+export function pixelsProblem({ format, width, height, frames }: ImageHeader): string | undefined {
   if (width === 0 || height === 0) return `the ${format} has no pixels (${width} x ${height})`;
   if (width * height * frames > MAX_IMAGE_PIXELS) {
     const inFrames = frames > 1 ? ` in ${frames} frames` : '';

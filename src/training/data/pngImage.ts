@@ -5,9 +5,8 @@
 // point, truncated; 16 bits stripped to their high byte; alpha dropped), so that an image file
 // reads the same on both backends.
 import * as zlib from 'node:zlib';
-import { MAX_IMAGE_PIXELS } from './imageHeader';
+import { isPng, pixelsProblem } from './imageHeader';
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Samples per pixel of each colour type. */
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
@@ -23,10 +22,6 @@ export class PngError extends Error {
     super(`not a PNG image this can read: ${why}`);
     this.name = 'PngError';
   }
-}
-
-export function isPng(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
 export function decodePngGrey(bytes: Uint8Array): GreyImage {
@@ -50,9 +45,8 @@ export function decodePngGrey(bytes: Uint8Array): GreyImage {
       if (!(header.colour in CHANNELS) || ![1, 2, 4, 8, 16].includes(header.depth)) {
         throw new PngError(`colour type ${header.colour} at ${header.depth} bits`);
       }
-      if (header.width === 0 || header.height === 0 || header.width * header.height > MAX_IMAGE_PIXELS) {
-        throw new PngError(`${header.width} x ${header.height} pixels (at most ${MAX_IMAGE_PIXELS} are read)`);
-      }
+      const tooLarge = pixelsProblem({ format: 'PNG', width: header.width, height: header.height, frames: 1 });
+      if (tooLarge) throw new PngError(tooLarge);
     } else if (type === 'PLTE') palette = body;
     else if (type === 'IDAT') data.push(body);
     else if (type === 'IEND') break;
