@@ -25,7 +25,7 @@ export function reservationHolder(weightsDir: string, runName: string): number |
   } catch {
     return undefined;
   }
-  return Number.isSafeInteger(pid) && processAlive(pid) ? pid : undefined;
+  return Number.isSafeInteger(pid) && pid > 0 && processAlive(pid) ? pid : undefined;
 }
 
 const STAGING_PREFIX = '.tmp-';

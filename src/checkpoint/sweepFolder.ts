@@ -90,7 +90,7 @@ export function sweepHolder(dir: string): number | undefined {
   } catch {
     return undefined;
   }
-  return Number.isSafeInteger(pid) && processAlive(pid) ? pid : undefined;
+  return Number.isSafeInteger(pid) && pid > 0 && processAlive(pid) ? pid : undefined;
 }
 
 /**
@@ -133,11 +133,18 @@ export function isSweepFolder(dir: string): boolean {
   return fs.existsSync(path.join(dir, SWEEP_FILE));
 }
 
-/** The sweeps directly under `weightsDir` that have runs left and that no live process trains; unreadable records are skipped. */
+/**
+ * The sweeps directly under `weightsDir` that have runs left and that no live process trains;
+ * unreadable records are skipped, and so is a link in a sweep's place (continuing it would write
+ * wherever it leads: a cloned repository's link may lead anywhere).
+ */
 export function unfinishedSweeps(weightsDir: string): SweepFolder[] {
   let names: string[];
   try {
-    names = fs.readdirSync(weightsDir);
+    names = fs
+      .readdirSync(weightsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
   } catch {
     return [];
   }

@@ -39,17 +39,24 @@ function failure(e: unknown, name: string): UntrustedFileError {
   if (e instanceof UntrustedFileError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ELOOP') return new UntrustedFileError(LINKED_FILE(name));
+  // Windows will not open a folder for reading at all.
+  if (code === 'EISDIR') return new UntrustedFileError(`${name} is not a file`);
   return new UntrustedFileError(code === 'ENOENT' ? `missing ${name}` : `cannot read ${name} (${code})`, code);
 }
 
-const linkedOnWindows = async (file: string) => NO_FOLLOW === undefined && (await fs.promises.lstat(file)).isSymbolicLink();
+const cutShort = (name: string) => new UntrustedFileError(`${name} was cut short while it was read`);
+
+/** Where opening cannot refuse a link (Windows), its `lstat` does (a moment before the opening). */
+function refuseLinkWithoutNoFollow(file: string, name: string): void {
+  if (NO_FOLLOW === undefined && fs.lstatSync(file).isSymbolicLink()) throw new UntrustedFileError(LINKED_FILE(name));
+}
 
 /** `<dir>/<name>`'s bytes, under these rules; `sizeProblem` of its length refuses it before it is read. */
 export async function readUntrusted(dir: string, name: string, sizeProblem: (bytes: number) => string | undefined): Promise<Buffer> {
   const file = path.join(dir, name);
   let handle: fs.promises.FileHandle | undefined;
   try {
-    if (await linkedOnWindows(file)) throw new UntrustedFileError(LINKED_FILE(name));
+    refuseLinkWithoutNoFollow(file, name);
     handle = await fs.promises.open(file, OPEN_FLAGS);
     const stat = await handle.stat();
     const problem = openedProblem(stat, name, sizeProblem);
@@ -57,7 +64,7 @@ export async function readUntrusted(dir: string, name: string, sizeProblem: (byt
     const bytes = Buffer.allocUnsafe(stat.size);
     for (let filled = 0; filled < stat.size;) {
       const { bytesRead } = await handle.read(bytes, filled, stat.size - filled, filled);
-      if (bytesRead === 0) throw new UntrustedFileError(`${name} was cut short while it was read`);
+      if (bytesRead === 0) throw cutShort(name);
       filled += bytesRead;
     }
     return bytes;
@@ -73,7 +80,7 @@ export function readUntrustedTextSync(file: string, maxBytes: number): string {
   const name = path.basename(file);
   let fd: number | undefined;
   try {
-    if (NO_FOLLOW === undefined && fs.lstatSync(file).isSymbolicLink()) throw new UntrustedFileError(LINKED_FILE(name));
+    refuseLinkWithoutNoFollow(file, name);
     fd = fs.openSync(file, OPEN_FLAGS);
     const stat = fs.fstatSync(fd);
     const problem = openedProblem(stat, name, (bytes) =>
@@ -84,10 +91,10 @@ export function readUntrustedTextSync(file: string, maxBytes: number): string {
     let filled = 0;
     while (filled < stat.size) {
       const read = fs.readSync(fd, bytes, filled, stat.size - filled, filled);
-      if (read === 0) break; // cut short meanwhile: what is there
+      if (read === 0) throw cutShort(name);
       filled += read;
     }
-    return bytes.subarray(0, filled).toString('utf8');
+    return bytes.toString('utf8');
   } catch (e) {
     throw failure(e, name);
   } finally {

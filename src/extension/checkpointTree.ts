@@ -106,8 +106,8 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   private watcher: vscode.Disposable | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private settleCheck: NodeJS.Timeout | undefined;
-  /** The checkpoints read so far: a reading reads again only those whose files changed (a refresh forgets them). */
-  private cache = new ListingCache();
+  /** The checkpoints read so far: a reading reads again only those whose files changed. */
+  private readonly cache = new ListingCache();
   /** What the view was last given; undefined once a refresh asked it to read again. */
   private listing: Promise<CheckpointEntry[]> | undefined;
 
@@ -125,7 +125,6 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
 
   /** Makes the view read the folder again (the refresh command, a job's end, another weights folder). */
   refresh(): void {
-    this.cache = new ListingCache();
     this.listing = undefined;
     this.changeEmitter.fire();
   }

@@ -15,6 +15,9 @@ import { watchFileAccess } from '../support/fileAccess';
 
 const TRUST_MESSAGE = /needs a trusted folder: it runs TensorFlow on this machine/;
 
+/** The labels of the editor tabs open now. */
+const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+
 suite('Restricted Mode (an untrusted folder)', () => {
   let api: LstmMnistApi;
   let workspaceDir: string;
@@ -83,7 +86,6 @@ suite('Restricted Mode (an untrusted folder)', () => {
 
   test('the training panel opens', async () => {
     await vscode.commands.executeCommand('lstmMnist.showPanel');
-    const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
     await waitFor(`the panel's tab (tabs: ${tabs().join(', ')})`, () => tabs().includes('LSTM MNIST'), 10_000);
   });
 
@@ -133,7 +135,6 @@ suite('Restricted Mode (an untrusted folder)', () => {
       }
       // The runs table's page asks for its rows once it has loaded (they come from the view's
       // listing, read above): time for it to ask, so that anything its answer read is recorded.
-      const tabs = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
       await waitFor(
         `the panels' tabs (tabs: ${tabs().join(', ')})`,
         () => tabs().includes('Runs') && tabs().includes('Compare Runs'),

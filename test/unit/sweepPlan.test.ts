@@ -186,6 +186,16 @@ describe('sweep folder', () => {
       unfinishedSweeps(dir).map((s) => s.dir),
       [made.dir],
     );
+    // The same sweep linked in from elsewhere is not offered: continuing it would write there.
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-elsewhere-'));
+    fs.cpSync(made.dir, path.join(elsewhere, 'linked'), { recursive: true });
+    fs.symlinkSync(path.join(elsewhere, 'linked'), path.join(dir, 'linked'));
+    assert.deepEqual(
+      unfinishedSweeps(dir).map((s) => s.dir),
+      [made.dir],
+    );
+    fs.rmSync(path.join(dir, 'linked'));
+    fs.rmSync(elsewhere, { recursive: true });
     for (const run of made.record.runs.slice(1)) {
       fs.mkdirSync(path.join(made.dir, run.name), { recursive: true });
       fs.writeFileSync(path.join(made.dir, run.name, META_FILE), '{}');
@@ -261,13 +271,14 @@ describe('sweep folder', () => {
       (e: unknown) => e instanceof SweepFileError && /sweep\.json is a link, which may lead to any file: not read/.test(e.message),
     );
     if (process.platform === 'win32') return;
-    // Named pipes, each with a writer that waits for a reader, writes nothing and goes after 2 s: a
-    // reader that waited on the pipe would get nothing after 2 s (and fail) rather than hang the test.
+    // Named pipes, each with a writer that waits for a reader and then writes a live process's id
+    // (its own): a reader that waited on a pipe would read that and fail the test, not hang it. A
+    // writer that finds no reader (the readers here do not wait) is killed at the end.
     const writers: ChildProcess[] = [];
     const pipe = (file: string): void => {
       fs.rmSync(file, { force: true });
       execFileSync('mkfifo', [file]);
-      writers.push(spawn('sh', ['-c', 'exec 3>"$0"; sleep 2', file], { stdio: 'ignore' }));
+      writers.push(spawn('sh', ['-c', 'exec 3>"$0"; echo $$ >&3; sleep 2', file], { stdio: 'ignore' }));
     };
     try {
       pipe(recordFile);
@@ -278,6 +289,10 @@ describe('sweep folder', () => {
       pipe(path.join(made.dir, '.running'));
       assert.equal(sweepHolder(made.dir), undefined);
       pipe(reservationFile(dir, 'run'));
+      assert.equal(reservationHolder(dir, 'run'), undefined);
+      // Process 0 is no holder (signalling it reaches this process's group).
+      fs.rmSync(reservationFile(dir, 'run'));
+      fs.writeFileSync(reservationFile(dir, 'run'), '0');
       assert.equal(reservationHolder(dir, 'run'), undefined);
     } finally {
       for (const writer of writers) writer.kill();
