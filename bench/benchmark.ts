@@ -24,6 +24,7 @@ import { ScheduledSteps, AutodiffSteps } from '../src/training/loop/stepRunners'
 import { chunkOf, disposeSplit, gatherBatch, tensorsFromSplit, type SplitTensors } from '../src/training/data/splitTensors';
 import { PortableSteps } from '../src/training/loop/portableSteps';
 import { instantiate, kernelModule } from '../src/training/portable/kernelModule';
+import { medianOf } from './median';
 
 const BATCH = 100;
 const EVAL_EXAMPLES = 2000;
@@ -57,12 +58,6 @@ interface Runner {
 
 /** V8's collector, exposed where the bench runs with --expose-gc (as `npm run bench` does). */
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** The models of the knobs the bench compares with tf.layers with the same layers. */
 const KNOB_MODELS: Array<{ name: string; architecture: Architecture }> = [
@@ -249,7 +244,7 @@ async function measureTfjsWasm(opts: { warmup: number; reps: number }): Promise<
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   runner.dispose();
-  return { version: wasm.version_wasm, trainStepMs: median(times) };
+  return { version: wasm.version_wasm, trainStepMs: medianOf(times) };
 }
 
 interface Measured {
@@ -306,8 +301,8 @@ async function measureInterleaved(
   const results = measured.map((m) => ({
     name: m.name,
     description: m.description,
-    trainStepMs: median(m.stepTimes),
-    evalMsPer1000: median(m.evalTimes),
+    trainStepMs: medianOf(m.stepTimes),
+    evalMsPer1000: medianOf(m.evalTimes),
     tensorsBefore: m.tensorsBefore,
     tensorsAfter: 0,
   }));
@@ -401,7 +396,7 @@ async function profileScheduled(steps: ScheduledSteps, rows: Int32Array, runs = 
   const { ops, opByOpMs } = profiles[Math.floor(runs / 2)];
   return {
     /** The step as one graph (the gradient and Adam), where the runtime loads it. */
-    stepMs: median(stepTimes),
+    stepMs: medianOf(stepTimes),
     graph: steps.graphUnavailable === undefined,
     /** The gradient's ops run one by one on one thread, each timed, and the time outside them (reading the gradient, JS). */
     ops,

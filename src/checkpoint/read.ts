@@ -14,10 +14,10 @@ import {
   weightsSizeProblem,
 } from '../protocol/checkpointFormat';
 import { architectureText, weightSpecs } from '../protocol/architecture';
-import { readUntrusted, type UntrustedFileError } from './untrustedFile';
+import { atMost, readUntrusted, type UntrustedFileError } from './untrustedFile';
 
 /** The largest checkpoint.json read: a run of 1,000 epochs writes about 200 KB. */
-export const MAX_META_BYTES = 16 * 2 ** 20;
+const MAX_META_BYTES = 16 * 2 ** 20;
 
 /** `<dir>/<name>` read as a file from elsewhere (untrustedFile.ts); its problems as the checkpoint's. */
 async function readChecked(dir: string, name: string, sizeProblem: (bytes: number) => string | undefined): Promise<Buffer> {
@@ -31,11 +31,7 @@ async function readChecked(dir: string, name: string, sizeProblem: (bytes: numbe
 
 /** Reads and validates `<dir>/checkpoint.json`; throws CheckpointError with a readable reason. */
 export async function readCheckpointMeta(dir: string): Promise<CheckpointMeta> {
-  const text = (
-    await readChecked(dir, META_FILE, (bytes) =>
-      bytes > MAX_META_BYTES ? `${META_FILE} has ${bytes} bytes, more than the ${MAX_META_BYTES} a checkpoint's has` : undefined,
-    )
-  ).toString('utf8');
+  const text = (await readChecked(dir, META_FILE, atMost(META_FILE, MAX_META_BYTES))).toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -97,8 +93,8 @@ export async function readOptimizerState(dir: string, meta: CheckpointMeta): Pro
       b === 8 * size ? undefined : `${OPTIMIZER_FILE} has ${b} bytes, Adam's moments need ${8 * size}`,
     );
   } catch (e) {
-    const reason = (e as CheckpointError).reason;
-    throw damaged(reason === `missing ${OPTIMIZER_FILE}` ? `${OPTIMIZER_FILE} is missing` : reason);
+    const failed = e as CheckpointError;
+    throw damaged(failed.code === 'ENOENT' ? `${OPTIMIZER_FILE} is missing` : failed.reason);
   }
   const floats = alignedFloats(bytes);
   const m = floats.subarray(0, size);

@@ -3,8 +3,7 @@
 // together) are leftovers once that process is gone.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PID_FILE_BYTES, processAlive } from './liveness';
-import { readUntrustedTextSync } from './untrustedFile';
+import { pidFileHolder, processAlive } from './liveness';
 
 /**
  * A run name is held while its run trains: `<weights folder>/.reserved-<run name>` holds the
@@ -19,13 +18,7 @@ export function reservationFile(weightsDir: string, runName: string): string {
 
 /** The id of the live process that holds `runName`, if any. */
 export function reservationHolder(weightsDir: string, runName: string): number | undefined {
-  let pid: number;
-  try {
-    pid = Number.parseInt(readUntrustedTextSync(reservationFile(weightsDir, runName), PID_FILE_BYTES), 10);
-  } catch {
-    return undefined;
-  }
-  return Number.isSafeInteger(pid) && pid > 0 && processAlive(pid) ? pid : undefined;
+  return pidFileHolder(reservationFile(weightsDir, runName));
 }
 
 const STAGING_PREFIX = '.tmp-';

@@ -7,7 +7,7 @@ import { META_FILE } from '../protocol/checkpointFormat';
 import { firstFreeName } from '../protocol/freeName';
 import { SWEEP_FILE, type SweepRecord, sweepRecordProblem } from '../protocol/sweepFormat';
 import type { SweepRun } from '../protocol/sweepPlan';
-import { PID_FILE_BYTES, processAlive } from './liveness';
+import { pidFileHolder } from './liveness';
 import { reservationHolder } from './reservation';
 import { readUntrustedTextSync, type UntrustedFileError } from './untrustedFile';
 import { describeFsError } from './weightsFolder';
@@ -82,15 +82,7 @@ export function readSweepFolder(dir: string): SweepFolder {
 
 /** The id of the live process that trains the sweep's runs, if any. */
 export function sweepHolder(dir: string): number | undefined {
-  const file = path.join(dir, HOLDER_FILE);
-  let pid: number;
-  try {
-    // A link or anything but a small file is no holder (a cloned folder may carry one).
-    pid = Number.parseInt(readUntrustedTextSync(file, PID_FILE_BYTES), 10);
-  } catch {
-    return undefined;
-  }
-  return Number.isSafeInteger(pid) && pid > 0 && processAlive(pid) ? pid : undefined;
+  return pidFileHolder(path.join(dir, HOLDER_FILE));
 }
 
 /**

@@ -44,6 +44,11 @@ function failure(e: unknown, name: string): UntrustedFileError {
   return new UntrustedFileError(code === 'ENOENT' ? `missing ${name}` : `cannot read ${name} (${code})`, code);
 }
 
+/** A size rule for a reader: no more than `max` bytes of `name`. */
+export function atMost(name: string, max: number): (bytes: number) => string | undefined {
+  return (bytes) => (bytes > max ? `${name} has ${bytes} bytes, more than the ${max} it may have` : undefined);
+}
+
 const cutShort = (name: string) => new UntrustedFileError(`${name} was cut short while it was read`);
 
 /** Where opening cannot refuse a link (Windows), its `lstat` does (a moment before the opening). */
@@ -83,9 +88,7 @@ export function readUntrustedTextSync(file: string, maxBytes: number): string {
     refuseLinkWithoutNoFollow(file, name);
     fd = fs.openSync(file, OPEN_FLAGS);
     const stat = fs.fstatSync(fd);
-    const problem = openedProblem(stat, name, (bytes) =>
-      bytes > maxBytes ? `${name} has ${bytes} bytes, more than the ${maxBytes} it may have` : undefined,
-    );
+    const problem = openedProblem(stat, name, atMost(name, maxBytes));
     if (problem) throw new UntrustedFileError(problem);
     const bytes = Buffer.allocUnsafe(stat.size);
     let filled = 0;

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointError, CheckpointMeta, META_FILE, WEIGHTS_FILE, weightsSizeProblem } from '../protocol/checkpointFormat';
 import { SWEEP_FILE } from '../protocol/sweepFormat';
+import { isInside } from '../checkpoint/folderBounds';
 import { readCheckpointMeta } from '../checkpoint/read';
 import { LINKED_FILE } from '../checkpoint/untrustedFile';
 
@@ -114,8 +115,7 @@ async function linkOutside(folder: Subfolder, root: string, name = path.basename
   const target = await fs.promises.realpath(folder.path).catch(() => undefined);
   // Dangling, or a link to a file: readEntry leaves it out.
   if (target === undefined || !(await fs.promises.stat(target)).isDirectory()) return undefined;
-  const inside = path.relative(root, target);
-  if (inside !== '' && inside !== '..' && !inside.startsWith(`..${path.sep}`) && !path.isAbsolute(inside)) return undefined;
+  if (isInside(root, target)) return undefined;
   return { name, path: folder.path, valid: false, problem: `a link to ${target}, outside the weights folder: not read` };
 }
 

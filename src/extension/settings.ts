@@ -22,6 +22,7 @@ import {
   type NumberRule,
   settingId,
 } from '../protocol/runOptions';
+import { isInside } from '../checkpoint/folderBounds';
 import type { BackendChoice, DeviceChoice } from '../protocol/compute';
 import { type EvaluateRequest, isSettingValue, type SettingValue, type TrainConfig } from '../protocol/training';
 import { DEFAULT_SCHEDULE, LR_SCHEDULE, SCHEDULE_CHOICES } from '../protocol/learningRate';
@@ -118,8 +119,7 @@ export function readWeightsDir(get: SettingGetter, folder: string): Checked<stri
   if (typeof v !== 'string' || v.trim() === '') return bad(`must be a folder path (it is ${JSON.stringify(v)})`);
   const dir = path.resolve(folder, v.trim());
   // Every subfolder of the weights folder is taken for a checkpoint, so it cannot hold the workspace.
-  const up = path.relative(dir, folder);
-  if (up === '' || (!up.startsWith('..') && !path.isAbsolute(up))) {
+  if (path.relative(dir, folder) === '' || isInside(dir, folder)) {
     return bad(`must not be the workspace folder or a folder that contains it (it is ${JSON.stringify(v)})`);
   }
   return { ok: true, value: dir };

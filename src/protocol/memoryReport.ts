@@ -1,6 +1,7 @@
 // The training process's memory after each epoch, as one line of its output, when the
 // LSTM_MNIST_MEMORY_REPORT variable is set: how the soak test (bench/soak.ts) sees that a long
 // run stays flat without the training path knowing about it.
+import { isFiniteNumber, isRecord } from './guards';
 
 /** The variable that turns the report on (any non-empty value). */
 export const MEMORY_REPORT_ENV = 'LSTM_MNIST_MEMORY_REPORT';
@@ -25,9 +26,10 @@ export function memoryLine(report: MemoryReport): string {
 export function parseMemoryLine(line: string): MemoryReport | undefined {
   if (!line.startsWith(PREFIX)) return undefined;
   try {
-    const r = JSON.parse(line.slice(PREFIX.length)) as Record<string, unknown>;
-    const numbers = ['epoch', 'rss', 'heapUsed', 'tensors'].every((k) => typeof r[k] === 'number');
-    return numbers ? (r as unknown as MemoryReport) : undefined;
+    const r: unknown = JSON.parse(line.slice(PREFIX.length));
+    return isRecord(r) && ['epoch', 'rss', 'heapUsed', 'tensors'].every((k) => isFiniteNumber(r[k]))
+      ? (r as unknown as MemoryReport)
+      : undefined;
   } catch {
     return undefined;
   }
